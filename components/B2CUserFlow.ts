@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import { UserFlowResource } from "../providers/userFlow";
+import { throwIfProblems } from "../validation/inputError";
+import { UserFlowType, validateUserFlow } from "../validation/userFlows";
+import { knownValues } from "./inputChecks";
+
+export interface B2CUserFlowArgs {
+  /** Flow name, with or without the `B2C_1_` prefix Graph adds (e.g. "signupsignin"). 1-64 of [A-Za-z0-9_-]. Changing it replaces the flow. */
+  name: string;
+  /** signUpOrSignIn, signUp, signIn, passwordReset, profileUpdate or resourceOwner. Changing it replaces the flow. https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow */
+  userFlowType: UserFlowType;
+  /** User flow version. Default 3 (the recommended version). Changing it replaces the flow. */
+  userFlowTypeVersion?: number;
+  /** Whether the flow's pages can be translated. Default false. Changing it replaces the flow. */
+  isLanguageCustomizationEnabled?: boolean;
+  /** Default page language, an RFC 5646 tag such as "en" or "zh-Hans". Optional; changing it replaces the flow. */
+  defaultLanguageTag?: string;
+  /** Application (client) id of a web app whose reply URL is https://jwt.ms; enables `runUserFlowUrl`. Optional. https://learn.microsoft.com/azure/active-directory-b2c/tutorial-register-applications */
+  testApplicationId?: pulumi.Input<string>;
+  /** Take over a flow of this name that already exists in the tenant instead of failing. Default false. */
+  adoptExisting?: boolean;
+}
+
+/** A B2C user flow (Graph beta `/identity/b2cUserFlows`), so that a stack can own its flows. */
+export class B2CUserFlow extends pulumi.ComponentResource {
+  /** The flow id, `B2C_1_<name>`. */
+  readonly userFlowId: pulumi.Output<string>;
+  /** With `testApplicationId`: the authorize URL that, like the portal's "Run user flow", returns a token to https://jwt.ms. */
+  readonly runUserFlowUrl: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: B2CUserFlowArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("b2c-identity:index:B2CUserFlow", name, {}, opts);
+    throwIfProblems(`B2CUserFlow "${name}"`, validateUserFlow(knownValues(args), true));
+    const flow = new UserFlowResource(
+      name,
+      {
+        name: args.name,
+        userFlowType: args.userFlowType,
+        userFlowTypeVersion: args.userFlowTypeVersion ?? 3,
+        isLanguageCustomizationEnabled: args.isLanguageCustomizationEnabled ?? false,
+        defaultLanguageTag: args.defaultLanguageTag,
+        testApplicationId: args.testApplicationId,
+        adoptExisting: args.adoptExisting ?? false,
+      },
+      { parent: this },
+    );
+    this.userFlowId = flow.userFlowId;
+    this.runUserFlowUrl = flow.runUserFlowUrl;
+    this.registerOutputs({ userFlowId: this.userFlowId, runUserFlowUrl: this.runUserFlowUrl });
+  }
+}

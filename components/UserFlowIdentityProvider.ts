@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+import { UserFlowIdentityProviderResource } from "../providers/userFlowIdentityProvider";
+import { throwIfProblems } from "../validation/inputError";
+import { validateAttachment } from "../validation/userFlows";
+import { knownValues } from "./inputChecks";
+
+export interface UserFlowIdentityProviderArgs {
+  /** The user flow, with or without the `B2C_1_` prefix (e.g. a B2CUserFlow's `userFlowId`). Changing it re-attaches. */
+  userFlowId: pulumi.Input<string>;
+  /** The identity provider's Graph id (e.g. a WeChatIdentityProvider's `identityProviderId`). Changing it re-attaches. https://learn.microsoft.com/graph/api/b2cidentityuserflow-post-userflowidentityproviders */
+  identityProviderId: pulumi.Input<string>;
+}
+
+/**
+ * Shows an identity provider's button in a user flow: attaches it with
+ * `POST /identity/b2cUserFlows/{id}/userFlowIdentityProviders/$ref` and detaches on delete.
+ * Attaching what is attached already, or detaching what is gone, is not an error.
+ */
+export class UserFlowIdentityProvider extends pulumi.ComponentResource {
+  readonly userFlowId: pulumi.Output<string>;
+  readonly identityProviderId: pulumi.Output<string>;
+
+  constructor(name: string, args: UserFlowIdentityProviderArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("b2c-identity:index:UserFlowIdentityProvider", name, {}, opts);
+    throwIfProblems(`UserFlowIdentityProvider "${name}"`, validateAttachment(knownValues(args), false));
+    const attachment = new UserFlowIdentityProviderResource(
+      name,
+      { userFlowId: args.userFlowId, identityProviderId: args.identityProviderId },
+      { parent: this },
+    );
+    this.userFlowId = attachment.userFlowId;
+    this.identityProviderId = attachment.identityProviderId;
+    this.registerOutputs({ userFlowId: this.userFlowId, identityProviderId: this.identityProviderId });
+  }
+}

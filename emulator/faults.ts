@@ -1,0 +1,207 @@
+// Fault injection, kept apart from the happy path: injected rules, latency, CPIM-style rate limit
+// (sliding 60 s window) and the eventual-consistency window. Applies to Graph routes only.
+import { GraphError, b2cError } from "./graphErrors";
+import type { FaultRule, FaultSettings, RateLimitSettings } from "./types";
+
+export const DEFAULT_RATE_LIMIT: RateLimitSettings = { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 };
+const WINDOW_MS = 60_000;
+
+/** What an injected rule asks the server to do. */
+export type InjectedFault = { kind: "drop"; rule: FaultRule } | { kind: "error"; error: GraphError };
+
+export class FaultInjector {
+  private settings: FaultSettings;
+  private tenantWindow: number[] = [];
+  private readonly appWindows = new Map<string, number[]>();
+  /** Objects with a write in flight (for AADB2C95053). */
+  private readonly writesInFlight = new Map<string, number>();
+
+  constructor(initial: Partial<FaultSettings> = {}) {
+    this.settings = { rules: [], latencyMs: 0, rateLimit: { ...DEFAULT_RATE_LIMIT }, consistencyWindowMs: 0 };
+    this.update(initial);
+  }
+
+  get(): FaultSettings {
+    return {
+      rules: this.settings.rules.map((rule) => ({ ...rule })),
+      latencyMs: this.settings.latencyMs,
+      rateLimit: { ...this.settings.rateLimit },
+      consistencyWindowMs: this.settings.consistencyWindowMs,
+    };
+  }
+
+  /** Replaces the given parts (rules wholesale; rateLimit merged, which also restarts its window). */
+  update(partial: Partial<FaultSettings>): void {
+    if (partial.rules !== undefined) {
+      if (!Array.isArray(partial.rules)) throw new TypeError("faults.rules must be an array");
+      this.settings.rules = partial.rules.map((rule) => validateRule(rule));
+    }
+    if (partial.latencyMs !== undefined) this.settings.latencyMs = nonNegative("latencyMs", partial.latencyMs);
+    if (partial.consistencyWindowMs !== undefined) {
+      this.settings.consistencyWindowMs = nonNegative("consistencyWindowMs", partial.consistencyWindowMs);
+    }
+    if (partial.rateLimit !== undefined) {
+      const merged = { ...this.settings.rateLimit, ...partial.rateLimit };
+      this.settings.rateLimit = {
+        enabled: Boolean(merged.enabled),
+        perTenantPerMinute: nonNegative("rateLimit.perTenantPerMinute", merged.perTenantPerMinute),
+        perAppPerTenantPerMinute: nonNegative("rateLimit.perAppPerTenantPerMinute", merged.perAppPerTenantPerMinute),
+      };
+      this.tenantWindow = [];
+      this.appWindows.clear();
+    }
+  }
+
+  get latencyMs(): number {
+    return this.settings.latencyMs;
+  }
+
+  /** First rule matching the request; consumes one of its `times`. */
+  matchRule(method: string, graphPath: string): InjectedFault | undefined {
+    for (const rule of this.settings.rules) {
+      if (rule.times !== undefined && rule.times <= 0) continue;
+      if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (!new RegExp(rule.path, "i").test(graphPath)) continue;
+      if (rule.times !== undefined) rule.times -= 1;
+      if (rule.dropConnection) return { kind: "drop", rule };
+      return { kind: "error", error: injectedError(rule) };
+    }
+    return undefined;
+  }
+
+  /** Counts the request against the sliding windows, or returns the 429 to send. */
+  checkRateLimit(clientId: string, now = Date.now()): GraphError | undefined {
+    const limits = this.settings.rateLimit;
+    if (!limits.enabled) return undefined;
+    const cutoff = now - WINDOW_MS;
+    this.tenantWindow = this.tenantWindow.filter((t) => t > cutoff);
+    const appWindow = (this.appWindows.get(clientId) ?? []).filter((t) => t > cutoff);
+    this.appWindows.set(clientId, appWindow);
+    let waitMs = 0;
+    let scope = "";
+    if (this.tenantWindow.length >= limits.perTenantPerMinute) {
+      waitMs = slotFreesIn(this.tenantWindow, limits.perTenantPerMinute, now);
+      scope = "tenant";
+    }
+    if (appWindow.length >= limits.perAppPerTenantPerMinute) {
+      const appWait = slotFreesIn(appWindow, limits.perAppPerTenantPerMinute, now);
+      if (appWait >= waitMs) {
+        waitMs = appWait;
+        scope = "application";
+      }
+    }
+    if (scope) {
+      const retryAfter = Math.max(0.001, Math.round(waitMs) / 1000);
+      return tooManyRequests(retryAfter, `rateLimit:${scope}`, scope);
+    }
+    this.tenantWindow.push(now);
+    appWindow.push(now);
+    return undefined;
+  }
+
+  /** True while an object created at `createdAt` is still invisible to reads. */
+  isInConsistencyWindow(createdAt: number, now = Date.now()): boolean {
+    return this.settings.consistencyWindowMs > 0 && now - createdAt < this.settings.consistencyWindowMs;
+  }
+
+  /** Marks a write on `target` as started; returns true if another write on it was already in flight. */
+  beginWrite(target: string): boolean {
+    const count = this.writesInFlight.get(target) ?? 0;
+    this.writesInFlight.set(target, count + 1);
+    return count > 0;
+  }
+
+  endWrite(target: string): void {
+    const count = (this.writesInFlight.get(target) ?? 1) - 1;
+    if (count <= 0) this.writesInFlight.delete(target);
+    else this.writesInFlight.set(target, count);
+  }
+}
+
+function slotFreesIn(window: number[], limit: number, now: number): number {
+  // The request can pass once the window holds limit-1 entries: when entry [length-limit] expires.
+  const index = Math.max(0, window.length - limit);
+  return window[index] + WINDOW_MS - now;
+}
+
+function nonNegative(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`faults.${name} must be a non-negative number`);
+  }
+  return value;
+}
+
+function validateRule(rule: FaultRule): FaultRule {
+  if (!rule || typeof rule.path !== "string") throw new TypeError("every fault rule needs a 'path' (regular expression source)");
+  new RegExp(rule.path, "i"); // throws on an invalid expression
+  if (rule.times !== undefined) nonNegative("rules[].times", rule.times);
+  if (rule.retryAfter !== undefined) nonNegative("rules[].retryAfter", rule.retryAfter);
+  if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 100 || rule.status > 599)) {
+    throw new TypeError("faults.rules[].status must be an HTTP status code");
+  }
+  return { ...rule };
+}
+
+/** The documented 429 body (GD concepts/throttling.md). */
+export function tooManyRequests(retryAfter: number | undefined, fault: string, scope?: string): GraphError {
+  const headers: Record<string, string> = {};
+  if (retryAfter !== undefined) headers["Retry-After"] = String(retryAfter);
+  if (scope) headers["x-ms-throttle-scope"] = scope === "tenant" ? "Tenant" : "Tenant_Application";
+  return new GraphError(429, "TooManyRequests", "Please retry again later.", {
+    headers,
+    innerError: { code: "429", message: "Please retry after", status: "429" },
+    fault,
+  });
+}
+
+const DEFAULT_MESSAGES: Record<string, string> = {
+  AADB2C90063: "There is a problem with the service.",
+  AADB2C95053:
+    "Multiple concurrent writes to the same object detected. Please perform update operations on the same object sequentially.",
+  AADB2C90229: "The request was throttled temporarily. Retry after the time given.",
+  AADB2C90244: "There are too many requests at this moment. Please wait for some time and try again.",
+  AADB2C95043: "There are too many requests at this moment. Please wait for some time and try again.",
+  serviceNotAvailable: "The service is temporarily unavailable. Please retry later.",
+  gatewayTimeout: "The gateway did not receive a response in time.",
+  generalException: "An unspecified error has occurred.",
+};
+
+/**
+ * Builds the error of an injected rule. Status defaults: AADB2C* codes 400 (the real status of
+ * AADB2C90063 is unconfirmed, probably 400 or 5xx), TooManyRequests 429, otherwise 503.
+ */
+export function injectedError(rule: FaultRule): GraphError {
+  const status = rule.status ?? (rule.code?.startsWith("AADB2C") ? 400 : rule.code === "TooManyRequests" ? 429 : 503);
+  const fault = `injected:${status}${rule.code ? `:${rule.code}` : ""}`;
+  if (status === 429 && (rule.code === undefined || rule.code === "TooManyRequests")) {
+    return tooManyRequests(rule.retryAfter, fault);
+  }
+  const code = rule.code ?? defaultCodeForStatus(status);
+  const headers: Record<string, string> = {};
+  if (rule.retryAfter !== undefined) headers["Retry-After"] = String(rule.retryAfter);
+  const message = DEFAULT_MESSAGES[code] ?? `Injected fault ${code}.`;
+  if (code.startsWith("AADB2C")) return b2cError(status, code, message, { headers, fault });
+  return new GraphError(status, code, message, { headers, fault });
+}
+
+function defaultCodeForStatus(status: number): string {
+  switch (status) {
+    case 503:
+      return "serviceNotAvailable";
+    case 504:
+      return "gatewayTimeout";
+    case 500:
+      return "generalException";
+    case 409:
+      return "conflict";
+    case 404:
+      return "itemNotFound";
+    default:
+      return status >= 500 ? "generalException" : "BadRequest";
+  }
+}
+
+/** 409 AADB2C95053 for overlapping writes to one object (status unconfirmed; 409 is the natural value). */
+export function concurrentWriteError(): GraphError {
+  return b2cError(409, "AADB2C95053", DEFAULT_MESSAGES.AADB2C95053, { fault: "concurrentWrite" });
+}

@@ -1,0 +1,263 @@
+// /identity/identityProviders (v1.0 and beta) and the deprecated beta /identityProviders API.
+import { GraphError, alreadyExists, invalidRequestBody, notFoundInDirectory } from "../graphErrors";
+import { BETA_ONLY, BOTH_VERSIONS, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
+import { collectionResult, contextUrl } from "../odataCollections";
+import { JsonObject, odataType, optionalString, readJsonObject, rejectUnknownProperties, requiredString } from "../requestBody";
+import type { EmulatorRuntime } from "../runtime";
+import { StoredIdentityProvider, sha256Hex } from "../store";
+
+/** identityProviderType values of socialIdentityProvider in B2C tenants (documented casing). */
+export const B2C_SOCIAL_TYPES = ["Microsoft", "Google", "Amazon", "LinkedIn", "Facebook", "GitHub", "Twitter", "Weibo", "QQ", "WeChat"];
+/** Workforce (B2B) tenants: only these two. */
+export const WORKFORCE_SOCIAL_TYPES = ["Google", "Facebook"];
+/** availableProviderTypes in an empty tenant (DOC examples), before removing configured types. */
+const B2C_AVAILABLE_TYPES = ["Microsoft", "Google", "Facebook", "Amazon", "LinkedIn", "Weibo", "QQ", "WeChat", "Twitter", "GitHub", "AppleManaged", "OpenIdConnect"];
+const WORKFORCE_AVAILABLE_TYPES = ["MicrosoftAccount", "EmailOTP", "Facebook", "Google"];
+/** Mask of the deprecated beta identityProvider API (doc examples show five asterisks). */
+const LEGACY_SECRET_MASK = "*****";
+const SOCIAL_TYPE = "microsoft.graph.socialidentityprovider";
+const SOCIAL_TYPE_NAME = "microsoft.graph.socialIdentityProvider";
+
+/** Service-assigned id: "<Type>-OAUTH", Microsoft -> "MSA-OIDC" (WeChat/QQ pattern unconfirmed). */
+export function identityProviderIdFor(type: string): string {
+  return type === "Microsoft" ? "MSA-OIDC" : `${type}-OAUTH`;
+}
+
+export function identityProviderJson(idp: StoredIdentityProvider, mask: string): Record<string, unknown> {
+  return {
+    "@odata.type": "#microsoft.graph.socialIdentityProvider",
+    id: idp.id,
+    displayName: idp.displayName,
+    identityProviderType: idp.identityProviderType,
+    clientId: idp.clientId,
+    clientSecret: mask,
+  };
+}
+
+/** Shape of the deprecated beta identityProvider type. */
+export function legacyIdentityProviderJson(idp: StoredIdentityProvider): Record<string, unknown> {
+  return { id: idp.id, name: idp.displayName, type: idp.identityProviderType, clientId: idp.clientId, clientSecret: LEGACY_SECRET_MASK };
+}
+
+function allowedTypes(runtime: EmulatorRuntime): string[] {
+  return runtime.tenant.mode === "b2c" ? B2C_SOCIAL_TYPES : WORKFORCE_SOCIAL_TYPES;
+}
+
+function checkType(runtime: EmulatorRuntime, type: string, property: string): void {
+  const allowed = allowedTypes(runtime);
+  if (allowed.includes(type)) return;
+  if (runtime.tenant.mode === "workforce" && B2C_SOCIAL_TYPES.includes(type)) {
+    throw invalidRequestBody(
+      `Identity provider type '${type}' is only supported in Azure AD B2C tenants. Supported values in this tenant: ${allowed.join(", ")}.`,
+    );
+  }
+  throw invalidRequestBody(`Invalid value '${type}' for property '${property}'. Supported values: ${allowed.join(", ")}.`);
+}
+
+/** The IdP with this id, or 404 AADB2C90073 (also while it is inside the consistency window, for reads). */
+export function findIdentityProvider(runtime: EmulatorRuntime, id: string, forRead: boolean): StoredIdentityProvider {
+  const idp = runtime.store.identityProviders.get(id);
+  const error = notFoundInDirectory("IdentityProvider", "id", id, runtime.tenant.tenantDomain);
+  if (!idp) throw error;
+  if (forRead && runtime.isInvisible(idp.createdAt)) {
+    throw new GraphError(error.status, error.code, error.message, { ...error.options, fault: "consistencyWindow" });
+  }
+  return idp;
+}
+
+/** Creates an IdP (shared by the current and the deprecated API). */
+function createIdentityProvider(runtime: EmulatorRuntime, fields: { type: string; displayName: string; clientId: string; clientSecret: string }, typeProperty: string): StoredIdentityProvider {
+  checkType(runtime, fields.type, typeProperty);
+  const id = identityProviderIdFor(fields.type);
+  if (runtime.store.identityProviders.has(id)) {
+    throw alreadyExists(
+      runtime.behaviour.duplicateIdentityProviderStatus,
+      `Another object with the same value for property identityProviderType already exists: an identity provider of type '${fields.type}' ('${id}') is already configured in this tenant.`,
+    );
+  }
+  const idp: StoredIdentityProvider = {
+    id,
+    displayName: fields.displayName,
+    identityProviderType: fields.type,
+    clientId: fields.clientId,
+    clientSecretSha256: sha256Hex(fields.clientSecret),
+    createdAt: Date.now(),
+  };
+  runtime.store.identityProviders.set(idp);
+  return idp;
+}
+
+function flowsUsing(runtime: EmulatorRuntime, idpId: string): string[] {
+  return runtime.store.userFlows
+    .values()
+    .filter((flow) => flow.identityProviderIds.some((id) => id.toLowerCase() === idpId.toLowerCase()))
+    .map((flow) => flow.id);
+}
+
+function deleteIdentityProvider(runtime: EmulatorRuntime, id: string): void {
+  const idp = findIdentityProvider(runtime, id, false);
+  const flows = flowsUsing(runtime, idp.id);
+  if (flows.length > 0) {
+    if (runtime.behaviour.deleteAttachedIdentityProvider === "fail") {
+      throw new GraphError(
+        400,
+        "BadRequest",
+        `The identity provider '${idp.id}' is used by the user flow(s) ${flows.join(", ")} and cannot be deleted. Remove it from those user flows first.`,
+      );
+    }
+    for (const flow of runtime.store.userFlows.values()) {
+      flow.identityProviderIds = flow.identityProviderIds.filter((x) => x.toLowerCase() !== idp.id.toLowerCase());
+    }
+  }
+  runtime.store.identityProviders.delete(idp.id);
+}
+
+function checkSocialOdataType(body: JsonObject, required: boolean): void {
+  const type = odataType(body);
+  if (type === undefined) {
+    if (required) throw invalidRequestBody("Cannot create an abstract class. Specify '@odata.type' (e.g. 'microsoft.graph.socialIdentityProvider').");
+    return;
+  }
+  if (type !== SOCIAL_TYPE) {
+    throw invalidRequestBody(`The emulator supports only '${SOCIAL_TYPE_NAME}' identity providers; got '${String(body["@odata.type"])}'.`);
+  }
+}
+
+function idpWriteTarget(call: GraphCall): string | undefined {
+  if (call.params.id) return `identityProvider:${call.params.id.toLowerCase()}`;
+  try {
+    const body = readJsonObject(call);
+    const type = typeof body.identityProviderType === "string" ? body.identityProviderType : body.type;
+    return typeof type === "string" ? `identityProvider:${identityProviderIdFor(type).toLowerCase()}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- current API ------------------------------------------------------------------------
+
+function create(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const body = readJsonObject(call);
+  checkSocialOdataType(body, true);
+  rejectUnknownProperties(body, ["id", "displayName", "identityProviderType", "clientId", "clientSecret"], SOCIAL_TYPE_NAME);
+  const fields = {
+    type: requiredString(body, "identityProviderType"),
+    displayName: requiredString(body, "displayName"),
+    clientId: requiredString(body, "clientId"),
+    clientSecret: requiredString(body, "clientSecret"),
+  };
+  const idp = createIdentityProvider(runtime, fields, "identityProviderType");
+  const json = identityProviderJson(idp, runtime.behaviour.echoClientSecretOnCreate ? fields.clientSecret : runtime.behaviour.secretMask);
+  return { status: 201, body: { "@odata.context": contextUrl(call, "identity/identityProviders/$entity"), ...json } };
+}
+
+function list(call: GraphCall): GraphResult {
+  const mask = call.runtime.behaviour.secretMask;
+  const items = call.runtime.store.identityProviders.values().map((idp) => identityProviderJson(idp, mask));
+  return collectionResult(call, items, "identity/identityProviders");
+}
+
+function get(call: GraphCall): GraphResult {
+  const idp = findIdentityProvider(call.runtime, call.params.id, true);
+  return {
+    status: 200,
+    body: { "@odata.context": contextUrl(call, "identity/identityProviders/$entity"), ...identityProviderJson(idp, call.runtime.behaviour.secretMask) },
+  };
+}
+
+function update(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const idp = findIdentityProvider(runtime, call.params.id, false);
+  const body = readJsonObject(call);
+  checkSocialOdataType(body, false);
+  rejectUnknownProperties(body, ["id", "displayName", "identityProviderType", "clientId", "clientSecret"], SOCIAL_TYPE_NAME);
+  const type = optionalString(body, "identityProviderType");
+  if (type !== undefined && type !== idp.identityProviderType) {
+    throw invalidRequestBody(`Property 'identityProviderType' cannot be changed (current value '${idp.identityProviderType}'). Delete and re-create the identity provider instead.`);
+  }
+  const id = optionalString(body, "id");
+  if (id !== undefined && id.toLowerCase() !== idp.id.toLowerCase()) throw invalidRequestBody("Property 'id' is read-only.");
+  applyUpdates(idp, body, { displayName: "displayName" });
+  return { status: 204 };
+}
+
+function applyUpdates(idp: StoredIdentityProvider, body: JsonObject, names: { displayName: string }): void {
+  const displayName = optionalString(body, names.displayName);
+  const clientId = optionalString(body, "clientId");
+  const clientSecret = optionalString(body, "clientSecret");
+  for (const [name, value] of [[names.displayName, displayName], ["clientId", clientId], ["clientSecret", clientSecret]] as const) {
+    if (value === "") throw invalidRequestBody(`Property '${name}' cannot be empty.`);
+  }
+  if (displayName !== undefined) idp.displayName = displayName;
+  if (clientId !== undefined) idp.clientId = clientId;
+  if (clientSecret !== undefined) idp.clientSecretSha256 = sha256Hex(clientSecret);
+}
+
+function remove(call: GraphCall): GraphResult {
+  deleteIdentityProvider(call.runtime, call.params.id);
+  return { status: 204 };
+}
+
+function availableProviderTypes(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const configured = new Set(runtime.store.identityProviders.values().map((idp) => idp.identityProviderType.toLowerCase()));
+  const all = runtime.tenant.mode === "b2c" ? B2C_AVAILABLE_TYPES : WORKFORCE_AVAILABLE_TYPES;
+  const value = all.filter((type) => !configured.has(type.toLowerCase()));
+  return { status: 200, body: { "@odata.context": contextUrl(call, "Collection(Edm.String)"), value } };
+}
+
+// ---- deprecated beta /identityProviders -------------------------------------------------
+
+function legacyCreate(call: GraphCall): GraphResult {
+  const body = readJsonObject(call);
+  rejectUnknownProperties(body, ["id", "name", "type", "clientId", "clientSecret"], "microsoft.graph.identityProvider");
+  const idp = createIdentityProvider(
+    call.runtime,
+    {
+      type: requiredString(body, "type"),
+      displayName: requiredString(body, "name"),
+      clientId: requiredString(body, "clientId"),
+      clientSecret: requiredString(body, "clientSecret"),
+    },
+    "type",
+  );
+  return { status: 201, body: { "@odata.context": contextUrl(call, "identityProviders/$entity"), ...legacyIdentityProviderJson(idp) } };
+}
+
+function legacyList(call: GraphCall): GraphResult {
+  return collectionResult(call, call.runtime.store.identityProviders.values().map(legacyIdentityProviderJson), "identityProviders");
+}
+
+function legacyGet(call: GraphCall): GraphResult {
+  const idp = findIdentityProvider(call.runtime, call.params.id, true);
+  return { status: 200, body: { "@odata.context": contextUrl(call, "identityProviders/$entity"), ...legacyIdentityProviderJson(idp) } };
+}
+
+function legacyUpdate(call: GraphCall): GraphResult {
+  const idp = findIdentityProvider(call.runtime, call.params.id, false);
+  const body = readJsonObject(call);
+  rejectUnknownProperties(body, ["id", "name", "type", "clientId", "clientSecret"], "microsoft.graph.identityProvider");
+  const type = optionalString(body, "type");
+  if (type !== undefined && type !== idp.identityProviderType) throw invalidRequestBody("Property 'type' cannot be changed.");
+  applyUpdates(idp, body, { displayName: "name" });
+  return { status: 204 };
+}
+
+export function identityProviderRoutes(): GraphRoute[] {
+  const family = "identityProviders" as const;
+  const legacy = { versions: BETA_ONLY, family, deprecated: true };
+  return [
+    { method: "POST", pattern: "/identity/identityProviders", versions: BOTH_VERSIONS, family, access: "write", writeTarget: idpWriteTarget, handler: create },
+    { method: "GET", pattern: "/identity/identityProviders", versions: BOTH_VERSIONS, family, access: "read", handler: list },
+    { method: "GET", pattern: "/identity/identityProviders/availableProviderTypes", versions: BOTH_VERSIONS, family, access: "read", handler: availableProviderTypes },
+    { method: "GET", pattern: "/identity/identityProviders/{id}", versions: BOTH_VERSIONS, family, access: "read", handler: get },
+    { method: "PATCH", pattern: "/identity/identityProviders/{id}", versions: BOTH_VERSIONS, family, access: "write", writeTarget: idpWriteTarget, handler: update },
+    { method: "DELETE", pattern: "/identity/identityProviders/{id}", versions: BOTH_VERSIONS, family, access: "write", writeTarget: idpWriteTarget, handler: remove },
+    { method: "POST", pattern: "/identityProviders", ...legacy, access: "write", writeTarget: idpWriteTarget, handler: legacyCreate },
+    { method: "GET", pattern: "/identityProviders", ...legacy, access: "read", handler: legacyList },
+    { method: "GET", pattern: "/identityProviders/{id}", ...legacy, access: "read", handler: legacyGet },
+    { method: "PATCH", pattern: "/identityProviders/{id}", ...legacy, access: "write", writeTarget: idpWriteTarget, handler: legacyUpdate },
+    { method: "DELETE", pattern: "/identityProviders/{id}", ...legacy, access: "write", writeTarget: idpWriteTarget, handler: remove },
+  ];
+}

@@ -1,0 +1,412 @@
+// /trustFramework/keySets (beta, B2C only): keysets, generateKey, upload*, getActiveKey.
+import { randomBytes } from "crypto";
+import { GraphError, b2cError, invalidRequestBody, notFoundInDirectory, unknownProperty } from "../graphErrors";
+import { BETA_ONLY, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
+import { KeyMaterialError, parseCertificate, parsePkcs12, isBase64Url } from "../keyMaterial";
+import { collectionResult, contextUrl } from "../odataCollections";
+import { JsonObject, optionalNumber, optionalString, readJsonObject, rejectUnknownProperties } from "../requestBody";
+import type { EmulatorRuntime } from "../runtime";
+import { StoredKey, StoredKeySet, sha256Hex } from "../store";
+
+export const KEYSET_PREFIX = "B2C_1A_";
+const KEYSET_TYPE_NAME = "microsoft.graph.trustFrameworkKeySet";
+const KEY_TYPE_NAME = "microsoft.graph.trustFrameworkKey";
+const JWK_FIELDS = ["kid", "kty", "use", "nbf", "exp", "e", "n", "k", "d", "p", "q", "dp", "dq", "qi", "x5c", "x5t", "status"];
+
+/** Adds the B2C_1A_ prefix unless present (case-insensitively). */
+export function keySetIdFor(name: string): string {
+  return name.toUpperCase().startsWith(KEYSET_PREFIX) ? name : KEYSET_PREFIX + name;
+}
+
+function missingParameter(name: string): GraphError {
+  return b2cError(400, "AADB2C90253", `The trustframework keyset parameter '${name}' is missing.`);
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function newKid(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** Public JSON of a key: private and secret members (k, d, p, q, dp, dq, qi) are never returned. */
+export function keyJson(key: StoredKey): Record<string, unknown> {
+  return {
+    kid: key.kid,
+    use: key.use,
+    kty: key.kty,
+    ...(key.nbf !== undefined ? { nbf: key.nbf } : {}),
+    ...(key.exp !== undefined ? { exp: key.exp } : {}),
+    ...(key.e !== undefined ? { e: key.e } : {}),
+    ...(key.n !== undefined ? { n: key.n } : {}),
+    x5c: key.x5c ?? [],
+    ...(key.x5t !== undefined ? { x5t: key.x5t } : {}),
+    status: key.status,
+  };
+}
+
+function keySetJson(set: StoredKeySet): Record<string, unknown> {
+  return { id: set.id, keys: set.keys.map(keyJson) };
+}
+
+function findKeySet(runtime: EmulatorRuntime, id: string, forRead: boolean): StoredKeySet {
+  const set = runtime.store.keySets.get(id);
+  const error = notFoundInDirectory("KeyContainer", "id", id, runtime.tenant.tenantDomain);
+  if (!set) throw error;
+  if (forRead && runtime.isInvisible(set.createdAt)) {
+    throw new GraphError(error.status, error.code, error.message, { ...error.options, fault: "consistencyWindow" });
+  }
+  return set;
+}
+
+/** The keyset an upload/generate targets; missing -> 404 AADB2C90073 or 400 AADB2C95052 (switch). */
+function keySetForKeyOperation(runtime: EmulatorRuntime, id: string): StoredKeySet {
+  const set = runtime.store.keySets.get(id);
+  if (set) return set;
+  if (runtime.behaviour.missingKeySetOnKeyOperation === "AADB2C95052") {
+    throw b2cError(
+      400,
+      "AADB2C95052",
+      `The trustframework key set with id '${id}' in tenant '${runtime.tenant.tenantDomain}' is not created. Please use 'Create api' to create the key set first.`,
+    );
+  }
+  throw notFoundInDirectory("KeyContainer", "id", id, runtime.tenant.tenantDomain);
+}
+
+function normalizeKty(kty: string): "RSA" | "OCT" | undefined {
+  const lower = kty.toLowerCase();
+  return lower === "rsa" ? "RSA" : lower === "oct" ? "OCT" : undefined;
+}
+
+function checkUse(use: string): string {
+  if (use !== "sig" && use !== "enc") throw b2cError(400, "AADB2C95033", `Key use '${use}' is invalid. Must be 'sig' or 'enc'.`);
+  return use;
+}
+
+function checkValidity(set: { id: string }, nbf: number | undefined, exp: number | undefined): void {
+  if (exp !== undefined && exp <= nowSeconds()) {
+    throw b2cError(400, "AADB2C90214", `The expiry date for the key container '${set.id}' is in the past.`);
+  }
+  if (nbf !== undefined && exp !== undefined && nbf >= exp) {
+    throw b2cError(400, "AADB2C90215", "The key is badly formatted: 'nbf' must be before 'exp'.");
+  }
+}
+
+/** One kty and one use per keyset (AADB2C95032 / AADB2C95042). */
+function checkCompatible(keys: Array<{ kty: string; use: string }>, candidate: { kty: string; use: string }): void {
+  for (const key of keys) {
+    if (key.kty !== candidate.kty) throw b2cError(400, "AADB2C95032", "One can't mix RSA and Oct types in one key set.");
+    if (key.use !== candidate.use) throw b2cError(400, "AADB2C95042", "One can't mix sig and enc usages in one key set.");
+  }
+}
+
+/** Validates JWKs given in a keyset PUT/PATCH (or create, when allowed) and turns them into stored keys. */
+function keysFromPayload(set: { id: string }, value: unknown): StoredKey[] {
+  if (!Array.isArray(value)) throw missingParameter("keys");
+  const keys: StoredKey[] = [];
+  for (const item of value) {
+    if (item === null || typeof item !== "object" || Array.isArray(item)) {
+      throw b2cError(400, "AADB2C95034", "The trustframework key is in the wrong format.");
+    }
+    const jwk = item as JsonObject;
+    for (const name of Object.keys(jwk)) {
+      if (!name.startsWith("@odata.") && !JWK_FIELDS.includes(name)) throw unknownProperty(name, KEY_TYPE_NAME);
+    }
+    const kid = optionalString(jwk, "kid");
+    if (kid) throw b2cError(400, "AADB2C95059", "A key in the payload has a non-empty 'kid'. The key id is assigned by the service; remove 'kid'.");
+    const ktyRaw = optionalString(jwk, "kty");
+    if (!ktyRaw) throw b2cError(400, "AADB2C95035", "The trustframework key is missing the 'kty' property.");
+    const kty = normalizeKty(ktyRaw);
+    if (!kty) throw b2cError(400, "AADB2C95031", `Key type '${ktyRaw}' is invalid. Must be RSA or oct.`);
+    const useRaw = optionalString(jwk, "use");
+    if (!useRaw) throw missingParameter("use");
+    const use = checkUse(useRaw);
+    const nbf = optionalNumber(jwk, "nbf", true);
+    const exp = optionalNumber(jwk, "exp", true);
+    checkValidity(set, nbf, exp);
+    let secretSha256: string | undefined;
+    let n: string | undefined;
+    let e: string | undefined;
+    if (kty === "OCT") {
+      const k = optionalString(jwk, "k");
+      if (!k) throw missingParameter("k");
+      if (!isBase64Url(k)) throw b2cError(400, "AADB2C95029", "K should be base64 URL encoded.");
+      secretSha256 = sha256Hex(k);
+    } else {
+      n = optionalString(jwk, "n");
+      e = optionalString(jwk, "e");
+      if (!n || !e) throw b2cError(400, "AADB2C95036", "An RSA key requires both 'n' and 'e'.");
+      const d = optionalString(jwk, "d");
+      if (d) secretSha256 = sha256Hex(d);
+    }
+    const key: StoredKey = {
+      kid: newKid(),
+      kty,
+      use,
+      ...(nbf !== undefined ? { nbf } : {}),
+      ...(exp !== undefined ? { exp } : {}),
+      ...(n !== undefined ? { n } : {}),
+      ...(e !== undefined ? { e } : {}),
+      x5c: [],
+      status: "enabled",
+      ...(secretSha256 ? { secretSha256 } : {}),
+      addedAt: Date.now(),
+    };
+    checkCompatible(keys, key);
+    keys.push(key);
+  }
+  return keys;
+}
+
+function keyResult(call: GraphCall, key: StoredKey): GraphResult {
+  return { status: 200, body: { "@odata.context": contextUrl(call, KEY_TYPE_NAME), ...keyJson(key) } };
+}
+
+function appendKey(set: StoredKeySet, key: StoredKey): void {
+  checkCompatible(set.keys, key);
+  set.keys.push(key);
+}
+
+function keySetWriteTarget(call: GraphCall): string | undefined {
+  if (call.params.id) return `keySet:${call.params.id.toLowerCase()}`;
+  try {
+    const body = readJsonObject(call);
+    return typeof body.id === "string" ? `keySet:${keySetIdFor(body.id).toLowerCase()}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- handlers ---------------------------------------------------------------------------
+
+function create(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const body = readJsonObject(call);
+  rejectUnknownProperties(body, ["id", "keys"], KEYSET_TYPE_NAME);
+  const name = optionalString(body, "id");
+  if (!name) throw missingParameter("id");
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
+    throw invalidRequestBody(`The keyset id '${name}' is invalid: use letters, digits, '_', '-' and '.'.`);
+  }
+  const id = keySetIdFor(name);
+  let keys: StoredKey[] = [];
+  if (body.keys !== undefined && body.keys !== null) {
+    if (!Array.isArray(body.keys)) throw invalidRequestBody("The 'keySet' field is invalid in request: 'keys' must be an array.");
+    if (body.keys.length > 0) {
+      if (runtime.behaviour.rejectKeysOnKeySetCreate) {
+        throw invalidRequestBody("The 'keySet' field is invalid in request. Create the keyset empty, then add keys with generateKey or an upload action.");
+      }
+      keys = keysFromPayload({ id }, body.keys);
+    }
+  }
+  if (runtime.store.keySets.has(id)) {
+    throw b2cError(runtime.behaviour.duplicateKeySetStatus, "AADB2C95028", `Can't create trustframework key set with name '${id}' because it already exists.`);
+  }
+  const set: StoredKeySet = { id, keys, createdAt: Date.now() };
+  runtime.store.keySets.set(set);
+  return {
+    status: 201,
+    headers: { Location: `/trustFramework/keySets('${id}')` },
+    body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set) },
+  };
+}
+
+function list(call: GraphCall): GraphResult {
+  return collectionResult(call, call.runtime.store.keySets.values().map(keySetJson), "trustFramework/keySets");
+}
+
+function get(call: GraphCall): GraphResult {
+  const set = findKeySet(call.runtime, call.params.id, true);
+  return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set) } };
+}
+
+function replace(call: GraphCall): GraphResult {
+  const set = findKeySet(call.runtime, call.params.id, false);
+  const body = readJsonObject(call);
+  rejectUnknownProperties(body, ["id", "keys"], KEYSET_TYPE_NAME);
+  set.keys = keysFromPayload(set, body.keys);
+  return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set) } };
+}
+
+function remove(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const set = findKeySet(runtime, call.params.id, false);
+  runtime.store.keySets.delete(set.id);
+  if (runtime.behaviour.keySetDeleteLeavesBackup && !set.id.toLowerCase().endsWith(".bak")) {
+    runtime.store.keySets.set({ id: `${set.id}.bak`, keys: set.keys, createdAt: Date.now() });
+  }
+  return { status: 204 };
+}
+
+function generateKey(call: GraphCall): GraphResult {
+  const set = keySetForKeyOperation(call.runtime, call.params.id);
+  const body = readJsonObject(call);
+  rejectUnknownProperties(body, ["use", "kty", "nbf", "exp"], "generateKey");
+  const useRaw = optionalString(body, "use");
+  if (useRaw === undefined) throw b2cError(400, "AADB2C95033", "Key use is missing. Must be 'sig' or 'enc'.");
+  const use = checkUse(useRaw);
+  const ktyRaw = optionalString(body, "kty");
+  if (!ktyRaw) throw b2cError(400, "AADB2C95030", "Key type (kty) is missing. Must be RSA or oct.");
+  const kty = normalizeKty(ktyRaw);
+  if (!kty) throw b2cError(400, "AADB2C95031", `Key type '${ktyRaw}' is invalid. Must be RSA or oct.`);
+  const nbf = optionalNumber(body, "nbf", true);
+  const exp = optionalNumber(body, "exp", true);
+  checkValidity(set, nbf, exp);
+  const key: StoredKey = {
+    kid: newKid(),
+    kty,
+    use,
+    ...(nbf !== undefined ? { nbf } : {}),
+    ...(exp !== undefined ? { exp } : {}),
+    // Generated key material stays "inside the service": only a fake public modulus is shown.
+    ...(kty === "RSA" ? { e: "AQAB", n: randomBytes(256).toString("base64url") } : {}),
+    x5c: [],
+    status: "enabled",
+    addedAt: Date.now(),
+  };
+  appendKey(set, key);
+  return keyResult(call, key);
+}
+
+function uploadSecret(call: GraphCall): GraphResult {
+  const set = keySetForKeyOperation(call.runtime, call.params.id);
+  const body = readJsonObject(call);
+  rejectUnknownProperties(body, ["use", "k", "nbf", "exp"], "uploadSecret");
+  const k = optionalString(body, "k");
+  if (!k) throw missingParameter("k");
+  const useRaw = optionalString(body, "use");
+  if (!useRaw) throw missingParameter("use");
+  const use = checkUse(useRaw);
+  const nbf = optionalNumber(body, "nbf", true);
+  const exp = optionalNumber(body, "exp", true);
+  checkValidity(set, nbf, exp);
+  const key: StoredKey = {
+    kid: newKid(),
+    kty: "OCT",
+    use,
+    ...(nbf !== undefined ? { nbf } : {}),
+    ...(exp !== undefined ? { exp } : {}),
+    x5c: [],
+    status: "enabled",
+    secretSha256: sha256Hex(k),
+    addedAt: Date.now(),
+  };
+  appendKey(set, key);
+  return keyResult(call, key);
+}
+
+function keyMaterialError(err: unknown): GraphError {
+  if (err instanceof KeyMaterialError) {
+    if (err.problem === "wrongPassword") return b2cError(400, "AADB2C95025", err.message);
+    if (err.problem === "invalidCertificate") return b2cError(400, "AADB2C90179", err.message);
+    return b2cError(400, "AADB2C90215", `The key uploaded is badly formatted. ${err.message}`);
+  }
+  return b2cError(400, "AADB2C90215", "The key uploaded is badly formatted.");
+}
+
+function certificateKey(set: StoredKeySet, info: ReturnType<typeof parseCertificate>, use: string, secretSha256?: string): StoredKey {
+  if (info.exp !== undefined && info.exp <= nowSeconds()) {
+    throw b2cError(400, "AADB2C90214", `The expiry date for the key container '${set.id}' is in the past: the certificate has expired.`);
+  }
+  return {
+    kid: newKid(),
+    kty: info.kty.toUpperCase() === "RSA" ? "RSA" : info.kty,
+    use,
+    ...(info.nbf !== undefined ? { nbf: info.nbf } : {}),
+    ...(info.exp !== undefined ? { exp: info.exp } : {}),
+    ...(info.e !== undefined ? { e: info.e } : {}),
+    ...(info.n !== undefined ? { n: info.n } : {}),
+    x5c: info.x5c,
+    ...(info.x5t !== undefined ? { x5t: info.x5t } : {}),
+    status: "enabled",
+    ...(secretSha256 ? { secretSha256 } : {}),
+    addedAt: Date.now(),
+  };
+}
+
+function uploadCertificate(call: GraphCall): GraphResult {
+  const set = keySetForKeyOperation(call.runtime, call.params.id);
+  const body = readJsonObject(call);
+  rejectUnknownProperties(body, ["key", "use"], "uploadCertificate");
+  const keyText = optionalString(body, "key");
+  if (!keyText) throw missingParameter("key");
+  const use = checkUse(optionalString(body, "use") ?? "sig");
+  let info;
+  try {
+    info = parseCertificate(keyText);
+  } catch (err) {
+    throw keyMaterialError(err);
+  }
+  const key = certificateKey(set, info, use);
+  appendKey(set, key);
+  return keyResult(call, key);
+}
+
+function uploadPkcs12(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const set = keySetForKeyOperation(runtime, call.params.id);
+  const body = readJsonObject(call);
+  rejectUnknownProperties(body, ["key", "password", "use"], "uploadPkcs12");
+  const keyText = optionalString(body, "key");
+  if (!keyText) throw missingParameter("key");
+  const password = optionalString(body, "password") ?? "";
+  const use = checkUse(optionalString(body, "use") ?? "sig");
+  let info;
+  try {
+    info = parsePkcs12(keyText, password, runtime.behaviour.detectWrongPkcs12Password);
+  } catch (err) {
+    throw keyMaterialError(err);
+  }
+  const key = certificateKey(set, info, use, sha256Hex(keyText));
+  appendKey(set, key);
+  return keyResult(call, key);
+}
+
+/**
+ * The documented selection: keys sorted by nbf ascending (no nbf last); the active key is the
+ * latest key whose nbf <= now and whose exp is absent or in the future; otherwise the most
+ * recently added key with neither nbf nor exp; otherwise none.
+ */
+export function selectActiveKey(keys: StoredKey[], now = nowSeconds()): StoredKey | undefined {
+  const valid = keys.filter((k) => k.nbf !== undefined && k.nbf <= now && (k.exp === undefined || k.exp > now));
+  if (valid.length > 0) {
+    // Stable: among equal nbf the later-added key wins.
+    return valid.reduce((best, k) => (k.nbf! >= best.nbf! ? k : best));
+  }
+  const timeless = keys.filter((k) => k.nbf === undefined && k.exp === undefined);
+  return timeless.length > 0 ? timeless[timeless.length - 1] : undefined;
+}
+
+function getActiveKey(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const set = findKeySet(runtime, call.params.id, true);
+  const active = selectActiveKey(set.keys);
+  if (!active) {
+    throw b2cError(
+      runtime.behaviour.noActiveKeyStatus,
+      "AADB2C90019",
+      `The key container with id '${set.id}' in tenant '${runtime.tenant.tenantDomain}' does not have a valid key.`,
+    );
+  }
+  return keyResult(call, active);
+}
+
+export function keySetRoutes(): GraphRoute[] {
+  const common = { versions: BETA_ONLY, family: "keySets" as const, b2cOnly: true };
+  const base = "/trustFramework/keySets";
+  const write = { ...common, access: "write" as const, writeTarget: keySetWriteTarget };
+  return [
+    { method: "POST", pattern: base, ...write, handler: create },
+    { method: "GET", pattern: base, ...common, access: "read", handler: list },
+    { method: "GET", pattern: `${base}/{id}`, ...common, access: "read", handler: get },
+    { method: "PUT", pattern: `${base}/{id}`, ...write, handler: replace },
+    { method: "PATCH", pattern: `${base}/{id}`, ...write, handler: replace },
+    { method: "DELETE", pattern: `${base}/{id}`, ...write, handler: remove },
+    { method: "POST", pattern: `${base}/{id}/generateKey`, ...write, handler: generateKey },
+    { method: "POST", pattern: `${base}/{id}/uploadSecret`, ...write, handler: uploadSecret },
+    { method: "POST", pattern: `${base}/{id}/uploadCertificate`, ...write, handler: uploadCertificate },
+    { method: "POST", pattern: `${base}/{id}/uploadPkcs12`, ...write, handler: uploadPkcs12 },
+    { method: "GET", pattern: `${base}/{id}/getActiveKey`, ...common, access: "read", handler: getActiveKey },
+  ];
+}

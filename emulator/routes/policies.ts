@@ -1,0 +1,117 @@
+// /trustFramework/policies (beta, B2C only): list, get ($value), PUT $value upsert, POST, delete.
+import { GraphError, alreadyExists, b2cError, notFoundInDirectory } from "../graphErrors";
+import { BETA_ONLY, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
+import { collectionResult, contextUrl } from "../odataCollections";
+import { validatePolicy, withPublicPolicyUri } from "../policyValidation";
+import { readXmlText } from "../requestBody";
+import type { EmulatorRuntime } from "../runtime";
+import type { StoredPolicy } from "../store";
+
+function findPolicy(runtime: EmulatorRuntime, id: string, forRead: boolean): StoredPolicy {
+  const policy = runtime.store.policies.get(id);
+  const error = notFoundInDirectory("Policy", "policyId", id, runtime.tenant.tenantDomain);
+  if (!policy) throw error;
+  if (forRead && runtime.isInvisible(policy.createdAt)) {
+    throw new GraphError(error.status, error.code, error.message, { ...error.options, fault: "consistencyWindow" });
+  }
+  return policy;
+}
+
+function readPolicyXml(call: GraphCall): string {
+  return readXmlText(call, call.runtime.behaviour.requireXmlContentTypeForPolicies).replace(/^\uFEFF/, "");
+}
+
+function validate(call: GraphCall, xml: string, urlId: string | undefined): string {
+  const runtime = call.runtime;
+  const { policyId } = validatePolicy(xml, urlId, {
+    tenantId: runtime.tenant.tenantId,
+    tenantDomain: runtime.tenant.tenantDomain,
+    semanticChecks: runtime.behaviour.validatePolicies,
+    policyExists: (id) => runtime.store.policies.has(id),
+    keySetVisible: (id) => {
+      const set = runtime.store.keySets.get(id);
+      return set !== undefined && !runtime.isInvisible(set.createdAt);
+    },
+  });
+  return policyId;
+}
+
+function xmlResult(call: GraphCall, status: number, policy: StoredPolicy, headers: Record<string, string> = {}): GraphResult {
+  return { status, xml: withPublicPolicyUri(policy.xml, policy.id, call.runtime.tenant.tenantDomain), headers };
+}
+
+function list(call: GraphCall): GraphResult {
+  return collectionResult(call, call.runtime.store.policies.values().map((p) => ({ id: p.id })), "trustFramework/policies");
+}
+
+function getEntity(call: GraphCall): GraphResult {
+  const policy = findPolicy(call.runtime, call.params.id, true);
+  return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/policies/$entity"), id: policy.id } };
+}
+
+function getValue(call: GraphCall): GraphResult {
+  return xmlResult(call, 200, findPolicy(call.runtime, call.params.id, true));
+}
+
+/** PUT …/{id}/$value: 201 when created, 200 when replaced. */
+function upsert(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const xml = readPolicyXml(call);
+  const policyId = validate(call, xml, call.params.id);
+  const existing = runtime.store.policies.get(call.params.id);
+  const now = Date.now();
+  if (existing) {
+    existing.xml = xml;
+    existing.updatedAt = now;
+    return xmlResult(call, 200, existing);
+  }
+  const policy: StoredPolicy = { id: policyId, xml, createdAt: now, updatedAt: now };
+  runtime.store.policies.set(policy);
+  return xmlResult(call, 201, policy);
+}
+
+function putWithoutValue(): GraphResult {
+  throw b2cError(
+    400,
+    "AADB2C99009",
+    "Put operation not supported for this entity on this uri. Please append '$value' to the request uri and then try again.",
+  );
+}
+
+function create(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const xml = readPolicyXml(call);
+  const policyId = validate(call, xml, undefined);
+  if (runtime.store.policies.has(policyId)) {
+    throw alreadyExists(409, `A policy with id '${policyId}' already exists. Use PUT /trustFramework/policies/${policyId}/$value to replace it.`);
+  }
+  const now = Date.now();
+  const policy: StoredPolicy = { id: policyId, xml, createdAt: now, updatedAt: now };
+  runtime.store.policies.set(policy);
+  return xmlResult(call, 201, policy, { Location: `/trustFramework/policies/${policyId}/` });
+}
+
+function remove(call: GraphCall): GraphResult {
+  const policy = findPolicy(call.runtime, call.params.id, false);
+  call.runtime.store.policies.delete(policy.id);
+  return { status: 204 };
+}
+
+function policyWriteTarget(call: GraphCall): string | undefined {
+  return call.params.id ? `policy:${call.params.id.toLowerCase()}` : undefined;
+}
+
+export function policyRoutes(): GraphRoute[] {
+  const common = { versions: BETA_ONLY, family: "policies" as const, b2cOnly: true };
+  const base = "/trustFramework/policies";
+  const write = { ...common, access: "write" as const, writeTarget: policyWriteTarget };
+  return [
+    { method: "GET", pattern: base, ...common, access: "read", handler: list },
+    { method: "POST", pattern: base, ...write, handler: create },
+    { method: "GET", pattern: `${base}/{id}`, ...common, access: "read", handler: getEntity },
+    { method: "PUT", pattern: `${base}/{id}`, ...write, handler: putWithoutValue },
+    { method: "DELETE", pattern: `${base}/{id}`, ...write, handler: remove },
+    { method: "GET", pattern: `${base}/{id}/$value`, ...common, access: "read", handler: getValue },
+    { method: "PUT", pattern: `${base}/{id}/$value`, ...write, handler: upsert },
+  ];
+}

@@ -1,0 +1,225 @@
+// /identity/b2cUserFlows (beta, B2C tenants only), userFlowIdentityProviders and their $ref
+// attach/detach, plus the deprecated identityProviders navigation.
+import { GraphError, alreadyExists, b2cError, invalidRequestBody, notFoundInDirectory } from "../graphErrors";
+import { BETA_ONLY, GraphCall, GraphResult, GraphRoute, splitGraphPath } from "../graphRouter";
+import { collectionResult, contextUrl } from "../odataCollections";
+import { JsonObject, optionalBoolean, optionalNumber, optionalString, readJsonObject, rejectUnknownProperties, requiredString } from "../requestBody";
+import type { EmulatorRuntime } from "../runtime";
+import type { StoredUserFlow } from "../store";
+import { findIdentityProvider, identityProviderJson, legacyIdentityProviderJson } from "./identityProviders";
+
+export const USER_FLOW_TYPES = ["signUp", "signIn", "signUpOrSignIn", "passwordReset", "profileUpdate", "resourceOwner"];
+const USER_FLOW_PREFIX = "B2C_1_";
+const USER_FLOW_TYPE_NAME = "microsoft.graph.b2cIdentityUserFlow";
+
+function withPrefix(runtime: EmulatorRuntime, id: string): string {
+  if (!runtime.behaviour.addUserFlowPrefix || id.toUpperCase().startsWith(USER_FLOW_PREFIX)) return id;
+  return USER_FLOW_PREFIX + id;
+}
+
+function findUserFlow(runtime: EmulatorRuntime, id: string, forRead: boolean): StoredUserFlow {
+  const flow = runtime.store.userFlows.get(id);
+  const error = notFoundInDirectory("UserFlow", "id", id, runtime.tenant.tenantDomain);
+  if (!flow) throw error;
+  if (forRead && runtime.isInvisible(flow.createdAt)) {
+    throw new GraphError(error.status, error.code, error.message, { ...error.options, fault: "consistencyWindow" });
+  }
+  return flow;
+}
+
+function attachedIdentityProviders(runtime: EmulatorRuntime, flow: StoredUserFlow) {
+  return flow.identityProviderIds.map((id) => runtime.store.identityProviders.get(id)).filter((idp) => idp !== undefined);
+}
+
+function userFlowJson(call: GraphCall, flow: StoredUserFlow, expand: Set<string>): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    id: flow.id,
+    userFlowType: flow.userFlowType,
+    userFlowTypeVersion: flow.userFlowTypeVersion,
+    isLanguageCustomizationEnabled: flow.isLanguageCustomizationEnabled,
+    defaultLanguageTag: flow.defaultLanguageTag,
+    apiConnectorConfiguration: {},
+  };
+  const idps = attachedIdentityProviders(call.runtime, flow);
+  if (expand.has("identityproviders")) json.identityProviders = idps.map(legacyIdentityProviderJson);
+  if (expand.has("userflowidentityproviders")) {
+    json.userFlowIdentityProviders = idps.map((idp) => identityProviderJson(idp, call.runtime.behaviour.secretMask));
+  }
+  return json;
+}
+
+function parseExpand(call: GraphCall): Set<string> {
+  const raw = call.query.get("$expand");
+  const out = new Set<string>();
+  if (raw === null) return out;
+  for (const item of raw.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    const name = item.toLowerCase();
+    if (name !== "identityproviders" && name !== "userflowidentityproviders") {
+      throw new GraphError(400, "BadRequest", `Parsing OData Select and Expand failed: Could not find a property named '${item}' on type '${USER_FLOW_TYPE_NAME}'.`);
+    }
+    out.add(name);
+  }
+  return out;
+}
+
+/** The IdP id an "@odata.id" points at; `legacy` expects ".../identityProviders/{id}", otherwise ".../identity/identityProviders/{id}". */
+function referencedIdentityProviderId(body: JsonObject, legacy: boolean): string {
+  const ref = body["@odata.id"];
+  if (typeof ref !== "string" || ref.trim() === "") {
+    throw invalidRequestBody("The '@odata.id' annotation is required in a $ref request body.");
+  }
+  let path = ref.trim();
+  try {
+    path = new URL(path).pathname;
+  } catch {
+    // relative reference
+  }
+  let segments: string[];
+  try {
+    segments = splitGraphPath(path);
+  } catch {
+    segments = [];
+  }
+  if (segments.length > 0 && ["v1.0", "beta"].includes(segments[0].toLowerCase())) segments = segments.slice(1);
+  const expected = legacy ? ["identityproviders"] : ["identity", "identityproviders"];
+  const matches = segments.length === expected.length + 1 && expected.every((name, i) => segments[i].toLowerCase() === name);
+  if (!matches) {
+    const shape = legacy ? "/identityProviders/{id}" : "/identity/identityProviders/{id}";
+    throw invalidRequestBody(`Invalid '@odata.id' value '${ref}': it must reference an identity provider as '<graph root>${shape}'.`);
+  }
+  return segments[segments.length - 1];
+}
+
+function flowWriteTarget(call: GraphCall): string | undefined {
+  if (call.params.id) return `userFlow:${call.params.id.toLowerCase()}`;
+  try {
+    const body = readJsonObject(call);
+    return typeof body.id === "string" ? `userFlow:${withPrefix(call.runtime, body.id).toLowerCase()}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function create(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const body = readJsonObject(call);
+  rejectUnknownProperties(
+    body,
+    ["id", "userFlowType", "userFlowTypeVersion", "isLanguageCustomizationEnabled", "defaultLanguageTag", "identityProviders", "apiConnectorConfiguration"],
+    USER_FLOW_TYPE_NAME,
+  );
+  const id = withPrefix(runtime, requiredString(body, "id"));
+  const userFlowType = requiredString(body, "userFlowType");
+  if (!USER_FLOW_TYPES.includes(userFlowType)) {
+    throw invalidRequestBody(`Requested value '${userFlowType}' was not found for property 'userFlowType'. Supported values: ${USER_FLOW_TYPES.join(", ")}.`);
+  }
+  const userFlowTypeVersion = optionalNumber(body, "userFlowTypeVersion");
+  if (userFlowTypeVersion === undefined || userFlowTypeVersion <= 0) {
+    throw invalidRequestBody("Required property 'userFlowTypeVersion' is missing or not a positive number.");
+  }
+  const identityProviderIds: string[] = [];
+  if (body.identityProviders !== undefined && body.identityProviders !== null) {
+    if (!Array.isArray(body.identityProviders)) throw invalidRequestBody("Property 'identityProviders' must be an array.");
+    for (const item of body.identityProviders) {
+      const ref = item !== null && typeof item === "object" ? (item as JsonObject).id : undefined;
+      if (typeof ref !== "string") throw invalidRequestBody("Every item of 'identityProviders' needs an 'id'.");
+      const idp = findIdentityProvider(runtime, ref, false);
+      if (!identityProviderIds.some((x) => x.toLowerCase() === idp.id.toLowerCase())) identityProviderIds.push(idp.id);
+    }
+  }
+  if (runtime.store.userFlows.has(id)) throw alreadyExists(409, `A user flow with id '${id}' already exists.`);
+  const flow: StoredUserFlow = {
+    id,
+    userFlowType,
+    userFlowTypeVersion,
+    isLanguageCustomizationEnabled: optionalBoolean(body, "isLanguageCustomizationEnabled") ?? false,
+    defaultLanguageTag: optionalString(body, "defaultLanguageTag") ?? null,
+    identityProviderIds,
+    createdAt: Date.now(),
+  };
+  runtime.store.userFlows.set(flow);
+  return {
+    status: 201,
+    headers: { Location: `${call.versionRoot}/identity/b2cUserFlows/${encodeURIComponent(flow.id)}` },
+    body: { "@odata.context": contextUrl(call, "identity/b2cUserFlows/$entity"), ...userFlowJson(call, flow, new Set()) },
+  };
+}
+
+function list(call: GraphCall): GraphResult {
+  const expand = parseExpand(call);
+  const items = call.runtime.store.userFlows.values().map((flow) => userFlowJson(call, flow, expand));
+  return collectionResult(call, items, "identity/b2cUserFlows");
+}
+
+function get(call: GraphCall): GraphResult {
+  const expand = parseExpand(call);
+  const flow = findUserFlow(call.runtime, call.params.id, true);
+  return { status: 200, body: { "@odata.context": contextUrl(call, "identity/b2cUserFlows/$entity"), ...userFlowJson(call, flow, expand) } };
+}
+
+function remove(call: GraphCall): GraphResult {
+  const flow = findUserFlow(call.runtime, call.params.id, false);
+  call.runtime.store.userFlows.delete(flow.id);
+  return { status: 204 };
+}
+
+function listFlowIdentityProviders(call: GraphCall): GraphResult {
+  const flow = findUserFlow(call.runtime, call.params.id, true);
+  const mask = call.runtime.behaviour.secretMask;
+  const items = attachedIdentityProviders(call.runtime, flow).map((idp) => identityProviderJson(idp, mask));
+  return collectionResult(call, items, "Collection(microsoft.graph.identityProviderBase)");
+}
+
+function attach(call: GraphCall, legacy: boolean): GraphResult {
+  const runtime = call.runtime;
+  const flow = findUserFlow(runtime, call.params.id, false);
+  const body = readJsonObject(call);
+  rejectUnknownProperties(body, [], "$ref");
+  const idp = findIdentityProvider(runtime, referencedIdentityProviderId(body, legacy), false);
+  if (flow.identityProviderIds.some((id) => id.toLowerCase() === idp.id.toLowerCase())) {
+    if (runtime.behaviour.duplicateAttach === "ok") return { status: 204 };
+    throw new GraphError(
+      400,
+      "Request_BadRequest",
+      `One or more added object references already exist for the following modified properties: '${legacy ? "identityProviders" : "userFlowIdentityProviders"}'.`,
+    );
+  }
+  flow.identityProviderIds.push(idp.id);
+  return { status: 204 };
+}
+
+function detach(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const flow = findUserFlow(runtime, call.params.id, false);
+  const idpId = call.params.idpId;
+  const index = flow.identityProviderIds.findIndex((id) => id.toLowerCase() === idpId.toLowerCase());
+  if (index < 0) {
+    throw b2cError(404, "AADB2C90073", `IdentityProvider with 'id': '${idpId}' cannot be found in the user flow '${flow.id}'.`);
+  }
+  flow.identityProviderIds.splice(index, 1);
+  return { status: 204 };
+}
+
+function legacyListFlowIdentityProviders(call: GraphCall): GraphResult {
+  const flow = findUserFlow(call.runtime, call.params.id, true);
+  return collectionResult(call, attachedIdentityProviders(call.runtime, flow).map(legacyIdentityProviderJson), "Collection(microsoft.graph.identityProvider)");
+}
+
+export function userFlowRoutes(): GraphRoute[] {
+  const common = { versions: BETA_ONLY, family: "userFlows" as const, b2cOnly: true };
+  const base = "/identity/b2cUserFlows";
+  return [
+    { method: "POST", pattern: base, ...common, access: "write", writeTarget: flowWriteTarget, handler: create },
+    { method: "GET", pattern: base, ...common, access: "read", handler: list },
+    { method: "GET", pattern: `${base}/{id}`, ...common, access: "read", handler: get },
+    { method: "DELETE", pattern: `${base}/{id}`, ...common, access: "write", writeTarget: flowWriteTarget, handler: remove },
+    { method: "GET", pattern: `${base}/{id}/userFlowIdentityProviders`, ...common, access: "read", handler: listFlowIdentityProviders },
+    { method: "POST", pattern: `${base}/{id}/userFlowIdentityProviders/$ref`, ...common, access: "write", writeTarget: flowWriteTarget, handler: (c) => attach(c, false) },
+    { method: "PATCH", pattern: `${base}/{id}/userFlowIdentityProviders/$ref`, ...common, access: "write", writeTarget: flowWriteTarget, handler: (c) => attach(c, false) },
+    { method: "DELETE", pattern: `${base}/{id}/userFlowIdentityProviders/{idpId}/$ref`, ...common, access: "write", writeTarget: flowWriteTarget, handler: detach },
+    // Deprecated navigation (old identityProvider type).
+    { method: "GET", pattern: `${base}/{id}/identityProviders`, ...common, deprecated: true, access: "read", handler: legacyListFlowIdentityProviders },
+    { method: "POST", pattern: `${base}/{id}/identityProviders/$ref`, ...common, deprecated: true, access: "write", writeTarget: flowWriteTarget, handler: (c) => attach(c, true) },
+    { method: "DELETE", pattern: `${base}/{id}/identityProviders/{idpId}/$ref`, ...common, deprecated: true, access: "write", writeTarget: flowWriteTarget, handler: detach },
+  ];
+}

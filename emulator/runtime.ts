@@ -1,0 +1,108 @@
+// Shared state of one running emulator, handed to the route families.
+import { FaultInjector } from "./faults";
+import { RequestLog } from "./requestLog";
+import { EmulatorStore } from "./store";
+import type { EmulatorApplication, EmulatorBehaviour } from "./types";
+
+export const DEFAULT_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
+export const DEFAULT_TENANT_NAME = "contosob2c";
+export const DEFAULT_CLIENT_ID = "00000000-b2c0-4e3a-8c5e-00000000e001";
+/** Fixed on purpose: the emulator is local and CI configs may hard-code it. */
+export const DEFAULT_CLIENT_SECRET = "emulator-client-secret-not-for-production";
+export const DEFAULT_PERMISSIONS = [
+  "IdentityProvider.ReadWrite.All",
+  "IdentityUserFlow.ReadWrite.All",
+  "TrustFrameworkKeySet.ReadWrite.All",
+  "Policy.ReadWrite.TrustFramework",
+];
+
+export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
+  duplicateIdentityProviderStatus: 400,
+  secretMask: "******",
+  echoClientSecretOnCreate: false,
+  duplicateAttach: "error",
+  deleteAttachedIdentityProvider: "fail",
+  addUserFlowPrefix: true,
+  duplicateKeySetStatus: 409,
+  rejectKeysOnKeySetCreate: true,
+  keySetDeleteLeavesBackup: false,
+  missingKeySetOnKeyOperation: "AADB2C90073",
+  noActiveKeyStatus: 404,
+  detectWrongPkcs12Password: true,
+  requireXmlContentTypeForPolicies: true,
+  validatePolicies: true,
+  deprecatedEndpoints: "reject",
+  pageSize: 0,
+  batchResponseOrder: "reversed",
+  detectConcurrentWrites: true,
+  tokenLifetimeSeconds: 3599,
+  enforcePermissions: true,
+};
+
+export interface TenantInfo {
+  tenantId: string;
+  tenantName: string;
+  tenantDomain: string;
+  mode: "b2c" | "workforce";
+}
+
+export class EmulatorRuntime {
+  /** "https://host:port", set once the server listens. */
+  baseUrl = "";
+  private behaviourValues: EmulatorBehaviour;
+
+  constructor(
+    readonly tenant: TenantInfo,
+    readonly applications: EmulatorApplication[],
+    readonly store: EmulatorStore,
+    readonly faults: FaultInjector,
+    readonly log: RequestLog,
+    behaviour: Partial<EmulatorBehaviour> = {},
+  ) {
+    this.behaviourValues = { ...DEFAULT_BEHAVIOUR };
+    this.setBehaviour(behaviour);
+  }
+
+  get behaviour(): EmulatorBehaviour {
+    return this.behaviourValues;
+  }
+
+  getBehaviour(): EmulatorBehaviour {
+    return { ...this.behaviourValues };
+  }
+
+  /** Merges known switches; unknown names or wrong value types throw TypeError. */
+  setBehaviour(partial: Partial<EmulatorBehaviour>): void {
+    if (partial === null || typeof partial !== "object" || Array.isArray(partial)) {
+      throw new TypeError("behaviour must be an object");
+    }
+    const next: Record<string, unknown> = { ...this.behaviourValues };
+    for (const [name, value] of Object.entries(partial)) {
+      if (value === undefined) continue;
+      if (!(name in DEFAULT_BEHAVIOUR)) throw new TypeError(`unknown behaviour switch '${name}'`);
+      const expected = typeof (DEFAULT_BEHAVIOUR as unknown as Record<string, unknown>)[name];
+      if (typeof value !== expected) throw new TypeError(`behaviour.${name} must be a ${expected}`);
+      next[name] = value;
+    }
+    const b = next as unknown as EmulatorBehaviour;
+    const oneOf = (name: keyof EmulatorBehaviour, allowed: unknown[]) => {
+      if (!allowed.includes(b[name])) throw new TypeError(`behaviour.${name} must be one of ${allowed.join(", ")}`);
+    };
+    oneOf("duplicateIdentityProviderStatus", [400, 409]);
+    oneOf("duplicateKeySetStatus", [400, 409]);
+    oneOf("noActiveKeyStatus", [400, 404]);
+    oneOf("duplicateAttach", ["ok", "error"]);
+    oneOf("deleteAttachedIdentityProvider", ["fail", "cascade"]);
+    oneOf("missingKeySetOnKeyOperation", ["AADB2C90073", "AADB2C95052"]);
+    oneOf("deprecatedEndpoints", ["reject", "emulate"]);
+    oneOf("batchResponseOrder", ["reversed", "request"]);
+    if (!Number.isInteger(b.pageSize) || b.pageSize < 0) throw new TypeError("behaviour.pageSize must be a non-negative integer");
+    if (!(b.tokenLifetimeSeconds > 0)) throw new TypeError("behaviour.tokenLifetimeSeconds must be positive");
+    this.behaviourValues = b;
+  }
+
+  /** True while a freshly created object must still answer 404 on reads. */
+  isInvisible(createdAt: number): boolean {
+    return this.faults.isInConsistencyWindow(createdAt);
+  }
+}

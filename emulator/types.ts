@@ -1,0 +1,215 @@
+// Public types of the local B2C Microsoft Graph emulator (re-exported by emulator/index.ts).
+
+/** An app registration the emulator knows: it may ask the token endpoint for Graph tokens. */
+export interface EmulatorApplication {
+  clientId: string;
+  clientSecret: string;
+  /** Application permissions (app roles on Microsoft Graph), e.g. "IdentityProvider.ReadWrite.All". */
+  permissions: string[];
+  /**
+   * Optional PEM certificate for certificate credentials (client_assertion). When set, the
+   * assertion's signature is verified with it; when absent, a well-formed assertion whose
+   * iss/sub equal the client id is accepted.
+   */
+  certificatePem?: string;
+}
+
+export interface FaultRule {
+  /** e.g. "POST"; omitted = any method. */
+  method?: string;
+  /**
+   * Regular expression source, matched case-insensitively against the request path WITHOUT the
+   * /v1.0 or /beta prefix and without query, e.g. "/trustFramework/keySets/[^/]+/uploadSecret$".
+   */
+  path: string;
+  /** e.g. 429, 503, 504, 400. Default: 400 for AADB2C90063, 429 for TooManyRequests, else 503. */
+  status?: number;
+  /** error.code, e.g. "TooManyRequests", "AADB2C90063", "serviceNotAvailable". */
+  code?: string;
+  /** Seconds, may be fractional; sent as the Retry-After header. */
+  retryAfter?: number;
+  /** Destroy the socket without answering (inside $batch: the inner request answers 504). */
+  dropConnection?: boolean;
+  /** How many matching requests it hits; omitted = every one. getFaults() shows what is left. */
+  times?: number;
+}
+
+export interface RateLimitSettings {
+  enabled: boolean;
+  perTenantPerMinute: number;
+  perAppPerTenantPerMinute: number;
+}
+
+export interface FaultSettings {
+  rules: FaultRule[];
+  /** Added to every Graph request; default 0. */
+  latencyMs: number;
+  /** Default off, 300 and 200 when on (sliding 60 s window). */
+  rateLimit: RateLimitSettings;
+  /**
+   * Default 0: freshly created IdPs, keysets, policies and user flows answer 404 on GET for this
+   * long (and policy uploads referencing such keysets fail validation).
+   */
+  consistencyWindowMs: number;
+}
+
+/** The configurable switches of the fidelity checklist (unconfirmed real-service behaviour). */
+export interface EmulatorBehaviour {
+  /** Status for a second IdP of the same type (code Request_MultipleObjectsWithSameKeyValue). Default 400. */
+  duplicateIdentityProviderStatus: 400 | 409;
+  /** Mask returned instead of any stored IdP secret. Default "******" (the deprecated beta API always uses "*****"). */
+  secretMask: string;
+  /** POST /identity/identityProviders echoes the plaintext clientSecret (like the doc examples) instead of the mask. Default false. */
+  echoClientSecretOnCreate: boolean;
+  /** Attaching an IdP that is already attached to a user flow: "ok" (204) or "error" (400 "One or more added object references already exist…"). Default "error". */
+  duplicateAttach: "ok" | "error";
+  /** Deleting an IdP still attached to a user flow: "fail" (400) or "cascade" (detach everywhere). Default "fail". */
+  deleteAttachedIdentityProvider: "fail" | "cascade";
+  /** Prefix user flow ids with B2C_1_ unless present. Default true. */
+  addUserFlowPrefix: boolean;
+  /** Status for AADB2C95028 (duplicate keyset). Default 409. */
+  duplicateKeySetStatus: 400 | 409;
+  /** Reject a keyset create whose body has a non-empty keys array (400 "The 'keySet' field is invalid…"). Default true. */
+  rejectKeysOnKeySetCreate: boolean;
+  /** DELETE of a keyset leaves a "<id>.bak" copy behind (portal behaviour). Default false. */
+  keySetDeleteLeavesBackup: boolean;
+  /** Error for upload/generate on a keyset that does not exist: 404 AADB2C90073 or 400 AADB2C95052. Default "AADB2C90073". */
+  missingKeySetOnKeyOperation: "AADB2C90073" | "AADB2C95052";
+  /** Status when getActiveKey finds no active key (code AADB2C90019). Default 404. */
+  noActiveKeyStatus: 400 | 404;
+  /** uploadPkcs12 verifies the PFX password (wrong password -> 400 AADB2C95025). Default true. */
+  detectWrongPkcs12Password: boolean;
+  /** Policy uploads require Content-Type application/xml (or text/xml); otherwise 415. Default true. */
+  requireXmlContentTypeForPolicies: boolean;
+  /** Run the policy validation checks (TenantId, PolicyId, BasePolicy, StorageReferenceId). Well-formedness is always checked. Default true. */
+  validatePolicies: boolean;
+  /** Deprecated beta /identityProviders API and b2cUserFlows/{id}/identityProviders nav: "reject" (400) or "emulate" (old shape). Default "reject". */
+  deprecatedEndpoints: "reject" | "emulate";
+  /** Server page size for lists; 0 = no server paging ($top is always honoured). Default 0. */
+  pageSize: number;
+  /** Order of $batch responses: "reversed" (keeps clients from relying on order) or "request". Default "reversed". */
+  batchResponseOrder: "reversed" | "request";
+  /** Two writes to the same object overlapping in time: the later one gets 409 AADB2C95053. Default true (only observable with latency or slow bodies). */
+  detectConcurrentWrites: boolean;
+  /** Lifetime of issued access tokens (expires_in). Default 3599. */
+  tokenLifetimeSeconds: number;
+  /** Check application permissions per endpoint (403 Authorization_RequestDenied). Default true. */
+  enforcePermissions: boolean;
+}
+
+export interface EmulatorOptions {
+  /** Default 0 (random). */
+  port?: number;
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** Default "contosob2c" -> domain contosob2c.onmicrosoft.com. */
+  tenantName?: string;
+  /** Default a fixed GUID (DEFAULT_TENANT_ID). */
+  tenantId?: string;
+  /** Default "b2c"; workforce allows only Google and Facebook IdPs and has no b2cUserFlows/trustFramework. */
+  tenantMode?: "b2c" | "workforce";
+  /** Default: one app (DEFAULT_CLIENT_ID / DEFAULT_CLIENT_SECRET) granted the four ReadWrite permissions. */
+  applications?: EmulatorApplication[];
+  /** If set: load state at start if the file exists, save after each mutation. Secrets are stored as SHA-256 only. */
+  stateFile?: string;
+  faults?: Partial<FaultSettings>;
+  behaviour?: Partial<EmulatorBehaviour>;
+  /** Folder of the local CA (default: ensureCertificateAuthority()'s default folder). */
+  caDir?: string;
+}
+
+export interface RequestLogEntry {
+  seq: number;
+  time: string;
+  method: string;
+  /** Full path with version prefix and query, e.g. "/beta/trustFramework/keySets/B2C_1A_X/uploadSecret". */
+  path: string;
+  /** 0 when the connection was dropped by a fault. */
+  status: number;
+  durationMs: number;
+  kind: "graph" | "token" | "control" | "other";
+  /** App that made the call, from the token (or the client_id of a token request). */
+  clientId?: string;
+  clientRequestId?: string;
+  requestId?: string;
+  /** Set when an injected fault/rate limit/consistency 404 produced the answer. */
+  fault?: string;
+  /** Request body with every secret-bearing field and any XML (or unparseable) body replaced by "[redacted]". */
+  body?: unknown;
+  /** Set on the entries of requests executed inside a $batch: the inner request's id. */
+  batchRequestId?: string;
+}
+
+export interface IdentityProviderSnapshot {
+  id: string;
+  type: string;
+  displayName: string;
+  clientId: string;
+  /** Hex SHA-256 of the clientSecret as sent (UTF-8). */
+  clientSecretSha256: string;
+}
+
+export interface UserFlowSnapshot {
+  id: string;
+  userFlowType: string;
+  userFlowTypeVersion: number;
+  identityProviderIds: string[];
+}
+
+export interface KeySnapshot {
+  kid: string;
+  kty: string;
+  use: string;
+  nbf?: number;
+  exp?: number;
+  status: string;
+  /** Hex SHA-256 (UTF-8) of the secret as sent: "k" for uploadSecret/PUT, "key" for uploadPkcs12. */
+  secretSha256?: string;
+}
+
+export interface KeySetSnapshot {
+  id: string;
+  keys: KeySnapshot[];
+}
+
+export interface PolicySnapshot {
+  id: string;
+  /** The XML as uploaded (GET $value adds PublicPolicyUri when missing; this does not). */
+  xml: string;
+}
+
+export interface EmulatorSnapshot {
+  tenantId: string;
+  tenantDomain: string;
+  identityProviders: IdentityProviderSnapshot[];
+  userFlows: UserFlowSnapshot[];
+  keySets: KeySetSnapshot[];
+  policies: PolicySnapshot[];
+}
+
+export interface RunningEmulator {
+  /** "https://127.0.0.1:<port>": the Graph endpoint (serves /v1.0 and /beta) AND the authority host. */
+  url: string;
+  graphEndpoint: string;
+  authorityHost: string;
+  /** CA to trust (NODE_EXTRA_CA_CERTS). */
+  caFile: string;
+  tenantId: string;
+  tenantName: string;
+  /** "<tenantName>.onmicrosoft.com" */
+  tenantDomain: string;
+  /** The default (first) application. */
+  clientId: string;
+  clientSecret: string;
+  requestLog(): RequestLogEntry[];
+  clearRequestLog(): void;
+  setFaults(f: Partial<FaultSettings>): void;
+  getFaults(): FaultSettings;
+  setBehaviour(b: Partial<EmulatorBehaviour>): void;
+  getBehaviour(): EmulatorBehaviour;
+  /** Current state for assertions; secrets never included in clear. */
+  snapshot(): EmulatorSnapshot;
+  /** Empty the tenant. */
+  reset(): void;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,211 @@
+import type { Client, GraphError } from "@microsoft/microsoft-graph-client";
+import { CLOUDS } from "./clouds";
+import { getCredential } from "./credential";
+import { GraphOperationInfo, GraphRequestError, graphRequestError, isGraphRequestError, parseGraphErrorBody } from "./errors";
+import { B2CRetryHandler, DEFAULT_B2C_RETRY_POLICY, RetryRecord, isNetworkError } from "./retry";
+import { ConfigSource, describeSetting, GraphSettings, resolveGraphSettings } from "./settings";
+
+export type GraphVersion = "v1.0" | "beta";
+export type GraphMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+export interface GraphCall {
+  method: GraphMethod;
+  version: GraphVersion;
+  /** Below the version root, starting with "/", e.g. `/identity/identityProviders`; or an absolute nextLink. */
+  path: string;
+  /** A JSON value, or a string sent as is with `contentType`. */
+  body?: unknown;
+  contentType?: string;
+  /** "text" for XML documents; JSON otherwise. */
+  responseType?: "json" | "text";
+  /** What the call is for, in words ("create WeChat identity provider"); shown in errors. */
+  description: string;
+  /** Values that must never appear in an error raised by this call. */
+  secrets?: readonly (string | undefined)[];
+  /**
+   * Keep retrying 404 for this long: right after a create, Graph may not know the new object yet
+   * (eventual consistency, graph-b2c-api.md §1.7).
+   */
+  retryNotFoundForMs?: number;
+}
+
+/** A call's result, with what the retry handler saw. */
+export interface GraphResult<T> {
+  value: T;
+  /** The request was re-sent after a dropped connection: a create may have landed twice. */
+  retriedAfterNetworkError: boolean;
+}
+
+export interface ODataCollection<T> {
+  value: T[];
+  "@odata.nextLink"?: string;
+}
+
+/** Thin typed layer over the Microsoft Graph client; one per provider call, cheap to build. */
+export class GraphApi {
+  readonly settings: GraphSettings;
+  private readonly client: Client;
+
+  constructor(settings: GraphSettings) {
+    this.settings = settings;
+    this.client = buildClient(settings);
+  }
+
+  /** Sends one call; retries (429/503/504, B2C transient codes, dropped connections) happen inside. */
+  async call<T = unknown>(call: GraphCall): Promise<GraphResult<T>> {
+    const deadline = Date.now() + (call.retryNotFoundForMs ?? 0);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.send<T>(call);
+      } catch (error) {
+        if (isGraphRequestError(error) && error.isNotFound && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt)));
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  async request<T = unknown>(call: GraphCall): Promise<T> {
+    return (await this.call<T>(call)).value;
+  }
+
+  /** Like request, but a 404 / AADB2C90073 answer gives undefined. */
+  async requestOrUndefined<T = unknown>(call: GraphCall): Promise<T | undefined> {
+    try {
+      return await this.request<T>(call);
+    } catch (error) {
+      if (isGraphRequestError(error) && error.isNotFound) return undefined;
+      throw error;
+    }
+  }
+
+  /** GETs a collection and follows every @odata.nextLink. */
+  async list<T>(version: GraphVersion, path: string, description: string): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | undefined = path;
+    while (next) {
+      const page: ODataCollection<T> = await this.request<ODataCollection<T>>({ method: "GET", version, path: next, description });
+      items.push(...(page?.value ?? []));
+      next = page?.["@odata.nextLink"];
+    }
+    return items;
+  }
+
+  private async send<T>(call: GraphCall): Promise<GraphResult<T>> {
+    const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
+    const record = new RetryRecord();
+    const absolute = /^https:\/\//i.test(call.path);
+    let request = this.client.api(call.path).middlewareOptions([record]);
+    if (!absolute) request = request.version(call.version);
+    if (call.contentType) request = request.header("Content-Type", call.contentType);
+    if (call.responseType === "text") request = request.responseType(graph.ResponseType.TEXT);
+    const operation: GraphOperationInfo = {
+      method: call.method,
+      version: call.version,
+      path: absolute ? new URL(call.path).pathname.replace(/^\/(v1\.0|beta)/, "") : call.path,
+      description: call.description,
+    };
+    try {
+      let value: unknown;
+      switch (call.method) {
+        case "GET":
+          value = await request.get();
+          break;
+        case "POST":
+          value = await request.post(call.body ?? {});
+          break;
+        case "PATCH":
+          value = await request.patch(call.body ?? {});
+          break;
+        case "PUT":
+          value = await request.put(call.body ?? {});
+          break;
+        case "DELETE":
+          value = await request.delete();
+          break;
+      }
+      return { value: value as T, retriedAfterNetworkError: record.retriedAfterNetworkError };
+    } catch (error) {
+      const graphError = toGraphRequestError(error, operation, call.secrets);
+      graphError.afterNetworkRetry = record.retriedAfterNetworkError;
+      throw graphError;
+    }
+  }
+}
+
+/** Turns whatever the Graph client threw into one readable GraphRequestError. */
+export function toGraphRequestError(error: unknown, operation: GraphOperationInfo, secrets?: readonly (string | undefined)[]): GraphRequestError {
+  if (isGraphRequestError(error)) return error;
+  const e = error as Partial<GraphError> & { message?: string; cause?: { code?: string } };
+  // @azure/identity failures: say which tenant, app and authority the token was asked from.
+  const credentialErrors = ["AuthenticationError", "AuthenticationRequiredError", "CredentialUnavailableError", "AggregateAuthenticationError"];
+  if (credentialErrors.includes(e?.name ?? "") || credentialErrors.includes(String(e?.code ?? ""))) {
+    return graphRequestError({
+      status: 0,
+      code: "authenticationFailed",
+      graphMessage:
+        `could not get a Graph token (${credentialErrors.includes(e?.name ?? "") ? e.name : e.code}): ${e.message}. Credentials are read from ${describeSetting("clientId")} ` +
+        `with ${describeSetting("clientSecret")} or ${describeSetting("clientCertificatePath")}; without them ` +
+        `DefaultAzureCredential is used (workload identity, managed identity, Azure CLI)`,
+      operation,
+      secrets,
+    });
+  }
+  if (isNetworkError(error) || typeof e?.statusCode !== "number" || e.statusCode <= 0) {
+    return graphRequestError({
+      status: 0,
+      code: "networkError",
+      graphMessage: `${e?.message ?? String(error)}${e?.cause?.code ? ` (${e.cause.code})` : ""}`,
+      operation,
+      secrets,
+    });
+  }
+  let parsed: ReturnType<typeof parseGraphErrorBody> = {};
+  if (typeof e.body === "string") {
+    try {
+      parsed = parseGraphErrorBody({ error: JSON.parse(e.body) });
+    } catch {
+      parsed = { message: e.body.slice(0, 300) };
+    }
+  }
+  const headers = e.headers as Headers | undefined;
+  return graphRequestError({
+    status: e.statusCode,
+    code: parsed.code ?? (e.code && e.code !== "Error" ? e.code : undefined),
+    graphMessage: parsed.message ?? e.message,
+    requestId: parsed.requestId ?? e.requestId ?? headers?.get?.("request-id") ?? undefined,
+    clientRequestId: parsed.clientRequestId ?? headers?.get?.("client-request-id") ?? undefined,
+    operation,
+    secrets,
+  });
+}
+
+function buildClient(settings: GraphSettings): Client {
+  const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
+  const { TokenCredentialAuthenticationProvider } = require("@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials");
+  const authProvider = new TokenCredentialAuthenticationProvider(getCredential(settings), {
+    scopes: [`${CLOUDS[settings.cloud].graphEndpoint}/.default`],
+  });
+  // Library handlers where they do the job (auth, 429/503/504 with Retry-After, telemetry ids);
+  // ours only for what they lack.
+  const middleware = [
+    new graph.AuthenticationHandler(authProvider),
+    new B2CRetryHandler(DEFAULT_B2C_RETRY_POLICY),
+    new graph.RetryHandler(new graph.RetryHandlerOptions(1, 6)),
+    new graph.TelemetryHandler(),
+    new graph.HTTPMessageHandler(),
+  ];
+  return graph.Client.initWithMiddleware({
+    middleware,
+    baseUrl: settings.graphEndpoint,
+    // The bearer token is attached only for Graph's own hosts and these.
+    customHosts: new Set([new URL(settings.graphEndpoint).hostname]),
+  });
+}
+
+/** A Graph API for the settings read from stack config (`b2c:*`) and the environment. */
+export function graphApiFromConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env): GraphApi {
+  return new GraphApi(resolveGraphSettings(config, env));
+}

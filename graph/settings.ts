@@ -1,0 +1,154 @@
+import { CLOUDS, CLOUD_NAMES, CloudName } from "./clouds";
+
+/** Where a setting comes from: Pulumi stack config (`b2c:*`) first, then an environment variable. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+/** Every setting the Graph client reads, with its stack config key and environment fallback. */
+export const SETTING_KEYS = {
+  tenantId: { config: "b2c:tenantId", env: "B2C_TENANT_ID" },
+  tenantName: { config: "b2c:tenantName", env: "B2C_TENANT_NAME" },
+  clientId: { config: "b2c:clientId", env: "AZURE_CLIENT_ID" },
+  clientSecret: { config: "b2c:clientSecret", env: "AZURE_CLIENT_SECRET" },
+  clientCertificatePath: { config: "b2c:clientCertificatePath", env: "AZURE_CLIENT_CERTIFICATE_PATH" },
+  cloud: { config: "b2c:cloud", env: "B2C_CLOUD" },
+  graphEndpoint: { config: "b2c:graphEndpoint", env: "B2C_GRAPH_ENDPOINT" },
+  authorityHost: { config: "b2c:authorityHost", env: "B2C_AUTHORITY_HOST" },
+} as const;
+
+export type SettingName = keyof typeof SETTING_KEYS;
+
+export interface GraphSettings {
+  /** GUID or `<name>.onmicrosoft.com`. */
+  tenantId: string;
+  /** The `<name>` in `<name>.b2clogin.com`; derived from a domain-style tenantId when not set. */
+  tenantName?: string;
+  clientId?: string;
+  clientSecret?: string;
+  clientCertificatePath?: string;
+  cloud: CloudName;
+  graphEndpoint: string;
+  authorityHost: string;
+  b2cLoginDomain: string;
+  /** `<tenantName>.onmicrosoft.com` (or the China cloud's suffix), when the name is known. */
+  tenantDomain?: string;
+  /** True when graphEndpoint or authorityHost were overridden (local emulator, proxies). */
+  customEndpoints: boolean;
+}
+
+/**
+ * A configuration problem; the message names the stack config key and the environment variable.
+ * A factory rather than an Error subclass, which the closure serializer cannot rebuild.
+ */
+export function configError(message: string): Error {
+  return Object.assign(new Error(message), { name: "GraphConfigError" });
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TENANT_DOMAIN = /^([a-z0-9][a-z0-9-]{0,62})\.(onmicrosoft\.com|partner\.onmschina\.cn)$/i;
+const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/i;
+
+/** How to set a setting, for error messages. */
+export function describeSetting(name: SettingName): string {
+  const k = SETTING_KEYS[name];
+  return `stack config '${k.config}' (or environment variable ${k.env})`;
+}
+
+/** Reads one setting: stack config first, then environment; blank counts as unset. */
+export function readSetting(name: SettingName, config: ConfigSource | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const k = SETTING_KEYS[name];
+  const fromConfig = config?.get(k.config);
+  const value = fromConfig !== undefined && fromConfig !== null && fromConfig !== "" ? fromConfig : env[k.env];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function httpsUrl(name: SettingName, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError(`${describeSetting(name)} is not a URL: '${value}'.`);
+  }
+  if (url.protocol !== "https:") {
+    throw configError(`${describeSetting(name)} must use https, got '${value}'.`);
+  }
+  return value.replace(/\/+$/, "");
+}
+
+/**
+ * Resolves and validates the Graph settings before any network call.
+ * Throws GraphConfigError naming the key to set.
+ */
+export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env): GraphSettings {
+  const tenantId = readSetting("tenantId", config, env);
+  if (!tenantId) {
+    throw configError(
+      `No B2C tenant configured: set ${describeSetting("tenantId")} to the tenant GUID or '<name>.onmicrosoft.com'.`,
+    );
+  }
+  const domainMatch = TENANT_DOMAIN.exec(tenantId);
+  if (!GUID.test(tenantId) && !domainMatch) {
+    throw configError(
+      `${describeSetting("tenantId")} must be a GUID or '<name>.onmicrosoft.com', got '${tenantId}'.`,
+    );
+  }
+  const tenantName = readSetting("tenantName", config, env) ?? domainMatch?.[1];
+  if (tenantName !== undefined && !TENANT_NAME.test(tenantName)) {
+    throw configError(
+      `${describeSetting("tenantName")} must be the tenant's short name (letters, digits, '-'), got '${tenantName}'.`,
+    );
+  }
+  const cloudValue = readSetting("cloud", config, env) ?? "AzurePublic";
+  const cloud = CLOUD_NAMES.find((c) => c.toLowerCase() === cloudValue.toLowerCase());
+  if (!cloud) {
+    throw configError(`${describeSetting("cloud")} must be one of ${CLOUD_NAMES.join(", ")}, got '${cloudValue}'.`);
+  }
+  const endpoints = CLOUDS[cloud];
+  const graphOverride = readSetting("graphEndpoint", config, env);
+  const authorityOverride = readSetting("authorityHost", config, env);
+  const clientId = readSetting("clientId", config, env);
+  const clientSecret = readSetting("clientSecret", config, env);
+  const clientCertificatePath = readSetting("clientCertificatePath", config, env);
+  if (clientId !== undefined && !GUID.test(clientId) && !graphOverride) {
+    throw configError(`${describeSetting("clientId")} must be the application (client) id GUID, got '${clientId}'.`);
+  }
+  if ((clientSecret || clientCertificatePath) && !clientId) {
+    throw configError(
+      `A client ${clientSecret ? "secret" : "certificate"} is configured but no application: set ${describeSetting("clientId")}.`,
+    );
+  }
+  const graphEndpoint = graphOverride ? httpsUrl("graphEndpoint", graphOverride) : endpoints.graphEndpoint;
+  const authorityHost = authorityOverride ? httpsUrl("authorityHost", authorityOverride) : endpoints.authorityHost;
+  if ((graphOverride || authorityOverride) && !clientSecret && !clientCertificatePath) {
+    // Managed identity and Azure CLI tokens come from the real Microsoft Entra ID, never from a
+    // custom authority (the local emulator, a proxy): only an app credential can work there.
+    throw configError(
+      `A custom authority or Graph endpoint is configured, so an application credential is needed: set ` +
+        `${describeSetting("clientSecret")} or ${describeSetting("clientCertificatePath")}, with ${describeSetting("clientId")}.`,
+    );
+  }
+  return {
+    tenantId,
+    tenantName,
+    clientId,
+    clientSecret,
+    clientCertificatePath,
+    cloud,
+    graphEndpoint,
+    authorityHost,
+    b2cLoginDomain: endpoints.b2cLoginDomain,
+    tenantDomain: tenantName ? `${tenantName}.${endpoints.tenantDomainSuffix}` : undefined,
+    customEndpoints: Boolean(graphOverride || authorityOverride),
+  };
+}
+
+/** The tenant's short name, or an error naming b2c:tenantName when it cannot be known. */
+export function requireTenantName(settings: GraphSettings): string {
+  if (!settings.tenantName) {
+    throw configError(
+      `The tenant's short name is needed for sign-in URLs: set ${describeSetting("tenantName")} (the <name> in <name>.onmicrosoft.com).`,
+    );
+  }
+  return settings.tenantName;
+}

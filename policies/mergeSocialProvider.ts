@@ -1,0 +1,265 @@
+/**
+ * Merges rendered social providers (WeChat, QQ) into a user's TrustFrameworkExtensions.xml:
+ *
+ * 1. the `<ClaimsProvider>` goes into `<ClaimsProviders>` (created at its schema position, after
+ *    BuildingBlocks and before UserJourneys/SubJourneys/RelyingParty, when the file has none). A
+ *    ClaimsProvider that already defines the same technical profile is replaced, so merging again
+ *    with another app id or keyset updates the policy instead of duplicating it;
+ * 2. each journey to wire (default SignUpOrSignIn) is overridden in the extensions: when the
+ *    extensions has no `<UserJourney Id="...">`, the base policy's journey is copied verbatim (the
+ *    starter pack keeps its journeys in TrustFrameworkBase.xml); then the provider's
+ *    ClaimsProviderSelection is added to orchestration step 1 and its ClaimsExchange to step 2.
+ *
+ * Why a verbatim copy with the same Id: B2C combines a journey of the same Id in a child policy
+ * with the parent's, step by step (a child step adds its ClaimsExchanges to the parent step of the
+ * same Order, e.g. azure-ad-b2c/samples#198). A copy of the base journey plus the new entries is
+ * therefore correct whether the service replaces or combines the journey; anything the copy left
+ * out would still come from the base. (The how-to's alternative, copying the journey under a new
+ * Id and pointing the relying party at it, is not what this function does.)
+ *
+ * The merge is idempotent: merging the same providers twice gives the same text as merging once.
+ */
+import type { Element } from "@xmldom/xmldom";
+import {
+  collectDefinitions,
+  collectReferences,
+  describeMissingReferences,
+  findMissingReferences,
+  hasMissingReferences,
+} from "./policyReferences";
+import type { SocialProviderPolicy } from "./technicalProfiles";
+import {
+  childElements,
+  createPolicyElement,
+  firstChildElement,
+  importFragment,
+  indentationOf,
+  insertElement,
+  insertInSequence,
+  localNameOf,
+  parseXml,
+  replaceElement,
+  serializeXml,
+  type ParsedXml,
+} from "./xmlDocument";
+
+export interface MergeSocialProvidersOptions {
+  /**
+   * The parent policies of the extensions file (for the starter pack: TrustFrameworkBase.xml and
+   * TrustFrameworkLocalization.xml), nearest parent last or first, any order. Used to copy a journey
+   * the extensions does not override yet, and to check that every claim type, claims
+   * transformation and technical profile the providers reference is defined. Without them the
+   * journeys must already be in the extensions and the reference check is skipped.
+   */
+  basePolicies?: string[];
+  /** Journeys to put the providers' buttons in. Default: ["SignUpOrSignIn"]. */
+  journeyIds?: string[];
+}
+
+/** Root children of TrustFrameworkPolicy, in schema order (TrustFrameworkPolicy_0.3.0.0.xsd). */
+const POLICY_SEQUENCE = [
+  "BasePolicy",
+  "PolicyConstraints",
+  "Contacts",
+  "DocumentReferences",
+  "BuildingBlocks",
+  "ClaimsProviders",
+  "UserJourneys",
+  "SubJourneys",
+  "RelyingParty",
+] as const;
+
+/** Children of OrchestrationStep, in schema order. */
+const ORCHESTRATION_STEP_SEQUENCE = ["Preconditions", "ClaimsProviderSelections", "ClaimsExchanges", "JourneyList"] as const;
+
+const SELECTION_STEP_TYPES = new Set(["CombinedSignInAndSignUp", "ClaimsProviderSelection"]);
+
+/**
+ * Adds the providers to an extensions policy and wires them into the journeys. Returns the new
+ * policy text. Throws if the extensions is not well-formed, a journey cannot be found, steps 1/2
+ * are not a selection step and a claims-exchange step, or (with basePolicies) a provider references
+ * something the policy chain does not define.
+ */
+export function mergeSocialProviders(
+  extensionsXml: string,
+  providers: SocialProviderPolicy | ReadonlyArray<SocialProviderPolicy>,
+  options: MergeSocialProvidersOptions = {},
+): string {
+  const list = Array.isArray(providers) ? [...(providers as ReadonlyArray<SocialProviderPolicy>)] : [providers as SocialProviderPolicy];
+  if (list.length === 0) return extensionsXml;
+  const parsed = parseXml(extensionsXml);
+  const root = parsed.doc.documentElement!;
+  if (localNameOf(root) !== "TrustFrameworkPolicy") {
+    throw new Error(`expected a TrustFrameworkPolicy document, found <${root.nodeName}>`);
+  }
+  const bases = (options.basePolicies ?? []).map((xml) => parseXml(xml));
+  const journeyIds = options.journeyIds ?? ["SignUpOrSignIn"];
+
+  if (bases.length > 0) checkReferences(parsed, bases, list);
+
+  for (const provider of list) mergeClaimsProvider(parsed, provider);
+  for (const journeyId of journeyIds) {
+    const journey = ensureJourneyOverride(parsed, bases, journeyId);
+    for (const provider of list) wireJourney(parsed, bases, journey, journeyId, provider);
+  }
+  return serializeXml(parsed);
+}
+
+function checkReferences(parsed: ParsedXml, bases: ParsedXml[], providers: SocialProviderPolicy[]): void {
+  const fragments = providers.map((p) => importFragment(parsed.doc, p.claimsProviderXml));
+  // What the whole chain defines once the providers are in: bases, current extensions, new fragments.
+  const definitions = collectDefinitions([...bases.map((b) => b.doc), parsed.doc, ...fragments]);
+  for (let i = 0; i < providers.length; i++) {
+    const missing = findMissingReferences(collectReferences(fragments[i]), definitions);
+    if (hasMissingReferences(missing)) {
+      throw new Error(
+        `${providers[i].technicalProfileId} references what the base policies and the extensions do not define (${describeMissingReferences(missing)})`,
+      );
+    }
+  }
+}
+
+function mergeClaimsProvider(parsed: ParsedXml, provider: SocialProviderPolicy): void {
+  const root = parsed.doc.documentElement!;
+  const fresh = importFragment(parsed.doc, provider.claimsProviderXml);
+  let claimsProviders = firstChildElement(root, "ClaimsProviders");
+  if (!claimsProviders) {
+    claimsProviders = createPolicyElement(parsed.doc, "ClaimsProviders");
+    insertInSequence(root, claimsProviders, POLICY_SEQUENCE, { blankLine: true });
+  }
+  const existing = findTechnicalProfile(claimsProviders, provider.technicalProfileId);
+  if (existing) {
+    const profiles = existing.parentNode as Element;
+    const owner = profiles.parentNode as Element;
+    if (childElements(profiles, "TechnicalProfile").length === 1) {
+      // The ClaimsProvider holds only this profile: replace it whole (Domain, DisplayName included).
+      replaceElement(owner, fresh);
+    } else {
+      const freshProfile = childElements(firstChildElement(fresh, "TechnicalProfiles")!, "TechnicalProfile")[0];
+      replaceElement(existing, freshProfile, "    ");
+    }
+    return;
+  }
+  insertElement(claimsProviders, fresh, null, { blankLine: childElements(claimsProviders).length > 0 });
+}
+
+function findTechnicalProfile(claimsProviders: Element, technicalProfileId: string): Element | undefined {
+  for (const claimsProvider of childElements(claimsProviders, "ClaimsProvider")) {
+    const profiles = firstChildElement(claimsProvider, "TechnicalProfiles");
+    if (!profiles) continue;
+    const match = childElements(profiles, "TechnicalProfile").find((tp) => tp.getAttribute("Id") === technicalProfileId);
+    if (match) return match;
+  }
+  return undefined;
+}
+
+function findJourney(parsed: ParsedXml, journeyId: string): Element | undefined {
+  const journeys = firstChildElement(parsed.doc.documentElement!, "UserJourneys");
+  return journeys ? childElements(journeys, "UserJourney").find((j) => j.getAttribute("Id") === journeyId) : undefined;
+}
+
+function findBaseJourney(bases: ParsedXml[], journeyId: string): Element | undefined {
+  for (const base of bases) {
+    const journey = findJourney(base, journeyId);
+    if (journey) return journey;
+  }
+  return undefined;
+}
+
+function ensureJourneyOverride(parsed: ParsedXml, bases: ParsedXml[], journeyId: string): Element {
+  const existing = findJourney(parsed, journeyId);
+  if (existing) return existing;
+  const baseJourney = findBaseJourney(bases, journeyId);
+  if (!baseJourney) {
+    throw new Error(
+      bases.length === 0
+        ? `UserJourney "${journeyId}" is not in the extensions policy; pass the base policies (basePolicies) so it can be copied from there`
+        : `UserJourney "${journeyId}" is neither in the extensions policy nor in the base policies`,
+    );
+  }
+  const root = parsed.doc.documentElement!;
+  let journeys = firstChildElement(root, "UserJourneys");
+  if (!journeys) {
+    journeys = createPolicyElement(parsed.doc, "UserJourneys");
+    insertInSequence(root, journeys, POLICY_SEQUENCE, { blankLine: true });
+  }
+  const copy = parsed.doc.importNode(baseJourney, true) as Element;
+  insertElement(journeys, copy, null, {
+    fromIndent: indentationOf(baseJourney),
+    blankLine: childElements(journeys).length > 0,
+  });
+  return copy;
+}
+
+function findStep(journey: Element, order: number): Element | undefined {
+  const steps = firstChildElement(journey, "OrchestrationSteps");
+  return steps ? childElements(steps, "OrchestrationStep").find((s) => Number(s.getAttribute("Order")) === order) : undefined;
+}
+
+/** Step `order` of the journey override; copied from the base journey when the override lacks it. */
+function ensureStep(parsed: ParsedXml, bases: ParsedXml[], journey: Element, journeyId: string, order: number): Element {
+  const step = findStep(journey, order);
+  if (step) return step;
+  const baseJourney = findBaseJourney(bases, journeyId);
+  const baseStep = baseJourney ? findStep(baseJourney, order) : undefined;
+  if (!baseStep) throw new Error(`UserJourney "${journeyId}" has no orchestration step ${order}`);
+  let steps = firstChildElement(journey, "OrchestrationSteps");
+  if (!steps) {
+    steps = createPolicyElement(parsed.doc, "OrchestrationSteps");
+    insertElement(journey, steps, firstChildElement(journey, "ClientDefinition") ?? null);
+  }
+  const copy = parsed.doc.importNode(baseStep, true) as Element;
+  const following = childElements(steps, "OrchestrationStep").find((s) => Number(s.getAttribute("Order")) > order) ?? null;
+  insertElement(steps, copy, following, { fromIndent: indentationOf(baseStep) });
+  return copy;
+}
+
+function ensureChild(parsed: ParsedXml, step: Element, name: (typeof ORCHESTRATION_STEP_SEQUENCE)[number]): Element {
+  const existing = firstChildElement(step, name);
+  if (existing) return existing;
+  const created = createPolicyElement(parsed.doc, name);
+  insertInSequence(step, created, ORCHESTRATION_STEP_SEQUENCE);
+  return created;
+}
+
+function wireJourney(parsed: ParsedXml, bases: ParsedXml[], journey: Element, journeyId: string, provider: SocialProviderPolicy): void {
+  const selectionStep = ensureStep(parsed, bases, journey, journeyId, 1);
+  const selectionType = selectionStep.getAttribute("Type") ?? "";
+  if (!SELECTION_STEP_TYPES.has(selectionType)) {
+    throw new Error(
+      `UserJourney "${journeyId}" step 1 is of type "${selectionType}", not CombinedSignInAndSignUp or ClaimsProviderSelection; cannot add the ${provider.provider} button`,
+    );
+  }
+  const selections = ensureChild(parsed, selectionStep, "ClaimsProviderSelections");
+  const existingSelections = childElements(selections, "ClaimsProviderSelection");
+  if (!existingSelections.some((s) => s.getAttribute("TargetClaimsExchangeId") === provider.claimsExchangeId)) {
+    // After the other buttons, before the local-account ValidationClaimsExchangeId entry.
+    const firstValidation = existingSelections.find((s) => !s.hasAttribute("TargetClaimsExchangeId")) ?? null;
+    const lastTarget = [...existingSelections].reverse().find((s) => s.hasAttribute("TargetClaimsExchangeId"));
+    const before = lastTarget ? nextElementSibling(lastTarget) : firstValidation;
+    insertElement(selections, importFragment(parsed.doc, provider.claimsProviderSelectionXml), before);
+  }
+
+  const exchangeStep = ensureStep(parsed, bases, journey, journeyId, 2);
+  const exchangeType = exchangeStep.getAttribute("Type") ?? "";
+  if (exchangeType !== "ClaimsExchange") {
+    throw new Error(
+      `UserJourney "${journeyId}" step 2 is of type "${exchangeType}", not ClaimsExchange; cannot add the ${provider.provider} claims exchange`,
+    );
+  }
+  const exchanges = ensureChild(parsed, exchangeStep, "ClaimsExchanges");
+  const existingExchange = childElements(exchanges, "ClaimsExchange").find((e) => e.getAttribute("Id") === provider.claimsExchangeId);
+  if (existingExchange) {
+    if (existingExchange.getAttribute("TechnicalProfileReferenceId") !== provider.technicalProfileId) {
+      existingExchange.setAttribute("TechnicalProfileReferenceId", provider.technicalProfileId);
+    }
+    return;
+  }
+  insertElement(exchanges, importFragment(parsed.doc, provider.claimsExchangeXml), null);
+}
+
+function nextElementSibling(element: Element): Element | null {
+  let node = element.nextSibling;
+  while (node && node.nodeType !== 1) node = node.nextSibling;
+  return (node as Element | null) ?? null;
+}

@@ -1,0 +1,338 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GraphApi } from "../graph/client";
+import { isGraphRequestError } from "../graph/errors";
+import { describeSetting, GraphSettings, requireTenantName } from "../graph/settings";
+import { inputError } from "../validation/inputError";
+import {
+  canonicalProviderType,
+  PORTAL_DISPLAY_NAMES,
+  redirectUriFor,
+  SOCIAL_ARGUMENT_NAMES,
+  validateSocialIdentityProvider,
+} from "../validation/identityProviders";
+import { changedKeys, ConfiguredProvider, graphOf, isUnknown, processMemo, rememberConfig, settingsOf } from "./providerContext";
+import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
+
+/** Inputs of the identity provider dynamic resource (after check). */
+export interface IdentityProviderInputs {
+  type: string;
+  clientId: string;
+  clientSecret: string;
+  displayName: string;
+  customDomain?: string;
+  adoptExisting: boolean;
+}
+
+/** State kept by Pulumi. Never the secret: only its salted fingerprint. */
+export interface IdentityProviderOutputs {
+  identityProviderId: string;
+  type: string;
+  displayName: string;
+  clientId: string;
+  clientSecretHash: string;
+  customDomain?: string;
+  redirectUri: string;
+  adopted: boolean;
+}
+
+interface GraphSocialIdentityProvider {
+  "@odata.type"?: string;
+  id: string;
+  displayName?: string;
+  identityProviderType?: string;
+  clientId?: string;
+}
+
+const COLLECTION = "/identity/identityProviders";
+const SOCIAL_ODATA_TYPE = "microsoft.graph.socialIdentityProvider";
+
+function itemPath(id: string): string {
+  return `${COLLECTION}/${encodeURIComponent(id)}`;
+}
+
+function redirectUri(settings: GraphSettings, customDomain?: string): string {
+  const tenantName = requireTenantName(settings);
+  return redirectUriFor(tenantName, settings.tenantDomain!, settings.b2cLoginDomain, customDomain);
+}
+
+async function listProviders(graph: GraphApi): Promise<GraphSocialIdentityProvider[]> {
+  return graph.list<GraphSocialIdentityProvider>("v1.0", COLLECTION, "list identity providers");
+}
+
+async function findByType(graph: GraphApi, type: string): Promise<GraphSocialIdentityProvider | undefined> {
+  const all = await listProviders(graph);
+  return all.find((p) => (p.identityProviderType ?? "").toLowerCase() === type.toLowerCase());
+}
+
+/** Types the tenant can still add, once per tenant and process (availableProviderTypes, §2.8). */
+async function availableTypes(graph: GraphApi): Promise<string[]> {
+  const memo = processMemo<Promise<string[]>>("available-provider-types");
+  const key = `${graph.settings.graphEndpoint}|${graph.settings.tenantId}`;
+  let types = memo.get(key);
+  if (!types) {
+    types = graph
+      .request<{ value: string[] }>({
+        method: "GET",
+        version: "v1.0",
+        path: `${COLLECTION}/availableProviderTypes`,
+        description: "list available identity provider types",
+      })
+      .then((r) => r.value ?? []);
+    types.catch(() => memo.delete(key));
+    memo.set(key, types);
+  }
+  return types;
+}
+
+function existsMessage(existing: GraphSocialIdentityProvider, type: string, tenant: string): string {
+  return (
+    `A ${type} identity provider already exists in tenant ${tenant} (id ${existing.id}, display name ` +
+    `'${existing.displayName ?? ""}'). A tenant holds one provider per type. To manage it from this stack, ` +
+    `set adoptExisting: true (its display name, client id and secret are then set from the stack); ` +
+    `otherwise delete it in the portal first.`
+  );
+}
+
+function outputsFrom(inputs: IdentityProviderInputs, id: string, settings: GraphSettings, adopted: boolean): IdentityProviderOutputs {
+  return {
+    identityProviderId: id,
+    type: inputs.type,
+    displayName: inputs.displayName,
+    clientId: inputs.clientId,
+    clientSecretHash: fingerprintSecret(inputs.clientSecret),
+    ...(inputs.customDomain ? { customDomain: inputs.customDomain } : {}),
+    redirectUri: redirectUri(settings, inputs.customDomain),
+    adopted,
+  };
+}
+
+async function patchProvider(graph: GraphApi, id: string, body: Record<string, unknown>, type: string, secret?: string): Promise<void> {
+  await graph.request({
+    method: "PATCH",
+    version: "v1.0",
+    path: itemPath(id),
+    body: { "@odata.type": SOCIAL_ODATA_TYPE, ...body },
+    description: `update ${type} identity provider ${id}`,
+    secrets: [secret],
+  });
+}
+
+async function adopt(graph: GraphApi, existing: GraphSocialIdentityProvider, inputs: IdentityProviderInputs): Promise<void> {
+  // Taking over means the tenant gets the stack's values; the secret is unknown, so always set it.
+  await patchProvider(
+    graph,
+    existing.id,
+    { displayName: inputs.displayName, clientId: inputs.clientId, clientSecret: inputs.clientSecret },
+    inputs.type,
+    inputs.clientSecret,
+  );
+}
+
+/** User flows whose identity providers include `id`, for the "still attached" message. */
+async function flowsUsing(graph: GraphApi, id: string): Promise<string[]> {
+  const flows = await graph.list<{ id: string }>("beta", "/identity/b2cUserFlows", "list user flows");
+  const using: string[] = [];
+  for (const flow of flows) {
+    const idps = await graph.list<{ id: string }>(
+      "beta",
+      `/identity/b2cUserFlows/${encodeURIComponent(flow.id)}/userFlowIdentityProviders`,
+      `list identity providers of user flow ${flow.id}`,
+    );
+    if (idps.some((p) => p.id.toLowerCase() === id.toLowerCase())) using.push(flow.id);
+  }
+  return using;
+}
+
+export interface IdentityProviderProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
+
+/** Dynamic provider for one social identity provider: Graph v1.0 /identity/identityProviders. */
+export const identityProviderProvider: IdentityProviderProvider = {
+  configure: rememberConfig,
+
+  async check(olds, news) {
+    const problems = validateSocialIdentityProvider(
+      {
+        type: news.type,
+        clientId: isUnknown(news.clientId) ? undefined : news.clientId,
+        clientSecret: isUnknown(news.clientSecret) ? undefined : news.clientSecret,
+        displayName: news.displayName,
+        customDomain: news.customDomain,
+        adoptExisting: news.adoptExisting,
+      },
+      SOCIAL_ARGUMENT_NAMES,
+      false,
+    );
+    if (problems.length > 0) {
+      return { failures: problems.map((p) => ({ property: p.argument, reason: p.reason })) };
+    }
+    const type = canonicalProviderType(news.type)!;
+    const inputs = {
+      ...news,
+      type,
+      displayName: news.displayName ?? PORTAL_DISPLAY_NAMES[type],
+      adoptExisting: news.adoptExisting ?? false,
+    };
+    // A new provider: make sure the tenant can have this type at all (WeChat/QQ need a B2C tenant).
+    if (!olds?.identityProviderId && !olds?.type) {
+      const graph = graphOf(this);
+      const available = await availableTypes(graph);
+      if (!available.some((t) => t.toLowerCase() === type.toLowerCase()) && !(await findByType(graph, type))) {
+        return {
+          inputs,
+          failures: [
+            {
+              property: "type",
+              reason:
+                `${type} identity providers are not available in tenant ${graph.settings.tenantId} ` +
+                `(available: ${available.join(", ") || "none"}). WeChat, QQ, Weibo and the other social types need an ` +
+                `Azure AD B2C tenant: check ${describeSetting("tenantId")}.`,
+            },
+          ],
+        };
+      }
+    }
+    return { inputs };
+  },
+
+  async diff(_id, olds: IdentityProviderOutputs, news: IdentityProviderInputs) {
+    const replaces = (news.type ?? "").toLowerCase() !== (olds.type ?? "").toLowerCase() ? ["type"] : [];
+    const changed = changedKeys(olds as any, news as any, ["displayName", "clientId", "customDomain"]);
+    if (isUnknown(news.clientSecret) || !secretMatchesFingerprint(news.clientSecret, olds.clientSecretHash)) {
+      changed.push("clientSecret");
+    }
+    return {
+      changes: replaces.length > 0 || changed.length > 0,
+      replaces,
+      stables: replaces.length > 0 ? [] : ["identityProviderId", "type"],
+      deleteBeforeReplace: false,
+    };
+  },
+
+  async create(inputs: IdentityProviderInputs) {
+    const settings = settingsOf(this);
+    const graph = new GraphApi(settings);
+    const tenant = settings.tenantId;
+    if (inputs.adoptExisting) {
+      const existing = await findByType(graph, inputs.type);
+      if (existing) {
+        await adopt(graph, existing, inputs);
+        return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, true) };
+      }
+    }
+    try {
+      const result = await graph.call<GraphSocialIdentityProvider>({
+        method: "POST",
+        version: "v1.0",
+        path: COLLECTION,
+        body: {
+          "@odata.type": SOCIAL_ODATA_TYPE,
+          displayName: inputs.displayName,
+          identityProviderType: inputs.type,
+          clientId: inputs.clientId,
+          clientSecret: inputs.clientSecret,
+        },
+        description: `create ${inputs.type} identity provider`,
+        secrets: [inputs.clientSecret],
+      });
+      const id = result.value.id;
+      return { id, outs: outputsFrom(inputs, id, settings, false) };
+    } catch (error) {
+      if (!isGraphRequestError(error) || (error.status !== 400 && error.status !== 409)) throw error;
+      const existing = await findByType(graph, inputs.type);
+      if (!existing) throw error;
+      // A POST re-sent after a dropped connection may have created the provider the first time.
+      if (error.afterNetworkRetry || inputs.adoptExisting) {
+        await adopt(graph, existing, inputs);
+        return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, true) };
+      }
+      throw new Error(existsMessage(existing, inputs.type, tenant));
+    }
+  },
+
+  async read(id, props: IdentityProviderOutputs) {
+    const graph = graphOf(this);
+    const current = await graph.requestOrUndefined<GraphSocialIdentityProvider>({
+      method: "GET",
+      version: "v1.0",
+      path: itemPath(id),
+      description: `read ${props.type ?? ""} identity provider ${id}`,
+    });
+    if (!current) return { id: "", props: {} }; // deleted out of band: the next `up` recreates it
+    return {
+      id: current.id ?? id,
+      props: {
+        ...props,
+        displayName: current.displayName ?? props.displayName,
+        clientId: current.clientId ?? props.clientId,
+        type: canonicalProviderType(current.identityProviderType) ?? props.type,
+      },
+    };
+  },
+
+  async update(id, olds: IdentityProviderOutputs, news: IdentityProviderInputs) {
+    const settings = settingsOf(this);
+    const graph = new GraphApi(settings);
+    const body: Record<string, unknown> = {};
+    if (news.displayName !== olds.displayName) body.displayName = news.displayName;
+    if (news.clientId !== olds.clientId) body.clientId = news.clientId;
+    const secretChanged = !secretMatchesFingerprint(news.clientSecret, olds.clientSecretHash);
+    if (secretChanged) body.clientSecret = news.clientSecret;
+    if (Object.keys(body).length > 0) {
+      await patchProvider(graph, id, body, news.type, news.clientSecret);
+    }
+    const outs = outputsFrom(news, id, settings, olds.adopted ?? false);
+    if (!secretChanged) outs.clientSecretHash = olds.clientSecretHash;
+    return { outs };
+  },
+
+  async delete(id, props: IdentityProviderOutputs) {
+    const graph = graphOf(this);
+    try {
+      await graph.requestOrUndefined({
+        method: "DELETE",
+        version: "v1.0",
+        path: itemPath(id),
+        description: `delete ${props.type ?? ""} identity provider ${id}`,
+      });
+    } catch (error) {
+      if (!isGraphRequestError(error) || (error.status !== 400 && error.status !== 409)) throw error;
+      const flows = await flowsUsing(graph, id).catch(() => [] as string[]);
+      if (flows.length === 0) throw error;
+      throw inputError(`identity provider ${id}`, [
+        {
+          argument: "identityProviderId",
+          reason:
+            `cannot delete it while user flow(s) ${flows.join(", ")} still use it; detach it first ` +
+            `(remove its UserFlowIdentityProvider resources or delete those flows). Graph said: ${error.graphMessage}`,
+        },
+      ]);
+    }
+  },
+};
+
+/** The dynamic resource behind SocialIdentityProvider (`pulumi-nodejs:dynamic/b2c-identity:IdentityProvider`). */
+export class IdentityProviderResource extends pulumi.dynamic.Resource {
+  declare readonly identityProviderId: pulumi.Output<string>;
+  declare readonly type: pulumi.Output<string>;
+  declare readonly displayName: pulumi.Output<string>;
+  declare readonly clientId: pulumi.Output<string>;
+  declare readonly redirectUri: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      identityProviderProvider,
+      name,
+      {
+        identityProviderId: undefined,
+        redirectUri: undefined,
+        adopted: undefined,
+        clientSecretHash: undefined,
+        ...args,
+      },
+      opts,
+      "b2c-identity",
+      "IdentityProvider",
+    );
+  }
+}

@@ -1,0 +1,97 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GraphApi } from "../graph/client";
+import { isGraphRequestError } from "../graph/errors";
+import { normalizeUserFlowId } from "../validation/userFlows";
+import { changedKeys, ConfiguredProvider, graphOf, rememberConfig } from "./providerContext";
+
+export interface AttachmentInputs {
+  userFlowId: string;
+  identityProviderId: string;
+}
+
+const FLOWS = "/identity/b2cUserFlows";
+
+function refsPath(flowId: string): string {
+  return `${FLOWS}/${encodeURIComponent(flowId)}/userFlowIdentityProviders`;
+}
+
+/** The flow's identity provider ids, or undefined when the flow itself is gone. */
+async function attachedIds(graph: GraphApi, flowId: string): Promise<string[] | undefined> {
+  try {
+    const idps = await graph.list<{ id: string }>("beta", refsPath(flowId), `list identity providers of user flow ${flowId}`);
+    return idps.map((p) => p.id);
+  } catch (error) {
+    if (isGraphRequestError(error) && error.isNotFound) return undefined;
+    throw error;
+  }
+}
+
+function isAlreadyAttached(error: unknown): boolean {
+  return isGraphRequestError(error) && (error.status === 400 || error.status === 409) && /already exist/i.test(error.graphMessage);
+}
+
+export interface UserFlowIdentityProviderProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
+
+/**
+ * Dynamic provider for one identity provider attached to one user flow (beta
+ * `userFlowIdentityProviders/$ref`; never the deprecated identityProviders navigation).
+ */
+export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider = {
+  configure: rememberConfig,
+
+  async check(_olds, news) {
+    return { inputs: { ...news, userFlowId: typeof news.userFlowId === "string" ? normalizeUserFlowId(news.userFlowId) : news.userFlowId } };
+  },
+
+  async diff(_id, olds: AttachmentInputs, news: AttachmentInputs) {
+    const replaces = changedKeys(
+      { userFlowId: olds.userFlowId?.toLowerCase(), identityProviderId: olds.identityProviderId?.toLowerCase() },
+      { userFlowId: news.userFlowId?.toLowerCase(), identityProviderId: news.identityProviderId?.toLowerCase() },
+      ["userFlowId", "identityProviderId"],
+    );
+    return { changes: replaces.length > 0, replaces };
+  },
+
+  async create(inputs: AttachmentInputs) {
+    const graph = graphOf(this);
+    const flowId = normalizeUserFlowId(inputs.userFlowId);
+    const body = { "@odata.id": `${graph.settings.graphEndpoint}/beta/identity/identityProviders/${inputs.identityProviderId}` };
+    const description = `attach identity provider ${inputs.identityProviderId} to user flow ${flowId}`;
+    try {
+      await graph.request({ method: "POST", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description, retryNotFoundForMs: 30_000 });
+    } catch (error) {
+      if (isGraphRequestError(error) && error.status === 405) {
+        // Older documentation used PATCH on the same URL (graph-b2c-api.md §3.2).
+        await graph.request({ method: "PATCH", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description });
+      } else if (!isAlreadyAttached(error)) {
+        throw error;
+      }
+    }
+    return { id: `${flowId}/${inputs.identityProviderId}`, outs: { userFlowId: flowId, identityProviderId: inputs.identityProviderId } };
+  },
+
+  async read(id, props: AttachmentInputs) {
+    const ids = await attachedIds(graphOf(this), props.userFlowId);
+    const attached = ids?.some((x) => x.toLowerCase() === props.identityProviderId.toLowerCase());
+    return attached ? { id, props } : { id: "", props: {} };
+  },
+
+  async delete(_id, props: AttachmentInputs) {
+    await graphOf(this).requestOrUndefined({
+      method: "DELETE",
+      version: "beta",
+      path: `${refsPath(props.userFlowId)}/${encodeURIComponent(props.identityProviderId)}/$ref`,
+      description: `detach identity provider ${props.identityProviderId} from user flow ${props.userFlowId}`,
+    });
+  },
+};
+
+/** The dynamic resource behind UserFlowIdentityProvider (`pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider`). */
+export class UserFlowIdentityProviderResource extends pulumi.dynamic.Resource {
+  declare readonly userFlowId: pulumi.Output<string>;
+  declare readonly identityProviderId: pulumi.Output<string>;
+
+  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    super(userFlowIdentityProviderProvider, name, args, opts, "b2c-identity", "UserFlowIdentityProvider");
+  }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// `npm test`: type check, then jest, both with the emulator's CA trusted.
+// `--no-typecheck` skips the type check (for quick runs of a few files).
+"use strict";
+const path = require("path");
+const { runWithCa } = require("./run-with-ca.js");
+
+const root = path.join(__dirname, "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+const args = process.argv.slice(2);
+
+if (!args.includes("--no-typecheck")) {
+  const status = runWithCa(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"], { cwd: root });
+  if (status !== 0) process.exit(status);
+}
+process.exit(runWithCa(bin("jest"), args.filter((a) => a !== "--no-typecheck"), { cwd: root }));

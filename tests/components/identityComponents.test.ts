@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import { B2CUserFlow, QQIdentityProvider, SocialIdentityProvider, UserFlowIdentityProvider, WeChatIdentityProvider } from "../../components";
+import { capture, isSecretOutput, isSecretWrapped, valueOf } from "../helpers/pulumiHarness";
+
+
+/** Records each resource's type and its parent's type, through a transformation on the component. */
+function parentage(): { seen: { type: string; parentType?: string }[]; opts: pulumi.ComponentResourceOptions } {
+  const seen: { type: string; parentType?: string }[] = [];
+  const opts = {
+    transformations: [
+      (args: pulumi.ResourceTransformationArgs) => {
+        seen.push({ type: args.type, parentType: (args.opts.parent as any)?.__pulumiType });
+        return undefined;
+      },
+    ],
+  };
+  return { seen, opts };
+}
+
+test.each([
+  ["WeChatIdentityProvider", (opts: any) => new WeChatIdentityProvider("w", { appId: "wx", appKey: "k" }, opts)],
+  ["QQIdentityProvider", (opts: any) => new QQIdentityProvider("q", { appId: "101", appKey: "k" }, opts)],
+  ["SocialIdentityProvider", (opts: any) => new SocialIdentityProvider("s", { type: "Google", clientId: "g", clientSecret: "k" }, opts)],
+])("%s: type token, dynamic child parented to it, secret input", async (name, make) => {
+  const { seen, opts } = parentage();
+  const { registrations } = await capture(() => make(opts));
+  expect(registrations.map((r) => r.type)).toEqual([`b2c-identity:index:${name}`, "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider"]);
+  expect(seen).toContainEqual({ type: "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider", parentType: `b2c-identity:index:${name}` });
+  const child = registrations[1];
+  expect(isSecretWrapped(child.rawInputs.clientSecret)).toBe(true);
+  expect(JSON.stringify(child.providerText)).not.toContain('"k"');
+});
+
+test("outputs come from the dynamic resource; none carries the secret", async () => {
+  let component!: WeChatIdentityProvider;
+  await capture(
+    () => {
+      component = new WeChatIdentityProvider("w", { appId: "wx", appKey: "Very-Secret-AppKey" });
+    },
+    { outputs: (r) => (r.custom ? { identityProviderId: "WeChat-OAUTH", redirectUri: "https://x/cb", clientSecretHash: "h" } : undefined) },
+  );
+  expect(await valueOf(component.identityProviderId)).toBe("WeChat-OAUTH");
+  expect(await valueOf(component.redirectUri)).toBe("https://x/cb");
+  expect(await valueOf(component.clientId)).toBe("wx");
+  expect(await valueOf(component.type)).toBe("WeChat");
+  for (const out of [component.identityProviderId, component.redirectUri, component.clientId, component.displayName]) {
+    expect(await isSecretOutput(out)).toBe(false);
+    expect(JSON.stringify(await valueOf(out as pulumi.Output<unknown>))).not.toContain("Very-Secret-AppKey");
+  }
+});
+
+test("invalid known arguments throw at construction, naming them", () => {
+  expect(() => new WeChatIdentityProvider("w", { appId: " ", appKey: "k" })).toThrow(/WeChatIdentityProvider "w".*appId/);
+  expect(() => new SocialIdentityProvider("s", { type: "Myspace", clientId: "a", clientSecret: "b" })).toThrow(/type: unknown identity provider type 'Myspace'/);
+  expect(() => new B2CUserFlow("f", { name: "f", userFlowType: "nope" as any })).toThrow(/userFlowType/);
+  expect(() => new UserFlowIdentityProvider("a", { userFlowId: "", identityProviderId: "x" })).toThrow(/userFlowId/);
+});
+
+test("B2CUserFlow and UserFlowIdentityProvider register their dynamic resources under their components", async () => {
+  const { seen, opts } = parentage();
+  const { registrations } = await capture(() => {
+    const flow = new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn" }, opts);
+    new UserFlowIdentityProvider("susi-wechat", { userFlowId: flow.userFlowId, identityProviderId: "WeChat-OAUTH" }, opts);
+  });
+  expect(registrations.map((r) => r.type)).toEqual(
+    expect.arrayContaining([
+      "b2c-identity:index:B2CUserFlow",
+      "pulumi-nodejs:dynamic/b2c-identity:UserFlow",
+      "b2c-identity:index:UserFlowIdentityProvider",
+    ]),
+  );
+  expect(seen).toContainEqual({ type: "pulumi-nodejs:dynamic/b2c-identity:UserFlow", parentType: "b2c-identity:index:B2CUserFlow" });
+  const flowInputs = registrations.find((r) => r.type.endsWith(":UserFlow"))!.inputs;
+  expect(flowInputs).toMatchObject({ userFlowTypeVersion: 3, isLanguageCustomizationEnabled: false, adoptExisting: false });
+});

@@ -1,0 +1,165 @@
+// Token side: OpenID configuration and client-credentials token endpoint, with the real @azure/identity credentials.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ClientCertificateCredential, ClientSecretCredential } from "@azure/identity";
+import { ensureCertificateAuthority } from "../../emulator/certificateAuthority";
+import type { RunningEmulator } from "../../emulator";
+import { graphFetch, requestToken, startTestEmulator } from "../helpers/emulator";
+
+const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+const ca = ensureCertificateAuthority();
+const CERT_APP = { clientId: "cert-app-0001", clientSecret: "unused-secret-cert-app", permissions: ["IdentityProvider.Read.All"], certificatePem: ca.caPem };
+
+let emu: RunningEmulator;
+beforeAll(async () => {
+  emu = await startTestEmulator({
+    applications: [
+      { clientId: "default-app-0001", clientSecret: "default-secret-0001", permissions: ["IdentityProvider.ReadWrite.All"] },
+      CERT_APP,
+    ],
+  });
+});
+afterAll(() => emu.stop());
+
+function decodeJwtPayload(token: string): Record<string, any> {
+  return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
+}
+
+test("the real ClientSecretCredential gets a token that Graph routes accept", async () => {
+  emu.clearRequestLog();
+  const credential = new ClientSecretCredential(emu.tenantDomain, emu.clientId, emu.clientSecret, {
+    authorityHost: emu.authorityHost,
+    disableInstanceDiscovery: true,
+  });
+  const token = await credential.getToken(GRAPH_SCOPE);
+  expect(token.token.split(".")).toHaveLength(3);
+  expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 3000 * 1000);
+  const claims = decodeJwtPayload(token.token);
+  expect(claims).toMatchObject({ appid: emu.clientId, tid: emu.tenantId, aud: "https://graph.microsoft.com", roles: ["IdentityProvider.ReadWrite.All"] });
+  expect(claims.exp - claims.iat).toBe(3599);
+
+  const kinds = emu.requestLog().map((e) => `${e.kind} ${e.method} ${e.path.split("?")[0]} ${e.status}`);
+  expect(kinds).toContain(`token GET /${emu.tenantDomain}/v2.0/.well-known/openid-configuration 200`);
+  expect(kinds).toContain(`token POST /${emu.tenantDomain}/oauth2/v2.0/token 200`);
+  const tokenEntry = emu.requestLog().find((e) => e.path.split("?")[0].endsWith("/oauth2/v2.0/token"))!;
+  expect(tokenEntry.clientId).toBe(emu.clientId);
+  expect(JSON.stringify(emu.requestLog())).not.toContain(emu.clientSecret);
+
+  const list = await graphFetch(emu, "GET", "/v1.0/identity/identityProviders", undefined, { authorization: `Bearer ${token.token}` });
+  expect(list.status).toBe(200);
+  expect(list.body.value).toEqual([]);
+});
+
+test("a wrong secret fails the real credential; the token endpoint answers 401 invalid_client in AAD's shape", async () => {
+  const credential = new ClientSecretCredential(emu.tenantId, emu.clientId, "wrong-secret", {
+    authorityHost: emu.authorityHost,
+    disableInstanceDiscovery: true,
+  });
+  await expect(credential.getToken(GRAPH_SCOPE)).rejects.toThrow(/AADSTS7000215/);
+
+  const raw = await requestToken(emu, { grant_type: "client_credentials", client_id: emu.clientId, client_secret: "wrong", scope: GRAPH_SCOPE });
+  expect(raw.status).toBe(401);
+  expect(raw.body.error).toBe("invalid_client");
+  expect(raw.body.error_description).toMatch(/^AADSTS7000215: /);
+  expect(raw.body.error_codes).toEqual([7000215]);
+  for (const field of ["timestamp", "trace_id", "correlation_id"]) expect(typeof raw.body[field]).toBe("string");
+  expect(raw.body.access_token).toBeUndefined();
+});
+
+test("OpenID configuration answers for tenant id, domain and name, pointing at this server", async () => {
+  for (const tenant of [emu.tenantId, emu.tenantDomain, emu.tenantName]) {
+    const response = await fetch(`${emu.authorityHost}/${tenant}/v2.0/.well-known/openid-configuration`);
+    expect(response.status).toBe(200);
+    const config = await response.json();
+    expect(config.token_endpoint).toBe(`${emu.url}/${tenant}/oauth2/v2.0/token`);
+    expect(config.authorization_endpoint.startsWith(emu.url)).toBe(true);
+    expect(config.issuer).toBe(`${emu.url}/${emu.tenantId}/v2.0`);
+    expect(config.jwks_uri.startsWith(emu.url)).toBe(true);
+  }
+  const unknown = await fetch(`${emu.authorityHost}/someoneelse.onmicrosoft.com/v2.0/.well-known/openid-configuration`);
+  expect(unknown.status).toBe(400);
+  expect((await unknown.json()).error_codes).toEqual([90002]);
+});
+
+test("token endpoint rejects unknown clients, tenants, grants and scopes; accepts national-cloud Graph scopes", async () => {
+  const base = { grant_type: "client_credentials", client_id: emu.clientId, client_secret: emu.clientSecret, scope: GRAPH_SCOPE };
+  const unknownClient = await requestToken(emu, { ...base, client_id: "nobody" });
+  expect([unknownClient.status, unknownClient.body.error, unknownClient.body.error_codes[0]]).toEqual([400, "unauthorized_client", 700016]);
+  const unknownTenant = await requestToken(emu, base, "fabrikam.onmicrosoft.com");
+  expect([unknownTenant.status, unknownTenant.body.error_codes[0]]).toEqual([400, 90002]);
+  const grant = await requestToken(emu, { ...base, grant_type: "password" });
+  expect([grant.status, grant.body.error]).toEqual([400, "unsupported_grant_type"]);
+  const scope = await requestToken(emu, { ...base, scope: "https://management.azure.com/.default" });
+  expect([scope.status, scope.body.error]).toEqual([400, "invalid_scope"]);
+  for (const resource of ["https://microsoftgraph.chinacloudapi.cn", "https://graph.microsoft.us"]) {
+    const ok = await requestToken(emu, { ...base, scope: `${resource}/.default` });
+    expect(ok.status).toBe(200);
+    expect(ok.body.expires_in).toBe(3599);
+    expect(ok.body.token_type).toBe("Bearer");
+    expect(decodeJwtPayload(ok.body.access_token).aud).toBe(resource);
+    const call = await graphFetch(emu, "GET", "/v1.0/identity/identityProviders", undefined, { authorization: `Bearer ${ok.body.access_token}` });
+    expect(call.status).toBe(200);
+  }
+});
+
+test("the real ClientCertificateCredential works for an app registered with a certificate; a forged assertion does not", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-cert-"));
+  const pemPath = path.join(dir, "app.pem");
+  fs.writeFileSync(pemPath, ca.caKeyPem + ca.caPem);
+  try {
+    const credential = new ClientCertificateCredential(emu.tenantDomain, CERT_APP.clientId, { certificatePath: pemPath }, {
+      authorityHost: emu.authorityHost,
+      disableInstanceDiscovery: true,
+    });
+    const token = await credential.getToken(GRAPH_SCOPE);
+    expect(decodeJwtPayload(token.token)).toMatchObject({ appid: CERT_APP.clientId, appidacr: "2" });
+    const list = await graphFetch(emu, "GET", "/v1.0/identity/identityProviders", undefined, { authorization: `Bearer ${token.token}` });
+    expect(list.status).toBe(200);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const header = Buffer.from(JSON.stringify({ alg: "RS256", typ: "JWT" })).toString("base64url");
+  const payload = Buffer.from(JSON.stringify({ iss: CERT_APP.clientId, sub: CERT_APP.clientId, exp: Math.floor(Date.now() / 1000) + 600 })).toString("base64url");
+  const forged = await requestToken(emu, {
+    grant_type: "client_credentials",
+    client_id: CERT_APP.clientId,
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: `${header}.${payload}.${Buffer.from("not a signature").toString("base64url")}`,
+    scope: GRAPH_SCOPE,
+  });
+  expect([forged.status, forged.body.error]).toEqual([401, "invalid_client"]);
+});
+
+test("a client assertion must be a JWT whose iss and sub are the client id (apps without a certificate)", async () => {
+  const jwt = (claims: object) =>
+    `${Buffer.from(JSON.stringify({ alg: "RS256" })).toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.c2ln`;
+  const fields = (assertion: string) => ({
+    grant_type: "client_credentials",
+    client_id: emu.clientId,
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: assertion,
+    scope: GRAPH_SCOPE,
+  });
+  const good = await requestToken(emu, fields(jwt({ iss: emu.clientId, sub: emu.clientId, exp: Math.floor(Date.now() / 1000) + 600 })));
+  expect(good.status).toBe(200);
+  const wrongIssuer = await requestToken(emu, fields(jwt({ iss: "someone-else", sub: emu.clientId })));
+  expect(wrongIssuer.status).toBe(401);
+  const garbage = await requestToken(emu, fields("not-a-jwt"));
+  expect(garbage.status).toBe(401);
+});
+
+test("expired tokens get 401 InvalidAuthenticationToken", async () => {
+  emu.setBehaviour({ tokenLifetimeSeconds: 1 });
+  try {
+    const { body } = await requestToken(emu, { grant_type: "client_credentials", client_id: emu.clientId, client_secret: emu.clientSecret, scope: GRAPH_SCOPE });
+    expect(body.expires_in).toBe(1);
+    await new Promise((r) => setTimeout(r, 1100));
+    const call = await graphFetch(emu, "GET", "/v1.0/identity/identityProviders", undefined, { authorization: `Bearer ${body.access_token}` });
+    expect(call.status).toBe(401);
+    expect(call.body.error.code).toBe("InvalidAuthenticationToken");
+    expect(call.body.error.message).toMatch(/expired/);
+  } finally {
+    emu.setBehaviour({ tokenLifetimeSeconds: 3599 });
+  }
+});

@@ -1,0 +1,140 @@
+import { ClientSecretCredential } from "@azure/identity";
+import type { RunningEmulator } from "../../emulator";
+import { GraphApi, graphApiFromConfig } from "../../graph/client";
+import { isGraphRequestError } from "../../graph/errors";
+import { resolveGraphSettings } from "../../graph/settings";
+import { startTestEmulator } from "../helpers/emulator";
+import { emulatorStackConfig } from "../helpers/pulumiHarness";
+import { graphCalls, tokenRequests } from "../helpers/requestLog";
+
+let emu: RunningEmulator;
+let config: Record<string, string>;
+const api = (extra: Record<string, string> = {}) => graphApiFromConfig({ get: (k) => ({ ...config, ...extra })[k] }, {});
+const listIdps = (graph: GraphApi) => graph.list("v1.0", "/identity/identityProviders", "list identity providers");
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  config = emulatorStackConfig(emu);
+});
+afterAll(() => emu.stop());
+beforeEach(() => {
+  emu.reset();
+  emu.setFaults({ rules: [], latencyMs: 0, consistencyWindowMs: 0, rateLimit: { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 } });
+  emu.clearRequestLog();
+});
+
+async function failureOf(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+test("the real ClientSecretCredential gets a token from the emulator", async () => {
+  const credential = new ClientSecretCredential(emu.tenantDomain, emu.clientId, emu.clientSecret, {
+    authorityHost: emu.authorityHost,
+    disableInstanceDiscovery: true,
+  });
+  const token = await credential.getToken("https://graph.microsoft.com/.default");
+  expect(token.token.length).toBeGreaterThan(10);
+  expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now());
+  expect(tokenRequests(emu.requestLog()).length).toBe(1);
+});
+
+test("a wrong client secret fails with a readable authentication error that hides the secret", async () => {
+  const error = await failureOf(listIdps(api({ "b2c:clientSecret": "Wrong-Secret-Value-42" })));
+  expect(isGraphRequestError(error)).toBe(true);
+  expect(error.message).toMatch(/list identity providers .*authenticationFailed/);
+  expect(error.message).not.toContain("Wrong-Secret-Value-42");
+  expect(JSON.stringify(error)).not.toContain("Wrong-Secret-Value-42");
+  expect(graphCalls(emu.requestLog())).toHaveLength(0);
+});
+
+test("one token serves many calls from the same process", async () => {
+  for (let i = 0; i < 5; i++) await listIdps(api());
+  expect(graphCalls(emu.requestLog())).toHaveLength(5);
+  // Earlier tests in this file may already have fetched the one token this app needs.
+  expect(tokenRequests(emu.requestLog()).length).toBeLessThanOrEqual(1);
+});
+
+test("a 429 with Retry-After is waited out and then succeeds", async () => {
+  await listIdps(api()); // token first, so only Graph timing is measured below
+  emu.clearRequestLog();
+  emu.setFaults({ rules: [{ method: "GET", path: "^/identity/identityProviders$", status: 429, code: "TooManyRequests", retryAfter: 0.4, times: 1 }] });
+  const started = Date.now();
+  const result = await listIdps(api());
+  expect(result).toEqual([]);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+  expect(graphCalls(emu.requestLog()).map((e) => e.status)).toEqual([429, 200]);
+});
+
+test("503 without Retry-After is retried with back-off", async () => {
+  emu.setFaults({ rules: [{ path: "^/identity/identityProviders$", status: 503, code: "serviceNotAvailable", times: 1 }] });
+  await listIdps(api());
+  expect(graphCalls(emu.requestLog()).map((e) => e.status)).toEqual([503, 200]);
+});
+
+test("a permanent 400 fails at once with a readable one-line message", async () => {
+  const graph = api();
+  const error = await failureOf(
+    graph.request({
+      method: "POST",
+      version: "v1.0",
+      path: "/identity/identityProviders",
+      body: { "@odata.type": "microsoft.graph.socialIdentityProvider", displayName: "X", identityProviderType: "NotAType", clientId: "a", clientSecret: "Distinctive-Secret-77" },
+      description: "create NotAType identity provider",
+      secrets: ["Distinctive-Secret-77"],
+    }),
+  );
+  expect(error.message).toMatch(/^create NotAType identity provider \(POST \/v1\.0\/identity\/identityProviders\) failed: HTTP 400 \S+: .+\[request-id [^\]]+\]$/);
+  expect(error.message).not.toMatch(/\n|\[object Object\]/);
+  expect(`${error.message}${error.stack}${JSON.stringify(error)}`).not.toContain("Distinctive-Secret-77");
+  expect(graphCalls(emu.requestLog()).filter((e) => e.method === "POST")).toHaveLength(1);
+});
+
+test("AADB2C90063 is retried until it succeeds", async () => {
+  const graph = api();
+  await graph.request({ method: "POST", version: "beta", path: "/trustFramework/keySets", body: { id: "RetryMe" }, description: "create keyset" });
+  emu.setFaults({ rules: [{ method: "POST", path: "/uploadSecret$", code: "AADB2C90063", times: 2 }] });
+  const key = await graph.request<{ kid: string }>({
+    method: "POST",
+    version: "beta",
+    path: "/trustFramework/keySets/B2C_1A_RetryMe/uploadSecret",
+    body: { use: "sig", k: "value-1" },
+    description: "upload secret",
+  });
+  expect(key.kid).toBeTruthy();
+  const uploads = graphCalls(emu.requestLog()).filter((e) => e.path.endsWith("/uploadSecret"));
+  expect(uploads.map((e) => e.status)).toEqual([400, 400, 200]);
+  expect(emu.snapshot().keySets.find((k) => k.id === "B2C_1A_RetryMe")!.keys).toHaveLength(1);
+});
+
+test("a dropped connection is retried", async () => {
+  emu.setFaults({ rules: [{ method: "GET", path: "^/identity/identityProviders$", dropConnection: true, times: 1 }] });
+  expect(await listIdps(api())).toEqual([]);
+});
+
+test("paging is followed through @odata.nextLink", async () => {
+  const graph = api();
+  for (const id of ["A", "B", "C", "D", "E"]) {
+    await graph.request({ method: "POST", version: "beta", path: "/trustFramework/keySets", body: { id }, description: "create keyset" });
+  }
+  emu.setBehaviour({ pageSize: 2 });
+  emu.clearRequestLog();
+  const all = await graph.list<{ id: string }>("beta", "/trustFramework/keySets", "list keysets");
+  expect(all.map((k) => k.id).sort()).toEqual(["B2C_1A_A", "B2C_1A_B", "B2C_1A_C", "B2C_1A_D", "B2C_1A_E"]);
+  expect(graphCalls(emu.requestLog()).filter((e) => e.method === "GET")).toHaveLength(3);
+  emu.setBehaviour({ pageSize: 0 });
+});
+
+test("a missing tenant names the config key before any call", () => {
+  expect(() => resolveGraphSettings({ get: (k) => ({ ...config, "b2c:tenantId": "" })[k] }, {})).toThrow(/b2c:tenantId/);
+  expect(emu.requestLog()).toHaveLength(0);
+});
+
+test("a missing credential names the config key before any call", () => {
+  expect(() => resolveGraphSettings({ get: (k) => ({ ...config, "b2c:clientSecret": "" })[k] }, {})).toThrow(/b2c:clientSecret/);
+  expect(emu.requestLog()).toHaveLength(0);
+});

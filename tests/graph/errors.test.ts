@@ -1,0 +1,56 @@
+import { graphRequestError, parseGraphErrorBody, redactSecrets } from "../../graph/errors";
+import { backoffSeconds, DEFAULT_B2C_RETRY_POLICY, isNetworkError, parseRetryAfter } from "../../graph/retry";
+
+const op = { method: "POST", version: "beta", path: "/trustFramework/keySets/B2C_1A_X/uploadSecret", description: "add secret to B2C_1A_X" };
+
+test("a Graph error reads as one line with status, code, message, request-id and operation", () => {
+  const e = graphRequestError({ status: 400, code: "AADB2C90214", graphMessage: "The expiry date\nis in the past.", requestId: "req-1", operation: op });
+  expect(e.message).toBe(
+    "add secret to B2C_1A_X (POST /beta/trustFramework/keySets/B2C_1A_X/uploadSecret) failed: HTTP 400 AADB2C90214: The expiry date is in the past. [request-id req-1]",
+  );
+  expect(String(e)).not.toContain("[object Object]");
+  expect(e).toBeInstanceOf(Error);
+  expect(e.isNotFound).toBe(false);
+});
+
+test("secrets handed to the error are redacted even if the service echoes them", () => {
+  const e = graphRequestError({ status: 400, code: "Bad", graphMessage: "value 'hunter2-secret' is invalid", operation: op, secrets: ["hunter2-secret"] });
+  expect(e.message).not.toContain("hunter2-secret");
+  expect(e.message).toContain("***");
+});
+
+test("AADB2C90073 counts as not found", () => {
+  expect(graphRequestError({ status: 400, code: "AADB2C90073", operation: op }).isNotFound).toBe(true);
+  expect(graphRequestError({ status: 404, operation: op }).isNotFound).toBe(true);
+});
+
+test("the envelope parser walks nested innerError in either spelling", () => {
+  const parsed = parseGraphErrorBody({
+    error: { code: "activityLimitReached", message: "m", innerError: { code: "throttledRequest", innererror: { "request-id": "r2", "client-request-id": "c2" } } },
+  });
+  expect(parsed).toEqual({ code: "activityLimitReached", message: "m", requestId: "r2", clientRequestId: "c2" });
+  expect(parseGraphErrorBody("<html>bad gateway</html>").message).toContain("bad gateway");
+});
+
+test("redactSecrets ignores too-short values", () => {
+  expect(redactSecrets("abc abcd", ["abc", "abcd"])).toBe("abc ***");
+});
+
+test("Retry-After accepts fractional seconds and HTTP dates", () => {
+  expect(parseRetryAfter("2.128")).toBeCloseTo(2.128);
+  expect(parseRetryAfter(new Date(Date.UTC(2030, 0, 1, 0, 0, 10)).toUTCString(), Date.UTC(2030, 0, 1))).toBe(10);
+  expect(parseRetryAfter(null)).toBeUndefined();
+});
+
+test("back-off grows exponentially, stays within the cap, and is jittered", () => {
+  const p = DEFAULT_B2C_RETRY_POLICY;
+  expect(backoffSeconds(0, p, () => 0)).toBeCloseTo(p.baseDelaySeconds / 2);
+  expect(backoffSeconds(2, p, () => 1)).toBeCloseTo(p.baseDelaySeconds * 4);
+  expect(backoffSeconds(30, p, () => 1)).toBe(p.maxDelaySeconds);
+  expect(backoffSeconds(3, p, () => 0)).not.toBe(backoffSeconds(3, p, () => 1));
+});
+
+test("network errors are told apart from HTTP errors", () => {
+  expect(isNetworkError(Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } }))).toBe(true);
+  expect(isNetworkError(new Error("Bad Request"))).toBe(false);
+});

@@ -1,0 +1,98 @@
+// Shared helpers for tests that talk to the local B2C Graph emulator. scripts/test.js trusts the
+// emulator CA (NODE_EXTRA_CA_CERTS), so plain fetch works against https://127.0.0.1:<port>.
+import { startEmulator } from "../../emulator";
+import type { EmulatorOptions, RunningEmulator } from "../../emulator";
+
+export interface AppCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface GraphFetchResult {
+  status: number;
+  headers: Headers;
+  /** Raw response text ("" for 204). */
+  text: string;
+  /** Parsed JSON when the response is JSON, otherwise undefined. */
+  body: any;
+}
+
+/** Starts an emulator on a random port (127.0.0.1). Remember to stop() it (afterAll). */
+export function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({ port: 0, ...options });
+}
+
+const tokenCache = new WeakMap<RunningEmulator, Map<string, { token: string; expiresAt: number }>>();
+
+/** Raw token request against the emulator's token endpoint (for tests of the token side). */
+export async function requestToken(
+  emu: RunningEmulator,
+  fields: Record<string, string>,
+  tenant: string = emu.tenantDomain,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${emu.authorityHost}/${tenant}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** A Graph access token (client credentials) for the default app or the given one; cached per emulator and app. */
+export async function getToken(emu: RunningEmulator, app: AppCredentials = emu): Promise<string> {
+  let cache = tokenCache.get(emu);
+  if (!cache) {
+    cache = new Map();
+    tokenCache.set(emu, cache);
+  }
+  const key = `${app.clientId}\n${app.clientSecret}`;
+  const cached = cache.get(key);
+  if (cached && cached.expiresAt > Date.now() + 5_000) return cached.token;
+  const { status, body } = await requestToken(emu, {
+    grant_type: "client_credentials",
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
+    scope: "https://graph.microsoft.com/.default",
+  });
+  if (status !== 200) throw new Error(`token request failed: ${status} ${JSON.stringify(body)}`);
+  cache.set(key, { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 });
+  return body.access_token as string;
+}
+
+/**
+ * Calls the emulator's Graph endpoint. `path` includes the version, e.g. "/beta/trustFramework/keySets".
+ * An object body is sent as JSON; a string body as application/xml unless a content-type header is
+ * given. The default app's bearer is added unless `headers` has an `authorization` key (set it to
+ * undefined to send no Authorization header at all). `app` selects another registered app.
+ */
+export async function graphFetch(
+  emu: RunningEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string | undefined> = {},
+  app?: AppCredentials,
+): Promise<GraphFetchResult> {
+  const sent: Record<string, string> = {};
+  const lowerNames = Object.keys(headers).map((h) => h.toLowerCase());
+  if (!lowerNames.includes("authorization")) sent.authorization = `Bearer ${await getToken(emu, app)}`;
+  let payload: string | Buffer | undefined;
+  if (body !== undefined) {
+    if (typeof body === "string" || Buffer.isBuffer(body)) {
+      payload = body;
+      if (!lowerNames.includes("content-type")) sent["content-type"] = "application/xml";
+    } else {
+      payload = JSON.stringify(body);
+      if (!lowerNames.includes("content-type")) sent["content-type"] = "application/json";
+    }
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) sent[name.toLowerCase()] = value;
+  }
+  const response = await fetch(`${emu.graphEndpoint}${path}`, { method, headers: sent, body: payload });
+  const text = await response.text();
+  let parsed: any;
+  if ((response.headers.get("content-type") ?? "").includes("json") && text !== "") parsed = JSON.parse(text);
+  return { status: response.status, headers: response.headers, text, body: parsed };
+}

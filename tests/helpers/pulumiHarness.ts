@@ -1,0 +1,136 @@
+// Drives real provider code the way the Pulumi engine does, without the CLI: components are
+// constructed under setMocks, each dynamic resource's serialized `__provider` is loaded back with
+// require-from-string (as @pulumi/pulumi/cmd/dynamic-provider does) and configured with stack config.
+import * as pulumi from "@pulumi/pulumi";
+import requireFromString from "require-from-string";
+import type { RunningEmulator } from "../../emulator";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+export interface Registration {
+  type: string;
+  name: string;
+  /** Inputs as the engine would hand them to the provider: secrets unwrapped, no `__provider`. */
+  inputs: Record<string, any>;
+  /** Inputs exactly as registered (secrets still wrapped), for secretness assertions. */
+  rawInputs: Record<string, any>;
+  /** The serialized provider text, for dynamic resources. */
+  providerText?: string;
+  custom: boolean;
+  parent?: string;
+  urn: string;
+}
+
+/** Removes Pulumi's secret wrappers, recursively. */
+export function unwrapSecrets(value: any): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    if (value[SECRET_SIG] !== undefined) return unwrapSecrets(value.value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+export function isSecretWrapped(value: any): boolean {
+  return Boolean(value && typeof value === "object" && value[SECRET_SIG] !== undefined);
+}
+
+/** Stack config as the engine hands it to `configure`, pointing at the emulator. */
+export function emulatorStackConfig(emu: RunningEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    "b2c:tenantId": emu.tenantDomain,
+    "b2c:tenantName": emu.tenantName,
+    "b2c:clientId": emu.clientId,
+    "b2c:clientSecret": emu.clientSecret,
+    "b2c:graphEndpoint": emu.graphEndpoint,
+    "b2c:authorityHost": emu.authorityHost,
+    ...extra,
+  };
+}
+
+export function configRequest(config: Record<string, string>): pulumi.dynamic.ConfigureRequest {
+  return { config: { get: (key: string) => config[key], require: (key: string) => config[key] } } as any;
+}
+
+async function settle(count: () => number): Promise<void> {
+  // Registrations happen as inputs resolve; wait until no new one arrives for a few turns.
+  let last = -1;
+  let stable = 0;
+  while (stable < 5) {
+    await new Promise((r) => setTimeout(r, 5));
+    const now = count();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+}
+
+/**
+ * Runs `program` under mocks and returns every resource it registered. Mocked outputs echo the
+ * inputs (plus `outputs` overrides by resource name), like a preview of a fresh stack.
+ */
+export async function capture(
+  program: () => unknown,
+  options: { stack?: string; config?: Record<string, string>; outputs?: (reg: Registration) => Record<string, any> | undefined } = {},
+): Promise<{ registrations: Registration[]; result: unknown }> {
+  const registrations: Registration[] = [];
+  if (options.config) {
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(options.config)), Object.keys(options.config).filter((k) => /secret|key/i.test(k)));
+  }
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const { __provider, ...rest } = args.inputs ?? {};
+        const reg: Registration = {
+          type: args.type,
+          name: args.name,
+          inputs: unwrapSecrets(rest),
+          rawInputs: args.inputs,
+          providerText: typeof __provider === "string" ? __provider : undefined,
+          custom: args.custom ?? true,
+          urn: `urn:pulumi:${options.stack ?? "test"}::b2c-identity::${args.type}::${args.name}`,
+        };
+        registrations.push(reg);
+        const extra = options.outputs?.(reg) ?? {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+      },
+      call: (args) => args.inputs,
+    },
+    "b2c-identity",
+    options.stack ?? "test",
+    false,
+  );
+  const result = program();
+  await settle(() => registrations.length);
+  return { registrations, result };
+}
+
+/** A provider loaded from its serialized text, configured with stack config, as the engine does. */
+export async function loadProvider(providerText: string, config: Record<string, string>): Promise<Required<Pick<pulumi.dynamic.ResourceProvider, "create">> & pulumi.dynamic.ResourceProvider> {
+  const provider = requireFromString(providerText).handler();
+  if (provider.configure) await provider.configure(configRequest(config));
+  return provider;
+}
+
+/** The engine's sequence for a new resource: check, then create with the checked inputs. */
+export async function checkAndCreate(provider: pulumi.dynamic.ResourceProvider, inputs: Record<string, any>): Promise<{ id: string; outs: any; inputs: any }> {
+  let checked = inputs;
+  if (provider.check) {
+    const result = await provider.check({}, inputs);
+    if (result.failures?.length) {
+      throw new Error(`check failed: ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+    }
+    checked = result.inputs ?? inputs;
+  }
+  const created = await provider.create(checked);
+  return { id: created.id, outs: created.outs, inputs: checked };
+}
+
+/** Returns output values of a component under mocks. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Whether an output is marked secret. */
+export async function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
+  return (await (output as any).isSecret) === true;
+}

@@ -1,0 +1,227 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import type { RunningEmulator } from "../../emulator";
+import { SocialIdentityProvider } from "../../components/SocialIdentityProvider";
+import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
+import { QQIdentityProvider } from "../../components/QQIdentityProvider";
+import { startTestEmulator } from "../helpers/emulator";
+import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
+import { graphCalls, graphWrites, describeCalls } from "../helpers/requestLog";
+
+const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider";
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+let emu: RunningEmulator;
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+afterAll(() => emu.stop());
+beforeEach(() => {
+  emu.reset();
+  emu.clearRequestLog();
+});
+
+async function serialized(program: () => unknown): Promise<{ reg: Registration; provider: pulumi.dynamic.ResourceProvider & { create: any } }> {
+  const { registrations } = await capture(program);
+  const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
+  expect(reg?.providerText).toBeDefined();
+  return { reg, provider: await loadProvider(reg.providerText!, emulatorStackConfig(emu)) };
+}
+
+const wechat = (appKey = "wechat-app-key-1", extra: Record<string, unknown> = {}) =>
+  serialized(() => new WeChatIdentityProvider("wechat", { appId: "wx-app-1", appKey: pulumi.secret(appKey), ...extra }));
+
+async function failureOf(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected failure");
+}
+
+test("create costs exactly one Graph write and returns the id Graph assigned and the callback URL", async () => {
+  const { reg, provider } = await wechat();
+  emu.clearRequestLog();
+  const { id, outs } = await checkAndCreate(provider, reg.inputs);
+  expect(graphWrites(emu.requestLog()).map((e) => `${e.method} ${e.path}`)).toEqual(["POST /v1.0/identity/identityProviders"]);
+  const stored = emu.snapshot().identityProviders;
+  expect(stored).toHaveLength(1);
+  expect(id).toBe(stored[0].id);
+  expect(stored[0]).toMatchObject({ type: "WeChat", displayName: "WeChat", clientId: "wx-app-1", clientSecretSha256: sha256("wechat-app-key-1") });
+  expect(outs.redirectUri).toBe(`https://${emu.tenantName}.b2clogin.com/${emu.tenantName}.onmicrosoft.com/oauth2/authresp`);
+  expect(JSON.stringify(outs)).not.toContain("wechat-app-key-1");
+});
+
+test("a custom domain changes the callback URL", async () => {
+  const { reg, provider } = await serialized(
+    () => new QQIdentityProvider("qq", { appId: "101", appKey: "qq-key", customDomain: "login.contoso.com" }),
+  );
+  const { outs } = await checkAndCreate(provider, reg.inputs);
+  expect(outs.redirectUri).toBe(`https://login.contoso.com/${emu.tenantName}.onmicrosoft.com/oauth2/authresp`);
+  expect(outs.type).toBe("QQ");
+});
+
+test("a diff with no change makes no Graph call and reports no change", async () => {
+  const { reg, provider } = await wechat();
+  const { id, outs, inputs } = await checkAndCreate(provider, reg.inputs);
+  emu.clearRequestLog();
+  const diff = await provider.diff!(id, outs, inputs);
+  expect(diff.changes).toBe(false);
+  expect(graphCalls(emu.requestLog())).toHaveLength(0);
+});
+
+describe("in-place updates, never a replacement", () => {
+  test.each([
+    ["displayName", { displayName: "WeChat 微信" }, { displayName: "WeChat 微信" }],
+    ["clientId", { appId: "wx-app-2" }, { clientId: "wx-app-2" }],
+    ["clientSecret", { appKey: pulumi.secret("wechat-app-key-2") }, { clientSecretSha256: sha256("wechat-app-key-2") }],
+  ])("%s changes with one PATCH", async (_field, change, expected) => {
+    const first = await wechat();
+    const created = await checkAndCreate(first.provider, first.reg.inputs);
+    const second = await serialized(() => new WeChatIdentityProvider("wechat", { appId: "wx-app-1", appKey: pulumi.secret("wechat-app-key-1"), ...change }));
+    const checked = (await second.provider.check!(created.outs, second.reg.inputs)).inputs!;
+    const diff = await second.provider.diff!(created.id, created.outs, checked);
+    expect(diff.changes).toBe(true);
+    expect(diff.replaces).toEqual([]);
+    emu.clearRequestLog();
+    const updated = await second.provider.update!(created.id, created.outs, checked);
+    expect(graphWrites(emu.requestLog()).map((e) => `${e.method} ${e.path}`)).toEqual([`PATCH /v1.0/identity/identityProviders/${created.id}`]);
+    expect(emu.snapshot().identityProviders[0]).toMatchObject(expected);
+    // The next diff against the new state is clean again.
+    const again = await second.provider.diff!(created.id, updated.outs, checked);
+    expect(again.changes).toBe(false);
+  });
+});
+
+test("the secret fingerprint in state is salted and does not contain the secret", async () => {
+  const { reg, provider } = await wechat("same-key");
+  const a = await checkAndCreate(provider, reg.inputs);
+  emu.reset();
+  const b = await checkAndCreate(provider, reg.inputs);
+  expect(a.outs.clientSecretHash).not.toBe(b.outs.clientSecretHash);
+  expect(a.outs.clientSecretHash).not.toContain("same-key");
+});
+
+test("a type change is a replacement", async () => {
+  const { reg, provider } = await wechat();
+  const { id, outs, inputs } = await checkAndCreate(provider, reg.inputs);
+  const diff = await provider.diff!(id, outs, { ...inputs, type: "QQ" });
+  expect(diff.replaces).toEqual(["type"]);
+});
+
+describe("an identity provider that already exists", () => {
+  async function preexisting(): Promise<string> {
+    const { reg, provider } = await serialized(() => new WeChatIdentityProvider("manual", { appId: "portal-app", appKey: "portal-key", displayName: "Made in portal" }));
+    return (await checkAndCreate(provider, reg.inputs)).id;
+  }
+
+  test("is refused with a message that says how to adopt it", async () => {
+    const existing = await preexisting();
+    const { reg, provider } = await wechat();
+    const error = await failureOf(checkAndCreate(provider, reg.inputs));
+    expect(error.message).toContain(`A WeChat identity provider already exists`);
+    expect(error.message).toContain(existing);
+    expect(error.message).toContain("adoptExisting: true");
+    expect(error.message).not.toContain("wechat-app-key-1");
+    expect(emu.snapshot().identityProviders).toHaveLength(1);
+  });
+
+  test("is adopted with adoptExisting: one write, stack values applied", async () => {
+    const existing = await preexisting();
+    const { reg, provider } = await wechat("wechat-app-key-1", { adoptExisting: true });
+    emu.clearRequestLog();
+    const { id } = await checkAndCreate(provider, reg.inputs);
+    expect(id).toBe(existing);
+    expect(graphWrites(emu.requestLog())).toHaveLength(1);
+    expect(emu.snapshot().identityProviders).toEqual([
+      expect.objectContaining({ id: existing, clientId: "wx-app-1", displayName: "WeChat", clientSecretSha256: sha256("wechat-app-key-1") }),
+    ]);
+  });
+});
+
+describe("refresh (read)", () => {
+  test("costs one GET, and an out-of-band deletion makes the resource disappear", async () => {
+    const { reg, provider } = await wechat();
+    const { id, outs } = await checkAndCreate(provider, reg.inputs);
+    emu.clearRequestLog();
+    const same = await provider.read!(id, outs);
+    expect(same.id).toBe(id);
+    expect(describeCalls(graphCalls(emu.requestLog()))).toEqual([`GET /v1.0/identity/identityProviders/${id} -> 200`]);
+    await fetchAs(emu, "DELETE", `/v1.0/identity/identityProviders/${id}`);
+    const gone = await provider.read!(id, outs);
+    expect(gone.id).toBe("");
+  });
+
+  test("out-of-band changes of displayName and clientId show as drift", async () => {
+    const { reg, provider } = await wechat();
+    const { id, outs, inputs } = await checkAndCreate(provider, reg.inputs);
+    await fetchAs(emu, "PATCH", `/v1.0/identity/identityProviders/${id}`, { "@odata.type": "microsoft.graph.socialIdentityProvider", displayName: "Renamed", clientId: "other" });
+    const read = await provider.read!(id, outs);
+    expect(read.props).toMatchObject({ displayName: "Renamed", clientId: "other" });
+    const diff = await provider.diff!(id, read.props, inputs);
+    expect(diff.changes).toBe(true);
+    expect(diff.replaces).toEqual([]);
+  });
+});
+
+describe("delete", () => {
+  test("is idempotent: a provider already gone counts as deleted", async () => {
+    const { reg, provider } = await wechat();
+    const { id, outs } = await checkAndCreate(provider, reg.inputs);
+    await provider.delete!(id, outs);
+    await provider.delete!(id, outs);
+    expect(emu.snapshot().identityProviders).toHaveLength(0);
+  });
+
+  test("of a provider still attached to a user flow names the flow", async () => {
+    const { reg, provider } = await wechat();
+    const { id, outs } = await checkAndCreate(provider, reg.inputs);
+    await fetchAs(emu, "POST", "/beta/identity/b2cUserFlows", { id: "susi", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3 });
+    await fetchAs(emu, "POST", "/beta/identity/b2cUserFlows/B2C_1_susi/userFlowIdentityProviders/$ref", {
+      "@odata.id": `${emu.graphEndpoint}/beta/identity/identityProviders/${id}`,
+    });
+    const error = await failureOf(provider.delete!(id, outs));
+    expect(error.message).toContain("B2C_1_susi");
+    expect(error.message).toMatch(/detach it first/);
+    expect(emu.snapshot().identityProviders).toHaveLength(1);
+  });
+});
+
+test("check fails on the type, naming it, in a workforce tenant", async () => {
+  const workforce = await startTestEmulator({ tenantMode: "workforce" });
+  try {
+    const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "a", appKey: "k" }));
+    const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
+    const provider = await loadProvider(reg.providerText!, emulatorStackConfig(workforce));
+    workforce.clearRequestLog();
+    const result = await provider.check!({}, reg.inputs);
+    expect(result.failures?.[0].property).toBe("type");
+    expect(result.failures?.[0].reason).toMatch(/WeChat identity providers are not available.*B2C tenant.*b2c:tenantId/);
+    expect(graphWrites(workforce.requestLog())).toHaveLength(0);
+  } finally {
+    await workforce.stop();
+  }
+});
+
+test("check reports invalid inputs by argument, without calling Graph", async () => {
+  const { provider } = await wechat();
+  emu.clearRequestLog();
+  const result = await provider.check!({}, { type: "WeCaht", clientId: " ", clientSecret: "" });
+  expect(result.failures?.map((f) => f.property)).toEqual(["type", "clientId", "clientSecret"]);
+  expect(graphCalls(emu.requestLog())).toHaveLength(0);
+});
+
+test("SocialIdentityProvider accepts the other B2C social types", async () => {
+  const { reg, provider } = await serialized(() => new SocialIdentityProvider("gh", { type: "github", clientId: "gh-client", clientSecret: "gh-secret" }));
+  const { outs } = await checkAndCreate(provider, reg.inputs);
+  expect(outs.type).toBe("GitHub");
+  expect(emu.snapshot().identityProviders[0].type).toBe("GitHub");
+});
+
+/** An out-of-band change, as someone in the portal would make it. */
+async function fetchAs(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<void> {
+  const { graphFetch } = await import("../helpers/emulator");
+  const res = await graphFetch(emulator, method, path, body);
+  expect(res.status).toBeLessThan(300);
+}

@@ -1,0 +1,117 @@
+import type { RunningEmulator } from "../../emulator";
+import { B2CUserFlow } from "../../components/B2CUserFlow";
+import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
+import { QQIdentityProvider } from "../../components/QQIdentityProvider";
+import { startTestEmulator } from "../helpers/emulator";
+import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
+import { graphCalls, graphWrites } from "../helpers/requestLog";
+
+const APP = "11111111-2222-3333-4444-555555555555";
+let emu: RunningEmulator;
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+afterAll(() => emu.stop());
+beforeEach(() => {
+  emu.reset();
+  emu.clearRequestLog();
+});
+
+async function providerFor(program: () => unknown, type: string) {
+  const { registrations } = await capture(program);
+  const reg = registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${type}`)!;
+  return { reg, provider: await loadProvider(reg.providerText!, emulatorStackConfig(emu)) };
+}
+
+const flow = (extra: object = {}) =>
+  providerFor(() => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", testApplicationId: APP, ...extra }), "UserFlow");
+
+test("a user flow is created with the B2C_1_ prefix and a run URL, and deleted", async () => {
+  const { reg, provider } = await flow();
+  const { id, outs } = await checkAndCreate(provider, reg.inputs);
+  expect(id).toBe("B2C_1_susi");
+  expect(emu.snapshot().userFlows).toEqual([expect.objectContaining({ id: "B2C_1_susi", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3 })]);
+  const url = new URL(outs.runUserFlowUrl);
+  expect(url.host).toBe(`${emu.tenantName}.b2clogin.com`);
+  expect(url.searchParams.get("p")).toBe("B2C_1_susi");
+  expect(url.searchParams.get("client_id")).toBe(APP);
+  expect(graphWrites(emu.requestLog())).toHaveLength(1);
+  emu.clearRequestLog();
+  expect((await provider.diff!(id, outs, reg.inputs)).changes).toBe(false);
+  expect(graphCalls(emu.requestLog())).toHaveLength(0);
+  await provider.delete!(id, outs);
+  await provider.delete!(id, outs);
+  expect(emu.snapshot().userFlows).toHaveLength(0);
+});
+
+test("a flow's type change replaces it, deleting first (same id)", async () => {
+  const { reg, provider } = await flow();
+  const { id, outs } = await checkAndCreate(provider, reg.inputs);
+  const diff = await provider.diff!(id, outs, { ...reg.inputs, userFlowType: "signIn" });
+  expect(diff.replaces).toEqual(["userFlowType"]);
+  expect(diff.deleteBeforeReplace).toBe(true);
+});
+
+test("an existing flow is refused, or adopted with adoptExisting", async () => {
+  const first = await flow();
+  await checkAndCreate(first.provider, first.reg.inputs);
+  const second = await flow();
+  await expect(checkAndCreate(second.provider, second.reg.inputs)).rejects.toThrow(/B2C_1_susi already exists.*adoptExisting: true/);
+  const adopting = await flow({ adoptExisting: true });
+  emu.clearRequestLog();
+  const { id } = await checkAndCreate(adopting.provider, adopting.reg.inputs);
+  expect(id).toBe("B2C_1_susi");
+  expect(graphWrites(emu.requestLog())).toHaveLength(0);
+});
+
+test("a flow deleted out of band disappears on refresh", async () => {
+  const { reg, provider } = await flow();
+  const { id, outs } = await checkAndCreate(provider, reg.inputs);
+  emu.clearRequestLog();
+  expect((await provider.read!(id, outs)).id).toBe(id);
+  expect(graphCalls(emu.requestLog())).toHaveLength(1);
+  await provider.delete!(id, outs);
+  expect((await provider.read!(id, outs)).id).toBe("");
+});
+
+describe("attaching an identity provider to a user flow", () => {
+  async function setup() {
+    const f = await flow();
+    await checkAndCreate(f.provider, f.reg.inputs);
+    const q = await providerFor(() => new QQIdentityProvider("qq", { appId: "101", appKey: "qq-key" }), "IdentityProvider");
+    const idp = await checkAndCreate(q.provider, q.reg.inputs);
+    const a = await providerFor(() => new UserFlowIdentityProvider("susi-qq", { userFlowId: "susi", identityProviderId: idp.id }), "UserFlowIdentityProvider");
+    return { idpId: idp.id, ...a };
+  }
+
+  test("attach costs one write via POST $ref; attaching again is not an error", async () => {
+    const { idpId, reg, provider } = await setup();
+    emu.clearRequestLog();
+    const { id, outs } = await checkAndCreate(provider, reg.inputs);
+    expect(graphWrites(emu.requestLog()).map((e) => `${e.method} ${e.path}`)).toEqual([
+      "POST /beta/identity/b2cUserFlows/B2C_1_susi/userFlowIdentityProviders/$ref",
+    ]);
+    expect(outs.userFlowId).toBe("B2C_1_susi");
+    expect(emu.snapshot().userFlows[0].identityProviderIds).toEqual([idpId]);
+    await provider.create(reg.inputs);
+    expect(emu.snapshot().userFlows[0].identityProviderIds).toEqual([idpId]);
+    expect((await provider.read!(id, outs)).id).toBe(id);
+  });
+
+  test("detach; detaching again is not an error; refresh then shows it gone", async () => {
+    const { reg, provider } = await setup();
+    const { id, outs } = await checkAndCreate(provider, reg.inputs);
+    await provider.delete!(id, outs);
+    await provider.delete!(id, outs);
+    expect(emu.snapshot().userFlows[0].identityProviderIds).toEqual([]);
+    expect((await provider.read!(id, outs)).id).toBe("");
+  });
+
+  test("never uses the deprecated identityProviders navigation", async () => {
+    const { reg, provider } = await setup();
+    const { id, outs } = await checkAndCreate(provider, reg.inputs);
+    await provider.read!(id, outs);
+    await provider.delete!(id, outs);
+    expect(emu.requestLog().filter((e) => /b2cUserFlows\/[^/]+\/identityProviders/i.test(e.path))).toEqual([]);
+  });
+});

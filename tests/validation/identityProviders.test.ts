@@ -1,0 +1,69 @@
+import { canonicalProviderType, redirectUriFor, validateSocialIdentityProvider, APP_ARGUMENT_NAMES, SOCIAL_PROVIDER_TYPES } from "../../validation/identityProviders";
+import { normalizeUserFlowId, runUserFlowUrl, validateAttachment, validateUserFlow } from "../../validation/userFlows";
+
+const valid = { type: "WeChat", clientId: "wx123", clientSecret: "key" };
+const args = (problems: { argument: string }[]) => problems.map((p) => p.argument);
+
+describe("social identity provider validation", () => {
+  test("valid input has no problem", () => expect(validateSocialIdentityProvider(valid)).toEqual([]));
+  test("unknown type lists every valid type", () => {
+    const [p] = validateSocialIdentityProvider({ ...valid, type: "WeCaht" });
+    expect(p.argument).toBe("type");
+    for (const t of SOCIAL_PROVIDER_TYPES) expect(p.reason).toContain(t);
+  });
+  test("types match case-insensitively to the documented casing", () => expect(canonicalProviderType("wechat")).toBe("WeChat"));
+  test.each([
+    ["clientId", { clientId: "" }],
+    ["clientId", { clientId: "   " }],
+    ["clientSecret", { clientSecret: "" }],
+    ["clientSecret", { clientSecret: " \t" }],
+    ["displayName", { displayName: "" }],
+    ["customDomain", { customDomain: "https://login.contoso.com/" }],
+    ["customDomain", { customDomain: "login.contoso.com:443" }],
+    ["adoptExisting", { adoptExisting: "yes" }],
+  ])("%s is named when invalid (%p)", (argument, patch) => {
+    expect(args(validateSocialIdentityProvider({ ...valid, ...patch }))).toEqual([argument]);
+  });
+  test("presets name appId/appKey", () => {
+    expect(args(validateSocialIdentityProvider({ type: "QQ", clientId: "", clientSecret: "" }, APP_ARGUMENT_NAMES))).toEqual(["appId", "appKey"]);
+  });
+  test("unknown values are skipped unless required", () => {
+    expect(validateSocialIdentityProvider({ type: "QQ" }, APP_ARGUMENT_NAMES, false)).toEqual([]);
+    expect(args(validateSocialIdentityProvider({ type: "QQ" }, APP_ARGUMENT_NAMES, true))).toEqual(["appId", "appKey"]);
+  });
+  test("redirect URI with and without a custom domain", () => {
+    expect(redirectUriFor("contoso", "contoso.onmicrosoft.com", "b2clogin.com")).toBe("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp");
+    expect(redirectUriFor("contoso", "contoso.onmicrosoft.com", "b2clogin.com", "login.contoso.com")).toBe(
+      "https://login.contoso.com/contoso.onmicrosoft.com/oauth2/authresp",
+    );
+  });
+});
+
+describe("user flow validation", () => {
+  test("prefix is added once", () => {
+    expect(normalizeUserFlowId("signin")).toBe("B2C_1_signin");
+    expect(normalizeUserFlowId("B2C_1_signin")).toBe("B2C_1_signin");
+    expect(normalizeUserFlowId("b2c_1_signin")).toBe("B2C_1_signin");
+  });
+  test.each([
+    ["name", { name: "has space" }],
+    ["userFlowType", { userFlowType: "signOn" }],
+    ["userFlowTypeVersion", { userFlowTypeVersion: 0 }],
+    ["defaultLanguageTag", { defaultLanguageTag: "english!" }],
+    ["testApplicationId", { testApplicationId: "not-a-guid" }],
+  ])("%s is named when invalid", (argument, patch) => {
+    expect(args(validateUserFlow({ name: "susi", userFlowType: "signUpOrSignIn", ...patch }))).toEqual([argument]);
+  });
+  test("attachments need both ids", () => {
+    expect(args(validateAttachment({ userFlowId: "", identityProviderId: "a/b" }))).toEqual(["userFlowId", "identityProviderId"]);
+  });
+  test("run user flow URL returns to jwt.ms", () => {
+    const url = new URL(
+      runUserFlowUrl({ tenantName: "contoso", tenantDomain: "contoso.onmicrosoft.com", b2cLoginDomain: "b2clogin.com", userFlowId: "B2C_1_susi", applicationId: "11111111-2222-3333-4444-555555555555" }),
+    );
+    expect(url.host).toBe("contoso.b2clogin.com");
+    expect(url.pathname).toBe("/contoso.onmicrosoft.com/oauth2/v2.0/authorize");
+    expect(url.searchParams.get("p")).toBe("B2C_1_susi");
+    expect(url.searchParams.get("redirect_uri")).toBe("https://jwt.ms");
+  });
+});

@@ -1,0 +1,108 @@
+import { InputProblem, isBlank } from "./inputError";
+
+/**
+ * Social identity provider types a B2C tenant accepts (graph-b2c-api.md §2.1,
+ * https://learn.microsoft.com/graph/api/resources/socialidentityprovider).
+ */
+export const SOCIAL_PROVIDER_TYPES = [
+  "WeChat",
+  "QQ",
+  "Weibo",
+  "GitHub",
+  "Google",
+  "Facebook",
+  "Amazon",
+  "LinkedIn",
+  "Twitter",
+  "Microsoft",
+] as const;
+export type SocialProviderType = (typeof SOCIAL_PROVIDER_TYPES)[number];
+
+/** The name the Azure portal gives each type (used when no displayName is given). */
+export const PORTAL_DISPLAY_NAMES: Record<SocialProviderType, string> = {
+  WeChat: "WeChat",
+  QQ: "QQ",
+  Weibo: "Weibo",
+  GitHub: "GitHub",
+  Google: "Google",
+  Facebook: "Facebook",
+  Amazon: "Amazon",
+  LinkedIn: "LinkedIn",
+  Twitter: "Twitter",
+  Microsoft: "Microsoft Account",
+};
+
+/** The documented casing of a type, matched case-insensitively; undefined if unknown. */
+export function canonicalProviderType(type: unknown): SocialProviderType | undefined {
+  if (typeof type !== "string") return undefined;
+  return SOCIAL_PROVIDER_TYPES.find((t) => t.toLowerCase() === type.trim().toLowerCase());
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+export interface SocialIdentityProviderInput {
+  type?: unknown;
+  clientId?: unknown;
+  clientSecret?: unknown;
+  displayName?: unknown;
+  customDomain?: unknown;
+  adoptExisting?: unknown;
+}
+
+/** Argument names as the caller knows them (WeChat/QQ presets say appId/appKey). */
+export interface ArgumentNames {
+  type: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export const SOCIAL_ARGUMENT_NAMES: ArgumentNames = { type: "type", clientId: "clientId", clientSecret: "clientSecret" };
+export const APP_ARGUMENT_NAMES: ArgumentNames = { type: "type", clientId: "appId", clientSecret: "appKey" };
+
+/**
+ * Checks a social identity provider's arguments. Values that are not known yet (undefined during a
+ * preview of computed inputs) are skipped unless `requireAll`.
+ */
+export function validateSocialIdentityProvider(
+  input: SocialIdentityProviderInput,
+  names: ArgumentNames = SOCIAL_ARGUMENT_NAMES,
+  requireAll = true,
+): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const present = (v: unknown) => requireAll || v !== undefined;
+  if (present(input.type) && !canonicalProviderType(input.type)) {
+    problems.push({
+      argument: names.type,
+      reason: `unknown identity provider type '${String(input.type)}'; valid types: ${SOCIAL_PROVIDER_TYPES.join(", ")}`,
+    });
+  }
+  if (present(input.clientId) && isBlank(input.clientId)) {
+    problems.push({ argument: names.clientId, reason: "must be a non-empty string (the provider's app/client id)" });
+  } else if (typeof input.clientId === "string" && /\s/.test(input.clientId.trim())) {
+    problems.push({ argument: names.clientId, reason: "must not contain whitespace" });
+  }
+  if (present(input.clientSecret) && isBlank(input.clientSecret)) {
+    problems.push({ argument: names.clientSecret, reason: "must be a non-empty string (the provider's app key/client secret)" });
+  }
+  if (input.displayName !== undefined && (typeof input.displayName !== "string" || input.displayName.trim() === "")) {
+    problems.push({ argument: "displayName", reason: "must be a non-empty string when given" });
+  } else if (typeof input.displayName === "string" && input.displayName.length > 256) {
+    problems.push({ argument: "displayName", reason: "must be at most 256 characters" });
+  }
+  if (input.customDomain !== undefined && (typeof input.customDomain !== "string" || !HOSTNAME.test(input.customDomain))) {
+    problems.push({
+      argument: "customDomain",
+      reason: `must be a host name such as 'login.contoso.com' (no scheme, path or port), got '${String(input.customDomain)}'`,
+    });
+  }
+  if (input.adoptExisting !== undefined && typeof input.adoptExisting !== "boolean") {
+    problems.push({ argument: "adoptExisting", reason: "must be true or false" });
+  }
+  return problems;
+}
+
+/** The callback URL to register in the provider's developer portal (the how-tos' 授权回调域). */
+export function redirectUriFor(tenantName: string, tenantDomain: string, b2cLoginDomain: string, customDomain?: string): string {
+  const host = customDomain ? customDomain : `${tenantName}.${b2cLoginDomain}`;
+  return `https://${host}/${tenantDomain}/oauth2/authresp`;
+}

@@ -1,0 +1,303 @@
+import { createHash, X509Certificate } from "crypto";
+import { InputProblem, isBlank } from "./inputError";
+
+// Pure checks for PolicyKey (Graph beta /trustFramework/keySets, graph-b2c-api.md §4). Reached by
+// the dynamic provider's code, so: no Set/Map/class at module scope, only arrays, objects, regexes.
+
+/** The prefix Graph adds to every keyset id (`WeChatSecret` -> `B2C_1A_WeChatSecret`). */
+export const KEYSET_PREFIX = "B2C_1A_";
+
+/**
+ * Marks a value that is not known yet (an Output during construction, an unknown during preview):
+ * its checks are skipped. Same text as the engine's unknown placeholder, so `check` can pass inputs as they are.
+ */
+export const PENDING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const KEY_SOURCES = ["secret", "generate", "certificate", "pkcs12"] as const;
+export type KeySource = (typeof KEY_SOURCES)[number];
+export const KEY_USES = ["sig", "enc"] as const;
+export type KeyUse = (typeof KEY_USES)[number];
+export const GENERATED_KEY_TYPES = ["RSA", "oct"] as const;
+export type GeneratedKeyType = (typeof GENERATED_KEY_TYPES)[number];
+
+/** The part after the prefix: letters, digits, `_` and `-`. No `.`: `<id>.bak` names are the portal's backups. */
+const BARE_NAME = /^[A-Za-z0-9_-]+$/;
+/** Longest keyset id accepted (prefix included). Microsoft documents no limit; 128 keeps ids sane. */
+export const MAX_KEYSET_ID_LENGTH = 128;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** `WeChatSecret`, `b2c_1a_WeChatSecret` and `B2C_1A_WeChatSecret` all give `B2C_1A_WeChatSecret`. */
+export function normalizeKeySetId(name: string): string {
+  const trimmed = name.trim();
+  return KEYSET_PREFIX + (trimmed.toUpperCase().startsWith(KEYSET_PREFIX) ? trimmed.slice(KEYSET_PREFIX.length) : trimmed);
+}
+
+/** Whether two names (with or without prefix, any case) name the same keyset. */
+export function sameKeySet(a: string, b: string): boolean {
+  return normalizeKeySetId(a).toLowerCase() === normalizeKeySetId(b).toLowerCase();
+}
+
+/** "RSA" or "oct" (case-insensitive input); undefined if neither. */
+export function canonicalKeyType(value: unknown): GeneratedKeyType | undefined {
+  if (typeof value !== "string") return undefined;
+  const lower = value.trim().toLowerCase();
+  return lower === "rsa" ? "RSA" : lower === "oct" ? "oct" : undefined;
+}
+
+/**
+ * An ISO 8601 string or a Date as Unix seconds (RFC 7519 NumericDate, what Graph's nbf/exp are);
+ * "invalid" for anything else. A date-time must carry `Z` or an offset (a local time would mean
+ * different instants on different machines); a bare date means midnight UTC.
+ */
+export function toUnixSeconds(value: unknown): number | "invalid" {
+  let ms: number;
+  if (value instanceof Date) {
+    ms = value.getTime();
+  } else if (typeof value === "string" && (ISO_DATE.test(value.trim()) || ISO_DATE_TIME.test(value.trim()))) {
+    ms = Date.parse(value.trim());
+  } else {
+    return "invalid";
+  }
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : "invalid";
+}
+
+function isoOf(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}
+
+/** Strict base64 (standard or URL alphabet, whitespace ignored) to bytes; undefined if not base64. */
+export function decodeBase64(value: string): Buffer | undefined {
+  const compact = value.replace(/\s+/g, "");
+  if (compact === "" || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact) || compact.replace(/=+$/, "").length % 4 === 1) return undefined;
+  const bytes = Buffer.from(compact.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  return bytes.length > 0 ? bytes : undefined;
+}
+
+/**
+ * The DER bytes of a certificate given as base64 DER (what Graph documents), base64 of a PEM file,
+ * or PEM text; undefined when it is none of these.
+ */
+export function certificateDer(value: string): Buffer | undefined {
+  let text = value;
+  if (!text.includes("-----BEGIN")) {
+    const bytes = decodeBase64(text);
+    if (!bytes) return undefined;
+    const asText = bytes.toString("latin1");
+    if (!asText.includes("-----BEGIN CERTIFICATE-----")) return bytes;
+    text = asText;
+  }
+  const match = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(text);
+  return match ? decodeBase64(match[1]) : undefined;
+}
+
+/** base64url SHA-1 of the DER, i.e. the `x5t` Graph reports for an uploaded certificate. */
+export function certificateThumbprint(der: Buffer): string {
+  return createHash("sha1").update(der).digest("base64url");
+}
+
+export interface PolicyKeyInput {
+  name?: unknown;
+  secret?: unknown;
+  generate?: unknown;
+  certificate?: unknown;
+  pkcs12?: unknown;
+  rotationTrigger?: unknown;
+  adoptExisting?: unknown;
+}
+
+const SOURCE_PROPERTIES: Record<KeySource, readonly string[]> = {
+  secret: ["value", "use", "keyType", "notBefore", "expiresOn"],
+  generate: ["keyType", "use", "notBefore", "expiresOn"],
+  certificate: ["value"],
+  pkcs12: ["value", "password"],
+};
+
+function given(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+function pending(value: unknown): boolean {
+  return value === PENDING;
+}
+
+/** The key sources given (present and not null), in KEY_SOURCES order. */
+export function givenSources(input: PolicyKeyInput): KeySource[] {
+  return KEY_SOURCES.filter((s) => given(input[s]));
+}
+
+function checkName(name: unknown, problems: InputProblem[]): void {
+  if (pending(name)) return;
+  if (isBlank(name)) {
+    problems.push({ argument: "name", reason: "must be a non-empty keyset name such as 'WeChatSecret' or 'B2C_1A_WeChatSecret'" });
+    return;
+  }
+  const id = normalizeKeySetId(String(name));
+  const bare = id.slice(KEYSET_PREFIX.length);
+  if (bare === "" || !BARE_NAME.test(bare)) {
+    problems.push({
+      argument: "name",
+      reason: `must be letters, digits, '_' or '-' after the optional ${KEYSET_PREFIX} prefix, got '${String(name)}'`,
+    });
+  } else if (id.length > MAX_KEYSET_ID_LENGTH) {
+    problems.push({ argument: "name", reason: `must be at most ${MAX_KEYSET_ID_LENGTH} characters including the ${KEYSET_PREFIX} prefix, got ${id.length}` });
+  }
+}
+
+function checkUse(source: string, value: unknown, required: boolean, problems: InputProblem[]): void {
+  if (pending(value)) return;
+  if (!given(value)) {
+    if (required) problems.push({ argument: `${source}.use`, reason: "is required: 'sig' (signature) or 'enc' (encryption)" });
+    return;
+  }
+  if (!KEY_USES.includes(value as KeyUse)) {
+    problems.push({ argument: `${source}.use`, reason: `must be 'sig' (signature) or 'enc' (encryption), got '${String(value)}'` });
+  }
+}
+
+function checkValidity(source: string, obj: Record<string, unknown>, now: number, problems: InputProblem[]): void {
+  let nbf: number | undefined;
+  let exp: number | undefined;
+  for (const field of ["notBefore", "expiresOn"] as const) {
+    const value = obj[field];
+    if (!given(value) || pending(value)) continue;
+    const seconds = toUnixSeconds(value);
+    if (seconds === "invalid") {
+      problems.push({
+        argument: `${source}.${field}`,
+        reason: `must be a Date or an ISO 8601 string with a time zone ('2030-01-31' or '2030-01-31T08:00:00Z'), got '${String(value)}'`,
+      });
+    } else if (field === "notBefore") {
+      nbf = seconds;
+    } else {
+      exp = seconds;
+    }
+  }
+  if (exp !== undefined && exp <= now) {
+    problems.push({
+      argument: `${source}.expiresOn`,
+      reason: `is in the past (${isoOf(exp)}); B2C rejects keys that have already expired (AADB2C90214). Give a future date or leave it out`,
+    });
+  }
+  if (nbf !== undefined && exp !== undefined && nbf >= exp) {
+    problems.push({ argument: `${source}.notBefore`, reason: `(${isoOf(nbf)}) must be before ${source}.expiresOn (${isoOf(exp)})` });
+  }
+}
+
+function checkSourceObject(source: KeySource, value: unknown, problems: InputProblem[]): Record<string, unknown> | undefined {
+  if (pending(value)) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    problems.push({ argument: source, reason: `must be an object (${SOURCE_PROPERTIES[source].join(", ")})` });
+    return undefined;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!SOURCE_PROPERTIES[source].includes(key) && obj[key] !== undefined) {
+      problems.push({ argument: `${source}.${key}`, reason: `is not a property of ${source}; expected ${SOURCE_PROPERTIES[source].join(", ")}` });
+    }
+  }
+  return obj;
+}
+
+function checkSecret(obj: Record<string, unknown>, now: number, problems: InputProblem[]): void {
+  if (!pending(obj.value) && isBlank(obj.value)) {
+    problems.push({ argument: "secret.value", reason: "must be a non-empty string (the secret itself, e.g. the WeChat/QQ APP KEY)" });
+  }
+  checkUse("secret", obj.use, false, problems);
+  if (given(obj.keyType) && !pending(obj.keyType) && canonicalKeyType(obj.keyType) !== "oct") {
+    problems.push({
+      argument: "secret.keyType",
+      reason:
+        `a secret is always a symmetric (oct) key, got '${String(obj.keyType)}'. For an RSA key use generate: { keyType: 'RSA' }, ` +
+        `or upload the key pair with certificate / pkcs12`,
+    });
+  }
+  checkValidity("secret", obj, now, problems);
+}
+
+function checkGenerate(obj: Record<string, unknown>, now: number, problems: InputProblem[]): void {
+  if (!pending(obj.keyType) && !canonicalKeyType(obj.keyType)) {
+    problems.push({ argument: "generate.keyType", reason: `must be 'RSA' or 'oct', got '${String(obj.keyType)}'` });
+  }
+  checkUse("generate", obj.use, true, problems);
+  checkValidity("generate", obj, now, problems);
+}
+
+function checkCertificate(obj: Record<string, unknown>, now: number, problems: InputProblem[]): void {
+  const value = obj.value;
+  if (pending(value)) return;
+  if (isBlank(value)) {
+    problems.push({ argument: "certificate.value", reason: "must be the base64-encoded certificate (.cer, DER or PEM)" });
+    return;
+  }
+  const der = certificateDer(String(value));
+  if (!der) {
+    problems.push({ argument: "certificate.value", reason: "is not base64: give the certificate file's content base64-encoded (or PEM text)" });
+    return;
+  }
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(der);
+  } catch {
+    problems.push({ argument: "certificate.value", reason: "is base64 but not an X.509 certificate (AADB2C90179 at upload)" });
+    return;
+  }
+  const validTo = Math.floor(Date.parse(certificate.validTo) / 1000);
+  if (Number.isFinite(validTo) && validTo <= now) {
+    problems.push({ argument: "certificate.value", reason: `the certificate expired on ${isoOf(validTo)}; B2C rejects expired keys (AADB2C90214)` });
+  }
+}
+
+function checkPkcs12(obj: Record<string, unknown>, problems: InputProblem[]): void {
+  const value = obj.value;
+  if (!pending(value)) {
+    const bytes = isBlank(value) ? undefined : decodeBase64(String(value));
+    if (isBlank(value)) {
+      problems.push({ argument: "pkcs12.value", reason: "must be the base64-encoded PKCS#12 (.pfx/.p12) file" });
+    } else if (!bytes) {
+      problems.push({ argument: "pkcs12.value", reason: "is not base64: give the .pfx file's content base64-encoded" });
+    } else if (bytes[0] !== 0x30 || bytes.length < 64) {
+      problems.push({ argument: "pkcs12.value", reason: "is base64 but not a PKCS#12 (.pfx) file (it must be DER, starting with a SEQUENCE)" });
+    }
+  }
+  if (!pending(obj.password) && (typeof obj.password !== "string" || obj.password === "")) {
+    problems.push({
+      argument: "pkcs12.password",
+      reason: "must be the non-empty password of the .pfx file (the portal and Graph need one to read the private key)",
+    });
+  }
+}
+
+/**
+ * Checks PolicyKey arguments before any Graph call. Values equal to PENDING are not known yet and
+ * are skipped; everything else is checked (undefined means "not given"). `now` is Unix seconds.
+ */
+export function validatePolicyKey(input: PolicyKeyInput, now: number = Math.floor(Date.now() / 1000)): InputProblem[] {
+  const problems: InputProblem[] = [];
+  checkName(input.name, problems);
+  const sources = givenSources(input);
+  if (sources.length === 0) {
+    problems.push({
+      argument: KEY_SOURCES.join("|"),
+      reason: "give exactly one key source: secret (a value you know), generate (B2C makes the key), certificate or pkcs12",
+    });
+  } else if (sources.length > 1) {
+    problems.push({ argument: sources.join("|"), reason: `give exactly one key source; got ${sources.length} (${sources.join(", ")})` });
+  }
+  for (const source of sources) {
+    const obj = checkSourceObject(source, input[source], problems);
+    if (!obj) continue;
+    if (source === "secret") checkSecret(obj, now, problems);
+    if (source === "generate") checkGenerate(obj, now, problems);
+    if (source === "certificate") checkCertificate(obj, now, problems);
+    if (source === "pkcs12") checkPkcs12(obj, problems);
+  }
+  if (given(input.rotationTrigger) && !pending(input.rotationTrigger) && typeof input.rotationTrigger !== "string") {
+    problems.push({ argument: "rotationTrigger", reason: "must be a string (change it to add a new key)" });
+  }
+  if (given(input.adoptExisting) && typeof input.adoptExisting !== "boolean") {
+    problems.push({ argument: "adoptExisting", reason: "must be true or false" });
+  }
+  return problems;
+}

@@ -1,0 +1,80 @@
+import { InputProblem, isBlank } from "./inputError";
+
+/** https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow (beta) */
+export const USER_FLOW_TYPES = ["signUpOrSignIn", "signUp", "signIn", "passwordReset", "profileUpdate", "resourceOwner"] as const;
+export type UserFlowType = (typeof USER_FLOW_TYPES)[number];
+
+export const USER_FLOW_PREFIX = "B2C_1_";
+
+/** `signin` and `B2C_1_signin` name the same flow; Graph adds the prefix on create. */
+export function normalizeUserFlowId(name: string): string {
+  const trimmed = name.trim();
+  return trimmed.toUpperCase().startsWith(USER_FLOW_PREFIX) ? USER_FLOW_PREFIX + trimmed.slice(USER_FLOW_PREFIX.length) : USER_FLOW_PREFIX + trimmed;
+}
+
+const FLOW_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface B2CUserFlowInput {
+  name?: unknown;
+  userFlowType?: unknown;
+  userFlowTypeVersion?: unknown;
+  isLanguageCustomizationEnabled?: unknown;
+  defaultLanguageTag?: unknown;
+  testApplicationId?: unknown;
+  adoptExisting?: unknown;
+}
+
+export function validateUserFlow(input: B2CUserFlowInput, requireAll = true): InputProblem[] {
+  const problems: InputProblem[] = [];
+  if ((requireAll || input.name !== undefined) && (isBlank(input.name) || !FLOW_NAME.test(String(input.name).trim()))) {
+    problems.push({ argument: "name", reason: `must be 1-64 letters, digits, '_' or '-' (with or without the B2C_1_ prefix), got '${String(input.name)}'` });
+  }
+  if ((requireAll || input.userFlowType !== undefined) && !USER_FLOW_TYPES.includes(input.userFlowType as UserFlowType)) {
+    problems.push({ argument: "userFlowType", reason: `must be one of ${USER_FLOW_TYPES.join(", ")}, got '${String(input.userFlowType)}'` });
+  }
+  const version = input.userFlowTypeVersion;
+  if (version !== undefined && (typeof version !== "number" || !Number.isFinite(version) || version < 1)) {
+    problems.push({ argument: "userFlowTypeVersion", reason: `must be a positive number such as 3, got '${String(version)}'` });
+  }
+  if (input.isLanguageCustomizationEnabled !== undefined && typeof input.isLanguageCustomizationEnabled !== "boolean") {
+    problems.push({ argument: "isLanguageCustomizationEnabled", reason: "must be true or false" });
+  }
+  if (input.defaultLanguageTag !== undefined && (typeof input.defaultLanguageTag !== "string" || !LANGUAGE_TAG.test(input.defaultLanguageTag))) {
+    problems.push({ argument: "defaultLanguageTag", reason: `must be an RFC 5646 language tag such as 'en' or 'zh-Hans', got '${String(input.defaultLanguageTag)}'` });
+  }
+  if (input.testApplicationId !== undefined && (typeof input.testApplicationId !== "string" || !GUID.test(input.testApplicationId))) {
+    problems.push({ argument: "testApplicationId", reason: `must be an application (client) id GUID, got '${String(input.testApplicationId)}'` });
+  }
+  if (input.adoptExisting !== undefined && typeof input.adoptExisting !== "boolean") {
+    problems.push({ argument: "adoptExisting", reason: "must be true or false" });
+  }
+  return problems;
+}
+
+export function validateAttachment(input: { userFlowId?: unknown; identityProviderId?: unknown }, requireAll = true): InputProblem[] {
+  const problems: InputProblem[] = [];
+  if ((requireAll || input.userFlowId !== undefined) && (isBlank(input.userFlowId) || !FLOW_NAME.test(String(input.userFlowId).trim()))) {
+    problems.push({ argument: "userFlowId", reason: `must name a user flow (with or without B2C_1_), got '${String(input.userFlowId)}'` });
+  }
+  if ((requireAll || input.identityProviderId !== undefined) && (isBlank(input.identityProviderId) || /[\s/?#]/.test(String(input.identityProviderId).trim()))) {
+    problems.push({ argument: "identityProviderId", reason: `must be an identity provider id such as 'WeChat-OAUTH', got '${String(input.identityProviderId)}'` });
+  }
+  return problems;
+}
+
+/** The portal's "Run user flow" URL: signs in and shows the token at https://jwt.ms. */
+export function runUserFlowUrl(args: { tenantName: string; tenantDomain: string; b2cLoginDomain: string; userFlowId: string; applicationId: string; customDomain?: string }): string {
+  const host = args.customDomain ?? `${args.tenantName}.${args.b2cLoginDomain}`;
+  const query = new URLSearchParams({
+    p: args.userFlowId,
+    client_id: args.applicationId,
+    nonce: "defaultNonce",
+    redirect_uri: "https://jwt.ms",
+    scope: "openid",
+    response_type: "id_token",
+    prompt: "login",
+  });
+  return `https://${host}/${args.tenantDomain}/oauth2/v2.0/authorize?${query.toString()}`;
+}
