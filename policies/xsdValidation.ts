@@ -46,7 +46,7 @@ function schemaCandidates(): string[] {
 export function stripPatternAnchors(xsd: string): string {
   return xsd.replace(/(<xs:pattern\b[^>]*?\bvalue=")([^"]*)(")/g, (_match, head: string, value: string, tail: string) => {
     let v = value;
-    if (v.startsWith("^!!")) v = v.slice(1);
+    if (v.startsWith("^")) v = v.slice(1);
     if (v.endsWith("$") && !v.endsWith("\\$")) v = v.slice(0, -1);
     return head + v + tail;
   });

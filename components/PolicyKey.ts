@@ -1,0 +1,172 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyKeyInfo, PolicyKeyResource } from "../providers/policyKey";
+import { InputProblem, throwIfProblems } from "../validation/inputError";
+import { GeneratedKeyType, KeyUse, PENDING, PolicyKeyInput, validatePolicyKey } from "../validation/policyKeys";
+import { checkedInput } from "./inputChecks";
+
+export type { PolicyKeyInfo } from "../providers/policyKey";
+
+/** A point in time: a Date, or an ISO 8601 string with a time zone ("2030-01-31", "2030-01-31T08:00:00Z"). */
+export type PolicyKeyDate = string | Date;
+
+/** A secret you know (the portal's "Manual" option), uploaded with uploadSecret. https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadsecret?view=graph-rest-beta */
+export interface PolicyKeySecretArgs {
+  /** The secret itself (e.g. a WeChat/QQ APP KEY). Always a Pulumi secret, never stored in state. Required, non-blank; a new value adds a new key to the same keyset (rotation in place). */
+  value: pulumi.Input<string>;
+  /** Key usage: "sig" (Signature, what identity provider secrets use) or "enc" (Encryption). Default "sig". Changing it replaces the keyset (B2C can't mix uses in one keyset). */
+  use?: KeyUse;
+  /** A secret is always a symmetric key: only "oct" is accepted (use `generate`, `certificate` or `pkcs12` for RSA). Default "oct". */
+  keyType?: "oct";
+  /** Activation date (key `nbf`). Default: none at creation (the key is valid at once, the docs' "safety net" key); on a rotation, now. Must be before expiresOn. https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview#key-rollover */
+  notBefore?: PolicyKeyDate;
+  /** Expiry date (key `exp`). Default: none (never expires). Must be in the future; a change adds a new key with the new dates. */
+  expiresOn?: PolicyKeyDate;
+}
+
+/** A key B2C generates (the portal's "Generate" option), with generateKey. https://learn.microsoft.com/graph/api/trustframeworkkeyset-generatekey?view=graph-rest-beta */
+export interface PolicyKeyGenerateArgs {
+  /** "RSA" (key pair: token signing/encryption) or "oct" (symmetric). Required; changing it replaces the keyset. */
+  keyType: GeneratedKeyType;
+  /** Key usage: "sig" (Signature) or "enc" (Encryption). Required; changing it replaces the keyset. */
+  use: KeyUse;
+  /** Activation date (key `nbf`). Default: none at creation; on a rotation, now. Must be before expiresOn. https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview */
+  notBefore?: PolicyKeyDate;
+  /** Expiry date (key `exp`). Default: none. Must be in the future; a change adds a new key. */
+  expiresOn?: PolicyKeyDate;
+}
+
+/** A certificate (public key only), uploaded with uploadCertificate. https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadcertificate?view=graph-rest-beta */
+export interface PolicyKeyCertificateArgs {
+  /** The certificate (.cer) base64-encoded (DER), or PEM text. Required; must not be expired; a new certificate adds a key to the same keyset. */
+  value: pulumi.Input<string>;
+}
+
+/** A certificate with its private key, uploaded with uploadPkcs12. https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadpkcs12?view=graph-rest-beta */
+export interface PolicyKeyPkcs12Args {
+  /** The .pfx/.p12 file base64-encoded. Always a Pulumi secret. Required; a new file adds a key to the same keyset. */
+  value: pulumi.Input<string>;
+  /** The .pfx password. Always a Pulumi secret. Required, non-empty. */
+  password: pulumi.Input<string>;
+}
+
+export interface PolicyKeyArgs {
+  /** Keyset name, with or without the `B2C_1A_` prefix Graph adds (e.g. "WeChatSecret"); what policies reference as StorageReferenceId. Letters, digits, '_' and '-', at most 128 characters with the prefix. Changing it (other than case/prefix) replaces the keyset. */
+  name: string;
+  /** Key source: a secret you know. Give exactly one of secret, generate, certificate, pkcs12; changing the kind of source replaces the keyset. */
+  secret?: PolicyKeySecretArgs;
+  /** Key source: a key B2C generates. Exactly one source. */
+  generate?: PolicyKeyGenerateArgs;
+  /** Key source: an X.509 certificate. Exactly one source. */
+  certificate?: PolicyKeyCertificateArgs;
+  /** Key source: a PKCS#12 file with its password. Exactly one source. */
+  pkcs12?: PolicyKeyPkcs12Args;
+  /** Any string; changing it adds a new key to the keyset (e.g. a new generated key, or an emergency roll-over). Optional. https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview#key-rollover */
+  rotationTrigger?: pulumi.Input<string>;
+  /** If a keyset of this name already exists, manage it instead of failing; its keys are kept and a key is added only when needed (always for `secret`, whose match can't be checked). Default false. */
+  adoptExisting?: boolean;
+}
+
+/** What every policy key component exposes. Never key material. */
+export interface PolicyKeyOutputs {
+  /** The keyset id Graph returned, e.g. "B2C_1A_WeChatSecret": the StorageReferenceId for policies. */
+  readonly keySetId: pulumi.Output<string>;
+  /** kid of the key B2C uses now ("" when none is valid). */
+  readonly activeKeyId: pulumi.Output<string>;
+  /** Every key of the keyset: kid, use, kty, nbf, exp (Unix seconds). */
+  readonly keys: pulumi.Output<PolicyKeyInfo[]>;
+}
+
+function isPending(value: unknown): boolean {
+  return pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+/** The arguments as far as they are known now: Outputs (one level into key sources too) become PENDING. */
+function knownPolicyKeyInput(args: PolicyKeyArgs): PolicyKeyInput {
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (isPending(value)) {
+      known[key] = PENDING;
+    } else if (value && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date)) {
+      known[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isPending(v) ? PENDING : v]));
+    } else {
+      known[key] = value;
+    }
+  }
+  return known;
+}
+
+function dateInput(value: PolicyKeyDate | undefined): string | undefined {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/** Maps problem arguments to the names a preset's caller used (e.g. secret.value -> appKey). */
+function renamed(problems: InputProblem[], names: Record<string, string>): InputProblem[] {
+  return problems.map((p) => ({ ...p, argument: names[p.argument] ?? p.argument }));
+}
+
+/** @internal Shared by PolicyKey and its presets: validates, then builds the dynamic resource under `parent`. */
+export function createPolicyKey(
+  parent: pulumi.ComponentResource,
+  label: string,
+  name: string,
+  args: PolicyKeyArgs,
+  names: Record<string, string> = {},
+): PolicyKeyOutputs {
+  throwIfProblems(label, renamed(validatePolicyKey(knownPolicyKeyInput(args)), names));
+  // An Output-valued field is checked when it resolves, before it reaches the provider.
+  const field = (source: "secret" | "certificate" | "pkcs12", key: string, value: pulumi.Input<string>) => {
+    const argument = `${source}.${key}`;
+    return checkedInput<string>(label, value, (v) =>
+      renamed(validatePolicyKey({ name: PENDING, [source]: { [key]: v } }).filter((p) => p.argument === argument), names),
+    );
+  };
+  const resource = new PolicyKeyResource(
+    name,
+    {
+      name: args.name,
+      secret: args.secret && {
+        value: pulumi.secret(field("secret", "value", args.secret.value)),
+        use: args.secret.use ?? "sig",
+        ...(args.secret.keyType !== undefined ? { keyType: args.secret.keyType } : {}),
+        notBefore: dateInput(args.secret.notBefore),
+        expiresOn: dateInput(args.secret.expiresOn),
+      },
+      generate: args.generate && {
+        keyType: args.generate.keyType,
+        use: args.generate.use,
+        notBefore: dateInput(args.generate.notBefore),
+        expiresOn: dateInput(args.generate.expiresOn),
+      },
+      certificate: args.certificate && { value: field("certificate", "value", args.certificate.value) },
+      pkcs12: args.pkcs12 && {
+        value: pulumi.secret(field("pkcs12", "value", args.pkcs12.value)),
+        password: pulumi.secret(field("pkcs12", "password", args.pkcs12.password)),
+      },
+      rotationTrigger: args.rotationTrigger,
+      adoptExisting: args.adoptExisting ?? false,
+    },
+    { parent },
+  );
+  return { keySetId: resource.keySetId, activeKeyId: resource.activeKeyId, keys: resource.keys };
+}
+
+/**
+ * A B2C policy key container (keyset, Graph beta `/trustFramework/keySets`) with its key: a secret,
+ * a generated key, a certificate or a PKCS#12 file. A new secret (or rotationTrigger) adds a key to
+ * the same keyset, so policies referencing it keep working.
+ * https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview
+ */
+export class PolicyKey extends pulumi.ComponentResource implements PolicyKeyOutputs {
+  readonly keySetId: pulumi.Output<string>;
+  readonly activeKeyId: pulumi.Output<string>;
+  readonly keys: pulumi.Output<PolicyKeyInfo[]>;
+
+  constructor(name: string, args: PolicyKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("b2c-identity:index:PolicyKey", name, {}, opts);
+    const outputs = createPolicyKey(this, `PolicyKey "${name}"`, name, args);
+    this.keySetId = outputs.keySetId;
+    this.activeKeyId = outputs.activeKeyId;
+    this.keys = outputs.keys;
+    this.registerOutputs({ ...outputs });
+  }
+}

@@ -1,0 +1,16 @@
+// The stack program: one Azure AD B2C tenant per stack (stacks/Pulumi.<stack>.yaml).
+// Tenant and credentials come from `b2c:*` config (or the environment), the sign-in from
+// `b2c:socialSignIn`, APP KEYs from secret keys such as `b2c:wechatAppKey`.
+import { B2CSocialSignIn } from "./components/B2CSocialSignIn";
+import { pulumiConfigReader, readStackConfig } from "./program/stackConfig";
+
+export = () => {
+  const { settings, args } = readStackConfig(pulumiConfigReader());
+  const signIn = new B2CSocialSignIn("social-sign-in", args);
+  return {
+    tenant: settings.tenantId,
+    identityProviders: signIn.identityProviders,
+    userFlows: signIn.userFlows,
+    keySetIds: signIn.keySetIds,
+  };
+};

@@ -1,0 +1,372 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { GraphApi } from "../graph/client";
+import { GraphRequestError, isGraphRequestError } from "../graph/errors";
+import { normalizePolicyXml } from "../policies/normalize";
+import { inputError, InputProblem } from "../validation/inputError";
+import { ConfiguredProvider, graphOf, isUnknown, rememberConfig, UNKNOWN } from "./providerContext";
+
+// TrustFrameworkPolicy: ONE custom policy (Graph beta /trustFramework/policies, graph-b2c-api.md §5).
+//
+// - create/update: PUT /trustFramework/policies/{PolicyId}/$value with application/xml, the
+//   documented idempotent upsert (201 created, 200 replaced). Create and update are the same call.
+// - diff: no Graph call. The desired XML is normalized (normalizePolicyXml: whitespace, attribute
+//   order, comments, XML declaration and the service-added PublicPolicyUri don't count) and hashed;
+//   the hash is compared with the one in state, together with `dependsOnHash`.
+// - state: the SHA-256 of the normalized XML only (plus ids). The XML itself is already in the
+//   resource's inputs; policies are up to ~100 KB each and a second copy buys nothing a re-upload
+//   doesn't.
+// - read (refresh): GET …/$value as text, normalized and hashed: an out-of-band edit shows as a
+//   changed `contentHash` (and the next `up` re-uploads), a deleted policy drops out of the state.
+// - a changed parent re-uploads its children: `dependsOnHash` is an input the component derives
+//   from the BasePolicy's content hash (transitively) and the key set ids the policy references,
+//   so a parent's change changes its children's inputs and only theirs.
+// - a just-created key set may not be visible to policy validation yet ("Tenant '…' does not have
+//   CryptographicKey referenced by storageReferenceId "B2C_1A_…"."): the PUT is retried for up to
+//   FRESH_DEPENDENCY_WINDOW_MS when every validation error is such a missing key among `keySetIds`
+//   (or the missing BasePolicy `basePolicyId`, uploaded a moment ago). Anything else fails at once.
+// - delete: DELETE /trustFramework/policies/{id}; 404 counts as done.
+
+/** Inputs of the policy dynamic resource (after check). */
+export interface TrustFrameworkPolicyInputs {
+  /** PolicyId, e.g. B2C_1A_TrustFrameworkBase; must equal the XML's PolicyId (case-insensitive). */
+  policyId: string;
+  /** The policy document, placeholders substituted, ready to upload. */
+  xml: string;
+  /** Hash of what the upload depends on (BasePolicy content, key set ids): a change re-uploads. */
+  dependsOnHash?: string;
+  /** The BasePolicy's PolicyId, if any (informational; a missing base right after its upload is retried). */
+  basePolicyId?: string;
+  /** Key set ids the policy references (StorageReferenceId) that may have just been created. */
+  keySetIds?: string[];
+}
+
+/** State kept by Pulumi: ids and hashes only, never the XML twice. */
+export interface TrustFrameworkPolicyOutputs {
+  policyId: string;
+  /** `sha256:<hex>` of the normalized XML last uploaded (or, after a refresh, found in the tenant). */
+  contentHash: string;
+  dependsOnHash: string;
+  basePolicyId?: string;
+  keySetIds: string[];
+  /** Epoch ms of our last upload: a refresh soon after it waits out eventual consistency before reporting "gone". */
+  lastUploadAt: number;
+}
+
+const COLLECTION = "/trustFramework/policies";
+/** How long a fresh key set (or base policy) may stay invisible to policy validation (graph-b2c-api.md §1.7: undocumented; ~30 s). */
+const FRESH_DEPENDENCY_WINDOW_MS = 30_000;
+/** How long after our own upload a refresh keeps retrying a 404 before concluding the policy was deleted. */
+const READ_AFTER_WRITE_GRACE_MS = 30_000;
+const POLICY_ID_PATTERN = /^B2C_1A_[A-Za-z0-9_.-]+$/i;
+
+function itemPath(id: string): string {
+  return `${COLLECTION}/${encodeURIComponent(id)}`;
+}
+
+function policyError(message: string, cause?: unknown): Error {
+  // A factory, not an Error subclass (the closure serializer cannot rebuild those).
+  return Object.assign(new Error(message), { name: "TrustFrameworkPolicyError", cause });
+}
+
+/**
+ * `sha256:<hex>` of the normalized policy. A document that does not parse (only possible for what
+ * the tenant returns: inputs are checked) is hashed as written, so it still differs.
+ */
+export function policyContentHash(xml: string): string {
+  let normal: string;
+  try {
+    normal = normalizePolicyXml(xml);
+  } catch {
+    normal = `unparsed:${xml}`;
+  }
+  return `sha256:${createHash("sha256").update(normal, "utf8").digest("hex")}`;
+}
+
+/** `sha256:<hex>` of a JSON value: the component's dependsOnHash. */
+export function dependencyHash(value: unknown): string {
+  return `sha256:${createHash("sha256").update(JSON.stringify(value), "utf8").digest("hex")}`;
+}
+
+/** The PolicyId attribute of the root element, read without a full parse (undefined when absent). */
+export function policyIdOfXml(xml: string): string | undefined {
+  const root = /<(?:[\w.-]+:)?TrustFrameworkPolicy\b([^>]*)>/.exec(xml);
+  const id = root ? /\sPolicyId\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(root[1]) : null;
+  return id ? (id[1] ?? id[2]).trim() : undefined;
+}
+
+function sameId(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? "").trim().toUpperCase() === (b ?? "").trim().toUpperCase();
+}
+
+function checkInputs(news: Record<string, any>): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const policyId = news.policyId;
+  if (!isUnknown(policyId) && (typeof policyId !== "string" || !POLICY_ID_PATTERN.test(policyId.trim()))) {
+    problems.push({ argument: "policyId", reason: `must be a custom policy id like B2C_1A_TrustFrameworkBase, got ${JSON.stringify(policyId)}` });
+  }
+  const xml = news.xml;
+  if (!isUnknown(xml)) {
+    if (typeof xml !== "string" || xml.trim() === "") {
+      problems.push({ argument: "xml", reason: "must be the policy document (non-empty XML text)" });
+    } else {
+      const inXml = policyIdOfXml(xml);
+      if (!inXml) {
+        problems.push({ argument: "xml", reason: "has no TrustFrameworkPolicy root element with a PolicyId attribute" });
+      } else if (typeof policyId === "string" && !isUnknown(policyId) && !sameId(inXml, policyId)) {
+        problems.push({ argument: "xml", reason: `PolicyId ${inXml} in the document is not the resource's policyId ${policyId}` });
+      } else {
+        try {
+          normalizePolicyXml(xml);
+        } catch (error) {
+          problems.push({ argument: "xml", reason: `is not well-formed XML: ${error instanceof Error ? error.message : String(error)}` });
+        }
+      }
+    }
+  }
+  if (news.keySetIds !== undefined && !isUnknown(news.keySetIds) && !Array.isArray(news.keySetIds)) {
+    problems.push({ argument: "keySetIds", reason: "must be a list of key set ids" });
+  }
+  return problems;
+}
+
+function outputsFrom(inputs: TrustFrameworkPolicyInputs, id: string): TrustFrameworkPolicyOutputs {
+  return {
+    policyId: id,
+    contentHash: policyContentHash(inputs.xml),
+    dependsOnHash: inputs.dependsOnHash ?? "",
+    ...(inputs.basePolicyId ? { basePolicyId: inputs.basePolicyId } : {}),
+    keySetIds: inputs.keySetIds ?? [],
+    lastUploadAt: Date.now(),
+  };
+}
+
+/** The validation details of B2C's "Validation failed: N validation error(s) found in policy …" message. */
+export interface PolicyValidationFailure {
+  /** N as B2C counts it. */
+  count: number;
+  /** StorageReferenceIds named as missing ("does not have CryptographicKey referenced by storageReferenceId"). */
+  missingKeySetIds: string[];
+  /** BasePolicy ids named as missing ("Policy with 'policyId': X cannot be found in the directory"). */
+  missingPolicyIds: string[];
+  /** How many details were recognised as one of the two above (B2C sometimes repeats a detail). */
+  recognised: number;
+}
+
+/** Reads B2C's policy validation message; undefined when it is not one. */
+export function parsePolicyValidationFailure(message: string): PolicyValidationFailure | undefined {
+  const head = /Validation failed:\s*(\d+)\s+validation error/i.exec(message);
+  if (!head) return undefined;
+  const missingKeySetIds: string[] = [];
+  const missingPolicyIds: string[] = [];
+  let recognised = 0;
+  const keyPattern = /does not have CryptographicKey referenced by storageReferenceId\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_.-]*[A-Za-z0-9_-]))/gi;
+  for (let m = keyPattern.exec(message); m; m = keyPattern.exec(message)) {
+    recognised++;
+    const keySetId = m[1] ?? m[2] ?? m[3];
+    if (!missingKeySetIds.some((k) => sameId(k, keySetId))) missingKeySetIds.push(keySetId);
+  }
+  const policyPattern = /Policy with 'policyId':\s*'?([A-Za-z0-9_.-]+)'?\s+cannot be found in the directory/gi;
+  for (let m = policyPattern.exec(message); m; m = policyPattern.exec(message)) {
+    recognised++;
+    if (!missingPolicyIds.some((p) => sameId(p, m![1]))) missingPolicyIds.push(m[1]);
+  }
+  return { count: Number(head[1]), missingKeySetIds, missingPolicyIds, recognised };
+}
+
+/**
+ * Whether an upload failure only says that something this policy was told about (a key set in
+ * `keySetIds`, its `basePolicyId`) can't be seen yet: worth retrying for a short while.
+ */
+export function isFreshDependencyFailure(error: unknown, inputs: Pick<TrustFrameworkPolicyInputs, "keySetIds" | "basePolicyId">): boolean {
+  if (!isGraphRequestError(error) || error.status !== 400) return false;
+  const failure = parsePolicyValidationFailure(error.graphMessage);
+  if (!failure || failure.recognised < failure.count) return false;
+  if (failure.missingKeySetIds.length + failure.missingPolicyIds.length === 0) return false;
+  const expectedKeys = inputs.keySetIds ?? [];
+  return (
+    failure.missingKeySetIds.every((k) => expectedKeys.some((e) => sameId(e, k))) &&
+    failure.missingPolicyIds.every((p) => sameId(p, inputs.basePolicyId))
+  );
+}
+
+/** A readable message for an upload that B2C rejected. */
+function explainUploadError(error: GraphRequestError, inputs: TrustFrameworkPolicyInputs, waitedMs: number): string {
+  const failure = parsePolicyValidationFailure(error.graphMessage);
+  const hints: string[] = [];
+  if (failure) {
+    const unexpectedKeys = failure.missingKeySetIds.filter((k) => !(inputs.keySetIds ?? []).some((e) => sameId(e, k)));
+    if (failure.missingKeySetIds.length > 0) {
+      hints.push(
+        `policy key(s) ${failure.missingKeySetIds.join(", ")} are not in the tenant` +
+          (unexpectedKeys.length > 0
+            ? `: create them first (a PolicyKey in this program, passed in keySets) or check the StorageReferenceId`
+            : waitedMs > 0
+              ? ` (still not visible after ${Math.round(waitedMs / 1000)} s)`
+              : ""),
+      );
+    }
+    if (failure.missingPolicyIds.length > 0) {
+      hints.push(`base policy ${failure.missingPolicyIds.join(", ")} is not in the tenant: upload it first (put it in the same policy set)`);
+    }
+  }
+  if (error.code === "AADB2C90113") hints.push("the XML is not well-formed");
+  return `Could not upload custom policy ${inputs.policyId}: ${error.graphMessage}${hints.length > 0 ? ` (${hints.join("; ")})` : ""}`;
+}
+
+async function upload(graph: GraphApi, inputs: TrustFrameworkPolicyInputs, freshWindowMs: number): Promise<void> {
+  const started = Date.now();
+  const deadline = started + freshWindowMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await graph.request<string>({
+        method: "PUT",
+        version: "beta",
+        path: `${itemPath(inputs.policyId)}/$value`,
+        body: inputs.xml,
+        contentType: "application/xml",
+        responseType: "text",
+        description: `upload custom policy ${inputs.policyId}`,
+      });
+      return;
+    } catch (error) {
+      if (isFreshDependencyFailure(error, inputs) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt, Math.max(0, deadline - Date.now()))));
+        continue;
+      }
+      if (isGraphRequestError(error)) {
+        throw policyError(explainUploadError(error, inputs, isFreshDependencyFailure(error, inputs) ? Date.now() - started : 0), error);
+      }
+      throw error;
+    }
+  }
+}
+
+export interface TrustFrameworkPolicyProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
+
+/** Dynamic provider for one custom policy: Graph beta /trustFramework/policies/{id}/$value. */
+export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
+  configure: rememberConfig,
+
+  async check(_olds, news) {
+    // Local only: no Graph call.
+    const problems = checkInputs(news);
+    if (problems.length > 0) {
+      return { failures: problems.map((p) => ({ property: p.argument, reason: p.reason })) };
+    }
+    const inputs: Record<string, any> = { ...news };
+    if (typeof news.policyId === "string") inputs.policyId = news.policyId.trim();
+    if (Array.isArray(news.keySetIds)) inputs.keySetIds = news.keySetIds.filter((k: unknown) => typeof k === "string" && k !== "");
+    return { inputs };
+  },
+
+  async diff(_id, olds: TrustFrameworkPolicyOutputs, news: TrustFrameworkPolicyInputs) {
+    // No Graph call: the desired content's hash against the one in state.
+    const replaces = isUnknown(news.policyId) || !sameId(olds.policyId, news.policyId) ? ["policyId"] : [];
+    const changed: string[] = [];
+    if (isUnknown(news.xml) || policyContentHash(news.xml) !== olds.contentHash) changed.push("xml");
+    if (isUnknown(news.dependsOnHash) || (news.dependsOnHash ?? "") !== (olds.dependsOnHash ?? "")) changed.push("dependsOnHash");
+    return {
+      changes: replaces.length > 0 || changed.length > 0,
+      replaces,
+      stables: replaces.length > 0 ? [] : ["policyId"],
+      deleteBeforeReplace: false,
+    };
+  },
+
+  async create(inputs: TrustFrameworkPolicyInputs) {
+    await upload(graphOf(this), inputs, FRESH_DEPENDENCY_WINDOW_MS);
+    // Graph keeps the id as uploaded; the XML's PolicyId is the name users see.
+    const id = policyIdOfXml(inputs.xml) ?? inputs.policyId;
+    return { id, outs: outputsFrom(inputs, id) };
+  },
+
+  async read(id, props: TrustFrameworkPolicyOutputs) {
+    const graph = graphOf(this);
+    // Right after our own upload a 404 is more likely eventual consistency than a deletion.
+    const grace = Math.min(READ_AFTER_WRITE_GRACE_MS, Math.max(0, (props?.lastUploadAt ?? 0) + READ_AFTER_WRITE_GRACE_MS - Date.now()));
+    const xml = await graph.requestOrUndefined<string>({
+      method: "GET",
+      version: "beta",
+      path: `${itemPath(id)}/$value`,
+      responseType: "text",
+      description: `read custom policy ${id}`,
+      retryNotFoundForMs: grace,
+    });
+    if (xml === undefined || xml === null) return { id: "", props: {} }; // deleted out of band: the next `up` uploads it again
+    const text = typeof xml === "string" ? xml : String(xml);
+    return {
+      id,
+      props: {
+        ...props,
+        policyId: props?.policyId ?? id,
+        contentHash: policyContentHash(text),
+      },
+    };
+  },
+
+  async update(id, _olds: TrustFrameworkPolicyOutputs, news: TrustFrameworkPolicyInputs) {
+    // The same upsert as create; the id stays the one in state (a case-only change of PolicyId is the same policy).
+    await upload(graphOf(this), { ...news, policyId: id }, FRESH_DEPENDENCY_WINDOW_MS);
+    return { outs: outputsFrom(news, id) };
+  },
+
+  async delete(id, props: TrustFrameworkPolicyOutputs) {
+    // 404 counts as done (deleted out of band).
+    await graphOf(this).requestOrUndefined({
+      method: "DELETE",
+      version: "beta",
+      path: itemPath(id),
+      description: `delete custom policy ${props?.policyId ?? id}`,
+    });
+  },
+};
+
+/** Validates inputs at construction where they are known (the provider's check repeats it). */
+export function checkTrustFrameworkPolicyArgs(resource: string, args: Record<string, unknown>): void {
+  const known = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, pulumi.Output.isInstance(v) || v instanceof Promise ? UNKNOWN : v]));
+  const problems = checkInputs(known);
+  if (problems.length > 0) throw inputError(resource, problems);
+}
+
+/** Arguments of the TrustFrameworkPolicy dynamic resource. */
+export interface TrustFrameworkPolicyResourceArgs {
+  /** PolicyId, e.g. "B2C_1A_TrustFrameworkBase"; equal (case-insensitive) to the document's PolicyId. Changing it replaces the policy. */
+  policyId: pulumi.Input<string>;
+  /** The policy document to upload, placeholders already substituted. https://learn.microsoft.com/graph/api/trustframework-put-trustframeworkpolicy?view=graph-rest-beta */
+  xml: pulumi.Input<string>;
+  /** Any string standing for what the upload depends on (parent content hash, key set ids); a change re-uploads the policy. Optional. */
+  dependsOnHash?: pulumi.Input<string>;
+  /** The BasePolicy's PolicyId, when the policy has one. Optional. */
+  basePolicyId?: pulumi.Input<string>;
+  /** Key set ids (StorageReferenceId) the policy references that may have just been created: a "missing CryptographicKey" answer naming only these is retried for ~30 s. Optional. */
+  keySetIds?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** The dynamic resource for one custom policy (`pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy`). */
+export class TrustFrameworkPolicyResource extends pulumi.dynamic.Resource {
+  declare readonly policyId: pulumi.Output<string>;
+  /** `sha256:<hex>` of the normalized XML in the tenant (as last uploaded or refreshed). */
+  declare readonly contentHash: pulumi.Output<string>;
+  declare readonly dependsOnHash: pulumi.Output<string>;
+  declare readonly basePolicyId: pulumi.Output<string | undefined>;
+  declare readonly keySetIds: pulumi.Output<string[]>;
+
+  constructor(name: string, args: TrustFrameworkPolicyResourceArgs, opts?: pulumi.CustomResourceOptions) {
+    checkTrustFrameworkPolicyArgs(`TrustFrameworkPolicy "${name}"`, args as unknown as Record<string, unknown>);
+    super(
+      trustFrameworkPolicyProvider,
+      name,
+      {
+        contentHash: undefined,
+        lastUploadAt: undefined,
+        ...args,
+        dependsOnHash: args.dependsOnHash ?? "",
+        keySetIds: args.keySetIds ?? [],
+      },
+      opts,
+      "b2c-identity",
+      "TrustFrameworkPolicy",
+    );
+  }
+}

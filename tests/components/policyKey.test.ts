@@ -1,0 +1,125 @@
+// PolicyKey and its presets under pulumi.runtime.setMocks: type tokens, parenting, outputs and the
+// secretness of secret inputs.
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyKey, QQSecretKey, TokenEncryptionKey, TokenSigningKey, WeChatSecretKey } from "../../components";
+import { capture, isSecretOutput, isSecretWrapped, Registration, valueOf } from "../helpers/pulumiHarness";
+
+const COMPONENT = "b2c-identity:index:PolicyKey";
+const DYNAMIC = "pulumi-nodejs:dynamic/b2c-identity:PolicyKey";
+
+/** URNs the mock monitor registered (they encode the parent chain). */
+function registeredUrns(): string[] {
+  const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
+  return [...monitor.getRegisteredResources().keys()];
+}
+
+function dynamicOf(registrations: Registration[]): Registration {
+  const found = registrations.filter((r) => r.type === DYNAMIC);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** Mocked outputs: what the provider would return for a created keyset. */
+const created = (reg: Registration) =>
+  reg.type === DYNAMIC ? { keySetId: "B2C_1A_WeChatSecret", activeKeyId: "kid-1", keys: [{ kid: "kid-1", use: "sig", kty: "OCT" }] } : undefined;
+
+describe("PolicyKey component", () => {
+  test("type tokens, parenting and outputs", async () => {
+    let key!: PolicyKey;
+    const { registrations } = await capture(
+      () => {
+        key = new PolicyKey("wechat-key", { name: "WeChatSecret", secret: { value: "app-key" } });
+      },
+      { outputs: created },
+    );
+    expect(registrations.map((r) => r.type)).toEqual([COMPONENT, DYNAMIC]);
+    expect(registrations.map((r) => r.name)).toEqual(["wechat-key", "wechat-key"]);
+    expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::${COMPONENT}$${DYNAMIC}::wechat-key`);
+    expect(await valueOf(key.keySetId)).toBe("B2C_1A_WeChatSecret");
+    expect(await valueOf(key.activeKeyId)).toBe("kid-1");
+    expect(await valueOf(key.keys)).toEqual([{ kid: "kid-1", use: "sig", kty: "OCT" }]);
+  });
+
+  test("the secret value is registered as a secret, the rest of the inputs are plain and normalized", async () => {
+    const { registrations } = await capture(() => new PolicyKey("k", { name: "WeChatSecret", secret: { value: "app-key", expiresOn: new Date("2040-01-01T00:00:00Z") } }));
+    const reg = dynamicOf(registrations);
+    expect(isSecretWrapped(reg.rawInputs.secret.value)).toBe(true);
+    expect(isSecretWrapped(reg.rawInputs.secret.use)).toBe(false);
+    expect(reg.inputs).toMatchObject({
+      name: "WeChatSecret",
+      secret: { value: "app-key", use: "sig", expiresOn: "2040-01-01T00:00:00.000Z" },
+      adoptExisting: false,
+    });
+    expect(reg.providerText).not.toContain("app-key");
+  });
+
+  test("pkcs12 value and password are secrets; a certificate is not", async () => {
+    const pfx = await capture(() => new PolicyKey("p", { name: "Pfx", pkcs12: { value: Buffer.alloc(80, 0x30).toString("base64"), password: "pw" } }));
+    const pfxReg = dynamicOf(pfx.registrations);
+    expect(isSecretWrapped(pfxReg.rawInputs.pkcs12.value)).toBe(true);
+    expect(isSecretWrapped(pfxReg.rawInputs.pkcs12.password)).toBe(true);
+  });
+
+  test("outputs never carry the secret (and are not marked secret)", async () => {
+    let key!: PolicyKey;
+    await capture(
+      () => {
+        key = new PolicyKey("k", { name: "WeChatSecret", secret: { value: pulumi.secret("app-key") } });
+      },
+      { outputs: created },
+    );
+    expect(JSON.stringify(await valueOf(key.keys))).not.toContain("app-key");
+    expect(await isSecretOutput(key.keySetId)).toBe(false);
+    expect(await isSecretOutput(key.keys)).toBe(false);
+  });
+
+  test("invalid known arguments throw at construction, naming the argument", () => {
+    expect(() => new PolicyKey("bad", { name: "X", secret: { value: "v", keyType: "RSA" as any } })).toThrow(/secret\.keyType/);
+    expect(() => new PolicyKey("bad2", { name: "X" })).toThrow(/secret\|generate\|certificate\|pkcs12/);
+    expect(() => new PolicyKey("bad3", { name: "X", secret: { value: "v", expiresOn: "2001-01-01" } })).toThrow(/secret\.expiresOn/);
+  });
+
+  test("an Output secret is checked when it resolves", async () => {
+    const { registrations } = await capture(() => new PolicyKey("later", { name: "Later", secret: { value: pulumi.output("") } }));
+    const reg = dynamicOf(registrations);
+    // The empty value never reaches the provider: the apply throws and the input stays unresolved.
+    expect(reg.inputs.secret?.value).toBeUndefined();
+  });
+});
+
+describe("presets", () => {
+  test("WeChatSecretKey and QQSecretKey: B2C_1A_WeChatSecret / B2C_1A_QQSecret, sig, the APP KEY as a secret", async () => {
+    const { registrations } = await capture(() => {
+      new WeChatSecretKey("wechat", { appKey: "wechat-app-key" });
+      new QQSecretKey("qq", { appKey: "qq-app-key" });
+    });
+    expect(registrations.map((r) => r.type)).toEqual(["b2c-identity:index:WeChatSecretKey", DYNAMIC, "b2c-identity:index:QQSecretKey", DYNAMIC]);
+    const [wechat, qq] = registrations.filter((r) => r.type === DYNAMIC);
+    expect(wechat.inputs).toMatchObject({ name: "WeChatSecret", secret: { value: "wechat-app-key", use: "sig" } });
+    expect(qq.inputs).toMatchObject({ name: "QQSecret", secret: { value: "qq-app-key", use: "sig" } });
+    expect(isSecretWrapped(wechat.rawInputs.secret.value)).toBe(true);
+    expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::b2c-identity:index:WeChatSecretKey$${DYNAMIC}::wechat`);
+  });
+
+  test("token keys: generated RSA, sig for signing and enc for encryption", async () => {
+    let signing!: TokenSigningKey;
+    const { registrations } = await capture(
+      () => {
+        signing = new TokenSigningKey("signing");
+        new TokenEncryptionKey("encryption", { adoptExisting: true });
+      },
+      { outputs: (reg) => (reg.type === DYNAMIC ? { keySetId: `B2C_1A_${reg.inputs.name}` } : undefined) },
+    );
+    const [sig, enc] = registrations.filter((r) => r.type === DYNAMIC);
+    expect(sig.inputs).toMatchObject({ name: "TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig" }, adoptExisting: false });
+    expect(enc.inputs).toMatchObject({ name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA", use: "enc" }, adoptExisting: true });
+    expect(await valueOf(signing.keySetId)).toBe("B2C_1A_TokenSigningKeyContainer");
+    expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::b2c-identity:index:TokenEncryptionKey$${DYNAMIC}::encryption`);
+  });
+
+  test("preset errors use the preset's argument names", () => {
+    expect(() => new WeChatSecretKey("w", { appKey: "" })).toThrow(/appKey: must be a non-empty string/);
+    expect(() => new TokenSigningKey("t", { expiresOn: "2001-01-01" })).toThrow(/expiresOn: is in the past/);
+    expect(() => new QQSecretKey("q", { appKey: "k", keySetName: "bad name" })).toThrow(/keySetName: must be letters/);
+  });
+});

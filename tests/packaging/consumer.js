@@ -1,0 +1,69 @@
+// Runs inside a temporary consumer project where pulumi-b2c-identity was installed from its npm
+// tarball: imports the package the way a user does, constructs components under mocks, then loads
+// a serialized dynamic provider with require-from-string (as Pulumi's provider host does) and runs
+// create, read and delete against the package's own emulator. Prints one JSON line.
+"use strict";
+const pulumi = require("@pulumi/pulumi");
+const requireFromString = require("require-from-string");
+const lib = require("pulumi-b2c-identity");
+const { startEmulator } = require("pulumi-b2c-identity/emulator");
+
+async function main() {
+  const registrations = [];
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => args.inputs,
+    },
+    "consumer",
+    "test",
+    false,
+  );
+  new lib.WeChatIdentityProvider("wechat", { appId: "wx-consumer", appKey: pulumi.secret("consumer-app-key") });
+  new lib.PolicyKey("wechat-key", { name: "WeChatSecret", secret: { value: pulumi.secret("consumer-app-key") } });
+  for (let i = 0; i < 100 && registrations.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const emu = await startEmulator({ port: 0 });
+  const config = {
+    "b2c:tenantId": emu.tenantDomain,
+    "b2c:tenantName": emu.tenantName,
+    "b2c:clientId": emu.clientId,
+    "b2c:clientSecret": emu.clientSecret,
+    "b2c:graphEndpoint": emu.graphEndpoint,
+    "b2c:authorityHost": emu.authorityHost,
+  };
+  const unwrap = (v) => (v && typeof v === "object" && "4dabf18193072939515e22adb298388d" in v ? v.value : v);
+  const results = [];
+  try {
+    for (const reg of registrations.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))) {
+      const { __provider, ...raw } = reg.inputs;
+      const inputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, unwrap(v)]));
+      const provider = requireFromString(__provider).handler();
+      await provider.configure({ config: { get: (k) => config[k] } });
+      const checked = provider.check ? (await provider.check({}, inputs)).inputs : inputs;
+      const created = await provider.create(checked);
+      const read = await provider.read(created.id, created.outs);
+      await provider.delete(created.id, created.outs);
+      results.push({
+        type: reg.type,
+        createdId: created.id,
+        readId: read.id,
+        requiresPackage: /require\("pulumi-b2c-identity\/dist\//.test(__provider),
+        providerMentionsSecret: __provider.includes("consumer-app-key"),
+      });
+    }
+    const snapshot = emu.snapshot();
+    console.log(JSON.stringify({ components: Object.keys(lib).sort(), results, leftInTenant: snapshot.identityProviders.length + snapshot.keySets.length }));
+  } finally {
+    await emu.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e && e.stack ? e.stack : String(e));
+  process.exit(1);
+});
