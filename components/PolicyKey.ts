@@ -104,6 +104,15 @@ function renamed(problems: InputProblem[], names: Record<string, string>): Input
   return problems.map((p) => ({ ...p, argument: names[p.argument] ?? p.argument }));
 }
 
+/**
+ * @internal The checks of one key-source field whose value arrived late (an Output), named as the
+ * caller knows it (`names` maps e.g. `secret.value` to a preset's `appKey`).
+ */
+export function policyKeyFieldProblems(source: "secret" | "certificate" | "pkcs12", key: string, value: unknown, names: Record<string, string> = {}): InputProblem[] {
+  const argument = `${source}.${key}`;
+  return renamed(validatePolicyKey({ name: PENDING, [source]: { [key]: value } }).filter((p) => p.argument === argument), names);
+}
+
 /** @internal Shared by PolicyKey and its presets: validates, then builds the dynamic resource under `parent`. */
 export function createPolicyKey(
   parent: pulumi.ComponentResource,
@@ -114,12 +123,8 @@ export function createPolicyKey(
 ): PolicyKeyOutputs {
   throwIfProblems(label, renamed(validatePolicyKey(knownPolicyKeyInput(args)), names));
   // An Output-valued field is checked when it resolves, before it reaches the provider.
-  const field = (source: "secret" | "certificate" | "pkcs12", key: string, value: pulumi.Input<string>) => {
-    const argument = `${source}.${key}`;
-    return checkedInput<string>(label, value, (v) =>
-      renamed(validatePolicyKey({ name: PENDING, [source]: { [key]: v } }).filter((p) => p.argument === argument), names),
-    );
-  };
+  const field = (source: "secret" | "certificate" | "pkcs12", key: string, value: pulumi.Input<string>) =>
+    checkedInput<string>(label, value, (v) => policyKeyFieldProblems(source, key, v, names));
   const resource = new PolicyKeyResource(
     name,
     {

@@ -1,6 +1,6 @@
 import type { Client, GraphError } from "@microsoft/microsoft-graph-client";
 import { CLOUDS } from "./clouds";
-import { getCredential } from "./credential";
+import { CachedTokenAuthProvider, getCredential } from "./credential";
 import { GraphOperationInfo, GraphRequestError, graphRequestError, isGraphRequestError, parseGraphErrorBody } from "./errors";
 import { B2CRetryHandler, DEFAULT_B2C_RETRY_POLICY, RetryRecord, isNetworkError } from "./retry";
 import { ConfigSource, describeSetting, GraphSettings, resolveGraphSettings } from "./settings";
@@ -27,6 +27,12 @@ export interface GraphCall {
    * (eventual consistency, graph-b2c-api.md §1.7).
    */
   retryNotFoundForMs?: number;
+  /**
+   * false: after a dropped connection, fail with a networkError instead of sending the request again.
+   * For a POST that adds something each time it lands (a key upload), whose caller must look at what
+   * landed before re-sending. Default true.
+   */
+  resendAfterNetworkError?: boolean;
 }
 
 /** A call's result, with what the retry handler saw. */
@@ -96,6 +102,7 @@ export class GraphApi {
   private async send<T>(call: GraphCall): Promise<GraphResult<T>> {
     const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
     const record = new RetryRecord();
+    record.resendAfterNetworkError = call.resendAfterNetworkError ?? true;
     const absolute = /^https:\/\//i.test(call.path);
     let request = this.client.api(call.path).middlewareOptions([record]);
     if (!absolute) request = request.version(call.version);
@@ -182,12 +189,23 @@ export function toGraphRequestError(error: unknown, operation: GraphOperationInf
   });
 }
 
+/** One auth provider per identity and process (on globalThis, never serialized with a provider). */
+function authProviderFor(settings: GraphSettings): CachedTokenAuthProvider {
+  const memo = globalThis as unknown as Record<symbol, WeakMap<object, CachedTokenAuthProvider> | undefined>;
+  const key = Symbol.for("pulumi-b2c-identity/auth-providers");
+  const providers = (memo[key] ??= new WeakMap());
+  const credential = getCredential(settings);
+  let provider = providers.get(credential);
+  if (!provider) {
+    provider = new CachedTokenAuthProvider(credential, [`${CLOUDS[settings.cloud].graphEndpoint}/.default`]);
+    providers.set(credential, provider);
+  }
+  return provider;
+}
+
 function buildClient(settings: GraphSettings): Client {
   const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
-  const { TokenCredentialAuthenticationProvider } = require("@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials");
-  const authProvider = new TokenCredentialAuthenticationProvider(getCredential(settings), {
-    scopes: [`${CLOUDS[settings.cloud].graphEndpoint}/.default`],
-  });
+  const authProvider = authProviderFor(settings);
   // Library handlers where they do the job (auth, 429/503/504 with Retry-After, telemetry ids);
   // ours only for what they lack.
   const middleware = [

@@ -33,6 +33,8 @@ export class RetryRecord {
   attempts = 0;
   /** A connection failed after the request may have reached the service. */
   retriedAfterNetworkError = false;
+  /** false: a dropped connection is not retried here; the caller checks what landed (see GraphCall). */
+  resendAfterNetworkError = true;
 }
 
 /** Exponential back-off with "equal jitter": half fixed, half random. */
@@ -91,6 +93,7 @@ export class B2CRetryHandler implements Middleware {
         if (delay === undefined) return;
       } catch (error) {
         if (!isNetworkError(error)) throw error;
+        if (record && !record.resendAfterNetworkError) throw error;
         if (record) record.retriedAfterNetworkError = true;
         delay = backoffSeconds(attempt, this.policy);
         if (attempt >= this.policy.maxRetries || waited + delay > this.policy.maxTotalWaitSeconds) throw error;

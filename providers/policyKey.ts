@@ -269,9 +269,21 @@ function requestedKty(inputs: PolicyKeyInputs): string | undefined {
   return undefined;
 }
 
-/** Adds one key. Right after creating the keyset, 404 and AADB2C95052 mean "not visible yet": retry within the window. */
-async function addKey(graph: GraphApi, keySetId: string, operation: KeyOperation, freshWindowMs: number): Promise<GraphResult<GraphKey>> {
+/**
+ * Adds one key. Right after creating the keyset, 404 and AADB2C95052 mean "not visible yet": retry
+ * within the window. Each upload that lands adds a key (keys can't be removed one by one), so after
+ * a dropped connection the keyset is read first: a key not among `knownKids` means the lost attempt
+ * landed (its key is returned, with retriedAfterNetworkError); otherwise the upload is sent again.
+ */
+async function addKey(
+  graph: GraphApi,
+  keySetId: string,
+  operation: KeyOperation,
+  freshWindowMs: number,
+  knownKids: readonly string[] = [],
+): Promise<GraphResult<GraphKey>> {
   const deadline = Date.now() + freshWindowMs;
+  let resends = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       return await graph.call<GraphKey>({
@@ -282,10 +294,19 @@ async function addKey(graph: GraphApi, keySetId: string, operation: KeyOperation
         description: `${operation.action} to policy key container ${keySetId}`,
         secrets: operation.secrets,
         retryNotFoundForMs: Math.max(0, deadline - Date.now()),
+        resendAfterNetworkError: false,
       });
     } catch (error) {
       if (isGraphRequestError(error) && error.code === NOT_CREATED_YET_CODE && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt)));
+        continue;
+      }
+      if (isGraphRequestError(error) && error.code === "networkError" && resends < 5) {
+        const current = await getKeySet(graph, keySetId, Math.max(0, deadline - Date.now()));
+        const added = (current?.keys ?? []).filter((k) => k.kid !== undefined && !knownKids.includes(k.kid));
+        if (added.length > 0) return { value: added[added.length - 1], retriedAfterNetworkError: true };
+        resends++;
+        await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** resends)));
         continue;
       }
       throw error;
@@ -387,8 +408,8 @@ function thumbprintsOf(inputs: PolicyKeyInputs): string[] {
 /**
  * Adoption (AADB2C95028 with adoptExisting). Existing keys are always kept; one key is added only
  * when the keyset can't already serve the stack's key:
- * - empty keyset: add the key, as a create would;
- * - generate: add nothing when the keyset already holds keys of the requested kty/use (a generated
+ * - empty keyset (or only expired keys): add the key, as a create would;
+ * - generate: add nothing when the keyset already holds unexpired keys of the requested kty/use (a generated
  *   key is as good as any other; adopting the starter pack's token containers must not rotate
  *   them); refuse when they are of another kty/use;
  * - certificate / pkcs12: add only when no key has the certificate's thumbprint (x5t);
@@ -415,20 +436,23 @@ async function adopt(graph: GraphApi, current: GraphKeySet, inputs: PolicyKeyInp
         `Make the PolicyKey match the existing keys, or choose another name.`,
     );
   }
-  let needsKey = existing.length === 0;
+  const now = nowSeconds();
+  // A key that has expired serves nobody: only keys still (or yet to be) valid count as "already there".
+  const usable = existing.filter((k) => seconds(k.exp) === undefined || seconds(k.exp)! > now);
+  let needsKey = usable.length === 0;
   if (!needsKey && source === "secret") needsKey = true;
   if (!needsKey && (source === "certificate" || source === "pkcs12")) {
     const thumbprints = thumbprintsOf(inputs);
-    needsKey = !existing.some((k) => k.x5t !== undefined && thumbprints.includes(k.x5t));
+    needsKey = !usable.some((k) => k.x5t !== undefined && thumbprints.includes(k.x5t));
   }
   let keys = existing.map(keyInfo);
   if (needsKey) {
     const dates = requestedDates(inputs);
     // Into a keyset that already has keys, the new key must be active from now, like a rotation.
-    const nbf = dates.notBefore ?? (existing.length > 0 ? nowSeconds() : undefined);
+    const nbf = dates.notBefore ?? (existing.length > 0 ? now : undefined);
     let result: GraphResult<GraphKey>;
     try {
-      result = await addKey(graph, current.id, keyOperation(inputs, nbf, dates.expiresOn), 0);
+      result = await addKey(graph, current.id, keyOperation(inputs, nbf, dates.expiresOn), 0, existing.map((k) => k.kid ?? ""));
     } catch (error) {
       throw policyKeyError(`Adopted policy key container ${current.id}, but could not add the key to it: ${explainKeyError(error)}`, error);
     }
@@ -537,28 +561,43 @@ export const policyKeyProvider: PolicyKeyProvider = {
   async create(inputs: PolicyKeyInputs) {
     const graph = graphOf(this);
     const wanted = normalizeKeySetId(inputs.name);
-    let keySetId: string;
-    try {
-      const created = await graph.call<GraphKeySet>({
-        method: "POST",
-        version: "beta",
-        path: COLLECTION,
-        body: { id: wanted },
-        description: `create policy key container ${wanted}`,
-      });
-      keySetId = created.value?.id ?? wanted;
-    } catch (error) {
-      if (!isDuplicate(error)) throw error;
-      const current = await getKeySet(graph, wanted, FRESH_KEYSET_WINDOW_MS);
-      if (!current) throw error;
-      if (error.afterNetworkRetry && (current.keys ?? []).length === 0) {
-        // The POST was re-sent after a dropped connection and the keyset is there, empty: the first
-        // attempt landed. It is ours: carry on as if the POST had answered 201.
-        keySetId = current.id;
-      } else if (inputs.adoptExisting) {
-        return adopt(graph, current, inputs);
-      } else {
-        throw policyKeyError(existsMessage(current.id, graph.settings.tenantId, current.keys ?? []), error);
+    let keySetId: string | undefined;
+    // Set once a POST was re-sent after a dropped connection: an earlier attempt may have created it.
+    let mayHaveLanded = false;
+    const deadline = Date.now() + FRESH_KEYSET_WINDOW_MS;
+    for (let attempt = 0; keySetId === undefined; attempt++) {
+      try {
+        const created = await graph.call<GraphKeySet>({
+          method: "POST",
+          version: "beta",
+          path: COLLECTION,
+          body: { id: wanted },
+          description: `create policy key container ${wanted}`,
+        });
+        keySetId = created.value?.id ?? wanted;
+      } catch (error) {
+        if (!isDuplicate(error)) throw error;
+        mayHaveLanded ||= Boolean(error.afterNetworkRetry);
+        const current = await getKeySet(graph, wanted);
+        if (!current) {
+          // Taken, yet not found: either just created (by our lost attempt or by someone else) and
+          // not visible yet, or just deleted (a delete-before-replace) and the name not free
+          // everywhere yet. Both settle within the consistency window: wait, then POST again.
+          if (Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt)));
+            continue;
+          }
+          throw error;
+        }
+        if (mayHaveLanded && (current.keys ?? []).length === 0) {
+          // The POST was re-sent after a dropped connection and the keyset is there, empty: the first
+          // attempt landed. It is ours: carry on as if the POST had answered 201.
+          keySetId = current.id;
+        } else if (inputs.adoptExisting) {
+          return adopt(graph, current, inputs);
+        } else {
+          throw policyKeyError(existsMessage(current.id, graph.settings.tenantId, current.keys ?? []), error);
+        }
       }
     }
 
@@ -610,7 +649,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     const dates = requestedDates(news);
     let result: GraphResult<GraphKey>;
     try {
-      result = await addKey(graph, id, keyOperation(news, dates.notBefore ?? nowSeconds(), dates.expiresOn), 0);
+      result = await addKey(graph, id, keyOperation(news, dates.notBefore ?? nowSeconds(), dates.expiresOn), 0, (olds.keys ?? []).map((k) => k.kid));
     } catch (error) {
       if (isGraphRequestError(error) && error.isNotFound) {
         throw policyKeyError(

@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { GraphApi } from "../graph/client";
 import { GraphRequestError, isGraphRequestError } from "../graph/errors";
-import { normalizePolicyXml } from "../policies/normalize";
 import { inputError, InputProblem } from "../validation/inputError";
 import { ConfiguredProvider, graphOf, isUnknown, rememberConfig, UNKNOWN } from "./providerContext";
 
@@ -10,9 +9,13 @@ import { ConfiguredProvider, graphOf, isUnknown, rememberConfig, UNKNOWN } from 
 //
 // - create/update: PUT /trustFramework/policies/{PolicyId}/$value with application/xml, the
 //   documented idempotent upsert (201 created, 200 replaced). Create and update are the same call.
-// - diff: no Graph call. The desired XML is normalized (normalizePolicyXml: whitespace, attribute
+// - diff: no Graph call. The desired XML is normalized (whitespace, attribute
 //   order, comments, XML declaration and the service-added PublicPolicyUri don't count) and hashed;
 //   the hash is compared with the one in state, together with `dependsOnHash`.
+// - normalization: normalizePolicyXml's normal form (policies/normalize.ts), re-implemented below
+//   as plain functions: that module keeps a module-level Set, which the closure serializer cannot
+//   rebuild (a loaded provider fails with "Method Set.prototype.has called on incompatible
+//   receiver"). tests/providers/trustFrameworkPolicy.test.ts checks both give the same text.
 // - state: the SHA-256 of the normalized XML only (plus ids). The XML itself is already in the
 //   resource's inputs; policies are up to ~100 KB each and a second copy buys nothing a re-upload
 //   doesn't.
@@ -35,7 +38,7 @@ export interface TrustFrameworkPolicyInputs {
   xml: string;
   /** Hash of what the upload depends on (BasePolicy content, key set ids): a change re-uploads. */
   dependsOnHash?: string;
-  /** The BasePolicy's PolicyId, if any (informational; a missing base right after its upload is retried). */
+  /** The BasePolicy's PolicyId when it is uploaded just before this policy (by the same program): "cannot be found" for it is retried for a while. */
   basePolicyId?: string;
   /** Key set ids the policy references (StorageReferenceId) that may have just been created. */
   keySetIds?: string[];
@@ -60,6 +63,102 @@ const FRESH_DEPENDENCY_WINDOW_MS = 30_000;
 const READ_AFTER_WRITE_GRACE_MS = 30_000;
 const POLICY_ID_PATTERN = /^B2C_1A_[A-Za-z0-9_.-]+$/i;
 
+/**
+ * normalizePolicyXml (policies/normalize.ts) as serializable code: the same normal form. Ignored:
+ * XML declaration and processing instructions, a BOM, comments, whitespace-only text between
+ * elements, attribute order and the root's PublicPolicyUri. Throws on XML that is not well-formed.
+ */
+export function normalizePolicyForDiff(xml: string): string {
+  const xmldom: typeof import("@xmldom/xmldom") = require("@xmldom/xmldom");
+  const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+  const errors: string[] = [];
+  let doc: import("@xmldom/xmldom").Document;
+  try {
+    doc = new xmldom.DOMParser({
+      onError: (level, message) => {
+        if (level === "warning") return;
+        errors.push(message);
+        throw new Error(message);
+      },
+    }).parseFromString(text, "text/xml");
+  } catch (error) {
+    throw policyError(`not well-formed XML: ${(errors[0] ?? (error as Error).message).split("\n")[0]}`);
+  }
+  const root = doc.documentElement;
+  if (!root || errors.length > 0) throw policyError(`not well-formed XML: ${errors[0] ?? "missing root element"}`);
+  const lines: string[] = [];
+  writeNormalElement(root, 0, true, lines);
+  return lines.join("\n") + "\n";
+}
+
+type XmlNode = import("@xmldom/xmldom").Node;
+type XmlElement = import("@xmldom/xmldom").Element;
+
+function escapeNormalText(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function escapeNormalAttribute(value: string): string {
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/"/g, "&quot;")
+    .replace(/\t/g, "&#9;")
+    .replace(/\n/g, "&#10;")
+    .replace(/\r/g, "&#13;");
+}
+
+function isElementNode(node: XmlNode): node is XmlElement {
+  return node.nodeType === 1;
+}
+
+function textOfNormalNodes(nodes: XmlNode[]): string {
+  return nodes.map((n) => (n as unknown as { data: string }).data).join("");
+}
+
+function significantNormalChildren(element: XmlElement): XmlNode[] {
+  // Elements, text (3) and CDATA (4); comments and processing instructions never count.
+  const nodes = Array.from(element.childNodes).filter((n) => isElementNode(n) || n.nodeType === 3 || n.nodeType === 4);
+  if (!nodes.some(isElementNode)) return textOfNormalNodes(nodes).trim().length > 0 ? nodes : [];
+  return nodes.filter((n) => isElementNode(n) || textOfNormalNodes([n]).trim().length > 0);
+}
+
+function writeNormalElement(element: XmlElement, depth: number, isRoot: boolean, lines: string[]): void {
+  const indent = "  ".repeat(depth);
+  const attributes = Array.from(element.attributes)
+    .filter((a) => !(isRoot && a.name === "PublicPolicyUri"))
+    .map((a) => [a.name, a.value] as const)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([name, value]) => ` ${name}="${escapeNormalAttribute(value)}"`)
+    .join("");
+  const children = significantNormalChildren(element);
+  if (children.length === 0) {
+    lines.push(`${indent}<${element.nodeName}${attributes} />`);
+    return;
+  }
+  if (children.every((c) => !isElementNode(c))) {
+    lines.push(`${indent}<${element.nodeName}${attributes}>${escapeNormalText(textOfNormalNodes(children))}</${element.nodeName}>`);
+    return;
+  }
+  lines.push(`${indent}<${element.nodeName}${attributes}>`);
+  let pendingText: XmlNode[] = [];
+  const flushText = (): void => {
+    if (pendingText.length === 0) return;
+    lines.push(`${indent}  ${escapeNormalText(textOfNormalNodes(pendingText).trim())}`);
+    pendingText = [];
+  };
+  for (const child of children) {
+    if (isElementNode(child)) {
+      flushText();
+      writeNormalElement(child, depth + 1, false, lines);
+    } else {
+      pendingText.push(child);
+    }
+  }
+  flushText();
+  lines.push(`${indent}</${element.nodeName}>`);
+}
+
 function itemPath(id: string): string {
   return `${COLLECTION}/${encodeURIComponent(id)}`;
 }
@@ -76,7 +175,7 @@ function policyError(message: string, cause?: unknown): Error {
 export function policyContentHash(xml: string): string {
   let normal: string;
   try {
-    normal = normalizePolicyXml(xml);
+    normal = normalizePolicyForDiff(xml);
   } catch {
     normal = `unparsed:${xml}`;
   }
@@ -117,9 +216,9 @@ function checkInputs(news: Record<string, any>): InputProblem[] {
         problems.push({ argument: "xml", reason: `PolicyId ${inXml} in the document is not the resource's policyId ${policyId}` });
       } else {
         try {
-          normalizePolicyXml(xml);
+          normalizePolicyForDiff(xml);
         } catch (error) {
-          problems.push({ argument: "xml", reason: `is not well-formed XML: ${error instanceof Error ? error.message : String(error)}` });
+          problems.push({ argument: "xml", reason: `is ${error instanceof Error ? error.message : String(error)}` });
         }
       }
     }
@@ -337,7 +436,7 @@ export interface TrustFrameworkPolicyResourceArgs {
   xml: pulumi.Input<string>;
   /** Any string standing for what the upload depends on (parent content hash, key set ids); a change re-uploads the policy. Optional. */
   dependsOnHash?: pulumi.Input<string>;
-  /** The BasePolicy's PolicyId, when the policy has one. Optional. */
+  /** The BasePolicy's PolicyId when this program uploads it too: B2C not seeing it yet is retried for ~30 s. Optional. */
   basePolicyId?: pulumi.Input<string>;
   /** Key set ids (StorageReferenceId) the policy references that may have just been created: a "missing CryptographicKey" answer naming only these is retried for ~30 s. Optional. */
   keySetIds?: pulumi.Input<pulumi.Input<string>[]>;

@@ -1,6 +1,9 @@
 // PolicyKey and its presets under pulumi.runtime.setMocks: type tokens, parenting, outputs and the
 // secretness of secret inputs.
+import { generateKeyPairSync } from "crypto";
+import * as forge from "node-forge";
 import * as pulumi from "@pulumi/pulumi";
+import { policyKeyFieldProblems } from "../../components/PolicyKey";
 import { PolicyKey, QQSecretKey, TokenEncryptionKey, TokenSigningKey, WeChatSecretKey } from "../../components";
 import { capture, isSecretOutput, isSecretWrapped, Registration, valueOf } from "../helpers/pulumiHarness";
 
@@ -11,6 +14,19 @@ const DYNAMIC = "pulumi-nodejs:dynamic/b2c-identity:PolicyKey";
 function registeredUrns(): string[] {
   const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
   return [...monitor.getRegisteredResources().keys()];
+}
+
+/** A self-signed certificate, base64 DER, valid for a year. */
+function selfSignedCertificate(): string {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString());
+  cert.validity.notBefore = new Date(Date.now() - 86_400_000);
+  cert.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
+  cert.setSubject([{ name: "commonName", value: "c" }]);
+  cert.setIssuer([{ name: "commonName", value: "c" }]);
+  cert.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString()), forge.md.sha256.create());
+  return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), "binary").toString("base64");
 }
 
 function dynamicOf(registrations: Registration[]): Registration {
@@ -43,8 +59,9 @@ describe("PolicyKey component", () => {
   test("the secret value is registered as a secret, the rest of the inputs are plain and normalized", async () => {
     const { registrations } = await capture(() => new PolicyKey("k", { name: "WeChatSecret", secret: { value: "app-key", expiresOn: new Date("2040-01-01T00:00:00Z") } }));
     const reg = dynamicOf(registrations);
-    expect(isSecretWrapped(reg.rawInputs.secret.value)).toBe(true);
-    expect(isSecretWrapped(reg.rawInputs.secret.use)).toBe(false);
+    // Pulumi lifts a nested secret to its top-level property: the whole `secret` object is secret.
+    expect(isSecretWrapped(reg.rawInputs.secret)).toBe(true);
+    expect(isSecretWrapped(reg.rawInputs.name)).toBe(false);
     expect(reg.inputs).toMatchObject({
       name: "WeChatSecret",
       secret: { value: "app-key", use: "sig", expiresOn: "2040-01-01T00:00:00.000Z" },
@@ -56,8 +73,12 @@ describe("PolicyKey component", () => {
   test("pkcs12 value and password are secrets; a certificate is not", async () => {
     const pfx = await capture(() => new PolicyKey("p", { name: "Pfx", pkcs12: { value: Buffer.alloc(80, 0x30).toString("base64"), password: "pw" } }));
     const pfxReg = dynamicOf(pfx.registrations);
-    expect(isSecretWrapped(pfxReg.rawInputs.pkcs12.value)).toBe(true);
-    expect(isSecretWrapped(pfxReg.rawInputs.pkcs12.password)).toBe(true);
+    expect(isSecretWrapped(pfxReg.rawInputs.pkcs12)).toBe(true);
+    expect(pfxReg.inputs.pkcs12).toEqual({ value: Buffer.alloc(80, 0x30).toString("base64"), password: "pw" });
+    const cert = await capture(() => new PolicyKey("c", { name: "Cert", certificate: { value: selfSignedCertificate() } }));
+    expect(isSecretWrapped(dynamicOf(cert.registrations).rawInputs.certificate)).toBe(false);
+    const gen = await capture(() => new PolicyKey("g", { name: "Gen", generate: { keyType: "RSA", use: "sig" } }));
+    expect(isSecretWrapped(dynamicOf(gen.registrations).rawInputs.generate)).toBe(false);
   });
 
   test("outputs never carry the secret (and are not marked secret)", async () => {
@@ -79,11 +100,14 @@ describe("PolicyKey component", () => {
     expect(() => new PolicyKey("bad3", { name: "X", secret: { value: "v", expiresOn: "2001-01-01" } })).toThrow(/secret\.expiresOn/);
   });
 
-  test("an Output secret is checked when it resolves", async () => {
-    const { registrations } = await capture(() => new PolicyKey("later", { name: "Later", secret: { value: pulumi.output("") } }));
-    const reg = dynamicOf(registrations);
-    // The empty value never reaches the provider: the apply throws and the input stays unresolved.
-    expect(reg.inputs.secret?.value).toBeUndefined();
+  test("Output-valued secret fields are checked when they resolve (the validator given to checkedInput)", () => {
+    expect(policyKeyFieldProblems("secret", "value", "").map((p) => p.argument)).toEqual(["secret.value"]);
+    expect(policyKeyFieldProblems("secret", "value", "ok")).toEqual([]);
+    expect(policyKeyFieldProblems("secret", "value", "", { "secret.value": "appKey" }).map((p) => p.argument)).toEqual(["appKey"]);
+    expect(policyKeyFieldProblems("pkcs12", "password", "").map((p) => p.argument)).toEqual(["pkcs12.password"]);
+    expect(policyKeyFieldProblems("pkcs12", "password", "pw")).toEqual([]);
+    expect(policyKeyFieldProblems("pkcs12", "value", "%%").map((p) => p.argument)).toEqual(["pkcs12.value"]);
+    expect(policyKeyFieldProblems("certificate", "value", "aGVsbG8=").map((p) => p.argument)).toEqual(["certificate.value"]);
   });
 });
 
@@ -93,11 +117,13 @@ describe("presets", () => {
       new WeChatSecretKey("wechat", { appKey: "wechat-app-key" });
       new QQSecretKey("qq", { appKey: "qq-app-key" });
     });
-    expect(registrations.map((r) => r.type)).toEqual(["b2c-identity:index:WeChatSecretKey", DYNAMIC, "b2c-identity:index:QQSecretKey", DYNAMIC]);
-    const [wechat, qq] = registrations.filter((r) => r.type === DYNAMIC);
+    expect(registrations.map((r) => r.type).sort()).toEqual(["b2c-identity:index:QQSecretKey", "b2c-identity:index:WeChatSecretKey", DYNAMIC, DYNAMIC]);
+    const wechat = registrations.find((r) => r.type === DYNAMIC && r.inputs.name === "WeChatSecret")!;
+    const qq = registrations.find((r) => r.type === DYNAMIC && r.inputs.name === "QQSecret")!;
     expect(wechat.inputs).toMatchObject({ name: "WeChatSecret", secret: { value: "wechat-app-key", use: "sig" } });
     expect(qq.inputs).toMatchObject({ name: "QQSecret", secret: { value: "qq-app-key", use: "sig" } });
-    expect(isSecretWrapped(wechat.rawInputs.secret.value)).toBe(true);
+    expect(isSecretWrapped(wechat.rawInputs.secret)).toBe(true);
+    expect(isSecretWrapped(qq.rawInputs.secret)).toBe(true);
     expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::b2c-identity:index:WeChatSecretKey$${DYNAMIC}::wechat`);
   });
 
@@ -110,7 +136,8 @@ describe("presets", () => {
       },
       { outputs: (reg) => (reg.type === DYNAMIC ? { keySetId: `B2C_1A_${reg.inputs.name}` } : undefined) },
     );
-    const [sig, enc] = registrations.filter((r) => r.type === DYNAMIC);
+    const sig = registrations.find((r) => r.type === DYNAMIC && r.name === "signing")!;
+    const enc = registrations.find((r) => r.type === DYNAMIC && r.name === "encryption")!;
     expect(sig.inputs).toMatchObject({ name: "TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig" }, adoptExisting: false });
     expect(enc.inputs).toMatchObject({ name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA", use: "enc" }, adoptExisting: true });
     expect(await valueOf(signing.keySetId)).toBe("B2C_1A_TokenSigningKeyContainer");

@@ -252,6 +252,18 @@ describe("create", () => {
     ]);
   });
 
+  test("'already exists' for a name Graph can't show yet (just deleted by a replace) is retried, not reported", async () => {
+    emu.setFaults({ rules: [{ method: "POST", path: "/trustFramework/keySets$", status: 409, code: "AADB2C95028", times: 1 }] });
+    const { id } = await createKey({ name: "Replaced", secret: { value: "v" } });
+    expect(describeCalls(graphCalls(emu.requestLog()))).toEqual([
+      `POST ${KEYSETS} -> 409`,
+      `GET ${KEYSETS}/B2C_1A_Replaced -> 404`,
+      `POST ${KEYSETS} -> 201`,
+      `POST ${KEYSETS}/B2C_1A_Replaced/uploadSecret -> 200`,
+    ]);
+    expect(keySet(id)!.keys).toHaveLength(1);
+  });
+
   test("after a dropped connection, a duplicate keyset that already has keys is not taken as ours", async () => {
     await createOutOfBand("B2C_1A_NotOurs", [{ use: "sig", k: "someone-elses" }]);
     emu.setFaults({ rules: [{ method: "POST", path: "/trustFramework/keySets$", dropConnection: true, times: 1 }] });
@@ -306,6 +318,17 @@ describe("existing keyset (AADB2C95028)", () => {
     expect(keySet(id)!.keys.map((k) => k.kid)).toEqual([before]);
     expect(outs.keys.map((k: any) => k.kid)).toEqual([before]);
     expect(outs.activeKeyId).toBe(before);
+  });
+
+  test("adopt generate where every key has expired: one new key is generated", async () => {
+    const exp = nowSeconds() + 1;
+    await createOutOfBand("B2C_1A_Expired", [{ use: "sig", kty: "RSA", exp }], "generateKey");
+    await new Promise((r) => setTimeout(r, (exp + 1) * 1000 - Date.now()));
+    const { id, outs } = await createKey({ name: "Expired", generate: { keyType: "RSA", use: "sig" }, adoptExisting: true });
+    expect(graphWrites(emu.requestLog()).map((e) => e.path)).toEqual([KEYSETS, `${KEYSETS}/B2C_1A_Expired/generateKey`]);
+    const set = keySet(id)!;
+    expect(set.keys).toHaveLength(2);
+    expect(outs.activeKeyId).toBe(set.keys[1].kid);
   });
 
   test("adopt generate RSA over an oct keyset is refused with the reason", async () => {

@@ -1,0 +1,432 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { CLOUDS, CLOUD_NAMES } from "../graph/clouds";
+import { readSetting, SettingName } from "../graph/settings";
+import { formatPolicyProblems, PolicyProblem, validatePolicySet } from "../policies/offlineValidation";
+import {
+  AppSettings,
+  parseAppSettings,
+  PolicyEnvironment,
+  selectEnvironment,
+  substitutePlaceholders,
+  tenantDomainOf,
+} from "../policies/placeholders";
+import { readPolicyHeader } from "../policies/policyHeader";
+import { orderPoliciesForUpload } from "../policies/uploadOrder";
+import { attributeLine, descendantElements, parseXml } from "../policies/xmlDocument";
+import { dependencyHash, policyContentHash, TrustFrameworkPolicyResource } from "../providers/trustFrameworkPolicy";
+import { InputProblem, throwIfProblems } from "../validation/inputError";
+
+/** One custom policy file: its name (used in messages, e.g. "TrustFrameworkBase.xml") and its XML text. */
+export interface PolicyFileArgs {
+  /** File name shown in problems ("TrustFrameworkBase.xml:12: …") and used for {Settings:Filename}. Required, unique in the set. */
+  fileName: string;
+  /** The policy document, as in the starter pack (placeholders allowed: they are substituted). Required. */
+  xml: string;
+}
+
+/** A key set the policies may reference: its id (e.g. `PolicyKey.keySetId`), or anything with a `keySetId` (a PolicyKey component). */
+export type PolicyKeySetRef = pulumi.Input<string> | { keySetId: pulumi.Input<string> };
+
+export interface TrustFrameworkPolicySetArgs {
+  /** The policy files, in any order (the upload order comes from the BasePolicy chain). Give exactly one of `policies` and `folder`. https://learn.microsoft.com/azure/active-directory-b2c/custom-policy-overview */
+  policies?: PolicyFileArgs[];
+  /** A folder whose `*.xml` files are the policy set (not recursive; relative to the working directory, i.e. the Pulumi project). Exactly one of `policies` and `folder`. */
+  folder?: string;
+  /** The tenant's domain ("contoso.onmicrosoft.com", or just "contoso"). Default: stack config `b2c:tenantId` when it is a domain, else `b2c:tenantName`, else the appSettings environment's Tenant. Every policy's TenantId must be this tenant. https://learn.microsoft.com/azure/active-directory-b2c/tenant-management-read-tenant-name */
+  tenant?: string;
+  /** Application (client) id of the IdentityExperienceFramework app (e.g. `IefApplications.identityExperienceFrameworkAppId`): replaces `IdentityExperienceFrameworkAppId` and `{Settings:IdentityExperienceFrameworkAppId}`. Default: the appSettings environment's value. GUID. https://learn.microsoft.com/azure/active-directory-b2c/tutorial-create-user-flows?pivots=b2c-custom-policy#add-application-ids-to-the-custom-policy */
+  identityExperienceFrameworkAppId?: pulumi.Input<string>;
+  /** Application (client) id of the ProxyIdentityExperienceFramework app: replaces `ProxyIdentityExperienceFrameworkAppId` and `{Settings:ProxyIdentityExperienceFrameworkAppId}`. Default: the appSettings environment's value. GUID. */
+  proxyIdentityExperienceFrameworkAppId?: pulumi.Input<string>;
+  /** The Azure AD B2C VS Code extension's appsettings.json: its text, the parsed object, or a file path. Its environment's PolicySettings fill `{Settings:<Key>}` tokens. Optional. https://github.com/azure-ad-b2c/vscode-extension#policy-settings */
+  appSettings?: string | AppSettings | Record<string, unknown>;
+  /** Name of the appSettings environment to use (case-insensitive). Default: the only environment, when there is exactly one; required otherwise. */
+  environment?: string;
+  /** Key sets created in this program that the policies reference, e.g. `[wechatKey.keySetId]` or the PolicyKey components themselves: uploads wait for them, and their ids count as existing for the StorageReferenceId check. https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview */
+  keySets?: PolicyKeySetRef[];
+  /** Policy ids already in the tenant (not managed here) that a BasePolicy may name. Default none. */
+  existingPolicyIds?: string[];
+  /** Key set ids already in the tenant (not managed here) that a StorageReferenceId may name, e.g. "B2C_1A_TokenSigningKeyContainer". Default none. */
+  existingKeySetIds?: string[];
+  /** Resources every policy upload waits for (e.g. an identity provider the journeys use). Optional. */
+  dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
+}
+
+/** Stand-ins for app ids not known yet, swapped for the real values once they are (same length and shape as a GUID). */
+const IEF_APP_ID_STANDIN = "1ef00000-0000-4000-8000-0000000000a1";
+const PROXY_APP_ID_STANDIN = "1ef00000-0000-4000-8000-0000000000a2";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface PreparedPolicy {
+  fileName: string;
+  /** Substituted XML, with stand-ins for app ids not known yet. */
+  xml: string;
+}
+
+interface PolicyNode {
+  fileName: string;
+  policyId: string;
+  basePolicyId?: string;
+  keySetIds: string[];
+}
+
+function isPending(value: unknown): boolean {
+  return pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+function xmlEscape(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.trim().toUpperCase() === b.trim().toUpperCase();
+}
+
+/** @internal The stack's tenant domain from `b2c:tenantId` / `b2c:tenantName` (and the B2C_* environment fallbacks). */
+export function stackTenantDomain(): string | undefined {
+  const config = new pulumi.Config("b2c");
+  const source = { get: (key: string) => config.get(key.replace(/^b2c:/, "")) };
+  const read = (name: SettingName) => readSetting(name, source, process.env);
+  const tenantId = read("tenantId");
+  if (tenantId && /\.(onmicrosoft\.com|partner\.onmschina\.cn)$/i.test(tenantId)) return tenantId.toLowerCase();
+  const tenantName = read("tenantName");
+  if (!tenantName) return undefined;
+  const cloudName = read("cloud") ?? "AzurePublic";
+  const cloud = CLOUD_NAMES.find((c) => c.toLowerCase() === cloudName.toLowerCase()) ?? "AzurePublic";
+  return `${tenantName}.${CLOUDS[cloud].tenantDomainSuffix}`.toLowerCase();
+}
+
+function readFolder(folder: string, problems: InputProblem[]): PolicyFileArgs[] {
+  const dir = path.resolve(folder);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith(".xml")).sort();
+  } catch (error) {
+    problems.push({ argument: "folder", reason: `cannot be read (${dir}): ${(error as Error).message}` });
+    return [];
+  }
+  if (names.length === 0) problems.push({ argument: "folder", reason: `has no *.xml policy files (${dir})` });
+  return names.map((fileName) => ({ fileName, xml: fs.readFileSync(path.join(dir, fileName), "utf8") }));
+}
+
+function loadAppSettings(value: TrustFrameworkPolicySetArgs["appSettings"], problems: InputProblem[]): AppSettings | undefined {
+  if (value === undefined) return undefined;
+  try {
+    if (typeof value === "string" && !value.trim().startsWith("{")) {
+      const file = path.resolve(value);
+      let text: string;
+      try {
+        text = fs.readFileSync(file, "utf8");
+      } catch (error) {
+        problems.push({ argument: "appSettings", reason: `is neither JSON text nor a readable file (${file}): ${(error as Error).message}` });
+        return undefined;
+      }
+      return parseAppSettings(text);
+    }
+    return parseAppSettings(value);
+  } catch (error) {
+    problems.push({ argument: "appSettings", reason: (error as Error).message });
+    return undefined;
+  }
+}
+
+function chooseEnvironment(appSettings: AppSettings | undefined, name: string | undefined, problems: InputProblem[]): PolicyEnvironment | undefined {
+  if (!appSettings) {
+    if (name !== undefined) problems.push({ argument: "environment", reason: "needs appSettings (the environments are defined there)" });
+    return undefined;
+  }
+  if (name === undefined) {
+    if (appSettings.Environments.length === 1) return appSettings.Environments[0];
+    problems.push({
+      argument: "environment",
+      reason: `is required: appSettings has ${appSettings.Environments.length} environments (${appSettings.Environments.map((e) => e.Name).join(", ") || "none"})`,
+    });
+    return undefined;
+  }
+  try {
+    return selectEnvironment(appSettings, name);
+  } catch (error) {
+    problems.push({ argument: "environment", reason: (error as Error).message });
+    return undefined;
+  }
+}
+
+/** StorageReferenceIds of a parsed policy, deduplicated case-insensitively, in document order. */
+function referencedKeySets(doc: ReturnType<typeof parseXml>["doc"]): string[] {
+  const ids: string[] = [];
+  for (const key of descendantElements(doc, "Key")) {
+    const id = key.getAttribute("StorageReferenceId")?.trim();
+    if (id && !ids.some((k) => sameId(k, id))) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * Reads PolicyId, BasePolicy and key references, and orders the set (parents first). When that is
+ * impossible (a file that doesn't parse, a cycle, a missing base…) there is no plan, only the
+ * reason; the full validation then reports every problem.
+ */
+function planUploads(prepared: PreparedPolicy[], existingPolicyIds: string[]): { plan?: PolicyNode[]; reason?: string } {
+  const nodes: PolicyNode[] = [];
+  for (const p of prepared) {
+    try {
+      const { doc } = parseXml(p.xml);
+      const header = readPolicyHeader(doc);
+      const policyId = header.policyId?.value.trim();
+      if (!policyId) return { reason: `${p.fileName} has no PolicyId` };
+      nodes.push({ fileName: p.fileName, policyId, basePolicyId: header.basePolicy?.policyId?.value.trim() || undefined, keySetIds: referencedKeySets(doc) });
+    } catch (error) {
+      return { reason: `${p.fileName}: ${(error as Error).message}` };
+    }
+  }
+  try {
+    const ordered = orderPoliciesForUpload(prepared, { existingPolicyIds });
+    return { plan: ordered.map((o) => nodes.find((n) => n.fileName === o.file.fileName)!) };
+  } catch (error) {
+    return { reason: (error as Error).message };
+  }
+}
+
+/**
+ * The one error for every problem of the set: a ResourceError on the component with the stack
+ * hidden, so Pulumi prints just the message, once (its unhandled-rejection handler reports an error
+ * object once however many gated inputs it rejects). Pulumi's serializer prefixes the message with
+ * `error serializing property "xml": ` for each input the same error passes through; the message
+ * is kept as written so that the user reads the problem list, not five prefixes.
+ */
+function setFailure(component: pulumi.Resource, message: string, problems: PolicyProblem[]): Error {
+  const error = new pulumi.ResourceError(message, component, true);
+  Object.defineProperty(error, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: true });
+  return Object.assign(error, { problems });
+}
+
+function policySetError(component: pulumi.Resource, name: string, problems: PolicyProblem[], note = ""): Error {
+  return setFailure(
+    component,
+    `TrustFrameworkPolicySet "${name}": ${problems.length} problem(s) found before uploading anything${note}:\n${formatPolicyProblems(problems)}`,
+    problems,
+  );
+}
+
+/** Line of the first StorageReferenceId naming `keySetId` in a document (for deferred key problems). */
+function keyReferenceLine(xml: string, keySetId: string): number {
+  const { doc } = parseXml(xml);
+  const key = descendantElements(doc, "Key").find((k) => sameId(k.getAttribute("StorageReferenceId") ?? "", keySetId));
+  return key ? attributeLine(key, "StorageReferenceId") : 1;
+}
+
+/**
+ * A set of Azure AD B2C custom policies (TrustFrameworkBase, Localization, Extensions, relying
+ * parties), uploaded with Graph beta `PUT /trustFramework/policies/{id}/$value` in BasePolicy order.
+ * Placeholders (the starter pack's `yourtenant`, the IEF app ids, the VS Code extension's
+ * `{Settings:…}`) are substituted per environment, and the whole set is checked offline before
+ * anything is uploaded: well-formedness, the policy schema, TenantId, BasePolicy and
+ * StorageReferenceId references, leftover placeholders. All problems are reported together, one
+ * `file:line: problem` per line. A changed policy re-uploads itself and the policies built on it.
+ * https://learn.microsoft.com/azure/active-directory-b2c/tutorial-create-user-flows?pivots=b2c-custom-policy
+ */
+export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
+  /** The PolicyIds, in upload order (parents first). */
+  readonly policyIds: pulumi.Output<string[]>;
+  /** The policy resources, in upload order. */
+  readonly policies: TrustFrameworkPolicyResource[];
+  /** The tenant the policies are for. */
+  readonly tenant: string;
+
+  constructor(name: string, args: TrustFrameworkPolicySetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("b2c-identity:index:TrustFrameworkPolicySet", name, {}, opts);
+    const label = `TrustFrameworkPolicySet "${name}"`;
+
+    // 1. Arguments (synchronous: a mistake here fails at once, in preview too).
+    const problems: InputProblem[] = [];
+    let files: PolicyFileArgs[] = [];
+    if ((args.policies === undefined) === (args.folder === undefined)) {
+      problems.push({ argument: "policies", reason: "give exactly one of policies (a list of {fileName, xml}) and folder (a path)" });
+    } else if (args.folder !== undefined) {
+      files = readFolder(args.folder, problems);
+    } else if (!Array.isArray(args.policies) || args.policies.length === 0) {
+      problems.push({ argument: "policies", reason: "must be a non-empty list of {fileName, xml}" });
+    } else {
+      files = args.policies;
+      files.forEach((f, i) => {
+        if (!f || typeof f.fileName !== "string" || f.fileName.trim() === "") problems.push({ argument: `policies[${i}].fileName`, reason: "is required" });
+        if (!f || typeof f.xml !== "string" || f.xml.trim() === "") problems.push({ argument: `policies[${i}].xml`, reason: "must be the policy XML text" });
+      });
+      const seen: string[] = [];
+      for (const f of files) {
+        if (typeof f?.fileName !== "string") continue;
+        if (seen.some((s) => s.toLowerCase() === f.fileName.toLowerCase())) problems.push({ argument: "policies", reason: `file name ${f.fileName} is given twice` });
+        seen.push(f.fileName);
+      }
+    }
+    const appSettings = loadAppSettings(args.appSettings, problems);
+    const environment = chooseEnvironment(appSettings, args.environment, problems);
+    const fromStack = stackTenantDomain();
+    let tenant: string | undefined;
+    try {
+      tenant = args.tenant !== undefined ? tenantDomainOf(args.tenant).toLowerCase() : (fromStack ?? (environment ? tenantDomainOf(environment.Tenant).toLowerCase() : undefined));
+    } catch (error) {
+      problems.push({ argument: "tenant", reason: (error as Error).message });
+    }
+    if (!tenant && !problems.some((p) => p.argument === "tenant")) {
+      problems.push({ argument: "tenant", reason: "is not known: set it, or stack config b2c:tenantId (a domain) or b2c:tenantName" });
+    }
+    if (tenant && environment && tenantDomainOf(environment.Tenant).toLowerCase() !== tenant) {
+      problems.push({
+        argument: "environment",
+        reason: `appSettings environment "${environment.Name}" is for tenant ${environment.Tenant}, but this stack's tenant is ${tenant}`,
+      });
+    }
+    for (const [argument, value] of [
+      ["identityExperienceFrameworkAppId", args.identityExperienceFrameworkAppId],
+      ["proxyIdentityExperienceFrameworkAppId", args.proxyIdentityExperienceFrameworkAppId],
+    ] as const) {
+      if (value !== undefined && !isPending(value) && !GUID.test(String(value).trim())) {
+        problems.push({ argument, reason: `must be an application (client) id GUID, got ${JSON.stringify(value)}` });
+      }
+    }
+    throwIfProblems(label, problems);
+    this.tenant = tenant!;
+
+    // 2. Substitution with everything known now; app ids given as Outputs get stand-ins.
+    const iefArg = args.identityExperienceFrameworkAppId;
+    const proxyArg = args.proxyIdentityExperienceFrameworkAppId;
+    const iefNow = iefArg === undefined ? environment?.PolicySettings.IdentityExperienceFrameworkAppId : isPending(iefArg) ? IEF_APP_ID_STANDIN : String(iefArg).trim();
+    const proxyNow =
+      proxyArg === undefined ? environment?.PolicySettings.ProxyIdentityExperienceFrameworkAppId : isPending(proxyArg) ? PROXY_APP_ID_STANDIN : String(proxyArg).trim();
+    const settings: Record<string, string> = { ...(environment?.PolicySettings ?? {}) };
+    if (iefNow !== undefined) settings.IdentityExperienceFrameworkAppId = iefNow;
+    if (proxyNow !== undefined) settings.ProxyIdentityExperienceFrameworkAppId = proxyNow;
+    const prepared: PreparedPolicy[] = files.map((f) => ({
+      fileName: f.fileName,
+      xml: substitutePlaceholders(f.xml, {
+        tenant: this.tenant,
+        identityExperienceFrameworkAppId: iefNow,
+        proxyIdentityExperienceFrameworkAppId: proxyNow,
+        settings,
+        environmentName: environment?.Name,
+        fileName: f.fileName,
+      }),
+    }));
+
+    // 3. Offline validation, started now (it doesn't wait for any Output). Key sets given as
+    //    Outputs (created by this program) are only known later: their check is deferred.
+    const keySetRefs = (args.keySets ?? []).map((k) => (k !== null && typeof k === "object" && !pulumi.Output.isInstance(k) && !(k instanceof Promise) && "keySetId" in k ? k.keySetId : (k as pulumi.Input<string>)));
+    const knownKeySets = keySetRefs.filter((k): k is string => typeof k === "string");
+    const keySetsPending = keySetRefs.some((k) => typeof k !== "string");
+    const existingPolicyIds = args.existingPolicyIds ?? [];
+    const existingKeySetIds = args.existingKeySetIds ?? [];
+    const immediate: Promise<PolicyProblem[]> = validatePolicySet(prepared, {
+      tenantDomain: this.tenant,
+      existingPolicyIds,
+      declaredKeySetIds: knownKeySets,
+      existingKeySetIds,
+    }).then((found) => (keySetsPending ? found.filter((p) => p.kind !== "policy-key") : found));
+    const { plan, reason: noPlanReason } = planUploads(prepared, existingPolicyIds);
+    const noPlan = (): Error => setFailure(this, `${label}: ${noPlanReason}`, []);
+    const pendingNote = keySetsPending ? " (StorageReferenceIds are checked once the keySets' ids are known)" : "";
+    const allKeySets: pulumi.Output<string[]> = pulumi.all(keySetRefs).apply((ids) => ids.map((id) => String(id)));
+    const checked: pulumi.Output<boolean> = keySetsPending
+      ? pulumi.all([pulumi.output(immediate), allKeySets]).apply(([found, ids]) => {
+          if (found.length > 0) throw policySetError(this, name, found, pendingNote);
+          if (!plan) throw noPlan();
+          // The deferred StorageReferenceId check: same rule and wording as validatePolicySet.
+          const known = [...ids, ...existingKeySetIds];
+          const late: PolicyProblem[] = [];
+          for (const p of prepared) {
+            const { doc } = parseXml(p.xml);
+            for (const keySetId of referencedKeySets(doc)) {
+              if (known.some((k) => sameId(k, keySetId))) continue;
+              const line = keyReferenceLine(p.xml, keySetId);
+              const text = `StorageReferenceId ${keySetId} is neither a policy key this stack creates nor one in the tenant`;
+              late.push({ file: p.fileName, line, problem: text, kind: "policy-key", message: `${p.fileName}:${line}: ${text}` });
+            }
+          }
+          if (late.length > 0) throw policySetError(this, name, late);
+          return true;
+        })
+      : pulumi.output(
+          immediate.then((found) => {
+            if (found.length > 0) throw policySetError(this, name, found);
+            if (!plan) throw noPlan();
+            return true;
+          }),
+        );
+
+    // 4. One resource per policy, parents first.
+    const ids = pulumi.all([pulumi.output(iefArg), pulumi.output(proxyArg)]);
+    const finalXml = (p: PreparedPolicy): pulumi.Output<string> =>
+      pulumi.all([checked, ids]).apply(([, [ief, proxy]]) => {
+        const late: InputProblem[] = [];
+        if (isPending(iefArg) && !GUID.test(String(ief ?? "").trim())) {
+          late.push({ argument: "identityExperienceFrameworkAppId", reason: `must be an application (client) id GUID, got ${JSON.stringify(ief)}` });
+        }
+        if (isPending(proxyArg) && !GUID.test(String(proxy ?? "").trim())) {
+          late.push({ argument: "proxyIdentityExperienceFrameworkAppId", reason: `must be an application (client) id GUID, got ${JSON.stringify(proxy)}` });
+        }
+        throwIfProblems(label, late);
+        let xml = p.xml;
+        if (isPending(iefArg)) xml = xml.split(IEF_APP_ID_STANDIN).join(xmlEscape(String(ief).trim()));
+        if (isPending(proxyArg)) xml = xml.split(PROXY_APP_ID_STANDIN).join(xmlEscape(String(proxy).trim()));
+        return xml;
+      });
+
+    const resources: TrustFrameworkPolicyResource[] = [];
+    const contentHashes: Record<string, pulumi.Output<string>> = {};
+    const dependsOnHashes: Record<string, pulumi.Output<string>> = {};
+    const byId: Record<string, TrustFrameworkPolicyResource> = {};
+    for (const node of plan ?? []) {
+      const key = node.policyId.toUpperCase();
+      const xml = finalXml(prepared.find((p) => p.fileName === node.fileName)!);
+      const baseKey = node.basePolicyId?.toUpperCase();
+      const parent = baseKey ? byId[baseKey] : undefined;
+      const referenced = node.keySetIds.map((k) => k.toUpperCase()).sort();
+      // What the upload depends on: the parent's content and its own dependencies (so the whole
+      // chain below a changed policy is re-uploaded) and the key sets referenced.
+      const dependsOnHash = pulumi
+        .all([parent ? contentHashes[baseKey!] : pulumi.output(""), parent ? dependsOnHashes[baseKey!] : pulumi.output(""), allKeySets])
+                // allKeySets is in the list for the dependency on the PolicyKey resources, not for its value.
+        .apply(([parentContent, parentDepends]) =>
+          dependencyHash({
+            base: node.basePolicyId ? { id: node.basePolicyId.toUpperCase(), content: parent ? parentContent : "existing", dependsOn: parentDepends } : null,
+            keySets: referenced,
+          }),
+        );
+      contentHashes[key] = xml.apply(policyContentHash);
+      dependsOnHashes[key] = dependsOnHash;
+      const dependsOn = mergeDependsOn(args.dependsOn, parent);
+      const resource = new TrustFrameworkPolicyResource(
+        `${name}-${node.policyId}`,
+        {
+          policyId: node.policyId,
+          xml,
+          dependsOnHash,
+          // Only a parent uploaded by this set may be "not visible yet"; a missing existing one fails at once.
+          ...(parent ? { basePolicyId: node.basePolicyId } : {}),
+          // Likewise only key sets this program creates are retried while B2C can't see them yet.
+          keySetIds: allKeySets.apply((declared) => node.keySetIds.filter((k) => declared.some((d) => sameId(d, k)))),
+        },
+        { parent: this, ...(dependsOn ? { dependsOn } : {}) },
+      );
+      byId[key] = resource;
+      resources.push(resource);
+    }
+    this.policies = resources;
+    // Rejects with the validation error when there are problems (also when no plan could be made).
+    this.policyIds = pulumi.all([checked, pulumi.all(resources.map((r) => r.urn))]).apply(() => (plan ?? []).map((n) => n.policyId));
+    this.registerOutputs({ policyIds: this.policyIds });
+  }
+}
+
+function mergeDependsOn(
+  extra: TrustFrameworkPolicySetArgs["dependsOn"],
+  parent: pulumi.Resource | undefined,
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> | undefined {
+  const own = parent ? [parent] : [];
+  if (extra === undefined) return own.length > 0 ? own : undefined;
+  if (Array.isArray(extra)) return [...extra, ...own];
+  if (pulumi.Resource.isInstance(extra)) return [extra, ...own];
+  return pulumi.output(extra as pulumi.Input<pulumi.Resource | pulumi.Input<pulumi.Resource>[]>).apply((d) => [...(Array.isArray(d) ? d : [d]), ...own]) as pulumi.Output<pulumi.Resource[]>;
+}
