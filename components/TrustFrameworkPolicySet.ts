@@ -386,8 +386,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
       // What the upload depends on: the parent's content and its own dependencies (so the whole
       // chain below a changed policy is re-uploaded) and the key sets referenced.
       const dependsOnHash = pulumi
-        .all([parent ? contentHashes[baseKey!] : pulumi.output(""), parent ? dependsOnHashes[baseKey!] : pulumi.output(""), allKeySets])
-                // allKeySets is in the list for the dependency on the PolicyKey resources, not for its value.
+        .all([parent ? contentHashes[baseKey!] : pulumi.output(""), parent ? dependsOnHashes[baseKey!] : pulumi.output("")])
         .apply(([parentContent, parentDepends]) =>
           dependencyHash({
             base: node.basePolicyId ? { id: node.basePolicyId.toUpperCase(), content: parent ? parentContent : "existing", dependsOn: parentDepends } : null,
@@ -405,7 +404,8 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
           dependsOnHash,
           // Only a parent uploaded by this set may be "not visible yet"; a missing existing one fails at once.
           ...(parent ? { basePolicyId: node.basePolicyId } : {}),
-          // Likewise only key sets this program creates are retried while B2C can't see them yet.
+          // Likewise only key sets this program creates are retried while B2C can't see them yet. This
+          // Output also makes the upload wait for the PolicyKey resources behind keySets.
           keySetIds: allKeySets.apply((declared) => node.keySetIds.filter((k) => declared.some((d) => sameId(d, k)))),
         },
         { parent: this, ...(dependsOn ? { dependsOn } : {}) },

@@ -5,7 +5,10 @@ import { validateAttachment } from "../validation/userFlows";
 import { knownValues } from "./inputChecks";
 
 export interface UserFlowIdentityProviderArgs {
-  /** The user flow, with or without the `B2C_1_` prefix (e.g. a B2CUserFlow's `userFlowId`). Changing it re-attaches. */
+  /**
+   * The user flow, with or without the `B2C_1_` prefix (e.g. a B2CUserFlow's `userFlowId`). Changing it re-attaches.
+   * A plain string names a flow that exists already: preview checks that it does (one GET).
+   */
   userFlowId: pulumi.Input<string>;
   /** The identity provider's Graph id (e.g. a WeChatIdentityProvider's `identityProviderId`). Changing it re-attaches. https://learn.microsoft.com/graph/api/b2cidentityuserflow-post-userflowidentityproviders */
   identityProviderId: pulumi.Input<string>;
@@ -25,7 +28,12 @@ export class UserFlowIdentityProvider extends pulumi.ComponentResource {
     throwIfProblems(`UserFlowIdentityProvider "${name}"`, validateAttachment(knownValues(args), false));
     const attachment = new UserFlowIdentityProviderResource(
       name,
-      { userFlowId: args.userFlowId, identityProviderId: args.identityProviderId },
+      {
+        userFlowId: args.userFlowId,
+        identityProviderId: args.identityProviderId,
+        // Named by hand, not an Output of a flow created in this program: it must exist already.
+        ...(typeof args.userFlowId === "string" ? { userFlowMustExist: true } : {}),
+      },
       { parent: this },
     );
     this.userFlowId = attachment.userFlowId;

@@ -167,11 +167,14 @@ const DEFAULT_MESSAGES: Record<string, string> = {
 };
 
 /**
- * Builds the error of an injected rule. Status defaults: AADB2C* codes 400 (the real status of
- * AADB2C90063 is unconfirmed, probably 400 or 5xx), TooManyRequests 429, otherwise 503.
+ * Builds the error of an injected rule. Status defaults: AADB2C95053 409, other AADB2C* codes 400
+ * (the real status of AADB2C90063 is unconfirmed, probably 400 or 5xx), TooManyRequests 429,
+ * otherwise 503.
  */
 export function injectedError(rule: FaultRule): GraphError {
-  const status = rule.status ?? (rule.code?.startsWith("AADB2C") ? 400 : rule.code === "TooManyRequests" ? 429 : 503);
+  const status =
+    rule.status ??
+    (rule.code === "AADB2C95053" ? 409 : rule.code?.startsWith("AADB2C") ? 400 : rule.code === "TooManyRequests" ? 429 : 503);
   const fault = `injected:${status}${rule.code ? `:${rule.code}` : ""}`;
   if (status === 429 && (rule.code === undefined || rule.code === "TooManyRequests")) {
     return tooManyRequests(rule.retryAfter, fault);

@@ -3,6 +3,7 @@
 // and Graph-style envelopes for every failure (never a stack trace or an HTML page).
 import { randomBytes, randomUUID } from "crypto";
 import type { IncomingMessage } from "http";
+import * as https from "https";
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { TokenService, registerTokenRoutes } from "./auth";
 import type { CertificateAuthority } from "./certificateAuthority";
@@ -49,8 +50,12 @@ function classify(path: string): RequestLogEntry["kind"] {
   return "other";
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Sleeps at least `ms` of real time (libuv timers count from a cached loop time and may fire early). */
+async function sleepAtLeast(ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  for (let left = ms; left > 0; left = end - performance.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+  }
 }
 
 function hostForUrl(host: string): string {
@@ -122,7 +127,10 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
     });
   };
 
-  function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphError): FastifyReply {
+  function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphError, cause?: unknown): FastifyReply {
+    if (cause !== undefined && !(cause instanceof GraphError) && process.env.B2C_EMULATOR_DEBUG) {
+      console.error("[b2c-emulator] unexpected error:", cause);
+    }
     const meta = metaOf(request);
     if (error.options.fault) meta.fault = error.options.fault;
     reply.code(error.status);
@@ -140,18 +148,38 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
     return reply.header("content-type", ODATA_JSON_CONTENT_TYPE).header("OData-Version", "4.0").send(JSON.stringify(result.body));
   }
 
-  async function executeInner(version: GraphVersion, inner: InnerRequest): Promise<InnerResponse> {
-    const response = await app.inject({
-      method: inner.method as "GET",
-      url: `/${version}${inner.url}`,
-      headers: { ...inner.headers, [BATCH_ITEM_HEADER]: `${batchNonce}:${inner.id}` },
-      ...(inner.payload ? { payload: inner.payload } : {}),
+  // Inner $batch requests go through the real HTTPS listener (loopback), so they pass every hook,
+  // fault and log exactly like direct calls. (fastify.inject is avoided: its cookie dependency is
+  // ESM-only and cannot be loaded by jest's CommonJS runtime.)
+  const loopbackAgent = new https.Agent({ keepAlive: true, ca: ca.caPem, maxSockets: 32 });
+  function executeInner(version: GraphVersion, inner: InnerRequest): Promise<InnerResponse> {
+    const target = new URL(`${runtime.baseUrl}/${version}${inner.url}`);
+    const headers: Record<string, string> = { ...inner.headers, [BATCH_ITEM_HEADER]: `${batchNonce}:${inner.id}` };
+    if (inner.payload) headers["content-length"] = String(inner.payload.length);
+    return new Promise((resolve) => {
+      const request = https.request(
+        { protocol: target.protocol, hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: inner.method, headers, agent: loopbackAgent },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => {
+            const out: Record<string, string> = {};
+            for (const [name, value] of Object.entries(response.headers)) {
+              if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
+            }
+            resolve({ status: response.statusCode ?? 500, headers: out, body: Buffer.concat(chunks) });
+          });
+          response.on("error", () => resolve(gatewayTimeout()));
+        },
+      );
+      request.on("error", () => resolve(gatewayTimeout()));
+      request.end(inner.payload);
     });
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
-    }
-    return { status: response.statusCode, headers, body: response.rawPayload };
+  }
+
+  function gatewayTimeout(): InnerResponse {
+    const body = JSON.stringify({ error: { code: "gatewayTimeout", message: "The inner request got no answer." } });
+    return { status: 504, headers: { "content-type": ODATA_JSON_CONTENT_TYPE }, body: Buffer.from(body) };
   }
 
   async function handleGraph(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
@@ -200,7 +228,7 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
     const overlapping = target ? runtime.faults.beginWrite(target) : false;
     try {
       const latency = runtime.faults.latencyMs;
-      if (latency > 0) await sleep(latency);
+      if (latency > 0) await sleepAtLeast(latency);
 
       const injected = runtime.faults.matchRule(request.method, graphPath);
       if (injected?.kind === "drop") {
@@ -215,8 +243,7 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
       }
       if (injected?.kind === "error") throw injected.error;
 
-      const caller = runtime.applications.length > 0 ? tokens.authenticate(request.headers.authorization) : undefined;
-      if (!caller) throw new GraphError(401, "InvalidAuthenticationToken", "Access token is empty.");
+      const caller = tokens.authenticate(request.headers.authorization);
       meta.clientId = caller.clientId;
       call.app = caller;
 
@@ -242,7 +269,7 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
       if (WRITE_METHODS.includes(request.method) && result.status < 300 && route.family !== "batch") runtime.store.persist();
       return sendResult(reply, result);
     } catch (err) {
-      return sendError(request, reply, toGraphError(err));
+      return sendError(request, reply, toGraphError(err), err);
     } finally {
       if (target) runtime.faults.endWrite(target);
     }
@@ -263,11 +290,17 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
     reply.header("request-id", meta.requestId).header("client-request-id", meta.clientRequestId);
     if (meta.kind === "graph") reply.header("x-ms-ags-diagnostic", DIAGNOSTIC_HEADER);
   });
+  // Logged just before the answer is written, so a client that has its response always finds the
+  // entry in the log (onResponse fires after the client may already have read the answer).
+  app.addHook("onSend", async (request, reply, payload) => {
+    writeLog(request, reply.statusCode);
+    return payload;
+  });
   app.addHook("onResponse", async (request, reply) => {
     writeLog(request, reply.statusCode);
   });
 
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error)));
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error), error));
 
   const dispatch = async (request: FastifyRequest, reply: FastifyReply) => {
     const meta = metaOf(request);
@@ -300,7 +333,7 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
     app,
     url,
     close: () => {
-      closed ??= app.close().then(() => undefined);
+      closed ??= app.close().then(() => loopbackAgent.destroy());
       return closed;
     },
   };

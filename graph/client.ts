@@ -172,7 +172,9 @@ export function toGraphRequestError(error: unknown, operation: GraphOperationInf
   let parsed: ReturnType<typeof parseGraphErrorBody> = {};
   if (typeof e.body === "string") {
     try {
-      parsed = parseGraphErrorBody({ error: JSON.parse(e.body) });
+      const body = JSON.parse(e.body);
+      // JSON responses arrive as the inner `error` object; text responses as the whole envelope.
+      parsed = parseGraphErrorBody(body && typeof body === "object" && "error" in body ? body : { error: body });
     } catch {
       parsed = { message: e.body.slice(0, 300) };
     }

@@ -59,6 +59,9 @@ export function readStackConfig(get: {
         argument: secretKey,
         reason: `is not set: the ${p.type} APP KEY of ${SIGN_IN_KEY}.identityProviders[${i}]; set it with \`pulumi config set --secret ${secretKey} <APP KEY>\``,
       });
+    } else if (p?.type && (get.raw(secretKey) ?? "x").trim() === "") {
+      // The secret itself is an Output here; its plain text (config is decrypted) tells a blank one.
+      problems.push({ argument: secretKey, reason: `is blank: it must be the ${p.type} APP KEY of ${SIGN_IN_KEY}.identityProviders[${i}]` });
     }
     return {
       type: p?.type as string,
@@ -75,6 +78,8 @@ export function readStackConfig(get: {
     tokenKeys: raw!.tokenKeys,
     customDomain: raw!.customDomain,
   };
+  // A provider given as `appId` (the how-tos' name) is reported as appId, not clientId.
+  const usesAppId = (i: number) => Array.isArray(raw!.identityProviders) && raw!.identityProviders[i]?.clientId === undefined && raw!.identityProviders[i]?.appId !== undefined;
   problems.push(
     ...validateSocialSignIn(
       {
@@ -83,7 +88,10 @@ export function readStackConfig(get: {
         tokenKeys: raw!.tokenKeys,
       },
       `${SIGN_IN_KEY}.`,
-    ),
+    ).map((p) => {
+      const m = /^(.*\.identityProviders\[(\d+)\]\.)clientId$/.exec(p.argument);
+      return m && usesAppId(Number(m[2])) ? { ...p, argument: `${m[1]}appId` } : p;
+    }),
   );
   throwIfProblems("the stack configuration", problems);
   return { settings, args };

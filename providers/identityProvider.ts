@@ -243,7 +243,8 @@ export const identityProviderProvider: IdentityProviderProvider = {
       // A POST re-sent after a dropped connection may have created the provider the first time.
       if (error.afterNetworkRetry || inputs.adoptExisting) {
         await adopt(graph, existing, inputs);
-        return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, true) };
+        // After a dropped connection it is our own first attempt: created by the stack, not adopted.
+        return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, !error.afterNetworkRetry) };
       }
       throw new Error(existsMessage(existing, inputs.type, tenant));
     }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { GraphApi } from "../graph/client";
 import { GraphRequestError, isGraphRequestError } from "../graph/errors";
+import { normalizePolicyXml } from "../policies/normalize";
 import { inputError, InputProblem } from "../validation/inputError";
 import { ConfiguredProvider, graphOf, isUnknown, rememberConfig, UNKNOWN } from "./providerContext";
 
@@ -12,10 +13,7 @@ import { ConfiguredProvider, graphOf, isUnknown, rememberConfig, UNKNOWN } from 
 // - diff: no Graph call. The desired XML is normalized (whitespace, attribute
 //   order, comments, XML declaration and the service-added PublicPolicyUri don't count) and hashed;
 //   the hash is compared with the one in state, together with `dependsOnHash`.
-// - normalization: normalizePolicyXml's normal form (policies/normalize.ts), re-implemented below
-//   as plain functions: that module keeps a module-level Set, which the closure serializer cannot
-//   rebuild (a loaded provider fails with "Method Set.prototype.has called on incompatible
-//   receiver"). tests/providers/trustFrameworkPolicy.test.ts checks both give the same text.
+// - normalization: normalizePolicyXml (policies/normalize.ts), shared with the offline toolkit.
 // - state: the SHA-256 of the normalized XML only (plus ids). The XML itself is already in the
 //   resource's inputs; policies are up to ~100 KB each and a second copy buys nothing a re-upload
 //   doesn't.
@@ -63,100 +61,38 @@ const FRESH_DEPENDENCY_WINDOW_MS = 30_000;
 const READ_AFTER_WRITE_GRACE_MS = 30_000;
 const POLICY_ID_PATTERN = /^B2C_1A_[A-Za-z0-9_.-]+$/i;
 
-/**
- * normalizePolicyXml (policies/normalize.ts) as serializable code: the same normal form. Ignored:
- * XML declaration and processing instructions, a BOM, comments, whitespace-only text between
- * elements, attribute order and the root's PublicPolicyUri. Throws on XML that is not well-formed.
- */
+/** normalizePolicyXml, with a malformed document reported as this provider's error. */
 export function normalizePolicyForDiff(xml: string): string {
-  const xmldom: typeof import("@xmldom/xmldom") = require("@xmldom/xmldom");
-  const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
-  const errors: string[] = [];
-  let doc: import("@xmldom/xmldom").Document;
   try {
-    doc = new xmldom.DOMParser({
-      onError: (level, message) => {
-        if (level === "warning") return;
-        errors.push(message);
-        throw new Error(message);
-      },
-    }).parseFromString(text, "text/xml");
+    return normalizePolicyXml(xml);
   } catch (error) {
-    throw policyError(`not well-formed XML: ${(errors[0] ?? (error as Error).message).split("\n")[0]}`);
+    throw policyError(`not well-formed XML: ${(error as Error).message || "the document could not be parsed"}`);
   }
-  const root = doc.documentElement;
-  if (!root || errors.length > 0) throw policyError(`not well-formed XML: ${errors[0] ?? "missing root element"}`);
-  const lines: string[] = [];
-  writeNormalElement(root, 0, true, lines);
-  return lines.join("\n") + "\n";
 }
 
-type XmlNode = import("@xmldom/xmldom").Node;
-type XmlElement = import("@xmldom/xmldom").Element;
-
-function escapeNormalText(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-function escapeNormalAttribute(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/"/g, "&quot;")
-    .replace(/\t/g, "&#9;")
-    .replace(/\n/g, "&#10;")
-    .replace(/\r/g, "&#13;");
-}
-
-function isElementNode(node: XmlNode): node is XmlElement {
-  return node.nodeType === 1;
-}
-
-function textOfNormalNodes(nodes: XmlNode[]): string {
-  return nodes.map((n) => (n as unknown as { data: string }).data).join("");
-}
-
-function significantNormalChildren(element: XmlElement): XmlNode[] {
-  // Elements, text (3) and CDATA (4); comments and processing instructions never count.
-  const nodes = Array.from(element.childNodes).filter((n) => isElementNode(n) || n.nodeType === 3 || n.nodeType === 4);
-  if (!nodes.some(isElementNode)) return textOfNormalNodes(nodes).trim().length > 0 ? nodes : [];
-  return nodes.filter((n) => isElementNode(n) || textOfNormalNodes([n]).trim().length > 0);
-}
-
-function writeNormalElement(element: XmlElement, depth: number, isRoot: boolean, lines: string[]): void {
-  const indent = "  ".repeat(depth);
-  const attributes = Array.from(element.attributes)
-    .filter((a) => !(isRoot && a.name === "PublicPolicyUri"))
-    .map((a) => [a.name, a.value] as const)
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([name, value]) => ` ${name}="${escapeNormalAttribute(value)}"`)
-    .join("");
-  const children = significantNormalChildren(element);
-  if (children.length === 0) {
-    lines.push(`${indent}<${element.nodeName}${attributes} />`);
-    return;
+/**
+ * The text of an XML response. The calls ask for no responseType on purpose: with responseType
+ * "text" the Graph client hands an error's JSON body over as a string, which graph/client.ts then
+ * reads as "no error message" (the B2C validation message would be lost, and with it the retry
+ * decision). Without it, errors are parsed, and an application/xml body arrives as the unread
+ * stream (the client only parses XML where a global DOMParser exists), or as text/bytes for other
+ * content types.
+ */
+async function bodyText(body: unknown): Promise<string> {
+  if (typeof body === "string") return body;
+  if (body === undefined || body === null) return "";
+  if (body instanceof ArrayBuffer) return Buffer.from(new Uint8Array(body)).toString("utf8");
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+  if (typeof (body as { getReader?: unknown }).getReader === "function" || typeof (body as { arrayBuffer?: unknown }).arrayBuffer === "function") {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return new Response(body as any).text();
   }
-  if (children.every((c) => !isElementNode(c))) {
-    lines.push(`${indent}<${element.nodeName}${attributes}>${escapeNormalText(textOfNormalNodes(children))}</${element.nodeName}>`);
-    return;
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString("utf8");
   }
-  lines.push(`${indent}<${element.nodeName}${attributes}>`);
-  let pendingText: XmlNode[] = [];
-  const flushText = (): void => {
-    if (pendingText.length === 0) return;
-    lines.push(`${indent}  ${escapeNormalText(textOfNormalNodes(pendingText).trim())}`);
-    pendingText = [];
-  };
-  for (const child of children) {
-    if (isElementNode(child)) {
-      flushText();
-      writeNormalElement(child, depth + 1, false, lines);
-    } else {
-      pendingText.push(child);
-    }
-  }
-  flushText();
-  lines.push(`${indent}</${element.nodeName}>`);
+  throw policyError(`unexpected response body for a policy document (${Object.prototype.toString.call(body)})`);
 }
 
 function itemPath(id: string): string {
@@ -318,15 +254,16 @@ async function upload(graph: GraphApi, inputs: TrustFrameworkPolicyInputs, fresh
   const deadline = started + freshWindowMs;
   for (let attempt = 0; ; attempt++) {
     try {
-      await graph.request<string>({
+      const echoed = await graph.request<unknown>({
         method: "PUT",
         version: "beta",
         path: `${itemPath(inputs.policyId)}/$value`,
         body: inputs.xml,
         contentType: "application/xml",
-        responseType: "text",
+        // No responseType: see bodyText.
         description: `upload custom policy ${inputs.policyId}`,
       });
+      await bodyText(echoed).catch(() => undefined); // the echoed XML is not needed; reading it frees the connection
       return;
     } catch (error) {
       if (isFreshDependencyFailure(error, inputs) && Date.now() < deadline) {
@@ -384,16 +321,16 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     const graph = graphOf(this);
     // Right after our own upload a 404 is more likely eventual consistency than a deletion.
     const grace = Math.min(READ_AFTER_WRITE_GRACE_MS, Math.max(0, (props?.lastUploadAt ?? 0) + READ_AFTER_WRITE_GRACE_MS - Date.now()));
-    const xml = await graph.requestOrUndefined<string>({
+    const body = await graph.requestOrUndefined<unknown>({
       method: "GET",
       version: "beta",
       path: `${itemPath(id)}/$value`,
-      responseType: "text",
+      // No responseType: see bodyText.
       description: `read custom policy ${id}`,
       retryNotFoundForMs: grace,
     });
-    if (xml === undefined || xml === null) return { id: "", props: {} }; // deleted out of band: the next `up` uploads it again
-    const text = typeof xml === "string" ? xml : String(xml);
+    if (body === undefined || body === null) return { id: "", props: {} }; // deleted out of band: the next `up` uploads it again
+    const text = await bodyText(body);
     return {
       id,
       props: {

@@ -50,12 +50,13 @@ function outputsFrom(inputs: UserFlowInputs, flowId: string, settings: GraphSett
   };
 }
 
-async function getFlow(graph: GraphApi, flowId: string): Promise<GraphUserFlow | undefined> {
+async function getFlow(graph: GraphApi, flowId: string, retryNotFoundForMs = 0): Promise<GraphUserFlow | undefined> {
   return graph.requestOrUndefined<GraphUserFlow>({
     method: "GET",
     version: "beta",
     path: `${COLLECTION}/${encodeURIComponent(flowId)}`,
     description: `read user flow ${flowId}`,
+    retryNotFoundForMs,
   });
 }
 
@@ -107,7 +108,9 @@ export const userFlowProvider: UserFlowProvider = {
       return { id, outs: outputsFrom(inputs, id, settings, false) };
     } catch (error) {
       if (!isGraphRequestError(error) || (error.status !== 400 && error.status !== 409)) throw error;
-      const existing = await getFlow(graph, flowId);
+      // After a dropped connection the duplicate is most likely our own first attempt, which reads
+      // may not see yet (eventual consistency): wait for it as for any object just created.
+      const existing = await getFlow(graph, flowId, error.afterNetworkRetry ? 30_000 : 0);
       if (!existing) throw error;
       if (error.afterNetworkRetry) return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, false) };
       throw new Error(

@@ -2,11 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { normalizeUserFlowId } from "../validation/userFlows";
-import { changedKeys, ConfiguredProvider, graphOf, rememberConfig } from "./providerContext";
+import { changedKeys, ConfiguredProvider, graphOf, isUnknown, rememberConfig } from "./providerContext";
 
 export interface AttachmentInputs {
   userFlowId: string;
   identityProviderId: string;
+  /** The flow was named by hand (not created by this program): check (one GET) that it exists before anything is written. */
+  userFlowMustExist?: boolean;
 }
 
 const FLOWS = "/identity/b2cUserFlows";
@@ -39,8 +41,36 @@ export interface UserFlowIdentityProviderProvider extends pulumi.dynamic.Resourc
 export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider = {
   configure: rememberConfig,
 
-  async check(_olds, news) {
-    return { inputs: { ...news, userFlowId: typeof news.userFlowId === "string" ? normalizeUserFlowId(news.userFlowId) : news.userFlowId } };
+  async check(olds, news) {
+    const inputs = { ...news, userFlowId: typeof news.userFlowId === "string" ? normalizeUserFlowId(news.userFlowId) : news.userFlowId };
+    // A flow that must exist already (named by hand, e.g. `create: false`) is looked up in preview,
+    // when it is new to this attachment: a missing one would otherwise fail only at the attach, after
+    // the identity provider had been created.
+    const flowId = inputs.userFlowId;
+    const isNewFlow = typeof olds?.userFlowId !== "string" || normalizeUserFlowId(olds.userFlowId).toLowerCase() !== String(flowId).toLowerCase();
+    if (news.userFlowMustExist === true && typeof flowId === "string" && !isUnknown(flowId) && isNewFlow) {
+      const graph = graphOf(this);
+      const flow = await graph.requestOrUndefined({
+        method: "GET",
+        version: "beta",
+        path: `${FLOWS}/${encodeURIComponent(flowId)}`,
+        description: `read user flow ${flowId}`,
+      });
+      if (!flow) {
+        return {
+          inputs,
+          failures: [
+            {
+              property: "userFlowId",
+              reason:
+                `user flow ${flowId} does not exist in tenant ${graph.settings.tenantId}; it is named here to attach to, not ` +
+                `created: create it first (or let the stack create it), or correct the name`,
+            },
+          ],
+        };
+      }
+    }
+    return { inputs };
   },
 
   async diff(_id, olds: AttachmentInputs, news: AttachmentInputs) {

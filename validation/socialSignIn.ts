@@ -55,7 +55,7 @@ export function validateSocialSignIn(input: SocialSignInInput, prefix = ""): Inp
     }
   });
   const flowIds: string[] = [];
-  (input.userFlows ?? []).forEach((f, i) => {
+  (Array.isArray(input.userFlows) ? input.userFlows : []).forEach((f, i) => {
     if (!f || typeof f !== "object") {
       at(`userFlows[${i}]`, "must be an object with name and identityProviders");
       return;

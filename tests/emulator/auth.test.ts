@@ -16,17 +16,18 @@ beforeAll(async () => {
 });
 afterAll(() => emu.stop());
 
-const ROUTES: Array<[string, string, unknown?]> = [
-  ["GET", "/v1.0/identity/identityProviders"],
+// Always three columns: jest passes a done callback to test.each functions given fewer arguments.
+const ROUTES: Array<[string, string, unknown]> = [
+  ["GET", "/v1.0/identity/identityProviders", undefined],
   ["POST", "/v1.0/identity/identityProviders", { "@odata.type": "microsoft.graph.socialIdentityProvider", displayName: "x", identityProviderType: "QQ", clientId: "a", clientSecret: "b" }],
-  ["GET", "/beta/identity/identityProviders/availableProviderTypes"],
-  ["GET", "/beta/identity/b2cUserFlows"],
+  ["GET", "/beta/identity/identityProviders/availableProviderTypes", undefined],
+  ["GET", "/beta/identity/b2cUserFlows", undefined],
   ["POST", "/beta/identity/b2cUserFlows", { id: "x", userFlowType: "signIn", userFlowTypeVersion: 3 }],
-  ["GET", "/beta/trustFramework/keySets"],
+  ["GET", "/beta/trustFramework/keySets", undefined],
   ["POST", "/beta/trustFramework/keySets", { id: "x" }],
   ["POST", "/beta/trustFramework/keySets/B2C_1A_x/uploadSecret", { use: "sig", k: "s" }],
-  ["GET", "/beta/trustFramework/policies"],
-  ["DELETE", "/beta/trustFramework/policies/B2C_1A_x"],
+  ["GET", "/beta/trustFramework/policies", undefined],
+  ["DELETE", "/beta/trustFramework/policies/B2C_1A_x", undefined],
   ["POST", "/beta/$batch", { requests: [{ id: "1", method: "GET", url: "/trustFramework/keySets" }] }],
 ];
 

@@ -77,10 +77,10 @@ export async function graphFetch(
   const sent: Record<string, string> = {};
   const lowerNames = Object.keys(headers).map((h) => h.toLowerCase());
   if (!lowerNames.includes("authorization")) sent.authorization = `Bearer ${await getToken(emu, app)}`;
-  let payload: string | Buffer | undefined;
+  let payload: string | Uint8Array<ArrayBuffer> | undefined;
   if (body !== undefined) {
     if (typeof body === "string" || Buffer.isBuffer(body)) {
-      payload = body;
+      payload = typeof body === "string" ? body : new Uint8Array(body);
       if (!lowerNames.includes("content-type")) sent["content-type"] = "application/xml";
     } else {
       payload = JSON.stringify(body);

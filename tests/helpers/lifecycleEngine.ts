@@ -7,6 +7,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configRequest, loadProvider, unwrapSecrets } from "./pulumiHarness";
 
+// Not in the public typings: the SDK's own "wait for all outstanding resource RPCs", which
+// pulumi.runtime.disconnect() uses at the end of a program.
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
 
 export interface ResourceState {
@@ -95,6 +99,9 @@ export class LifecycleEngine {
 
     const result = program();
     const outputs = await resolveOutputs(result);
+    // Registrations can come late (after an async validation in an apply): wait, as the engine
+    // does at the end of a program, for every outstanding resource operation, then for our mocks.
+    await waitForRPCs();
     await settle(() => pending === 0);
     if (errors.length > 0) throw errors[0];
 

@@ -47,6 +47,12 @@ test("the packed library works from a consumer's node_modules", () => {
       expect(r.providerMentionsSecret).toBe(false);
     }
     expect(result.leftInTenant).toBe(0);
+    // The other providers serialize in the consumer and load back, ready to run.
+    expect(result.loaded).toEqual([
+      "pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy",
+      "pulumi-nodejs:dynamic/b2c-identity:UserFlow",
+      "pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider",
+    ]);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -214,6 +214,19 @@ describe("create", () => {
     expect(outs.keys).toHaveLength(1);
   });
 
+  test("a key upload whose connection drops is not blindly re-sent: the keyset is read first, then one key", async () => {
+    emu.setFaults({ rules: [{ method: "POST", path: "/trustFramework/keySets/[^/]+/uploadSecret$", dropConnection: true, times: 1 }] });
+    const { id, outs } = await createKey({ name: "DropUpload", secret: { value: "drop-upload" } });
+    const calls = describeCalls(graphCalls(emu.requestLog()));
+    expect(calls.filter((c) => c.includes("/uploadSecret"))).toEqual([
+      `POST ${KEYSETS}/B2C_1A_DropUpload/uploadSecret -> 0`,
+      `POST ${KEYSETS}/B2C_1A_DropUpload/uploadSecret -> 200`,
+    ]);
+    expect(calls).toContain(`GET ${KEYSETS}/B2C_1A_DropUpload -> 200`);
+    expect(keySet(id)!.keys).toHaveLength(1);
+    expect(outs.keys).toHaveLength(1);
+  });
+
   test("a fresh keyset answering 404 (AADB2C90073) to the upload for a while is waited for", async () => {
     emu.setFaults({
       consistencyWindowMs: 1000,
@@ -321,9 +334,11 @@ describe("existing keyset (AADB2C95028)", () => {
   });
 
   test("adopt generate where every key has expired: one new key is generated", async () => {
-    const exp = nowSeconds() + 1;
-    await createOutOfBand("B2C_1A_Expired", [{ use: "sig", kty: "RSA", exp }], "generateKey");
-    await new Promise((r) => setTimeout(r, (exp + 1) * 1000 - Date.now()));
+    await createOutOfBand("B2C_1A_Expired");
+    // Expires 1-2 s from now (B2C refuses a past exp, so an expired key has to age).
+    const exp = nowSeconds() + 2;
+    expect((await graphFetch(emu, "POST", `${KEYSETS}/B2C_1A_Expired/generateKey`, { use: "sig", kty: "RSA", exp })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
     const { id, outs } = await createKey({ name: "Expired", generate: { keyType: "RSA", use: "sig" }, adoptExisting: true });
     expect(graphWrites(emu.requestLog()).map((e) => e.path)).toEqual([KEYSETS, `${KEYSETS}/B2C_1A_Expired/generateKey`]);
     const set = keySet(id)!;

@@ -8,13 +8,25 @@ import * as pulumi from "@pulumi/pulumi";
 import requireFromString from "require-from-string";
 import type { EmulatorSnapshot, FaultSettings, RequestLogEntry, RunningEmulator } from "../../emulator";
 import { FaultInjector } from "../../emulator/faults";
+import { graphFetch } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { emulatorStackConfig, loadProvider, unwrapSecrets } from "../helpers/pulumiHarness";
 import { graphWrites } from "../helpers/requestLog";
 
+// The language host's "wait until every resource operation is done" (internal to @pulumi/pulumi).
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { waitForRPCs }: { waitForRPCs: () => Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+
 // The real stack program, loaded the way `pulumi up` loads index.ts (it exports a function).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 export const stackProgram: () => unknown = require("../../index");
+
+/**
+ * Node's own global object. The engine loads providers with require-from-string, so provider code
+ * (and the Graph client it requires) runs in Node's main context, not in jest's sandbox: its
+ * `fetch` and `console` are this object's, not the test file's `globalThis.fetch` / `console`.
+ */
+export const nodeGlobal: typeof globalThis = requireFromString("module.exports = globalThis;");
 
 export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
@@ -90,11 +102,17 @@ export interface IntendedTenant {
 /**
  * Exactly the intended objects, nothing more: one provider per type with the current secret, the two
  * flows with exactly their attachments, the two keysets with exactly the keys uploaded (no duplicate
- * key from a re-sent upload, no orphan or backup keyset), no policy.
+ * key from a re-sent upload, no orphan or backup keyset), no policy. Objects that were in the
+ * tenant before (`before`, e.g. made by hand in the portal) must be there unchanged.
  */
-export function expectIntendedTenant(snapshot: EmulatorSnapshot, want: IntendedTenant): void {
+export function expectIntendedTenant(snapshot: EmulatorSnapshot, want: IntendedTenant, before?: EmulatorSnapshot): void {
   const byId = <T extends { id: string }>(items: T[]) => [...items].sort((a, b) => a.id.localeCompare(b.id));
-  expect(byId(snapshot.identityProviders)).toEqual([
+  const ours = <T extends { id: string }>(items: T[], existing: T[] = []) => {
+    const ids = existing.map((e) => e.id);
+    expect(byId(items.filter((i) => ids.includes(i.id)))).toEqual(byId(existing));
+    return byId(items.filter((i) => !ids.includes(i.id)));
+  };
+  expect(ours(snapshot.identityProviders, before?.identityProviders)).toEqual([
     { id: "QQ-OAUTH", type: "QQ", displayName: "QQ", clientId: QQ_APP_ID, clientSecretSha256: sha256(want.qqKeys[want.qqKeys.length - 1]) },
     {
       id: "WeChat-OAUTH",
@@ -104,11 +122,11 @@ export function expectIntendedTenant(snapshot: EmulatorSnapshot, want: IntendedT
       clientSecretSha256: sha256(want.wechatKeys[want.wechatKeys.length - 1]),
     },
   ]);
-  expect(byId(snapshot.userFlows).map((f) => ({ ...f, identityProviderIds: [...f.identityProviderIds].sort() }))).toEqual([
+  expect(ours(snapshot.userFlows, before?.userFlows).map((f) => ({ ...f, identityProviderIds: [...f.identityProviderIds].sort() }))).toEqual([
     { id: "B2C_1_signin", userFlowType: "signIn", userFlowTypeVersion: 3, identityProviderIds: ["WeChat-OAUTH"] },
     { id: "B2C_1_signupsignin", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3, identityProviderIds: ["QQ-OAUTH", "WeChat-OAUTH"] },
   ]);
-  const keySets = byId(snapshot.keySets);
+  const keySets = ours(snapshot.keySets, before?.keySets);
   expect(keySets.map((k) => k.id)).toEqual(["B2C_1A_QQSecret", "B2C_1A_WeChatSecret"]);
   expect(keySets[0].keys.map((k) => k.secretSha256)).toEqual(want.qqKeys.map(sha256));
   expect(keySets[1].keys.map((k) => k.secretSha256)).toEqual(want.wechatKeys.map(sha256));
@@ -116,7 +134,21 @@ export function expectIntendedTenant(snapshot: EmulatorSnapshot, want: IntendedT
     expect(set.keys.every((k) => k.kty.toLowerCase() === "oct" && k.use === "sig")).toBe(true);
     expect(new Set(set.keys.map((k) => k.kid)).size).toBe(set.keys.length);
   }
-  expect(snapshot.policies).toEqual([]);
+  expect(ours(snapshot.policies, before?.policies)).toEqual([]);
+}
+
+/** Objects made by hand before the stack existed (a Google provider, a portal keyset): they must survive everything. */
+export async function seedHandMadeObjects(emu: RunningEmulator): Promise<void> {
+  const idp = await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", {
+    "@odata.type": "microsoft.graph.socialIdentityProvider",
+    displayName: "Google",
+    identityProviderType: "Google",
+    clientId: "google-client",
+    clientSecret: "google-secret",
+  });
+  const keySet = await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "B2C_1A_PortalKey" });
+  const key = await graphFetch(emu, "POST", "/beta/trustFramework/keySets/B2C_1A_PortalKey/uploadSecret", { use: "sig", k: "portal-key" });
+  expect([idp.status, keySet.status, key.status]).toEqual([201, 201, 200]);
 }
 
 /** Settings that inject nothing (the emulator's defaults). */
@@ -137,14 +169,22 @@ const SECRET_CONFIG = /secret|key|password/i;
 /**
  * `pulumi preview` of a fresh stack: runs the program under mocks and hands every dynamic resource
  * to its serialized provider's `check` (configured with the stack config), as the engine's preview
- * does. Nothing is ever created: outputs of resources stay unknown. Throws the first construction or
- * check error, with the engine's wording for check failures (`<type> "<name>": <property>: <reason>`).
- * Returns the resources whose check passed.
+ * does. Nothing is ever created: outputs of resources stay unknown. Throws the first error: one
+ * thrown while the program is constructed, a check failure (in the engine's wording,
+ * `<type> "<name>": <property>: <reason>`), or an unhandled rejection (an input that failed
+ * validation when its Output resolved: Pulumi leaves those unhandled on purpose, and the language
+ * host fails the program with them). Returns the resources whose check passed.
  */
 export async function preview(program: () => unknown, config: Record<string, string>): Promise<string[]> {
   const errors: unknown[] = [];
   const checked: string[] = [];
   let pending = 0;
+  // Node's own process (jest's sandbox has a copy): route its unhandled rejections here meanwhile.
+  const realProcess = nodeGlobal.process;
+  const jestListeners = realProcess.rawListeners("unhandledRejection") as ((...args: unknown[]) => void)[];
+  const onRejection = (reason: unknown) => errors.push(reason);
+  realProcess.removeAllListeners("unhandledRejection");
+  realProcess.on("unhandledRejection", onRejection);
   pulumi.runtime.setAllConfig({ ...config }, Object.keys(config).filter((k) => SECRET_CONFIG.test(k)));
   pulumi.runtime.setMocks(
     {
@@ -173,11 +213,42 @@ export async function preview(program: () => unknown, config: Record<string, str
     "dev",
     true,
   );
-  program();
-  let stable = 0;
-  while (stable < 8) {
-    await new Promise((r) => setTimeout(r, 5));
-    stable = pending === 0 ? stable + 1 : 0;
+  try {
+    const result = program();
+    // The program's own outputs (a component's validation may only reject there).
+    const outputs = Promise.resolve(result).then(async (value) => {
+      const values = value && typeof value === "object" ? Object.values(value) : [];
+      for (const v of values) if (pulumi.Output.isInstance(v)) await (v as unknown as { promise(): Promise<unknown> }).promise();
+    });
+    let outputsSettled = false;
+    outputs.then(
+      () => void (outputsSettled = true),
+      (error) => void (errors.push(error), (outputsSettled = true)),
+    );
+    // Like the language host: the program is done when its outputs and every resource operation
+    // (registrations, component outputs) have settled and no check is running. A failed operation
+    // may never settle: the first error ends the wait.
+    const deadline = Date.now() + 20_000;
+    let rpcsDone = false;
+    let stable = 0;
+    const watch = () => waitForRPCs().then(() => void (rpcsDone = true));
+    let rpcs = watch();
+    while (errors.length === 0 && stable < 5) {
+      await Promise.race([rpcs, new Promise((r) => setTimeout(r, 5))]);
+      if (Date.now() > deadline) throw new Error("preview: the program did not settle within 20 s");
+      stable = rpcsDone && outputsSettled && pending === 0 ? stable + 1 : 0;
+      if (rpcsDone && stable === 0) {
+        rpcsDone = false;
+        rpcs = watch();
+      }
+    }
+    // The same failure rejects every input and output it flows into, a little apart: let them all
+    // arrive here (up to the end of the resource operations, at most 500 ms).
+    if (errors.length > 0) await Promise.race([rpcs, new Promise((r) => setTimeout(r, 500))]);
+    await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    realProcess.removeListener("unhandledRejection", onRejection);
+    for (const listener of jestListeners) realProcess.on("unhandledRejection", listener);
   }
   if (errors.length > 0) throw errors[0];
   return checked.sort();
@@ -204,13 +275,6 @@ export function compressRateLimitClock(factor: number): () => void {
   return () => spy.mockRestore();
 }
 
-/**
- * Node's own global object. The engine loads providers with require-from-string, so provider code
- * (and the Graph client it requires) runs in Node's main context, not in jest's sandbox: its
- * `fetch` and `console` are this object's, not the test file's `globalThis.fetch` / `console`.
- */
-export const nodeGlobal: typeof globalThis = requireFromString("module.exports = globalThis;");
-
 export interface LostResponseRule {
   method: string;
   /** Matched against the URL path (version prefix included). */
@@ -221,8 +285,9 @@ export interface LostResponseRule {
 /**
  * What the emulator's dropConnection can't show (it drops BEFORE handling): the request reached
  * Graph and was carried out, but the answer never came back (reset after the write). Wraps the
- * fetch the providers' Graph client uses (Node's, see nodeGlobal): a matching request is sent, its answer awaited and thrown
- * away, and the caller gets the same TypeError undici gives for a reset connection.
+ * fetch the providers' Graph client uses (Node's, see nodeGlobal): a matching request is sent, its
+ * answer awaited and thrown away, and the caller gets the TypeError undici gives for a reset
+ * connection.
  * Returns what was lost and the restore function.
  */
 export function loseResponses(rules: LostResponseRule[]): { lost: string[]; restore: () => void } {

@@ -1,0 +1,240 @@
+// Issue 7 item 2: the bad-input matrix. Every invalid configuration must fail "at preview": while
+// the program is constructed, or in a provider's `check` (see `preview` in tenantFixture: the
+// program runs under mocks, each dynamic resource goes to its serialized provider's check, nothing
+// is ever created). The message must name the argument or config key to fix, and the failing run
+// must make no Graph write (reads, e.g. the available provider types or the flow lookup of an
+// attachment-only flow, are allowed).
+// Where a check can only be made against the tenant, it is a read in `check`: the tenant mode
+// (availableProviderTypes) and a user flow that is only attached to (`create: false`): a plain
+// flow name makes the attachment look the flow up in preview (one GET), so a missing one fails
+// before its identity provider is created.
+import * as pulumi from "@pulumi/pulumi";
+import type { RunningEmulator } from "../../emulator";
+import { PolicyKey, PolicyKeyArgs } from "../../components/PolicyKey";
+import { QQIdentityProvider } from "../../components/QQIdentityProvider";
+import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
+import { TrustFrameworkPolicySet } from "../../components/TrustFrameworkPolicySet";
+import { readStarterPack } from "../policies/starterPack";
+import { graphFetch, startTestEmulator } from "../helpers/emulator";
+import { LifecycleEngine } from "../helpers/lifecycleEngine";
+import { graphCalls } from "../helpers/requestLog";
+import { nodeGlobal, preview, QQ_APP_ID, stackProgram, TEST_APP_ID, tenantStackConfig, WECHAT_APP_ID, writeLines } from "./tenantFixture";
+
+const SIGN_IN = "b2c:socialSignIn";
+const P = `${SIGN_IN}.identityProviders`;
+const F = `${SIGN_IN}.userFlows`;
+
+interface SignIn {
+  identityProviders?: any;
+  userFlows?: any;
+  tokenKeys?: any;
+}
+
+/** The valid tenant (the one the fault matrix deploys), to be spoiled by one change per case. */
+function validSignIn(): SignIn {
+  return {
+    identityProviders: [
+      { type: "WeChat", appId: WECHAT_APP_ID, displayName: "WeChat", policyKey: true },
+      { type: "QQ", clientId: QQ_APP_ID, policyKey: true },
+    ],
+    userFlows: [
+      { name: "signupsignin", identityProviders: ["WeChat", "QQ"], testApplicationId: TEST_APP_ID },
+      { name: "signin", userFlowType: "signIn", identityProviders: ["WeChat"] },
+    ],
+  };
+}
+
+interface BadInput {
+  /** What is wrong, for the test title. */
+  name: string;
+  /** Spoils `b2c:socialSignIn` (index.ts program). */
+  signIn?: (s: SignIn) => void;
+  /** Other stack config changes (undefined removes the key). */
+  config?: Record<string, string | undefined>;
+  /** A program of its own instead of index.ts (components used directly). */
+  program?: () => unknown;
+  /** Texts the error message must contain: the argument or config key, and what else identifies the problem. */
+  names: string[];
+  /** Run against a workforce (non-B2C) tenant. */
+  workforce?: boolean;
+}
+
+const longName = "x".repeat(65);
+const PAST = "2020-01-01T00:00:00Z";
+
+function policyKey(args: Partial<PolicyKeyArgs>): () => unknown {
+  return () => new PolicyKey("bad-key", { name: "WeChatSecret", ...args } as PolicyKeyArgs);
+}
+
+function policySet(files: { fileName: string; xml: string }[]): () => unknown {
+  return () =>
+    new TrustFrameworkPolicySet("policies", {
+      policies: files,
+      identityExperienceFrameworkAppId: "22222222-2222-2222-2222-222222222222",
+      proxyIdentityExperienceFrameworkAppId: "33333333-3333-3333-3333-333333333333",
+      existingKeySetIds: ["B2C_1A_TokenSigningKeyContainer", "B2C_1A_TokenEncryptionKeyContainer", "B2C_1A_FacebookSecret"],
+    });
+}
+
+const starterPack = () => readStarterPack("SocialAccounts");
+
+const CASES: BadInput[] = [
+  // identity providers
+  { name: "unknown provider type", signIn: (s) => (s.identityProviders[1].type = "QQQ"), names: [`${P}[1].type`, "unknown identity provider type 'QQQ'"] },
+  { name: "provider type missing", signIn: (s) => delete s.identityProviders[1].type, names: [`${P}[1].type`, "is required"] },
+  { name: "provider type not a string", signIn: (s) => (s.identityProviders[0].type = 42), names: [`${P}[0].type`] },
+  { name: "empty appId", signIn: (s) => (s.identityProviders[0].appId = ""), names: [`${P}[0].appId`, "non-empty"] },
+  { name: "whitespace appId", signIn: (s) => (s.identityProviders[0].appId = "   "), names: [`${P}[0].appId`, "non-empty"] },
+  { name: "no appId / clientId", signIn: (s) => delete s.identityProviders[0].appId, names: [`${P}[0].clientId`, "is required"] },
+  { name: "clientId with a space inside", signIn: (s) => (s.identityProviders[1].clientId = "101 000"), names: [`${P}[1].clientId`, "whitespace"] },
+  { name: "empty APP KEY", config: { "b2c:wechatAppKey": "" }, names: ["b2c:wechatAppKey", "blank"] },
+  { name: "whitespace APP KEY", config: { "b2c:qqAppKey": " \t " }, names: ["b2c:qqAppKey", "blank"] },
+  { name: "missing APP KEY secret key", config: { "b2c:qqAppKey": undefined }, names: ["b2c:qqAppKey", "is not set", `${P}[1]`] },
+  { name: "secretKey naming a config key that is not set", signIn: (s) => (s.identityProviders[0].secretKey = "weixinAppKey"), names: ["b2c:weixinAppKey", "is not set"] },
+  { name: "empty display name", signIn: (s) => (s.identityProviders[0].displayName = ""), names: [`${P}[0].displayName`] },
+  { name: "whitespace display name", signIn: (s) => (s.identityProviders[0].displayName = "  "), names: [`${P}[0].displayName`] },
+  { name: "display name of 257 characters", signIn: (s) => (s.identityProviders[0].displayName = "微".repeat(257)), names: [`${P}[0].displayName`, "256"] },
+  { name: "duplicate provider type", signIn: (s) => s.identityProviders.push({ type: "wechat", appId: "wx-other" }), names: [`${P}[2].type`, "listed twice"] },
+  { name: "no identity providers", signIn: (s) => (s.identityProviders = []), names: [`${P}:`, "at least one"] },
+  { name: "identityProviders not a list", signIn: (s) => (s.identityProviders = { type: "WeChat" }), names: [`${P}:`] },
+  { name: "policyKey not a boolean", signIn: (s) => (s.identityProviders[0].policyKey = "yes"), names: [`${P}[0].policyKey`] },
+  { name: "adoptExisting not a boolean", signIn: (s) => (s.identityProviders[1].adoptExisting = "true"), names: [`${P}[1].adoptExisting`] },
+  // user flows
+  { name: "user flow referencing an undeclared provider", signIn: (s) => s.userFlows[0].identityProviders.push("Google"), names: [`${F}[0].identityProviders[2]`, "'Google'"] },
+  { name: "user flow with no providers", signIn: (s) => (s.userFlows[1].identityProviders = []), names: [`${F}[1].identityProviders`] },
+  { name: "bad user flow type", signIn: (s) => (s.userFlows[1].userFlowType = "signUpAndSignIn"), names: [`${F}[1].userFlowType`, "signUpAndSignIn"] },
+  { name: "bad user flow name", signIn: (s) => (s.userFlows[0].name = "sign up!"), names: [`${F}[0].name`] },
+  { name: "user flow name of 65 characters", signIn: (s) => (s.userFlows[0].name = longName), names: [`${F}[0].name`] },
+  { name: "user flow name missing", signIn: (s) => delete s.userFlows[1].name, names: [`${F}[1].name`] },
+  { name: "the same user flow twice (with and without B2C_1_)", signIn: (s) => (s.userFlows[1].name = "B2C_1_signupsignin"), names: [`${F}[1].name`, "twice"] },
+  { name: "user flow version 0", signIn: (s) => (s.userFlows[0].userFlowTypeVersion = 0), names: [`${F}[0].userFlowTypeVersion`] },
+  { name: "user flow version as text", signIn: (s) => (s.userFlows[0].userFlowTypeVersion = "3"), names: [`${F}[0].userFlowTypeVersion`] },
+  { name: "bad language tag", signIn: (s) => (s.userFlows[0].defaultLanguageTag = "english!"), names: [`${F}[0].defaultLanguageTag`] },
+  { name: "test application id not a GUID", signIn: (s) => (s.userFlows[0].testApplicationId = "jwt.ms"), names: [`${F}[0].testApplicationId`] },
+  { name: "isLanguageCustomizationEnabled not a boolean", signIn: (s) => (s.userFlows[0].isLanguageCustomizationEnabled = "yes"), names: [`${F}[0].isLanguageCustomizationEnabled`] },
+  { name: "create not a boolean", signIn: (s) => (s.userFlows[1].create = "no"), names: [`${F}[1].create`] },
+  { name: "userFlows not a list", signIn: (s) => (s.userFlows = { name: "signin" }), names: [`${F}:`, "must be a list"] },
+  { name: "tokenKeys not a boolean", signIn: (s) => (s.tokenKeys = "yes"), names: [`${SIGN_IN}.tokenKeys`] },
+  {
+    name: "attachment-only flow (create: false) that does not exist",
+    signIn: (s) => s.userFlows.push({ name: "legacy", create: false, identityProviders: ["QQ"] }),
+    names: ["userFlowId", "user flow B2C_1_legacy does not exist"],
+  },
+  // stack configuration
+  { name: "b2c:socialSignIn missing", config: { [SIGN_IN]: undefined }, names: [`${SIGN_IN}:`, "is not set"] },
+  { name: "b2c:socialSignIn not JSON", config: { [SIGN_IN]: "WeChat" }, names: [`'${SIGN_IN}'`, "JSON"] },
+  { name: "missing credentials (no b2c:clientSecret)", config: { "b2c:clientSecret": undefined }, names: ["b2c:clientSecret"] },
+  { name: "client secret without client id", config: { "b2c:clientId": undefined }, names: ["b2c:clientId"] },
+  { name: "missing tenant", config: { "b2c:tenantId": undefined }, names: ["b2c:tenantId", "No B2C tenant"] },
+  { name: "tenant neither GUID nor domain", config: { "b2c:tenantId": "contoso" }, names: ["b2c:tenantId", "'contoso'"] },
+  { name: "unknown cloud", config: { "b2c:cloud": "AzureMars" }, names: ["b2c:cloud", "AzureMars"] },
+  { name: "graphEndpoint not a URL", config: { "b2c:graphEndpoint": "graph.local" }, names: ["b2c:graphEndpoint", "not a URL"] },
+  { name: "graphEndpoint over http", config: { "b2c:graphEndpoint": "http://127.0.0.1:1" }, names: ["b2c:graphEndpoint", "https"] },
+  { name: "workforce tenant instead of B2C", workforce: true, names: ["type", "WeChat identity providers are not available", "b2c:tenantId"] },
+  // components used directly
+  { name: "PolicyKey: conflicting key sources", program: policyKey({ secret: { value: "k" }, generate: { keyType: "RSA", use: "sig" } }), names: ["secret|generate", "exactly one"] },
+  { name: "PolicyKey: no key source", program: policyKey({}), names: ["secret|generate|certificate|pkcs12"] },
+  { name: "PolicyKey: secret expiry in the past", program: policyKey({ secret: { value: "k", expiresOn: PAST } }), names: ["secret.expiresOn", "in the past"] },
+  { name: "PolicyKey: generated key expiry in the past (Date)", program: policyKey({ generate: { keyType: "RSA", use: "sig", expiresOn: new Date(PAST) } }), names: ["generate.expiresOn"] },
+  {
+    name: "PolicyKey: activation after expiry",
+    program: policyKey({ secret: { value: "k", notBefore: "2031-01-01", expiresOn: "2030-01-01" } }),
+    names: ["secret.notBefore", "before secret.expiresOn"],
+  },
+  { name: "PolicyKey: keyset name with a space", program: () => new PolicyKey("bad-key", { name: "WeChat Secret", secret: { value: "k" } }), names: ["name:"] },
+  { name: "PolicyKey: generated key type EC", program: policyKey({ generate: { keyType: "EC" as any, use: "sig" } }), names: ["generate.keyType"] },
+  { name: "PolicyKey: secret as an RSA key", program: policyKey({ secret: { value: "k", keyType: "RSA" as any } }), names: ["secret.keyType"] },
+  { name: "PolicyKey: empty pfx password", program: policyKey({ pkcs12: { value: Buffer.alloc(96, 0x30).toString("base64"), password: "" } }), names: ["pkcs12.password"] },
+  { name: "PolicyKey: secret from an Output that resolves blank", program: policyKey({ secret: { value: pulumi.output("   ") } }), names: ["secret.value", "non-empty"] },
+  { name: "WeChatIdentityProvider: empty APP KEY", program: () => new WeChatIdentityProvider("wechat", { appId: "wx1", appKey: "" }), names: ["appKey"] },
+  { name: "QQIdentityProvider: whitespace APP ID", program: () => new QQIdentityProvider("qq", { appId: "  ", appKey: "k" }), names: ["appId"] },
+  // custom policies
+  {
+    name: "TrustFrameworkPolicySet: malformed XML",
+    program: policySet(starterPack().map((f) => (f.fileName === "TrustFrameworkExtensions.xml" ? { ...f, xml: f.xml.replace("</BasePolicy>", "</BasePolcy>") } : f))),
+    names: ["TrustFrameworkExtensions.xml:", "not well-formed"],
+  },
+  {
+    name: "TrustFrameworkPolicySet: missing base policy",
+    program: policySet(starterPack().filter((f) => f.fileName !== "TrustFrameworkBase.xml")),
+    names: ["TrustFrameworkLocalization.xml:", "BasePolicy B2C_1A_TrustFrameworkBase is neither in this policy set nor in the tenant"],
+  },
+];
+
+// Settings read from the environment when stack config lacks them: none may mask a missing key.
+const ENV_FALLBACKS = ["B2C_TENANT_ID", "B2C_TENANT_NAME", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "B2C_CLOUD", "B2C_GRAPH_ENDPOINT", "B2C_AUTHORITY_HOST"];
+const savedEnv: Record<string, string | undefined>[] = [];
+
+let emu: RunningEmulator;
+let workforce: RunningEmulator;
+beforeAll(async () => {
+  for (const env of [process.env, nodeGlobal.process.env]) {
+    savedEnv.push(Object.fromEntries(ENV_FALLBACKS.map((k) => [k, env[k]])));
+    for (const k of ENV_FALLBACKS) delete env[k];
+  }
+  [emu, workforce] = await Promise.all([startTestEmulator(), startTestEmulator({ tenantMode: "workforce", tenantName: "contosoworkforce" })]);
+});
+afterAll(async () => {
+  [process.env, nodeGlobal.process.env].forEach((env, i) => {
+    for (const [k, v] of Object.entries(savedEnv[i])) if (v !== undefined) env[k] = v;
+  });
+  await Promise.all([emu.stop(), workforce.stop()]);
+});
+
+function configFor(c: BadInput, target: RunningEmulator): Record<string, string> {
+  const signIn = validSignIn();
+  c.signIn?.(signIn);
+  const config: Record<string, string> = { ...tenantStackConfig(target, { wechatKey: "wechat-app-key", qqKey: "qq-app-key" }), [SIGN_IN]: JSON.stringify(signIn) };
+  for (const [key, value] of Object.entries(c.config ?? {})) {
+    if (value === undefined) delete config[key];
+    else config[key] = value;
+  }
+  return config;
+}
+
+test("the valid tenant passes preview (so each case below fails because of its one change)", async () => {
+  emu.clearRequestLog();
+  expect(await preview(stackProgram, configFor({ name: "valid", names: [] }, emu))).toHaveLength(9);
+  expect(writeLines(emu.requestLog())).toEqual([]);
+});
+
+test("an attachment-only flow that exists passes preview (one GET), and is attached to and detached from, never created or deleted", async () => {
+  emu.reset();
+  const created = await graphFetch(emu, "POST", "/beta/identity/b2cUserFlows", { id: "B2C_1_legacy", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3 });
+  expect(created.status).toBe(201);
+  const config = configFor({ name: "existing", signIn: (s) => s.userFlows.push({ name: "legacy", create: false, identityProviders: ["QQ"] }), names: [] }, emu);
+  emu.clearRequestLog();
+  expect(await preview(stackProgram, config)).toContain("UserFlowIdentityProvider::social-sign-in-legacy-qq");
+  expect(graphCalls(emu.requestLog()).map((e) => `${e.method} ${e.path} -> ${e.status}`)).toContain("GET /beta/identity/b2cUserFlows/B2C_1_legacy -> 200");
+  expect(writeLines(emu.requestLog())).toEqual([]);
+
+  const engine = new LifecycleEngine(config);
+  await engine.up(stackProgram);
+  const legacy = () => emu.snapshot().userFlows.find((f) => f.id === "B2C_1_legacy");
+  expect(legacy()?.identityProviderIds).toEqual(["QQ-OAUTH"]);
+  await engine.destroy();
+  expect(emu.snapshot().userFlows).toEqual([{ id: "B2C_1_legacy", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3, identityProviderIds: [] }]);
+  expect(emu.snapshot().identityProviders).toEqual([]);
+  emu.reset();
+});
+
+test(`at least 30 cases (${CASES.length})`, () => {
+  expect(CASES.length).toBeGreaterThanOrEqual(30);
+  expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
+});
+
+test.each(CASES.map((c) => [c.name, c] as const))("%s: fails at preview, naming the key, with no Graph write", async (_name, c) => {
+  const target = c.workforce ? workforce : emu;
+  target.clearRequestLog();
+  const error = await preview(c.program ?? stackProgram, configFor(c, target)).then(
+    (checked) => new Error(`preview passed (${checked.length} resources checked)`),
+    (e: unknown) => e,
+  );
+  const message = String((error as Error)?.message ?? error);
+  for (const text of c.names) expect(message).toContain(text);
+  expect(message).not.toMatch(/^preview passed/);
+  expect(writeLines(target.requestLog())).toEqual([]);
+  // Reads only where the check needs the tenant; everything else fails before any call at all.
+  const reads = graphCalls(target.requestLog()).map((e) => `${e.method} ${e.path.split("?")[0]}`);
+  expect(reads.every((r) => r.startsWith("GET "))).toBe(true);
+});
