@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AppIdentityProviderArgs, createAppIdentityProvider, IdentityProviderOutputs } from "./SocialIdentityProvider";
+import { AppIdentityProviderArgs, createAppIdentityProvider, IdentityProviderComponent } from "./SocialIdentityProvider";
 
 export type QQIdentityProviderArgs = AppIdentityProviderArgs;
 
@@ -7,21 +7,13 @@ export type QQIdentityProviderArgs = AppIdentityProviderArgs;
  * The QQ identity provider of a B2C tenant, from its APP ID and APP KEY
  * (https://learn.microsoft.com/azure/active-directory-b2c/identity-provider-qq).
  */
-export class QQIdentityProvider extends pulumi.ComponentResource implements IdentityProviderOutputs {
-  readonly identityProviderId: pulumi.Output<string>;
-  readonly type: pulumi.Output<string>;
-  readonly displayName: pulumi.Output<string>;
-  readonly clientId: pulumi.Output<string>;
-  readonly redirectUri: pulumi.Output<string>;
-
+export class QQIdentityProvider extends IdentityProviderComponent {
   constructor(name: string, args: QQIdentityProviderArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("b2c-identity:index:QQIdentityProvider", name, {}, opts);
-    const outputs = createAppIdentityProvider(this, `QQIdentityProvider "${name}"`, name, "QQ", args);
-    this.identityProviderId = outputs.identityProviderId;
-    this.type = outputs.type;
-    this.displayName = outputs.displayName;
-    this.clientId = outputs.clientId;
-    this.redirectUri = outputs.redirectUri;
-    this.registerOutputs({ ...outputs });
+    super(
+      "b2c-identity:index:QQIdentityProvider",
+      name,
+      (parent) => createAppIdentityProvider(parent, `QQIdentityProvider "${name}"`, name, "QQ", args),
+      opts,
+    );
   }
 }

@@ -74,26 +74,38 @@ export function createIdentityProvider(
   };
 }
 
-/**
- * A social identity provider in an Azure AD B2C tenant (Graph v1.0 `/identity/identityProviders`).
- * Display name, client id and secret change in place; only a type change replaces it.
- */
-export class SocialIdentityProvider extends pulumi.ComponentResource implements IdentityProviderOutputs {
+/** @internal The outputs every identity provider component exposes, set from its dynamic resource. */
+export abstract class IdentityProviderComponent extends pulumi.ComponentResource implements IdentityProviderOutputs {
   readonly identityProviderId: pulumi.Output<string>;
   readonly type: pulumi.Output<string>;
   readonly displayName: pulumi.Output<string>;
   readonly clientId: pulumi.Output<string>;
   readonly redirectUri: pulumi.Output<string>;
 
-  constructor(name: string, args: SocialIdentityProviderArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("b2c-identity:index:SocialIdentityProvider", name, {}, opts);
-    const outputs = createIdentityProvider(this, `SocialIdentityProvider "${name}"`, name, args, SOCIAL_ARGUMENT_NAMES);
+  protected constructor(typeToken: string, name: string, build: (parent: pulumi.ComponentResource) => IdentityProviderOutputs, opts?: pulumi.ComponentResourceOptions) {
+    super(typeToken, name, {}, opts);
+    const outputs = build(this);
     this.identityProviderId = outputs.identityProviderId;
     this.type = outputs.type;
     this.displayName = outputs.displayName;
     this.clientId = outputs.clientId;
     this.redirectUri = outputs.redirectUri;
     this.registerOutputs({ ...outputs });
+  }
+}
+
+/**
+ * A social identity provider in an Azure AD B2C tenant (Graph v1.0 `/identity/identityProviders`).
+ * Display name, client id and secret change in place; only a type change replaces it.
+ */
+export class SocialIdentityProvider extends IdentityProviderComponent {
+  constructor(name: string, args: SocialIdentityProviderArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(
+      "b2c-identity:index:SocialIdentityProvider",
+      name,
+      (parent) => createIdentityProvider(parent, `SocialIdentityProvider "${name}"`, name, args, SOCIAL_ARGUMENT_NAMES),
+      opts,
+    );
   }
 }
 
