@@ -19,3 +19,6 @@ export { TrustFrameworkPolicyResource } from "../providers/trustFrameworkPolicy"
 export type { TrustFrameworkPolicyResourceArgs } from "../providers/trustFrameworkPolicy";
 export { IefApplications, IEF_SCOPE_VALUE, PROXY_IEF_REDIRECT_URI, JWT_MS_REPLY_URL } from "./IefApplications";
 export type { IefApplicationsArgs, IefTestApplicationArgs } from "./IefApplications";
+// The offline custom-policy toolkit: render and merge the WeChat/QQ technical profiles, validate,
+// order, substitute placeholders, normalize.
+export * from "../policies";
