@@ -11,7 +11,7 @@ import type { PolicyProblem } from "../../policies/offlineValidation";
 import { qqProviderPolicy, weChatProviderPolicy } from "../../policies/technicalProfiles";
 import { graphFetch, startTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
-import { capture, emulatorStackConfig, valueOf } from "../helpers/pulumiHarness";
+import { capture, collectUnhandledRejections, emulatorStackConfig, valueOf } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 import { readStarterPack, StarterPackVariant } from "../policies/starterPack";
 
@@ -68,25 +68,6 @@ function policyPuts(log: RequestLogEntry[]): string[] {
   return graphWrites(log)
     .filter((e) => e.method === "PUT" && e.path.includes("/trustFramework/policies/") && e.status < 300)
     .map((e) => e.path.split("/")[4]);
-}
-
-/**
- * Unhandled rejections as the Pulumi language host sees them (it prints each error object once).
- * Jest runs tests in a VM context whose `process` is a copy: the real one comes from the main
- * context. The collected rejections are marked handled afterwards, so Jest does not fail the test.
- */
-function collectUnhandledRejections(): () => Promise<unknown[]> {
-  const realProcess: NodeJS.Process = require("vm").runInThisContext("process");
-  const seen: { error: unknown; promise: Promise<unknown> }[] = [];
-  const listener = (error: unknown, promise: Promise<unknown>) => seen.push({ error, promise });
-  realProcess.on("unhandledRejection", listener);
-  return async () => {
-    await new Promise((r) => setTimeout(r, 50));
-    realProcess.off("unhandledRejection", listener);
-    for (const s of seen) s.promise.catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 10));
-    return [...new Set(seen.map((s) => s.error))];
-  };
 }
 
 /**

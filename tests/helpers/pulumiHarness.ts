@@ -134,3 +134,27 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 export async function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
   return (await (output as any).isSecret) === true;
 }
+
+/**
+ * Collects unhandled rejections as the Pulumi language host sees them: an input that failed
+ * validation when its Output resolved is left unhandled by Pulumi on purpose, and the host fails the
+ * program with it. Jest runs tests in a VM context whose `process` is a copy, and its own listener on
+ * the real process would fail the test, so that listener is set aside meanwhile and restored by the
+ * returned function, which yields the distinct errors seen.
+ */
+export function collectUnhandledRejections(): () => Promise<unknown[]> {
+  const realProcess: NodeJS.Process = require("vm").runInThisContext("process");
+  const jestListeners = realProcess.rawListeners("unhandledRejection") as ((...args: unknown[]) => void)[];
+  const seen: { error: unknown; promise: Promise<unknown> }[] = [];
+  const listener = (error: unknown, promise: Promise<unknown>) => seen.push({ error, promise });
+  realProcess.removeAllListeners("unhandledRejection");
+  realProcess.on("unhandledRejection", listener);
+  return async () => {
+    await new Promise((r) => setTimeout(r, 50));
+    for (const s of seen) s.promise.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 10));
+    realProcess.off("unhandledRejection", listener);
+    for (const l of jestListeners) realProcess.on("unhandledRejection", l);
+    return [...new Set(seen.map((s) => s.error))];
+  };
+}
