@@ -10,7 +10,7 @@ import {
   SOCIAL_ARGUMENT_NAMES,
   validateSocialIdentityProvider,
 } from "../validation/identityProviders";
-import { changedKeys, ConfiguredProvider, graphOf, isUnknown, processMemo, rememberConfig, settingsOf } from "./providerContext";
+import { changedKeys, ConfiguredProvider, graphOf, isUnknown, processMemo, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 
 /** Inputs of the identity provider dynamic resource (after check). */
@@ -33,6 +33,8 @@ export interface IdentityProviderOutputs {
   customDomain?: string;
   redirectUri: string;
   adopted: boolean;
+  /** Epoch ms of our last write: a refresh soon after it waits out eventual consistency. */
+  lastWriteAt: number;
 }
 
 interface GraphSocialIdentityProvider {
@@ -103,6 +105,7 @@ function outputsFrom(inputs: IdentityProviderInputs, id: string, settings: Graph
     ...(inputs.customDomain ? { customDomain: inputs.customDomain } : {}),
     redirectUri: redirectUri(settings, inputs.customDomain),
     adopted,
+    lastWriteAt: Date.now(),
   };
 }
 
@@ -257,6 +260,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
       version: "v1.0",
       path: itemPath(id),
       description: `read ${props.type ?? ""} identity provider ${id}`,
+      retryNotFoundForMs: readGraceMs(props.lastWriteAt),
     });
     if (!current) return { id: "", props: {} }; // deleted out of band: the next `up` recreates it
     return {
@@ -283,6 +287,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     }
     const outs = outputsFrom(news, id, settings, olds.adopted ?? false);
     if (!secretChanged) outs.clientSecretHash = olds.clientSecretHash;
+    if (Object.keys(body).length === 0) outs.lastWriteAt = olds.lastWriteAt ?? 0;
     return { outs };
   },
 

@@ -14,7 +14,7 @@ import {
   toUnixSeconds,
   validatePolicyKey,
 } from "../validation/policyKeys";
-import { ConfiguredProvider, graphOf, isUnknown, rememberConfig } from "./providerContext";
+import { ConfiguredProvider, graphOf, isUnknown, rememberConfig, readGraceMs } from "./providerContext";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 
 // PolicyKey: one B2C policy key container (keyset) and the keys added to it, over Graph beta
@@ -109,7 +109,6 @@ const COLLECTION = "/trustFramework/keySets";
 /** How long a just-created keyset may answer 404 to the key upload (graph-b2c-api.md §1.7: no documented window; ~30 s). */
 const FRESH_KEYSET_WINDOW_MS = 30_000;
 /** How long after our own write a refresh keeps retrying a 404 before concluding the keyset was deleted. */
-const READ_AFTER_WRITE_GRACE_MS = 30_000;
 /** B2C codes for "this name is taken" (AADB2C95038 has the same text). */
 const DUPLICATE_CODES: readonly string[] = ["AADB2C95028", "AADB2C95038"];
 /** "Not created yet" on key operations: a fresh keyset that is not visible everywhere yet. */
@@ -629,7 +628,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
   async read(id, props: PolicyKeyOutputs) {
     const graph = graphOf(this);
     // Right after our own write a 404 is more likely eventual consistency than a deletion.
-    const grace = Math.min(READ_AFTER_WRITE_GRACE_MS, Math.max(0, (props?.lastWriteAt ?? 0) + READ_AFTER_WRITE_GRACE_MS - Date.now()));
+    const grace = readGraceMs(props?.lastWriteAt);
     const current = await getKeySet(graph, id, grace);
     if (!current) return { id: "", props: {} }; // deleted out of band: the next `up` recreates it
     const activeKeyId = await activeKeyOf(graph, current.id, current.keys ?? []);

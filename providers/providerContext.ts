@@ -23,6 +23,19 @@ export function graphOf(provider: ConfiguredProvider): GraphApi {
   return new GraphApi(settingsOf(provider));
 }
 
+/**
+ * How long after our own write a read keeps retrying 404 before concluding the object was deleted
+ * out of band: Graph is eventually consistent (graph-b2c-api.md §1.7), so a refresh right after
+ * `up` must not drop what `up` just created.
+ */
+export const READ_AFTER_WRITE_GRACE_MS = 30_000;
+
+/** What is left of the read-after-write grace for an object last written at `lastWriteAt` (epoch ms). */
+export function readGraceMs(lastWriteAt: unknown, now = Date.now()): number {
+  if (typeof lastWriteAt !== "number") return 0;
+  return Math.min(READ_AFTER_WRITE_GRACE_MS, Math.max(0, lastWriteAt + READ_AFTER_WRITE_GRACE_MS - now));
+}
+
 /** The engine's placeholder for a value not known during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -4,7 +4,7 @@ import { GraphApi } from "../graph/client";
 import { GraphRequestError, isGraphRequestError } from "../graph/errors";
 import { normalizePolicyXml } from "../policies/normalize";
 import { inputError, InputProblem } from "../validation/inputError";
-import { ConfiguredProvider, graphOf, isUnknown, rememberConfig, UNKNOWN } from "./providerContext";
+import { ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, UNKNOWN } from "./providerContext";
 
 // TrustFrameworkPolicy: ONE custom policy (Graph beta /trustFramework/policies, graph-b2c-api.md §5).
 //
@@ -58,7 +58,6 @@ const COLLECTION = "/trustFramework/policies";
 /** How long a fresh key set (or base policy) may stay invisible to policy validation (graph-b2c-api.md §1.7: undocumented; ~30 s). */
 const FRESH_DEPENDENCY_WINDOW_MS = 30_000;
 /** How long after our own upload a refresh keeps retrying a 404 before concluding the policy was deleted. */
-const READ_AFTER_WRITE_GRACE_MS = 30_000;
 const POLICY_ID_PATTERN = /^B2C_1A_[A-Za-z0-9_.-]+$/i;
 
 /** normalizePolicyXml, with a malformed document reported as this provider's error. */
@@ -320,7 +319,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
   async read(id, props: TrustFrameworkPolicyOutputs) {
     const graph = graphOf(this);
     // Right after our own upload a 404 is more likely eventual consistency than a deletion.
-    const grace = Math.min(READ_AFTER_WRITE_GRACE_MS, Math.max(0, (props?.lastUploadAt ?? 0) + READ_AFTER_WRITE_GRACE_MS - Date.now()));
+    const grace = readGraceMs(props?.lastUploadAt);
     const body = await graph.requestOrUndefined<unknown>({
       method: "GET",
       version: "beta",

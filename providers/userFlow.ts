@@ -3,7 +3,7 @@ import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { GraphSettings, requireTenantName } from "../graph/settings";
 import { normalizeUserFlowId, runUserFlowUrl } from "../validation/userFlows";
-import { changedKeys, ConfiguredProvider, graphOf, rememberConfig, settingsOf } from "./providerContext";
+import { changedKeys, ConfiguredProvider, graphOf, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
 
 export interface UserFlowInputs {
   name: string;
@@ -19,6 +19,8 @@ export interface UserFlowOutputs extends UserFlowInputs {
   userFlowId: string;
   runUserFlowUrl?: string;
   adopted: boolean;
+  /** Epoch ms of our last write: a refresh soon after it waits out eventual consistency. */
+  lastWriteAt: number;
 }
 
 interface GraphUserFlow {
@@ -47,6 +49,7 @@ function outputsFrom(inputs: UserFlowInputs, flowId: string, settings: GraphSett
         }
       : {}),
     adopted,
+    lastWriteAt: Date.now(),
   };
 }
 
@@ -121,7 +124,7 @@ export const userFlowProvider: UserFlowProvider = {
   },
 
   async read(id, props: UserFlowOutputs) {
-    const current = await getFlow(graphOf(this), id);
+    const current = await getFlow(graphOf(this), id, readGraceMs(props.lastWriteAt));
     if (!current) return { id: "", props: {} };
     return {
       id: current.id,
@@ -138,7 +141,7 @@ export const userFlowProvider: UserFlowProvider = {
 
   async update(id, olds: UserFlowOutputs, news: UserFlowInputs) {
     // Only testApplicationId reaches here (see diff): it changes the test URL, not the tenant.
-    return { outs: outputsFrom(news, id, settingsOf(this), olds.adopted ?? false) };
+    return { outs: { ...outputsFrom(news, id, settingsOf(this), olds.adopted ?? false), lastWriteAt: olds.lastWriteAt ?? 0 } };
   },
 
   async delete(id) {

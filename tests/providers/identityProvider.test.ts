@@ -149,8 +149,25 @@ describe("refresh (read)", () => {
     expect(same.id).toBe(id);
     expect(describeCalls(graphCalls(emu.requestLog()))).toEqual([`GET /v1.0/identity/identityProviders/${id} -> 200`]);
     await fetchAs(emu, "DELETE", `/v1.0/identity/identityProviders/${id}`);
-    const gone = await provider.read!(id, outs);
+    // A refresh long after our last write (lastWriteAt 0): a 404 means deleted.
+    const gone = await provider.read!(id, { ...outs, lastWriteAt: 0 });
     expect(gone.id).toBe("");
+  });
+
+  test("right after create, a refresh waits out eventual consistency instead of dropping the resource", async () => {
+    const { reg, provider } = await wechat();
+    const { id, outs } = await checkAndCreate(provider, reg.inputs);
+    emu.setFaults({ consistencyWindowMs: 800 });
+    try {
+      // The window starts with the next create: recreate the provider so it is "fresh" again.
+      await provider.delete!(id, outs);
+      const fresh = await checkAndCreate(provider, reg.inputs);
+      const read = await provider.read!(fresh.id, fresh.outs);
+      expect(read.id).toBe(fresh.id);
+      expect(graphCalls(emu.requestLog()).some((e) => e.fault === "consistencyWindow")).toBe(true);
+    } finally {
+      emu.setFaults({ consistencyWindowMs: 0 });
+    }
   });
 
   test("out-of-band changes of displayName and clientId show as drift", async () => {
