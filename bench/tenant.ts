@@ -2,7 +2,6 @@
 // time to converge a large tenant under the documented B2C limit (300 requests/minute per tenant)
 // with 50 ms added latency, compared with the floor that limit and latency allow and with a plain
 // sequential script making the same Graph calls. Prints tables and one JSON line.
-import * as pulumi from "@pulumi/pulumi";
 import { startEmulator } from "../emulator";
 import type { RunningEmulator } from "../emulator";
 import { B2CUserFlow, PolicyKey, SOCIAL_PROVIDER_TYPES, SocialIdentityProvider, UserFlowIdentityProvider } from "../components";
@@ -221,4 +220,3 @@ main().catch((e) => {
   process.exit(1);
 });
 
-export type { pulumi };

@@ -10,7 +10,7 @@ import {
   SOCIAL_ARGUMENT_NAMES,
   validateSocialIdentityProvider,
 } from "../validation/identityProviders";
-import { changedKeys, ConfiguredProvider, graphOf, isUnknown, processMemo, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
+import { checkFailures, changedKeys, ConfiguredProvider, graphOf, isUnknown, processMemo, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 
 /** Inputs of the identity provider dynamic resource (after check). */
@@ -166,7 +166,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
       false,
     );
     if (problems.length > 0) {
-      return { failures: problems.map((p) => ({ property: p.argument, reason: p.reason })) };
+      return { failures: checkFailures(problems) };
     }
     const type = canonicalProviderType(news.type)!;
     const inputs = {

@@ -14,7 +14,7 @@ import {
   toUnixSeconds,
   validatePolicyKey,
 } from "../validation/policyKeys";
-import { ConfiguredProvider, graphOf, isUnknown, rememberConfig, readGraceMs } from "./providerContext";
+import { checkFailures, ConfiguredProvider, graphOf, isUnknown, rememberConfig, readGraceMs } from "./providerContext";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 
 // PolicyKey: one B2C policy key container (keyset) and the keys added to it, over Graph beta
@@ -538,7 +538,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     // Local only: no Graph call, so a typo fails before anything is sent.
     const problems = validatePolicyKey(news);
     if (problems.length > 0) {
-      return { failures: problems.map((p) => ({ property: p.argument, reason: p.reason })) };
+      return { failures: checkFailures(problems) };
     }
     return { inputs: normalizeInputs(news) };
   },

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
+import type { InputProblem } from "../validation/inputError";
 import { ConfigSource, GraphSettings, resolveGraphSettings } from "../graph/settings";
 
 /** A dynamic provider that remembers the stack config the engine hands to `configure`. */
@@ -34,6 +35,11 @@ export const READ_AFTER_WRITE_GRACE_MS = 30_000;
 export function readGraceMs(lastWriteAt: unknown, now = Date.now()): number {
   if (typeof lastWriteAt !== "number") return 0;
   return Math.min(READ_AFTER_WRITE_GRACE_MS, Math.max(0, lastWriteAt + READ_AFTER_WRITE_GRACE_MS - now));
+}
+
+/** Validation problems in the shape `check` returns them: the engine shows "property: reason". */
+export function checkFailures(problems: InputProblem[]): { property: string; reason: string }[] {
+  return problems.map((p) => ({ property: p.argument, reason: p.reason }));
 }
 
 /** The engine's placeholder for a value not known during preview. */

@@ -4,7 +4,7 @@ import { GraphApi } from "../graph/client";
 import { GraphRequestError, isGraphRequestError } from "../graph/errors";
 import { normalizePolicyXml } from "../policies/normalize";
 import { inputError, InputProblem } from "../validation/inputError";
-import { ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, UNKNOWN } from "./providerContext";
+import { checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, UNKNOWN } from "./providerContext";
 
 // TrustFrameworkPolicy: ONE custom policy (Graph beta /trustFramework/policies, graph-b2c-api.md §5).
 //
@@ -70,12 +70,9 @@ export function normalizePolicyForDiff(xml: string): string {
 }
 
 /**
- * The text of an XML response. The calls ask for no responseType on purpose: with responseType
- * "text" the Graph client hands an error's JSON body over as a string, which graph/client.ts then
- * reads as "no error message" (the B2C validation message would be lost, and with it the retry
- * decision). Without it, errors are parsed, and an application/xml body arrives as the unread
- * stream (the client only parses XML where a global DOMParser exists), or as text/bytes for other
- * content types.
+ * The text of an XML response. The calls ask for no responseType, so the Graph client picks the
+ * handling by content type: errors arrive parsed, and an application/xml body as the unread stream
+ * (the client only parses XML where a global DOMParser exists), or as text/bytes otherwise.
  */
 async function bodyText(body: unknown): Promise<string> {
   if (typeof body === "string") return body;
@@ -287,7 +284,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     // Local only: no Graph call.
     const problems = checkInputs(news);
     if (problems.length > 0) {
-      return { failures: problems.map((p) => ({ property: p.argument, reason: p.reason })) };
+      return { failures: checkFailures(problems) };
     }
     const inputs: Record<string, any> = { ...news };
     if (typeof news.policyId === "string") inputs.policyId = news.policyId.trim();

@@ -9,7 +9,7 @@ import { TrustFrameworkPolicySet, TrustFrameworkPolicySetArgs } from "../../comp
 import { mergeSocialProviders } from "../../policies/mergeSocialProvider";
 import type { PolicyProblem } from "../../policies/offlineValidation";
 import { qqProviderPolicy, weChatProviderPolicy } from "../../policies/technicalProfiles";
-import { graphFetch, startTestEmulator } from "../helpers/emulator";
+import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { capture, collectUnhandledRejections, emulatorStackConfig, valueOf } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
@@ -21,15 +21,7 @@ const TOKEN_KEYS = ["B2C_1A_TokenSigningKeyContainer", "B2C_1A_TokenEncryptionKe
 const POLICY_TYPE = "pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy";
 
 let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(() => emu.stop());
-beforeEach(() => {
-  emu.reset();
-  emu.clearRequestLog();
-  emu.setFaults({ consistencyWindowMs: 0 });
-});
+useTestEmulator((e) => (emu = e));
 
 interface PolicyFile {
   fileName: string;

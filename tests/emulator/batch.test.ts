@@ -1,17 +1,11 @@
 // Checklist 32: JSON batching on both versions.
 import type { RunningEmulator } from "../../emulator";
-import { graphFetch, startTestEmulator } from "../helpers/emulator";
+import { graphFetch, useTestEmulator } from "../helpers/emulator";
 
 let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(() => emu.stop());
+useTestEmulator((e) => (emu = e));
 beforeEach(() => {
-  emu.reset();
-  emu.clearRequestLog();
   emu.setBehaviour({ batchResponseOrder: "reversed" });
-  emu.setFaults({ rules: [], latencyMs: 0, rateLimit: { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 } });
 });
 
 const json = { "Content-Type": "application/json" };

@@ -1,7 +1,7 @@
 // Checklist 5-10 and 16 (deprecated beta /identityProviders), workforce-mode type restrictions.
 import { createHash } from "crypto";
 import type { RunningEmulator } from "../../emulator";
-import { graphFetch, startTestEmulator } from "../helpers/emulator";
+import { graphFetch, startTestEmulator, useTestEmulator } from "../helpers/emulator";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const social = (type: string, extra: Record<string, unknown> = {}) => ({
@@ -14,12 +14,8 @@ const social = (type: string, extra: Record<string, unknown> = {}) => ({
 });
 
 let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(() => emu.stop());
+useTestEmulator((e) => (emu = e));
 beforeEach(() => {
-  emu.reset();
   emu.setBehaviour({ duplicateIdentityProviderStatus: 400, secretMask: "******", echoClientSecretOnCreate: false, deprecatedEndpoints: "reject" });
 });
 

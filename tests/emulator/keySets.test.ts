@@ -4,7 +4,7 @@ import { createHash, X509Certificate } from "crypto";
 import * as forge from "node-forge";
 import { ensureCertificateAuthority } from "../../emulator/certificateAuthority";
 import type { RunningEmulator } from "../../emulator";
-import { graphFetch, startTestEmulator } from "../helpers/emulator";
+import { graphFetch, useTestEmulator } from "../helpers/emulator";
 
 const SETS = "/beta/trustFramework/keySets";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -18,12 +18,8 @@ function pfxBase64(password: string): string {
 }
 
 let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(() => emu.stop());
+useTestEmulator((e) => (emu = e));
 beforeEach(() => {
-  emu.reset();
   emu.setBehaviour({
     duplicateKeySetStatus: 409,
     rejectKeysOnKeySetCreate: true,

@@ -1,17 +1,9 @@
 // Request log (kinds, ids, redacted bodies) and the HTTP control API under /_emulator/.
 import type { RunningEmulator } from "../../emulator";
-import { graphFetch, requestToken, startTestEmulator } from "../helpers/emulator";
+import { graphFetch, requestToken, useTestEmulator } from "../helpers/emulator";
 
 let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(() => emu.stop());
-beforeEach(() => {
-  emu.reset();
-  emu.clearRequestLog();
-  emu.setFaults({ rules: [], latencyMs: 0, consistencyWindowMs: 0 });
-});
+useTestEmulator((e) => (emu = e));
 
 const control = (method: string, path: string, body?: unknown) =>
   fetch(`${emu.url}/_emulator${path}`, {

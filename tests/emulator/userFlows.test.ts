@@ -1,6 +1,6 @@
 // Checklist 11-17: b2cUserFlows, userFlowIdentityProviders, $ref attach/detach, deprecated nav, deleting attached IdPs.
 import type { RunningEmulator } from "../../emulator";
-import { graphFetch, startTestEmulator } from "../helpers/emulator";
+import { graphFetch, useTestEmulator } from "../helpers/emulator";
 
 const FLOWS = "/beta/identity/b2cUserFlows";
 const social = (type: string) => ({
@@ -14,12 +14,8 @@ const social = (type: string) => ({
 let emu: RunningEmulator;
 const ref = (id: string) => ({ "@odata.id": `https://graph.microsoft.com/beta/identity/identityProviders/${id}` });
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(() => emu.stop());
+useTestEmulator((e) => (emu = e));
 beforeEach(async () => {
-  emu.reset();
   emu.setBehaviour({ duplicateAttach: "error", deleteAttachedIdentityProvider: "fail", addUserFlowPrefix: true, deprecatedEndpoints: "reject" });
   await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", social("WeChat"));
   await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", social("QQ"));

@@ -1,6 +1,6 @@
 // Shared helpers for tests that talk to the local B2C Graph emulator. scripts/test.js trusts the
 // emulator CA (NODE_EXTRA_CA_CERTS), so plain fetch works against https://127.0.0.1:<port>.
-import { startEmulator } from "../../emulator";
+import { DEFAULT_RATE_LIMIT, startEmulator } from "../../emulator";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 
 export interface AppCredentials {
@@ -15,6 +15,25 @@ export interface GraphFetchResult {
   text: string;
   /** Parsed JSON when the response is JSON, otherwise undefined. */
   body: any;
+}
+
+/**
+ * The usual test file setup in one call: one emulator for the file (started before the first test,
+ * stopped after the last) and, before each test, an empty tenant, no faults and an empty request
+ * log. `set` receives the emulator, so a file keeps its own `let emu` variable.
+ */
+export function useTestEmulator(set: (emu: RunningEmulator) => void, options: EmulatorOptions = {}): void {
+  let emu: RunningEmulator | undefined;
+  beforeAll(async () => {
+    emu = await startTestEmulator(options);
+    set(emu);
+  });
+  afterAll(() => emu?.stop());
+  beforeEach(() => {
+    emu!.reset();
+    emu!.setFaults({ rules: [], latencyMs: 0, consistencyWindowMs: 0, rateLimit: { ...DEFAULT_RATE_LIMIT, enabled: false } });
+    emu!.clearRequestLog();
+  });
 }
 
 /** Starts an emulator on a random port (127.0.0.1). Remember to stop() it (afterAll). */

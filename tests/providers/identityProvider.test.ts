@@ -4,7 +4,7 @@ import type { RunningEmulator } from "../../emulator";
 import { SocialIdentityProvider } from "../../components/SocialIdentityProvider";
 import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
 import { QQIdentityProvider } from "../../components/QQIdentityProvider";
-import { startTestEmulator } from "../helpers/emulator";
+import { graphFetch, startTestEmulator, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { graphCalls, graphWrites, describeCalls } from "../helpers/requestLog";
 
@@ -12,14 +12,7 @@ const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(() => emu.stop());
-beforeEach(() => {
-  emu.reset();
-  emu.clearRequestLog();
-});
+useTestEmulator((e) => (emu = e));
 
 async function serialized(program: () => unknown): Promise<{ reg: Registration; provider: pulumi.dynamic.ResourceProvider & { create: any } }> {
   const { registrations } = await capture(program);
@@ -238,7 +231,6 @@ test("SocialIdentityProvider accepts the other B2C social types", async () => {
 
 /** An out-of-band change, as someone in the portal would make it. */
 async function fetchAs(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<void> {
-  const { graphFetch } = await import("../helpers/emulator");
   const res = await graphFetch(emulator, method, path, body);
   expect(res.status).toBeLessThan(300);
 }

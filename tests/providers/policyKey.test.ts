@@ -4,7 +4,7 @@ import { createHash, generateKeyPairSync } from "crypto";
 import * as forge from "node-forge";
 import type { RunningEmulator } from "../../emulator";
 import { PolicyKey, PolicyKeyArgs } from "../../components/PolicyKey";
-import { graphFetch, startTestEmulator } from "../helpers/emulator";
+import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 
@@ -14,19 +14,7 @@ const KEYSETS = "/beta/trustFramework/keySets";
 let emu: RunningEmulator;
 let providerText: string | undefined;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-
-afterAll(async () => {
-  await emu?.stop();
-});
-
-beforeEach(() => {
-  emu.reset();
-  emu.setFaults({ rules: [], consistencyWindowMs: 0, latencyMs: 0 });
-  emu.clearRequestLog();
-});
+useTestEmulator((e) => (emu = e));
 
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
 const nowSeconds = () => Math.floor(Date.now() / 1000);

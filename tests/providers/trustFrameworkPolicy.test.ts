@@ -9,7 +9,7 @@ import {
   TrustFrameworkPolicyResource,
 } from "../../providers/trustFrameworkPolicy";
 import { graphRequestError } from "../../graph/errors";
-import { graphFetch, startTestEmulator } from "../helpers/emulator";
+import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 import { readStarterPack, VARIANTS } from "../policies/starterPack";
@@ -18,15 +18,7 @@ const TYPE = "pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy";
 const NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06";
 
 let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(() => emu.stop());
-beforeEach(() => {
-  emu.reset();
-  emu.clearRequestLog();
-  emu.setFaults({ consistencyWindowMs: 0 });
-});
+useTestEmulator((e) => (emu = e));
 
 /** A small policy for the emulator's tenant; `keySetId` adds a CryptographicKeys reference, `body` extra content. */
 function policy(id: string, opts: { keySetId?: string; body?: string; base?: string; tenant?: string } = {}): string {

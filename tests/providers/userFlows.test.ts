@@ -2,20 +2,13 @@ import type { RunningEmulator } from "../../emulator";
 import { B2CUserFlow } from "../../components/B2CUserFlow";
 import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
 import { QQIdentityProvider } from "../../components/QQIdentityProvider";
-import { startTestEmulator } from "../helpers/emulator";
+import { useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { graphCalls, graphWrites } from "../helpers/requestLog";
 
 const APP = "11111111-2222-3333-4444-555555555555";
 let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(() => emu.stop());
-beforeEach(() => {
-  emu.reset();
-  emu.clearRequestLog();
-});
+useTestEmulator((e) => (emu = e));
 
 async function providerFor(program: () => unknown, type: string) {
   const { registrations } = await capture(program);
