@@ -1,16 +1,4 @@
-// The stack program: one Azure AD B2C tenant per stack (stacks/Pulumi.<stack>.yaml).
-// Tenant and credentials come from `b2c:*` config (or the environment), the sign-in from
-// `b2c:socialSignIn`, APP KEYs from secret keys such as `b2c:wechatAppKey`.
-import { B2CSocialSignIn } from "./components/B2CSocialSignIn";
-import { pulumiConfigReader, readStackConfig } from "./program/stackConfig";
+// This repository's own Pulumi program (Pulumi.yaml; stacks in stacks/): the packaged stack program.
+import { stackProgram } from "./program/stackProgram";
 
-export = () => {
-  const { settings, args } = readStackConfig(pulumiConfigReader());
-  const signIn = new B2CSocialSignIn("social-sign-in", args);
-  return {
-    tenant: settings.tenantId,
-    identityProviders: signIn.identityProviders,
-    userFlows: signIn.userFlows,
-    keySetIds: signIn.keySetIds,
-  };
-};
+export = stackProgram;

@@ -22,3 +22,5 @@ export type { IefApplicationsArgs, IefTestApplicationArgs } from "./IefApplicati
 // The offline custom-policy toolkit: render and merge the WeChat/QQ technical profiles, validate,
 // order, substitute placeholders, normalize.
 export * from "../policies";
+// The whole stack program, driven by stack config (`b2c:*`).
+export { stackProgram } from "../program/stackProgram";
