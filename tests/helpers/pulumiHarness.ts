@@ -4,6 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import requireFromString from "require-from-string";
 import type { RunningEmulator } from "../../emulator";
+import { providerImplementations } from "../../providers";
+import { IMPLEMENTATIONS_KEY } from "../../providers/thinProvider";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -104,8 +106,20 @@ export async function capture(
   return { registrations, result };
 }
 
+/**
+ * The serialized stubs load provider implementations by package name from dist/ (the engine's
+ * dynamic-provider process does exactly that; tests/engine proves it). Here the stub runs in the
+ * test process, outside Jest's sandbox, so it is handed the implementations Jest compiled from
+ * source, through the registry the stub consults first.
+ */
+function registerImplementationsForStubs(): void {
+  const realGlobal = require("vm").runInThisContext("globalThis");
+  realGlobal[Symbol.for(IMPLEMENTATIONS_KEY)] = providerImplementations;
+}
+
 /** A provider loaded from its serialized text, configured with stack config, as the engine does. */
 export async function loadProvider(providerText: string, config: Record<string, string>): Promise<Required<Pick<pulumi.dynamic.ResourceProvider, "create">> & pulumi.dynamic.ResourceProvider> {
+  registerImplementationsForStubs();
   const provider = requireFromString(providerText).handler();
   if (provider.configure) await provider.configure(configRequest(config));
   return provider;
