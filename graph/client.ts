@@ -137,6 +137,13 @@ export class GraphApi {
     } catch (error) {
       const graphError = toGraphRequestError(error, operation, call.secrets);
       graphError.afterNetworkRetry = record.retriedAfterNetworkError;
+      if (record.gaveUp) {
+        const g = record.gaveUp;
+        graphError.retryBudgetExhausted = true;
+        graphError.message +=
+          ` (gave up after ${g.attempts} attempt(s) in ${g.elapsedSeconds.toFixed(1)} s: the next wait of ${g.nextWaitSeconds.toFixed(1)} s ` +
+          `would pass the retry budget of ${g.budgetSeconds} s, ${describeSetting("retryBudgetSeconds")})`;
+      }
       throw graphError;
     }
   }
@@ -208,12 +215,11 @@ function authProviderFor(settings: GraphSettings): CachedTokenAuthProvider {
 function buildClient(settings: GraphSettings): Client {
   const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
   const authProvider = authProviderFor(settings);
-  // Library handlers where they do the job (auth, 429/503/504 with Retry-After, telemetry ids);
-  // ours only for what they lack.
+  // Library handlers where they do the job (auth, telemetry ids); retries are ours alone: the
+  // library's RetryHandler counts attempts, ours spends a time budget (graph/retry.ts).
   const middleware = [
     new graph.AuthenticationHandler(authProvider),
-    new B2CRetryHandler(DEFAULT_B2C_RETRY_POLICY),
-    new graph.RetryHandler(new graph.RetryHandlerOptions(1, 6)),
+    new B2CRetryHandler({ ...DEFAULT_B2C_RETRY_POLICY, budgetSeconds: settings.retryBudgetSeconds }),
     new graph.TelemetryHandler(),
     new graph.HTTPMessageHandler(),
   ];

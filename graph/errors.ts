@@ -24,6 +24,8 @@ export interface GraphRequestError extends Error {
   isNotFound: boolean;
   /** The request was re-sent after a dropped connection, so an earlier attempt may have landed. */
   afterNetworkRetry?: boolean;
+  /** The answer was retryable (429, 503, a transient B2C code) but the time budget was spent. */
+  retryBudgetExhausted?: boolean;
 }
 
 /**
@@ -66,11 +68,58 @@ export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 
-/** Replaces every occurrence of each secret (4+ characters) with `***`. */
+/** Shortest prefix of a secret's written form that counts as the secret (a truncated quote). */
+export const REDACT_PREFIX_LENGTH = 8;
+
+/**
+ * The forms a secret may take when a service quotes it back: as sent, base64 / base64url (at each of
+ * the three byte alignments it can have inside a longer encoded text), URL-encoded and hex.
+ * Case is handled by the matcher.
+ */
+export function secretForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  const forms = new Set<string>([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, "+"), bytes.toString("hex")]);
+  for (let shift = 0; shift < 3; shift++) {
+    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
+    // Characters that mix in the unknown bytes before the secret are not part of its form.
+    const skip = shift === 0 ? 0 : shift + 1;
+    const core = shifted.slice(skip).replace(/=+$/, "");
+    // Shifted forms of a short secret are a few letters that would match anywhere: only the aligned one counts.
+    if (shift > 0 && core.length < REDACT_PREFIX_LENGTH) continue;
+    forms.add(core);
+    forms.add(core.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return [...forms].filter((f) => f.length > 0);
+}
+
+/**
+ * Replaces each secret in `text` with `***`, in any of its `secretForms`, in any letter case, and
+ * also a truncated quote: any run of REDACT_PREFIX_LENGTH or more leading characters of a form.
+ * A secret shorter than that is replaced wherever it occurs. Secrets of any length count.
+ */
 export function redactSecrets(text: string, secrets?: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets ?? []) {
-    if (s && s.length >= 4) out = out.split(s).join("***");
+  const forms = [...new Set((secrets ?? []).filter((s): s is string => typeof s === "string" && s.length > 0).flatMap(secretForms))]
+    .map((f) => f.toLowerCase())
+    .sort((a, b) => b.length - a.length);
+  if (forms.length === 0) return text;
+  let out = "";
+  const lower = text.toLowerCase();
+  let i = 0;
+  while (i < text.length) {
+    let matched = 0;
+    for (const form of forms) {
+      const need = Math.min(form.length, REDACT_PREFIX_LENGTH);
+      let n = 0;
+      while (n < form.length && i + n < text.length && lower[i + n] === form[n]) n++;
+      if (n >= need && n > matched) matched = n;
+    }
+    if (matched > 0) {
+      out += "***";
+      i += matched;
+    } else {
+      out += text[i];
+      i++;
+    }
   }
   return out;
 }

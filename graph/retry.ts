@@ -4,28 +4,31 @@ import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
  * B2C error codes that mean "try again": the service's transient internal error, its own throttling
  * codes and its concurrent-write guard (graph-b2c-api.md §1.4, §1.5).
  */
-// Arrays, not Sets: the closure serializer cannot rebuild a Set captured at module scope.
 export const RETRYABLE_B2C_CODES: readonly string[] = ["AADB2C90063", "AADB2C90229", "AADB2C90244", "AADB2C95043", "AADB2C95053"];
 
-/** Statuses the Graph client's own RetryHandler already retries (honouring Retry-After). */
-const LIBRARY_RETRIED_STATUSES: readonly number[] = [429, 503, 504];
+/** Statuses that always mean "try again later" (https://learn.microsoft.com/graph/throttling, https://learn.microsoft.com/graph/best-practices-concept#handling-expected-errors). */
+export const RETRYABLE_STATUSES: readonly number[] = [429, 503, 504];
 
+/**
+ * The one retry policy of the Graph client: retries are bounded by TIME, not by a number of
+ * attempts, so a throttled tenant (many short Retry-After answers) and a flaky network (few long
+ * waits) both get the same chance to converge.
+ */
 export interface B2CRetryPolicy {
-  /** Attempts after the first. */
-  maxRetries: number;
-  /** First back-off, seconds; doubles each attempt, with jitter. */
+  /** Time budget for one Graph request and all its retries, seconds (b2c:retryBudgetSeconds). */
+  budgetSeconds: number;
+  /** First back-off when the answer gives no Retry-After, seconds; doubles each attempt, with jitter. */
   baseDelaySeconds: number;
-  /** Longest single wait, seconds. */
+  /** Longest single back-off without Retry-After, seconds. */
   maxDelaySeconds: number;
-  /** Upper bound on the total time spent waiting for one request, seconds. */
-  maxTotalWaitSeconds: number;
 }
 
+export const DEFAULT_RETRY_BUDGET_SECONDS = 60;
+
 export const DEFAULT_B2C_RETRY_POLICY: B2CRetryPolicy = {
-  maxRetries: 5,
+  budgetSeconds: DEFAULT_RETRY_BUDGET_SECONDS,
   baseDelaySeconds: 0.5,
   maxDelaySeconds: 8,
-  maxTotalWaitSeconds: 60,
 };
 
 /** Per-request record of what the retry handler did, read back by the caller. */
@@ -35,6 +38,8 @@ export class RetryRecord {
   retriedAfterNetworkError = false;
   /** false: a dropped connection is not retried here; the caller checks what landed (see GraphCall). */
   resendAfterNetworkError = true;
+  /** Set when the handler stopped retrying because the budget would be exceeded: for the error message. */
+  gaveUp?: { attempts: number; elapsedSeconds: number; budgetSeconds: number; nextWaitSeconds: number };
 }
 
 /** Exponential back-off with "equal jitter": half fixed, half random. */
@@ -61,10 +66,21 @@ async function errorCodeOf(response: Response): Promise<string | undefined> {
   }
 }
 
+/** How long to wait before retrying this answer, or undefined when it is final. */
+export async function retryDelayFor(response: Response, attempt: number, policy: B2CRetryPolicy): Promise<number | undefined> {
+  if (response.ok) return undefined;
+  const retryAfter = parseRetryAfter(response.headers.get("Retry-After"));
+  if (RETRYABLE_STATUSES.includes(response.status)) return retryAfter ?? backoffSeconds(attempt, policy);
+  const code = await errorCodeOf(response);
+  if (code && RETRYABLE_B2C_CODES.includes(code)) return retryAfter ?? backoffSeconds(attempt, policy);
+  return undefined;
+}
+
 /**
- * What the library's RetryHandler lacks: retries on B2C's transient codes (which arrive as 4xx/5xx
- * bodies, not as 429/503/504) and on dropped connections, with a bounded total wait.
- * Sits in front of the library's RetryHandler, which keeps handling 429/503/504 and Retry-After.
+ * The only retry layer of the Graph client (graph/client.ts): 429/503/504 and B2C's transient codes
+ * (which arrive as 4xx/5xx bodies), honouring Retry-After, and dropped connections, all within one
+ * time budget per request. A wait that would end past the budget is not started: the last answer
+ * (or network error) is handed back at once, with `gaveUp` recorded for the message.
  */
 export class B2CRetryHandler implements Middleware {
   private nextMiddleware?: Middleware;
@@ -77,29 +93,39 @@ export class B2CRetryHandler implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const record = context.middlewareControl?.getMiddlewareOptions(RetryRecord) as RetryRecord | undefined;
-    let waited = 0;
+    const started = Date.now();
+    const deadline = started + this.policy.budgetSeconds * 1000;
     for (let attempt = 0; ; attempt++) {
       if (record) record.attempts = attempt + 1;
       let delay: number | undefined;
+      let networkError: unknown;
       try {
+        context.response = undefined;
         await this.nextMiddleware!.execute(context);
-        const response = context.response;
-        if (response && !response.ok && !LIBRARY_RETRIED_STATUSES.includes(response.status)) {
-          const code = await errorCodeOf(response);
-          if (code && RETRYABLE_B2C_CODES.includes(code)) {
-            delay = parseRetryAfter(response.headers.get("Retry-After")) ?? backoffSeconds(attempt, this.policy);
-          }
-        }
+        if (!context.response) return;
+        delay = await retryDelayFor(context.response, attempt, this.policy);
         if (delay === undefined) return;
       } catch (error) {
         if (!isNetworkError(error)) throw error;
         if (record && !record.resendAfterNetworkError) throw error;
         if (record) record.retriedAfterNetworkError = true;
+        networkError = error;
         delay = backoffSeconds(attempt, this.policy);
-        if (attempt >= this.policy.maxRetries || waited + delay > this.policy.maxTotalWaitSeconds) throw error;
       }
-      if (attempt >= this.policy.maxRetries || waited + delay > this.policy.maxTotalWaitSeconds) return;
-      waited += delay;
+      if (Date.now() + delay * 1000 > deadline) {
+        if (record) {
+          record.gaveUp = {
+            attempts: attempt + 1,
+            elapsedSeconds: (Date.now() - started) / 1000,
+            budgetSeconds: this.policy.budgetSeconds,
+            nextWaitSeconds: delay,
+          };
+        }
+        if (networkError !== undefined) throw networkError;
+        return;
+      }
+      // The answer is not used: read it so that its connection goes back to the pool.
+      await context.response?.arrayBuffer().catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, delay! * 1000));
     }
   }
@@ -112,7 +138,7 @@ export function isNetworkError(error: unknown): boolean {
   const code = e.cause?.code ?? "";
   return (
     (e.name === "TypeError" && /fetch failed|terminated/i.test(e.message ?? "")) ||
-    /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET|UND_ERR_CLOSED/.test(code) ||
+    /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET|UND_ERR_CLOSED|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT/.test(code) ||
     /socket hang up|other side closed/i.test(e.message ?? "")
   );
 }

@@ -1,4 +1,5 @@
 import { CLOUDS, CLOUD_NAMES, CloudName } from "./clouds";
+import { DEFAULT_RETRY_BUDGET_SECONDS } from "./retry";
 
 /** Where a setting comes from: Pulumi stack config (`b2c:*`) first, then an environment variable. */
 export interface ConfigSource {
@@ -15,6 +16,7 @@ export const SETTING_KEYS = {
   cloud: { config: "b2c:cloud", env: "B2C_CLOUD" },
   graphEndpoint: { config: "b2c:graphEndpoint", env: "B2C_GRAPH_ENDPOINT" },
   authorityHost: { config: "b2c:authorityHost", env: "B2C_AUTHORITY_HOST" },
+  retryBudgetSeconds: { config: "b2c:retryBudgetSeconds", env: "B2C_RETRY_BUDGET_SECONDS" },
 } as const;
 
 export type SettingName = keyof typeof SETTING_KEYS;
@@ -35,6 +37,8 @@ export interface GraphSettings {
   tenantDomain?: string;
   /** True when graphEndpoint or authorityHost were overridden (local emulator, proxies). */
   customEndpoints: boolean;
+  /** Time budget of one Graph request and its retries (429/503/504, transient B2C codes, dropped connections), seconds. Default 60. */
+  retryBudgetSeconds: number;
 }
 
 /**
@@ -118,6 +122,11 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
       `A client ${clientSecret ? "secret" : "certificate"} is configured but no application: set ${describeSetting("clientId")}.`,
     );
   }
+  const budgetValue = readSetting("retryBudgetSeconds", config, env);
+  const retryBudgetSeconds = budgetValue === undefined ? DEFAULT_RETRY_BUDGET_SECONDS : Number(budgetValue);
+  if (!Number.isFinite(retryBudgetSeconds) || retryBudgetSeconds <= 0 || retryBudgetSeconds > 3600) {
+    throw configError(`${describeSetting("retryBudgetSeconds")} must be a number of seconds between 0 and 3600, got '${budgetValue}'.`);
+  }
   const graphEndpoint = graphOverride ? httpsUrl("graphEndpoint", graphOverride) : endpoints.graphEndpoint;
   const authorityHost = authorityOverride ? httpsUrl("authorityHost", authorityOverride) : endpoints.authorityHost;
   if ((graphOverride || authorityOverride) && !clientSecret && !clientCertificatePath) {
@@ -140,6 +149,7 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
     b2cLoginDomain: endpoints.b2cLoginDomain,
     tenantDomain: tenantName ? `${tenantName}.${endpoints.tenantDomainSuffix}` : undefined,
     customEndpoints: Boolean(graphOverride || authorityOverride),
+    retryBudgetSeconds,
   };
 }
 

@@ -70,6 +70,52 @@ test("a 429 with Retry-After is waited out and then succeeds", async () => {
   expect(graphCalls(emu.requestLog()).map((e) => e.status)).toEqual([429, 200]);
 });
 
+describe("retries are bounded by one time budget, not by a number of attempts", () => {
+  test("eight 429s with Retry-After 0.1 s on a create are waited out: one create lands", async () => {
+    emu.setFaults({ rules: [{ method: "POST", path: "^/trustFramework/keySets$", status: 429, retryAfter: 0.1, times: 8 }] });
+    const created = await api().request<{ id: string }>({ method: "POST", version: "beta", path: "/trustFramework/keySets", body: { id: "Throttled" }, description: "create keyset" });
+    expect(created.id).toBe("B2C_1A_Throttled");
+    expect(graphCalls(emu.requestLog()).map((e) => e.status)).toEqual([429, 429, 429, 429, 429, 429, 429, 429, 201]);
+  });
+
+  test("B2C's transient codes and 503 share the same budget", async () => {
+    emu.setFaults({
+      rules: [
+        { method: "DELETE", path: "/trustFramework/keySets/", code: "AADB2C90063", times: 4 },
+        { method: "DELETE", path: "/trustFramework/keySets/", status: 503, retryAfter: 0.05, times: 4 },
+      ],
+    });
+    await api().requestOrUndefined({ method: "DELETE", version: "beta", path: "/trustFramework/keySets/B2C_1A_Gone", description: "delete keyset" });
+    expect(graphCalls(emu.requestLog()).map((e) => e.status)).toEqual([400, 400, 400, 400, 503, 503, 503, 503, 404]);
+  }, 30_000);
+
+  test("when the budget is spent the last answer is reported, naming the budget and its config key", async () => {
+    emu.setFaults({ rules: [{ method: "GET", path: "^/identity/identityProviders$", status: 429, retryAfter: 0.3 }] });
+    const started = Date.now();
+    const error = await failureOf(listIdps(api({ "b2c:retryBudgetSeconds": "1" })));
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(1500);
+    expect(error.message).toMatch(/HTTP 429 TooManyRequests/);
+    expect(error.message).toMatch(/gave up after \d attempt\(s\).*retry budget of 1 s, stack config 'b2c:retryBudgetSeconds'/);
+    const calls = graphCalls(emu.requestLog());
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.length).toBeLessThanOrEqual(4);
+  });
+
+  test("a Retry-After longer than the budget fails at once instead of waiting", async () => {
+    emu.setFaults({ rules: [{ method: "GET", path: "^/identity/identityProviders$", status: 429, retryAfter: 120 }] });
+    const started = Date.now();
+    const error = await failureOf(listIdps(api()));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(error.message).toMatch(/next wait of 120\.0 s would pass the retry budget of 60 s/);
+    expect(graphCalls(emu.requestLog())).toHaveLength(1);
+  });
+
+  test("a bad budget is a configuration error naming the key", () => {
+    expect(() => resolveGraphSettings({ get: (k) => ({ ...config, "b2c:retryBudgetSeconds": "soon" })[k] }, {})).toThrow(/b2c:retryBudgetSeconds.*'soon'/);
+  });
+});
+
 test("503 without Retry-After is retried with back-off", async () => {
   emu.setFaults({ rules: [{ path: "^/identity/identityProviders$", status: 503, code: "serviceNotAvailable", times: 1 }] });
   await listIdps(api());

@@ -32,8 +32,44 @@ test("the envelope parser walks nested innerError in either spelling", () => {
   expect(parseGraphErrorBody("<html>bad gateway</html>").message).toContain("bad gateway");
 });
 
-test("redactSecrets ignores too-short values", () => {
-  expect(redactSecrets("abc abcd", ["abc", "abcd"])).toBe("abc ***");
+describe("redactSecrets covers every form a service may quote a secret in", () => {
+  const secret = "Wx-AppKey+Secret/2024=ok";
+  const forms: [string, string][] = [
+    ["as sent", secret],
+    ["upper-cased", secret.toUpperCase()],
+    ["lower-cased", secret.toLowerCase()],
+    ["base64", Buffer.from(secret).toString("base64")],
+    ["base64url", Buffer.from(secret).toString("base64url")],
+    ["base64 inside a longer encoded JSON", Buffer.from(JSON.stringify({ k: secret })).toString("base64")],
+    ["URL-encoded", encodeURIComponent(secret)],
+    ["form-encoded", new URLSearchParams({ k: secret }).toString().slice(2)],
+    ["hex", Buffer.from(secret).toString("hex")],
+    ["truncated to its first 8 characters", secret.slice(0, 8)],
+    ["truncated and upper-cased", secret.slice(0, 12).toUpperCase()],
+  ];
+  test.each(forms)("%s", (_form, quoted) => {
+    const out = redactSecrets(`The value '${quoted}' is not valid.`, [secret]);
+    expect(out).toContain("***");
+    expect(out.toLowerCase()).not.toContain(secret.slice(0, 8).toLowerCase());
+    const encoded = /^[A-Za-z0-9+/=_-]+$/.exec(quoted) ? out.slice("The value '".length, -"' is not valid.".length) : "";
+    expect(Buffer.from(encoded.replace(/\*/g, ""), "base64").toString("latin1")).not.toContain(secret.slice(0, 8));
+    expect(out).toMatch(/^The value '.*' is not valid\.$/);
+  });
+
+  test("a 7-character prefix of a long secret is not enough to count (no false alarms on common words)", () => {
+    expect(redactSecrets("Wx-AppK is fine", [secret])).toBe("Wx-AppK is fine");
+  });
+
+  test("secrets shorter than 4 characters are redacted too, in any case", () => {
+    expect(redactSecrets("key 'aB3' rejected; AB3 again", ["aB3"])).toBe("key '***' rejected; *** again");
+    expect(redactSecrets("x=Q!", ["Q!"])).toBe("x=***");
+  });
+
+  test("a PFX (base64) and its password are both redacted", () => {
+    const pfx = Buffer.from("0\x82\x05binary-pkcs12-bytes-here").toString("base64");
+    const out = redactSecrets(`bad pfx ${pfx.slice(0, 10)}... with password Pa55word!`, [pfx, "Pa55word!"]);
+    expect(out).toBe("bad pfx ***... with password ***");
+  });
 });
 
 test("Retry-After accepts fractional seconds and HTTP dates", () => {
