@@ -136,6 +136,7 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
     for (const spec of args.userFlows ?? []) {
       const flowId = normalizeUserFlowId(spec.name);
       let userFlowId: pulumi.Input<string> = flowId;
+      let userFlowCreationId: pulumi.Input<string> | undefined;
       if (spec.create ?? true) {
         const flow = new B2CUserFlow(
           `${name}-${slug(spec.name)}`,
@@ -151,6 +152,7 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
           { parent: this },
         );
         userFlowId = flow.userFlowId;
+        userFlowCreationId = flow.creationId;
         flows[flowId] = pulumi.all([flow.userFlowId, flow.runUserFlowUrl]).apply(([id, url]) => ({
           userFlowId: id,
           ...(url ? { runUserFlowUrl: url } : {}),
@@ -162,7 +164,7 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
         const type = canonicalProviderType(t)!;
         new UserFlowIdentityProvider(
           `${name}-${slug(spec.name)}-${slug(type)}`,
-          { userFlowId, identityProviderId: providers[type].identityProviderId },
+          { userFlowId, identityProviderId: providers[type].identityProviderId, userFlowCreationId },
           { parent: this },
         );
       }

@@ -5,15 +5,15 @@ import { UserFlowType, validateUserFlow } from "../validation/userFlows";
 import { knownValues } from "./inputChecks";
 
 export interface B2CUserFlowArgs {
-  /** Flow name, with or without the `B2C_1_` prefix Graph adds (e.g. "signupsignin"). 1-64 of [A-Za-z0-9_-]. Changing it replaces the flow. */
+  /** Flow name, with or without the `B2C_1_` prefix Graph adds (e.g. "signupsignin"). 1-64 of [A-Za-z0-9_-]. Ids are case-insensitive: a change of case only is no change; another name replaces the flow. */
   name: string;
   /** signUpOrSignIn, signUp, signIn, passwordReset, profileUpdate or resourceOwner. Changing it replaces the flow. https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow */
   userFlowType: UserFlowType;
-  /** User flow version. Default 3 (the recommended version). Changing it replaces the flow. */
+  /** User flow version. Default 3 (the recommended version). Changing it replaces the flow (Graph has no update for it); the flow's identity providers attached with `userFlowCreationId` are attached again in the same `up`. */
   userFlowTypeVersion?: number;
-  /** Whether the flow's pages can be translated. Default false. Changing it replaces the flow. */
+  /** Whether the flow's pages can be translated. Optional: when left out the service default (off) applies and a portal change is not undone. Changes in place (PATCH, https://learn.microsoft.com/graph/api/b2cidentityuserflow-update?view=graph-rest-beta). */
   isLanguageCustomizationEnabled?: boolean;
-  /** Default page language, an RFC 5646 tag such as "en" or "zh-Hans". Optional; changing it replaces the flow. */
+  /** Default page language, an RFC 5646 tag such as "en" or "zh-Hans". Optional: when left out, whatever the service fills in (e.g. "en") or the portal sets is kept. Changes in place (PATCH). */
   defaultLanguageTag?: string;
   /** Application (client) id of a web app whose reply URL is https://jwt.ms; enables `runUserFlowUrl`. Optional. https://learn.microsoft.com/azure/active-directory-b2c/tutorial-register-applications */
   testApplicationId?: pulumi.Input<string>;
@@ -27,6 +27,8 @@ export class B2CUserFlow extends pulumi.ComponentResource {
   readonly userFlowId: pulumi.Output<string>;
   /** With `testApplicationId`: the authorize URL that, like the portal's "Run user flow", returns a token to https://jwt.ms. */
   readonly runUserFlowUrl: pulumi.Output<string | undefined>;
+  /** New whenever the flow is created again (a replacement): give it to UserFlowIdentityProvider's `userFlowCreationId` so attachments follow. */
+  readonly creationId: pulumi.Output<string>;
 
   constructor(name: string, args: B2CUserFlowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:B2CUserFlow", name, {}, opts);
@@ -37,7 +39,7 @@ export class B2CUserFlow extends pulumi.ComponentResource {
         name: args.name,
         userFlowType: args.userFlowType,
         userFlowTypeVersion: args.userFlowTypeVersion ?? 3,
-        isLanguageCustomizationEnabled: args.isLanguageCustomizationEnabled ?? false,
+        isLanguageCustomizationEnabled: args.isLanguageCustomizationEnabled,
         defaultLanguageTag: args.defaultLanguageTag,
         testApplicationId: args.testApplicationId,
         adoptExisting: args.adoptExisting ?? false,
@@ -46,6 +48,7 @@ export class B2CUserFlow extends pulumi.ComponentResource {
     );
     this.userFlowId = flow.userFlowId;
     this.runUserFlowUrl = flow.runUserFlowUrl;
-    this.registerOutputs({ userFlowId: this.userFlowId, runUserFlowUrl: this.runUserFlowUrl });
+    this.creationId = flow.creationId;
+    this.registerOutputs({ userFlowId: this.userFlowId, runUserFlowUrl: this.runUserFlowUrl, creationId: this.creationId });
   }
 }

@@ -12,6 +12,11 @@ export interface UserFlowIdentityProviderArgs {
   userFlowId: pulumi.Input<string>;
   /** The identity provider's Graph id (e.g. a WeChatIdentityProvider's `identityProviderId`). Changing it re-attaches. https://learn.microsoft.com/graph/api/b2cidentityuserflow-post-userflowidentityproviders */
   identityProviderId: pulumi.Input<string>;
+  /**
+   * The flow's `creationId` when it is a B2CUserFlow of this program. A flow replaced (type or version
+   * change) comes back without identity providers; with this the attachment is made again in the same `up`.
+   */
+  userFlowCreationId?: pulumi.Input<string>;
 }
 
 /**
@@ -31,6 +36,7 @@ export class UserFlowIdentityProvider extends pulumi.ComponentResource {
       {
         userFlowId: args.userFlowId,
         identityProviderId: args.identityProviderId,
+        ...(args.userFlowCreationId !== undefined ? { userFlowCreationId: args.userFlowCreationId } : {}),
         // Named by hand, not an Output of a flow created in this program: it must exist already.
         ...(typeof args.userFlowId === "string" ? { userFlowMustExist: true } : {}),
       },

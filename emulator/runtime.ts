@@ -1,4 +1,5 @@
 // Shared state of one running emulator, handed to the route families.
+import { EmulatorClock } from "./clock";
 import { FaultInjector } from "./faults";
 import { RequestLog } from "./requestLog";
 import { EmulatorStore } from "./store";
@@ -22,9 +23,12 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   echoClientSecretOnCreate: false,
   duplicateAttach: "error",
   deleteAttachedIdentityProvider: "fail",
-  addUserFlowPrefix: true,
+  userFlowIdPrefix: "keepPrefixed",
+  keySetIdPrefix: "keepPrefixed",
+  userFlowUpdateStatus: 204,
+  defaultLanguageTagOnCreate: "en",
   duplicateKeySetStatus: 409,
-  rejectKeysOnKeySetCreate: true,
+  rejectKeysOnKeySetCreate: false,
   keySetDeleteLeavesBackup: false,
   missingKeySetOnKeyOperation: "AADB2C90073",
   noActiveKeyStatus: 404,
@@ -49,6 +53,8 @@ export interface TenantInfo {
 export class EmulatorRuntime {
   /** "https://host:port", set once the server listens. */
   baseUrl = "";
+  /** Time as the tenant's keys see it (settable: emulator/clock.ts). */
+  readonly clock = new EmulatorClock();
   private behaviourValues: EmulatorBehaviour;
 
   constructor(
@@ -96,6 +102,9 @@ export class EmulatorRuntime {
     oneOf("missingKeySetOnKeyOperation", ["AADB2C90073", "AADB2C95052"]);
     oneOf("deprecatedEndpoints", ["reject", "emulate"]);
     oneOf("batchResponseOrder", ["reversed", "request"]);
+    oneOf("userFlowIdPrefix", ["always", "keepPrefixed"]);
+    oneOf("keySetIdPrefix", ["always", "keepPrefixed"]);
+    oneOf("userFlowUpdateStatus", [200, 204]);
     if (!Number.isInteger(b.pageSize) || b.pageSize < 0) throw new TypeError("behaviour.pageSize must be a non-negative integer");
     if (!(b.tokenLifetimeSeconds > 0)) throw new TypeError("behaviour.tokenLifetimeSeconds must be positive");
     this.behaviourValues = b;

@@ -65,11 +65,30 @@ export interface EmulatorBehaviour {
   duplicateAttach: "ok" | "error";
   /** Deleting an IdP still attached to a user flow: "fail" (400) or "cascade" (detach everywhere). Default "fail". */
   deleteAttachedIdentityProvider: "fail" | "cascade";
-  /** Prefix user flow ids with B2C_1_ unless present. Default true. */
-  addUserFlowPrefix: boolean;
+  /**
+   * How a user flow id in a create body becomes the flow's id. "always": the service adds B2C_1_
+   * to whatever is sent, as the create page says (https://learn.microsoft.com/graph/api/identitycontainer-post-b2cuserflows?view=graph-rest-beta:
+   * "Customer" becomes "B2C_1_Customer"; a prefixed body would be prefixed twice). "keepPrefixed": a
+   * body already prefixed is kept as sent (field reports, microsoftgraph/microsoft-graph-docs#13780);
+   * others get the prefix. No page settles it. Default "keepPrefixed".
+   */
+  userFlowIdPrefix: "always" | "keepPrefixed";
+  /** The same for keyset ids and B2C_1A_ (https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta). Default "keepPrefixed". */
+  keySetIdPrefix: "always" | "keepPrefixed";
+  /**
+   * Status of PATCH /identity/b2cUserFlows/{id}: the page's text says 200 with the flow, its example
+   * shows 204 (https://learn.microsoft.com/graph/api/b2cidentityuserflow-update?view=graph-rest-beta). Default 204.
+   */
+  userFlowUpdateStatus: 200 | 204;
+  /**
+   * defaultLanguageTag the service fills in when a create body has none: the create page's example
+   * answers "en" (https://learn.microsoft.com/graph/api/identitycontainer-post-b2cuserflows?view=graph-rest-beta);
+   * "" leaves it null (as the list examples show). Default "en".
+   */
+  defaultLanguageTagOnCreate: string;
   /** Status for AADB2C95028 (duplicate keyset). Default 409. */
   duplicateKeySetStatus: 400 | 409;
-  /** Reject a keyset create whose body has a non-empty keys array (400 "The 'keySet' field is invalid…"). Default true. */
+  /** Reject a keyset create whose body has a non-empty keys array (400 "The 'keySet' field is invalid…"), as an SDK issue reported. Default false: the create page documents "Create a keyset with a key" answering 201 (https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta). */
   rejectKeysOnKeySetCreate: boolean;
   /** DELETE of a keyset leaves a "<id>.bak" copy behind (portal behaviour). Default false. */
   keySetDeleteLeavesBackup: boolean;
@@ -209,7 +228,14 @@ export interface RunningEmulator {
   getBehaviour(): EmulatorBehaviour;
   /** Current state for assertions; secrets never included in clear. */
   snapshot(): EmulatorSnapshot;
-  /** Empty the tenant. */
+  /** Empty the tenant and put the clock back to the real one. */
   reset(): void;
+  /**
+   * Sets the clock the tenant's keys go by (upload expiry checks, getActiveKey, `PUT /_emulator/clock`):
+   * a Date, ISO string or epoch ms; null goes back to the real clock. Tokens keep the real clock.
+   */
+  setClock(now: Date | string | number | null): void;
+  /** The emulator's now (ISO 8601) and its offset from the real clock in ms. */
+  getClock(): { now: string; offsetMs: number };
   stop(): Promise<void>;
 }

@@ -1,24 +1,54 @@
+import { randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { GraphSettings, requireTenantName } from "../graph/settings";
-import { normalizeUserFlowId, runUserFlowUrl } from "../validation/userFlows";
-import { changedKeys, ConfiguredProvider, graphOf, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
+import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX } from "../validation/userFlows";
+import { changedKeys, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
+import { notOursAfterLostAnswer, retainedOnDelete, userFlowDifferences } from "./ownership";
+
+// B2CUserFlow's provider, over Graph beta /identity/b2cUserFlows
+// (https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow?view=graph-rest-beta).
+//
+// What changes how, from the documented operations:
+// - isLanguageCustomizationEnabled, defaultLanguageTag: PATCH in place ("Update b2cIdentityUserFlow",
+//   https://learn.microsoft.com/graph/api/b2cidentityuserflow-update?view=graph-rest-beta). Never a replacement.
+// - userFlowType, userFlowTypeVersion: no update operation takes them, so a change replaces the flow
+//   (deleted first: the id is reused). Attachments follow through `creationId` (see below).
+// - name: ids are case-insensitive, and "susi" / "B2C_1_susi" / "B2C_1_SUSI" name the same flow;
+//   only another name replaces.
+// Only what the program declares is compared. Whatever else Graph reports (a defaultLanguageTag the
+// service filled in on create, a portal edit of a setting the program leaves open) is kept in
+// `current`, shown by refresh, and never enforced.
 
 export interface UserFlowInputs {
   name: string;
   userFlowType: string;
-  userFlowTypeVersion: number;
-  isLanguageCustomizationEnabled: boolean;
+  /** Undefined: 3 on create, never compared. */
+  userFlowTypeVersion?: number;
+  /** Undefined: the service default (off), never compared. */
+  isLanguageCustomizationEnabled?: boolean;
+  /** Undefined: whatever the service or the portal sets, never compared. */
   defaultLanguageTag?: string;
   testApplicationId?: string;
   adoptExisting: boolean;
+}
+
+/** The flow's settings as Graph last reported them: informational, never compared. */
+export interface UserFlowCurrent {
+  userFlowType?: string;
+  userFlowTypeVersion?: number;
+  isLanguageCustomizationEnabled?: boolean;
+  defaultLanguageTag?: string | null;
 }
 
 export interface UserFlowOutputs extends UserFlowInputs {
   userFlowId: string;
   runUserFlowUrl?: string;
   adopted: boolean;
+  /** New on every create (and so on every replacement): attachments re-attach when it changes. */
+  creationId: string;
+  current: UserFlowCurrent;
   /** Epoch ms of our last write: a refresh soon after it waits out eventual consistency. */
   lastWriteAt: number;
 }
@@ -32,8 +62,30 @@ interface GraphUserFlow {
 }
 
 const COLLECTION = "/identity/b2cUserFlows";
+const DEFAULT_VERSION = 3;
+/** Settings the update page lists: they change in place. */
+const PATCHABLE = ["isLanguageCustomizationEnabled", "defaultLanguageTag"] as const;
+/** Settings fixed at creation: they replace, but only when declared. */
+const FIXED = ["userFlowType", "userFlowTypeVersion"] as const;
 
-function outputsFrom(inputs: UserFlowInputs, flowId: string, settings: GraphSettings, adopted: boolean): UserFlowOutputs {
+/**
+ * The `id` sent on create: the name without B2C_1_. The service adds the prefix (the create page's
+ * example sends "Customer" and gets "B2C_1_Customer"); field reports say a prefixed id is kept as
+ * sent. The bare name gives B2C_1_<name> under both readings, a prefixed one only under the second.
+ */
+export function userFlowCreateId(name: string): string {
+  return normalizeUserFlowId(name).slice(USER_FLOW_PREFIX.length);
+}
+
+function currentOf(flow: GraphUserFlow | undefined): UserFlowCurrent {
+  if (!flow) return {};
+  const { userFlowType, userFlowTypeVersion, isLanguageCustomizationEnabled, defaultLanguageTag } = flow;
+  return Object.fromEntries(
+    Object.entries({ userFlowType, userFlowTypeVersion, isLanguageCustomizationEnabled, defaultLanguageTag }).filter(([, v]) => v !== undefined),
+  ) as UserFlowCurrent;
+}
+
+function outputsFrom(inputs: UserFlowInputs, flowId: string, settings: GraphSettings, extra: { adopted: boolean; creationId: string; current: UserFlowCurrent }): UserFlowOutputs {
   return {
     ...inputs,
     userFlowId: flowId,
@@ -48,7 +100,7 @@ function outputsFrom(inputs: UserFlowInputs, flowId: string, settings: GraphSett
           }),
         }
       : {}),
-    adopted,
+    ...extra,
     lastWriteAt: Date.now(),
   };
 }
@@ -63,6 +115,17 @@ async function getFlow(graph: GraphApi, flowId: string, retryNotFoundForMs = 0):
   });
 }
 
+/** Declared keys (of `keys`) whose new value differs from the old one. Undeclared keys are never compared. */
+function declaredChanges(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): string[] {
+  return changedKeys(olds, news, keys.filter((k) => news[k] !== undefined));
+}
+
+/** The PATCH body that brings the flow from `olds` to the declared `news` (empty: nothing to send). */
+export function userFlowPatch(olds: Partial<UserFlowOutputs>, news: UserFlowInputs): Record<string, unknown> {
+  const changed = declaredChanges(olds as Record<string, unknown>, news as unknown as Record<string, unknown>, PATCHABLE);
+  return Object.fromEntries(changed.map((k) => [k, news[k as keyof UserFlowInputs]]));
+}
+
 export interface UserFlowProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
 
 /** Dynamic provider for one B2C user flow: Graph beta /identity/b2cUserFlows. */
@@ -70,16 +133,15 @@ export const userFlowProvider: UserFlowProvider = {
   configure: rememberConfig,
 
   async diff(_id, olds: UserFlowOutputs, news: UserFlowInputs) {
-    // A flow's id, type and version are fixed at creation, and Graph documents no update for the
-    // language settings: all of these need a new flow. The id is reused, so delete first.
-    const replaces = changedKeys(
-      { ...olds, name: normalizeUserFlowId(olds.name) },
-      { ...news, name: normalizeUserFlowId(news.name) },
-      ["name", "userFlowType", "userFlowTypeVersion", "isLanguageCustomizationEnabled", "defaultLanguageTag"],
-    );
-    const changes = changedKeys(olds as any, news as any, ["testApplicationId"]);
+    const sameName =
+      !isUnknown(news.name) && normalizeUserFlowId(olds.name ?? "").toLowerCase() === normalizeUserFlowId(String(news.name)).toLowerCase();
+    const replaces = [
+      ...(sameName ? [] : ["name"]),
+      ...declaredChanges(olds as any, news as any, FIXED),
+    ];
+    const updates = [...declaredChanges(olds as any, news as any, PATCHABLE), ...changedKeys(olds as any, news as any, ["testApplicationId"])];
     return {
-      changes: replaces.length + changes.length > 0,
+      changes: replaces.length + updates.length > 0,
       replaces,
       deleteBeforeReplace: replaces.length > 0,
     };
@@ -89,9 +151,15 @@ export const userFlowProvider: UserFlowProvider = {
     const settings = settingsOf(this);
     const graph = new GraphApi(settings);
     const flowId = normalizeUserFlowId(inputs.name);
+    const extra = (adopted: boolean, flow: GraphUserFlow | undefined) => ({ adopted, creationId: randomUUID(), current: currentOf(flow) });
     if (inputs.adoptExisting) {
       const existing = await getFlow(graph, flowId);
-      if (existing) return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, true) };
+      if (existing) {
+        // Adopted: bring the declared language settings to what the program says.
+        const patch = userFlowPatch(currentOf(existing) as Partial<UserFlowOutputs>, inputs);
+        const current = Object.keys(patch).length > 0 ? { ...existing, ...(await patchFlow(graph, existing.id, patch)) } : existing;
+        return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, extra(true, current)) };
+      }
     }
     try {
       const result = await graph.call<GraphUserFlow>({
@@ -99,52 +167,66 @@ export const userFlowProvider: UserFlowProvider = {
         version: "beta",
         path: COLLECTION,
         body: {
-          id: flowId,
+          id: userFlowCreateId(inputs.name),
           userFlowType: inputs.userFlowType,
-          userFlowTypeVersion: inputs.userFlowTypeVersion,
-          isLanguageCustomizationEnabled: inputs.isLanguageCustomizationEnabled,
+          userFlowTypeVersion: inputs.userFlowTypeVersion ?? DEFAULT_VERSION,
+          ...(inputs.isLanguageCustomizationEnabled !== undefined ? { isLanguageCustomizationEnabled: inputs.isLanguageCustomizationEnabled } : {}),
           ...(inputs.defaultLanguageTag ? { defaultLanguageTag: inputs.defaultLanguageTag } : {}),
         },
         description: `create user flow ${flowId}`,
       });
       const id = result.value?.id ?? flowId;
-      return { id, outs: outputsFrom(inputs, id, settings, false) };
+      return { id, outs: outputsFrom(inputs, id, settings, extra(false, result.value)) };
     } catch (error) {
       if (!isGraphRequestError(error) || (error.status !== 400 && error.status !== 409)) throw error;
       // After a dropped connection the duplicate is most likely our own first attempt, which reads
       // may not see yet (eventual consistency): wait for it as for any object just created.
       const existing = await getFlow(graph, flowId, error.afterNetworkRetry ? 30_000 : 0);
       if (!existing) throw error;
-      if (error.afterNetworkRetry) return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, false) };
-      throw new Error(
-        `User flow ${existing.id} already exists in tenant ${settings.tenantId}. To manage it from this stack set ` +
-          `adoptExisting: true on the B2CUserFlow; otherwise choose another name or delete the flow in the portal.`,
-      );
+      const exists = `User flow ${existing.id} already exists in tenant ${settings.tenantId}. To manage it from this stack set ` +
+        `adoptExisting: true on the B2CUserFlow; otherwise choose another name or delete the flow in the portal.`;
+      if (error.afterNetworkRetry) {
+        // Ours only if it is what we sent (issue 12: never take over someone else's flow).
+        const differences = await userFlowDifferences(graph, existing as GraphUserFlow & Record<string, unknown>, {
+          userFlowType: inputs.userFlowType,
+          userFlowTypeVersion: inputs.userFlowTypeVersion ?? DEFAULT_VERSION,
+          ...(inputs.isLanguageCustomizationEnabled !== undefined ? { isLanguageCustomizationEnabled: inputs.isLanguageCustomizationEnabled } : {}),
+          ...(inputs.defaultLanguageTag ? { defaultLanguageTag: inputs.defaultLanguageTag } : {}),
+        });
+        if (differences.length === 0) return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, extra(false, existing)) };
+        throw new Error(exists + notOursAfterLostAnswer(differences));
+      }
+      throw new Error(exists);
     }
   },
 
   async read(id, props: UserFlowOutputs) {
     const current = await getFlow(graphOf(this), id, readGraceMs(props.lastWriteAt));
     if (!current) return { id: "", props: {} };
-    return {
-      id: current.id,
-      props: {
-        ...props,
-        userFlowId: current.id,
-        userFlowType: current.userFlowType ?? props.userFlowType,
-        userFlowTypeVersion: current.userFlowTypeVersion ?? props.userFlowTypeVersion,
-        isLanguageCustomizationEnabled: current.isLanguageCustomizationEnabled ?? props.isLanguageCustomizationEnabled,
-        ...(current.defaultLanguageTag ? { defaultLanguageTag: current.defaultLanguageTag } : {}),
-      },
-    };
+    // A declared setting takes what Graph says, so drift shows and the next `up` corrects it (PATCH
+    // for the language settings). An undeclared one is only reported in `current`.
+    const declared: Record<string, unknown> = {};
+    for (const key of [...PATCHABLE, ...FIXED]) {
+      if (props[key] !== undefined && current[key] !== undefined) declared[key] = current[key];
+    }
+    return { id: current.id, props: { ...props, ...declared, userFlowId: current.id, current: currentOf(current) } };
   },
 
   async update(id, olds: UserFlowOutputs, news: UserFlowInputs) {
-    // Only testApplicationId reaches here (see diff): it changes the test URL, not the tenant.
-    return { outs: { ...outputsFrom(news, id, settingsOf(this), olds.adopted ?? false), lastWriteAt: olds.lastWriteAt ?? 0 } };
+    // Language settings (PATCH) and testApplicationId (the test URL only); see diff.
+    const patch = userFlowPatch(olds, news);
+    const graph = graphOf(this);
+    const patched = Object.keys(patch).length > 0 ? await patchFlow(graph, id, patch) : undefined;
+    const outs = outputsFrom(news, id, graph.settings, {
+      adopted: olds.adopted ?? false,
+      creationId: olds.creationId ?? randomUUID(),
+      current: { ...(olds.current ?? {}), ...(patched ?? {}) },
+    });
+    return { outs: patched ? outs : { ...outs, lastWriteAt: olds.lastWriteAt ?? 0 } };
   },
 
-  async delete(id) {
+  async delete(id, props: UserFlowOutputs) {
+    if (retainedOnDelete(props)) return; // adopted: it was the tenant's before the stack
     await graphOf(this).requestOrUndefined({
       method: "DELETE",
       version: "beta",
@@ -154,12 +236,32 @@ export const userFlowProvider: UserFlowProvider = {
   },
 };
 
+/** PATCH the flow; the page's text says 200 with the flow, its example 204: both are accepted. Returns what changed. */
+async function patchFlow(graph: GraphApi, id: string, patch: Record<string, unknown>): Promise<UserFlowCurrent> {
+  const answer = await graph.request<GraphUserFlow | undefined>({
+    method: "PATCH",
+    version: "beta",
+    path: `${COLLECTION}/${encodeURIComponent(id)}`,
+    body: patch,
+    description: `update user flow ${id} (${Object.keys(patch).join(", ")})`,
+  });
+  return { ...(patch as UserFlowCurrent), ...currentOf(answer ?? undefined) };
+}
+
 /** The dynamic resource behind B2CUserFlow (`pulumi-nodejs:dynamic/b2c-identity:UserFlow`). */
 export class UserFlowResource extends pulumi.dynamic.Resource {
   declare readonly userFlowId: pulumi.Output<string>;
   declare readonly runUserFlowUrl: pulumi.Output<string | undefined>;
+  declare readonly creationId: pulumi.Output<string>;
 
   constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-    super(userFlowProvider, name, { userFlowId: undefined, runUserFlowUrl: undefined, adopted: undefined, ...args }, opts, "b2c-identity", "UserFlow");
+    super(
+      userFlowProvider,
+      name,
+      { userFlowId: undefined, runUserFlowUrl: undefined, adopted: undefined, creationId: undefined, current: undefined, ...args },
+      opts,
+      "b2c-identity",
+      "UserFlow",
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { thinProvider } from "./thinProvider";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
@@ -9,6 +10,8 @@ export interface AttachmentInputs {
   identityProviderId: string;
   /** The flow was named by hand (not created by this program): check (one GET) that it exists before anything is written. */
   userFlowMustExist?: boolean;
+  /** The flow's creationId (B2CUserFlow): a new one means the flow was created again, without its identity providers. */
+  userFlowCreationId?: string;
 }
 
 const FLOWS = "/identity/b2cUserFlows";
@@ -30,6 +33,14 @@ async function attachedIds(graph: GraphApi, flowId: string): Promise<string[] | 
 
 function isAlreadyAttached(error: unknown): boolean {
   return isGraphRequestError(error) && (error.status === 400 || error.status === 409) && /already exist/i.test(error.graphMessage);
+}
+
+function outputsOf(inputs: AttachmentInputs, flowId: string): AttachmentInputs {
+  return {
+    userFlowId: flowId,
+    identityProviderId: inputs.identityProviderId,
+    ...(inputs.userFlowCreationId !== undefined ? { userFlowCreationId: inputs.userFlowCreationId } : {}),
+  };
 }
 
 export interface UserFlowIdentityProviderProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
@@ -79,7 +90,25 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
       { userFlowId: news.userFlowId?.toLowerCase(), identityProviderId: news.identityProviderId?.toLowerCase() },
       ["userFlowId", "identityProviderId"],
     );
-    return { changes: replaces.length > 0, replaces };
+    // A flow created again (replaced: type or version change) has lost its attachments: attach again.
+    // Compared only once state has one, so state written before this input existed does not re-attach.
+    // An unknown one (preview) decides nothing by itself: the flow's id is then unknown too.
+    const recreated =
+      olds.userFlowCreationId !== undefined &&
+      news.userFlowCreationId !== undefined &&
+      !isUnknown(news.userFlowCreationId) &&
+      olds.userFlowCreationId !== news.userFlowCreationId;
+    // Same flow and provider: the old attachment is the new one's address, so it goes first (a
+    // detach after the new attach would undo it; the flow is new, so that detach finds nothing).
+    const samePair = replaces.length === 0;
+    if (recreated) replaces.push("userFlowCreationId");
+    const recorded = olds.userFlowCreationId === undefined && news.userFlowCreationId !== undefined;
+    return { changes: replaces.length > 0 || recorded, replaces, ...(recreated && samePair ? { deleteBeforeReplace: true } : {}) };
+  },
+
+  async update(_id, _olds: AttachmentInputs, news: AttachmentInputs) {
+    // Only the flow's creationId is recorded (state from before it existed): nothing to send.
+    return { outs: outputsOf(news, normalizeUserFlowId(news.userFlowId)) };
   },
 
   async create(inputs: AttachmentInputs) {
@@ -97,7 +126,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
         throw error;
       }
     }
-    return { id: `${flowId}/${inputs.identityProviderId}`, outs: { userFlowId: flowId, identityProviderId: inputs.identityProviderId } };
+    return { id: `${flowId}/${inputs.identityProviderId}`, outs: outputsOf(inputs, flowId) };
   },
 
   async read(id, props: AttachmentInputs) {
@@ -122,6 +151,6 @@ export class UserFlowIdentityProviderResource extends pulumi.dynamic.Resource {
   declare readonly identityProviderId: pulumi.Output<string>;
 
   constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-    super(userFlowIdentityProviderProvider, name, args, opts, "b2c-identity", "UserFlowIdentityProvider");
+    super(thinProvider("userFlowIdentityProvider"), name, args, opts, "b2c-identity", "UserFlowIdentityProvider");
   }
 }

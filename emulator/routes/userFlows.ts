@@ -12,8 +12,9 @@ export const USER_FLOW_TYPES = ["signUp", "signIn", "signUpOrSignIn", "passwordR
 const USER_FLOW_PREFIX = "B2C_1_";
 const USER_FLOW_TYPE_NAME = "microsoft.graph.b2cIdentityUserFlow";
 
+/** The id a create body's `id` becomes, by behaviour.userFlowIdPrefix (see EmulatorBehaviour). */
 function withPrefix(runtime: EmulatorRuntime, id: string): string {
-  if (!runtime.behaviour.addUserFlowPrefix || id.toUpperCase().startsWith(USER_FLOW_PREFIX)) return id;
+  if (runtime.behaviour.userFlowIdPrefix === "keepPrefixed" && id.toUpperCase().startsWith(USER_FLOW_PREFIX)) return id;
   return USER_FLOW_PREFIX + id;
 }
 
@@ -133,7 +134,8 @@ function create(call: GraphCall): GraphResult {
     userFlowType,
     userFlowTypeVersion,
     isLanguageCustomizationEnabled: optionalBoolean(body, "isLanguageCustomizationEnabled") ?? false,
-    defaultLanguageTag: optionalString(body, "defaultLanguageTag") ?? null,
+    // The create page's example answers "en" to a body without one (behaviour.defaultLanguageTagOnCreate).
+    defaultLanguageTag: optionalString(body, "defaultLanguageTag") ?? (runtime.behaviour.defaultLanguageTagOnCreate || null),
     identityProviderIds,
     createdAt: Date.now(),
   };
@@ -155,6 +157,38 @@ function get(call: GraphCall): GraphResult {
   const expand = parseExpand(call);
   const flow = findUserFlow(call.runtime, call.params.id, true);
   return { status: 200, body: { "@odata.context": contextUrl(call, "identity/b2cUserFlows/$entity"), ...userFlowJson(call, flow, expand) } };
+}
+
+/** Properties the update page lists as updatable; the others are fixed at creation. */
+const UPDATABLE = ["isLanguageCustomizationEnabled", "defaultLanguageTag"];
+const FIXED = ["id", "userFlowType", "userFlowTypeVersion"];
+
+/**
+ * PATCH /identity/b2cUserFlows/{id}: isLanguageCustomizationEnabled and defaultLanguageTag
+ * (https://learn.microsoft.com/graph/api/b2cidentityuserflow-update?view=graph-rest-beta). The fixed
+ * properties may be sent only with their current value.
+ */
+function update(call: GraphCall): GraphResult {
+  const runtime = call.runtime;
+  const flow = findUserFlow(runtime, call.params.id, false);
+  const body = readJsonObject(call);
+  rejectUnknownProperties(body, [...UPDATABLE, ...FIXED], USER_FLOW_TYPE_NAME);
+  for (const name of FIXED) {
+    const value = body[name];
+    if (value === undefined) continue;
+    const current = (flow as unknown as Record<string, unknown>)[name];
+    const same = typeof value === "string" && typeof current === "string" ? value.toLowerCase() === current.toLowerCase() : value === current;
+    if (!same) {
+      throw invalidRequestBody(`Property '${name}' of a ${USER_FLOW_TYPE_NAME} cannot be updated; only ${UPDATABLE.join(" and ")} can.`);
+    }
+  }
+  const enabled = optionalBoolean(body, "isLanguageCustomizationEnabled");
+  const tag = body.defaultLanguageTag === null ? null : optionalString(body, "defaultLanguageTag");
+  if (tag === "") throw invalidRequestBody("Property 'defaultLanguageTag' must be an RFC 5646 language tag or null.");
+  if (enabled !== undefined) flow.isLanguageCustomizationEnabled = enabled;
+  if (tag !== undefined) flow.defaultLanguageTag = tag;
+  if (runtime.behaviour.userFlowUpdateStatus === 204) return { status: 204 };
+  return { status: 200, body: { "@odata.context": contextUrl(call, "identity/b2cUserFlows/$entity"), ...userFlowJson(call, flow, new Set()) } };
 }
 
 function remove(call: GraphCall): GraphResult {
@@ -212,6 +246,7 @@ export function userFlowRoutes(): GraphRoute[] {
     { method: "POST", pattern: base, ...common, access: "write", writeTarget: flowWriteTarget, handler: create },
     { method: "GET", pattern: base, ...common, access: "read", handler: list },
     { method: "GET", pattern: `${base}/{id}`, ...common, access: "read", handler: get },
+    { method: "PATCH", pattern: `${base}/{id}`, ...common, access: "write", writeTarget: flowWriteTarget, handler: update },
     { method: "DELETE", pattern: `${base}/{id}`, ...common, access: "write", writeTarget: flowWriteTarget, handler: remove },
     { method: "GET", pattern: `${base}/{id}/userFlowIdentityProviders`, ...common, access: "read", handler: listFlowIdentityProviders },
     { method: "POST", pattern: `${base}/{id}/userFlowIdentityProviders/$ref`, ...common, access: "write", writeTarget: flowWriteTarget, handler: (c) => attach(c, false) },

@@ -1,4 +1,6 @@
 // Checklist 11-17: b2cUserFlows, userFlowIdentityProviders, $ref attach/detach, deprecated nav, deleting attached IdPs.
+// Pages: https://learn.microsoft.com/graph/api/identitycontainer-post-b2cuserflows?view=graph-rest-beta (create),
+// https://learn.microsoft.com/graph/api/b2cidentityuserflow-update?view=graph-rest-beta (update).
 import type { RunningEmulator } from "../../emulator";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 
@@ -16,7 +18,7 @@ const ref = (id: string) => ({ "@odata.id": `https://graph.microsoft.com/beta/id
 
 useTestEmulator((e) => (emu = e));
 beforeEach(async () => {
-  emu.setBehaviour({ duplicateAttach: "error", deleteAttachedIdentityProvider: "fail", addUserFlowPrefix: true, deprecatedEndpoints: "reject" });
+  emu.setBehaviour({ duplicateAttach: "error", deleteAttachedIdentityProvider: "fail", userFlowIdPrefix: "keepPrefixed", userFlowUpdateStatus: 204, defaultLanguageTagOnCreate: "en", deprecatedEndpoints: "reject" });
   await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", social("WeChat"));
   await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", social("QQ"));
 });
@@ -26,7 +28,7 @@ async function createFlow(id = "susi") {
 }
 
 describe("checklist 11: create user flow", () => {
-  test("prefixes B2C_1_, answers 201 with absolute Location and apiConnectorConfiguration {}", async () => {
+  test("prefixes B2C_1_, answers 201 with absolute Location, apiConnectorConfiguration {} and the service's defaultLanguageTag", async () => {
     const res = await createFlow("Customer");
     expect(res.status).toBe(201);
     expect(res.headers.get("location")).toBe(`${emu.url}/beta/identity/b2cUserFlows/B2C_1_Customer`);
@@ -36,7 +38,8 @@ describe("checklist 11: create user flow", () => {
       userFlowType: "signUpOrSignIn",
       userFlowTypeVersion: 3,
       isLanguageCustomizationEnabled: false,
-      defaultLanguageTag: null,
+      // The create page's example answers "en" to a request without one.
+      defaultLanguageTag: "en",
       apiConnectorConfiguration: {},
     });
     const already = await createFlow("B2C_1_Other");
@@ -44,9 +47,18 @@ describe("checklist 11: create user flow", () => {
     expect(emu.snapshot().userFlows.map((f) => f.id)).toEqual(["B2C_1_Customer", "B2C_1_Other"]);
   });
 
-  test("prefixing can be switched off", async () => {
-    emu.setBehaviour({ addUserFlowPrefix: false });
-    expect((await createFlow("plain")).body.id).toBe("plain");
+  test("id prefix: 'keepPrefixed' keeps a prefixed id as sent, 'always' prefixes whatever is sent", async () => {
+    expect((await createFlow("B2C_1_kept")).body.id).toBe("B2C_1_kept");
+    emu.setBehaviour({ userFlowIdPrefix: "always" });
+    expect((await createFlow("plain")).body.id).toBe("B2C_1_plain");
+    expect((await createFlow("B2C_1_twice")).body.id).toBe("B2C_1_B2C_1_twice");
+  });
+
+  test("defaultLanguageTag left null when the switch is empty; a tag sent is kept", async () => {
+    emu.setBehaviour({ defaultLanguageTagOnCreate: "" });
+    expect((await createFlow("nulltag")).body.defaultLanguageTag).toBeNull();
+    const tagged = await graphFetch(emu, "POST", FLOWS, { id: "zh", userFlowType: "signIn", userFlowTypeVersion: 3, defaultLanguageTag: "zh-Hans" });
+    expect(tagged.body.defaultLanguageTag).toBe("zh-Hans");
   });
 
   test("requires id, a valid userFlowType and userFlowTypeVersion; rejects duplicates", async () => {
@@ -186,5 +198,40 @@ describe("checklist 17: deleting an IdP attached to a flow", () => {
     expect((await graphFetch(emu, "DELETE", "/v1.0/identity/identityProviders/WeChat-OAUTH")).status).toBe(204);
     expect(emu.snapshot().userFlows.map((f) => f.identityProviderIds)).toEqual([[], []]);
     expect(emu.snapshot().identityProviders.map((i) => i.id)).toEqual(["QQ-OAUTH"]);
+  });
+});
+
+describe("update b2cIdentityUserFlow (PATCH)", () => {
+  test("changes isLanguageCustomizationEnabled and defaultLanguageTag in place: 204 (the page's example), attachments kept", async () => {
+    await createFlow();
+    await graphFetch(emu, "POST", `${FLOWS}/B2C_1_susi/userFlowIdentityProviders/$ref`, ref("WeChat-OAUTH"));
+    const res = await graphFetch(emu, "PATCH", `${FLOWS}/B2C_1_susi`, { isLanguageCustomizationEnabled: true, defaultLanguageTag: "zh-Hans" });
+    expect(res.status).toBe(204);
+    expect(res.text).toBe("");
+    const after = await graphFetch(emu, "GET", `${FLOWS}/b2c_1_SUSI`);
+    expect(after.body).toMatchObject({ id: "B2C_1_susi", isLanguageCustomizationEnabled: true, defaultLanguageTag: "zh-Hans" });
+    expect(emu.snapshot().userFlows[0].identityProviderIds).toEqual(["WeChat-OAUTH"]);
+    expect((await graphFetch(emu, "PATCH", `${FLOWS}/B2C_1_susi`, { defaultLanguageTag: null })).status).toBe(204);
+    expect((await graphFetch(emu, "GET", `${FLOWS}/B2C_1_susi`)).body.defaultLanguageTag).toBeNull();
+  });
+
+  test("200 with the updated flow when switched to the page's text", async () => {
+    emu.setBehaviour({ userFlowUpdateStatus: 200 });
+    await createFlow();
+    const res = await graphFetch(emu, "PATCH", `${FLOWS}/B2C_1_susi`, { isLanguageCustomizationEnabled: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: "B2C_1_susi", isLanguageCustomizationEnabled: true, userFlowType: "signUpOrSignIn" });
+  });
+
+  test("fixed properties only with their current value; unknown ones and missing flows fail", async () => {
+    await createFlow();
+    expect((await graphFetch(emu, "PATCH", `${FLOWS}/B2C_1_susi`, { userFlowType: "signUpOrSignIn", isLanguageCustomizationEnabled: true })).status).toBe(204);
+    const type = await graphFetch(emu, "PATCH", `${FLOWS}/B2C_1_susi`, { userFlowType: "signIn" });
+    expect(type.status).toBe(400);
+    expect(type.body.error.message).toMatch(/userFlowType.*cannot be updated/);
+    expect((await graphFetch(emu, "PATCH", `${FLOWS}/B2C_1_susi`, { userFlowTypeVersion: 1 })).status).toBe(400);
+    expect((await graphFetch(emu, "PATCH", `${FLOWS}/B2C_1_susi`, { colour: "blue" })).status).toBe(400);
+    const missing = await graphFetch(emu, "PATCH", `${FLOWS}/B2C_1_nope`, { isLanguageCustomizationEnabled: true });
+    expect([missing.status, missing.body.error.code]).toEqual([404, "AADB2C90073"]);
   });
 });
