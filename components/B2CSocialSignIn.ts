@@ -7,6 +7,7 @@ import { B2CUserFlow } from "./B2CUserFlow";
 import { knownValues } from "./inputChecks";
 import { PolicyKey } from "./PolicyKey";
 import { SocialIdentityProvider } from "./SocialIdentityProvider";
+import { callbackDomainOf } from "./WeChatIdentityProvider";
 import { UserFlowIdentityProvider } from "./UserFlowIdentityProvider";
 
 export interface SocialSignInIdentityProvider {
@@ -58,8 +59,10 @@ export interface B2CSocialSignInArgs {
 
 export interface SocialSignInProviderOutput {
   identityProviderId: string;
-  /** Callback URL to register in the provider's developer portal. */
+  /** Callback URL to register in the provider's developer portal (QQ Connect: 网站回调域, the full URL). */
   redirectUri: string;
+  /** WeChat only: the host to enter as 授权回调域 (Authorization callback domain), e.g. "contoso.b2clogin.com"; WeChat wants the domain, not a URL. https://learn.microsoft.com/azure/active-directory-b2c/identity-provider-wechat */
+  callbackDomain?: string;
 }
 
 export interface SocialSignInFlowOutput {
@@ -77,7 +80,7 @@ function slug(value: string): string {
  * (attachments after their flow and provider).
  */
 export class B2CSocialSignIn extends pulumi.ComponentResource {
-  /** Per provider type: its Graph id and the callback URL to register with the provider. */
+  /** Per provider type: its Graph id, the callback URL to register with the provider and, for WeChat, the callback domain. */
   readonly identityProviders: pulumi.Output<Record<string, SocialSignInProviderOutput>>;
   /** Per user flow id: the id and, with a test application, the "Run user flow" URL. */
   readonly userFlows: pulumi.Output<Record<string, SocialSignInFlowOutput>>;
@@ -174,7 +177,11 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
       Object.fromEntries(
         Object.entries(providers).map(([type, p]) => [
           type,
-          pulumi.all([p.identityProviderId, p.redirectUri]).apply(([identityProviderId, redirectUri]) => ({ identityProviderId, redirectUri })),
+          pulumi.all([p.identityProviderId, p.redirectUri]).apply(([identityProviderId, redirectUri]) => ({
+            identityProviderId,
+            redirectUri,
+            ...(type === "WeChat" ? { callbackDomain: callbackDomainOf(redirectUri) } : {}),
+          })),
         ]),
       ),
     ) as pulumi.Output<Record<string, SocialSignInProviderOutput>>;
