@@ -1,3 +1,4 @@
+import { thinProvider } from "./thinProvider";
 import { randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
@@ -256,7 +257,7 @@ export class UserFlowResource extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
     super(
-      userFlowProvider,
+      thinProvider("userFlow"),
       name,
       { userFlowId: undefined, runUserFlowUrl: undefined, adopted: undefined, creationId: undefined, current: undefined, ...args },
       opts,
