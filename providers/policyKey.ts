@@ -7,6 +7,7 @@ import {
   certificateThumbprint,
   decodeBase64,
   givenSources,
+  KEYSET_PREFIX,
   KeySource,
   KeyUse,
   normalizeKeySetId,
@@ -570,7 +571,9 @@ export const policyKeyProvider: PolicyKeyProvider = {
           method: "POST",
           version: "beta",
           path: COLLECTION,
-          body: { id: wanted },
+          // The bare name: the service adds B2C_1A_ (https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta);
+          // field reports say a prefixed id is kept as sent. The bare name gives B2C_1A_<name> either way.
+          body: { id: wanted.slice(KEYSET_PREFIX.length) },
           description: `create policy key container ${wanted}`,
         });
         keySetId = created.value?.id ?? wanted;

@@ -13,9 +13,14 @@ const KEYSET_TYPE_NAME = "microsoft.graph.trustFrameworkKeySet";
 const KEY_TYPE_NAME = "microsoft.graph.trustFrameworkKey";
 const JWK_FIELDS = ["kid", "kty", "use", "nbf", "exp", "e", "n", "k", "d", "p", "q", "dp", "dq", "qi", "x5c", "x5t", "status"];
 
-/** Adds the B2C_1A_ prefix unless present (case-insensitively). */
-export function keySetIdFor(name: string): string {
-  return name.toUpperCase().startsWith(KEYSET_PREFIX) ? name : KEYSET_PREFIX + name;
+/**
+ * The id a create body's `id` becomes: the service adds B2C_1A_ (the create page's example sends
+ * "keyset1" and gets "B2C_1A_keyset1"); with behaviour.keySetIdPrefix "keepPrefixed" an id already
+ * prefixed is kept as sent (field reports), with "always" it is prefixed again.
+ */
+export function keySetIdFor(runtime: EmulatorRuntime, name: string): string {
+  if (runtime.behaviour.keySetIdPrefix === "keepPrefixed" && name.toUpperCase().startsWith(KEYSET_PREFIX)) return name;
+  return KEYSET_PREFIX + name;
 }
 
 function missingParameter(name: string): GraphError {
@@ -172,7 +177,7 @@ function keySetWriteTarget(call: GraphCall): string | undefined {
   if (call.params.id) return `keySet:${call.params.id.toLowerCase()}`;
   try {
     const body = readJsonObject(call);
-    return typeof body.id === "string" ? `keySet:${keySetIdFor(body.id).toLowerCase()}` : undefined;
+    return typeof body.id === "string" ? `keySet:${keySetIdFor(call.runtime, body.id).toLowerCase()}` : undefined;
   } catch {
     return undefined;
   }
@@ -189,7 +194,7 @@ function create(call: GraphCall): GraphResult {
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
     throw invalidRequestBody(`The keyset id '${name}' is invalid: use letters, digits, '_', '-' and '.'.`);
   }
-  const id = keySetIdFor(name);
+  const id = keySetIdFor(runtime, name);
   let keys: StoredKey[] = [];
   if (body.keys !== undefined && body.keys !== null) {
     if (!Array.isArray(body.keys)) throw invalidRequestBody("The 'keySet' field is invalid in request: 'keys' must be an array.");

@@ -106,7 +106,8 @@ describe("create", () => {
     const log = emu.requestLog();
     expect(describeCalls(graphCalls(log))).toEqual([`POST ${KEYSETS} -> 201`, `POST ${KEYSETS}/B2C_1A_WeChatSecret/uploadSecret -> 200`]);
     expect(graphWrites(log)).toHaveLength(2);
-    expect(graphWrites(log)[0].body).toEqual({ id: "B2C_1A_WeChatSecret" });
+    // The bare name: the service adds B2C_1A_ (see tests/providers/userFlowAndKeySetIds.test.ts).
+    expect(graphWrites(log)[0].body).toEqual({ id: "WeChatSecret" });
     expect(graphWrites(log)[1].body).toEqual({ use: "sig", k: "[redacted]" });
     expect(id).toBe("B2C_1A_WeChatSecret");
     expect(outs.keySetId).toBe("B2C_1A_WeChatSecret");
