@@ -29,6 +29,7 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   defaultLanguageTagOnCreate: "en",
   duplicateKeySetStatus: 409,
   rejectKeysOnKeySetCreate: false,
+  keyDatesAsStrings: false,
   keySetDeleteLeavesBackup: false,
   missingKeySetOnKeyOperation: "AADB2C90073",
   noActiveKeyStatus: 404,

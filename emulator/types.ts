@@ -90,6 +90,11 @@ export interface EmulatorBehaviour {
   duplicateKeySetStatus: 400 | 409;
   /** Reject a keyset create whose body has a non-empty keys array (400 "The 'keySet' field is invalid…"), as an SDK issue reported. Default false: the create page documents "Create a keyset with a key" answering 201 (https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta). */
   rejectKeysOnKeySetCreate: boolean;
+  /**
+   * Keys show nbf/exp as JSON strings, as the uploadSecret example does, instead of the Int64 numbers of
+   * the trustFrameworkKey resource page (https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadsecret?view=graph-rest-beta). Default false.
+   */
+  keyDatesAsStrings: boolean;
   /** DELETE of a keyset leaves a "<id>.bak" copy behind (portal behaviour). Default false. */
   keySetDeleteLeavesBackup: boolean;
   /** Error for upload/generate on a keyset that does not exist: 404 AADB2C90073 or 400 AADB2C95052. Default "AADB2C90073". */

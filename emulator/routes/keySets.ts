@@ -35,14 +35,21 @@ function newKid(): string {
   return randomBytes(32).toString("base64url");
 }
 
-/** Public JSON of a key: private and secret members (k, d, p, q, dp, dq, qi) are never returned. */
-export function keyJson(key: StoredKey): Record<string, unknown> {
+/**
+ * Public JSON of a key, shaped as https://learn.microsoft.com/graph/api/resources/trustframeworkkey?view=graph-rest-beta
+ * and the action pages' examples show it: `k` is null (the generateKey example), d, p, q, dp, dq, qi
+ * are never returned, `x5c` is always an array ([] for generated keys and secrets). `nbf`/`exp` are
+ * Int64 on the resource page, strings in the uploadSecret example: behaviour.keyDatesAsStrings.
+ */
+export function keyJson(key: StoredKey, datesAsStrings = false): Record<string, unknown> {
+  const date = (value: number) => (datesAsStrings ? String(value) : value);
   return {
     kid: key.kid,
     use: key.use,
     kty: key.kty,
-    ...(key.nbf !== undefined ? { nbf: key.nbf } : {}),
-    ...(key.exp !== undefined ? { exp: key.exp } : {}),
+    ...(key.nbf !== undefined ? { nbf: date(key.nbf) } : {}),
+    ...(key.exp !== undefined ? { exp: date(key.exp) } : {}),
+    k: null,
     ...(key.e !== undefined ? { e: key.e } : {}),
     ...(key.n !== undefined ? { n: key.n } : {}),
     x5c: key.x5c ?? [],
@@ -51,8 +58,8 @@ export function keyJson(key: StoredKey): Record<string, unknown> {
   };
 }
 
-function keySetJson(set: StoredKeySet): Record<string, unknown> {
-  return { id: set.id, keys: set.keys.map(keyJson) };
+function keySetJson(set: StoredKeySet, call: GraphCall): Record<string, unknown> {
+  return { id: set.id, keys: set.keys.map((key) => keyJson(key, call.runtime.behaviour.keyDatesAsStrings)) };
 }
 
 function findKeySet(runtime: EmulatorRuntime, id: string, forRead: boolean): StoredKeySet {
@@ -101,7 +108,7 @@ function checkValidity(set: { id: string }, nbf: number | undefined, exp: number
 /** One kty and one use per keyset (AADB2C95032 / AADB2C95042). */
 function checkCompatible(keys: Array<{ kty: string; use: string }>, candidate: { kty: string; use: string }): void {
   for (const key of keys) {
-    if (key.kty !== candidate.kty) throw b2cError(400, "AADB2C95032", "One can't mix RSA and Oct types in one key set.");
+    if (key.kty.toLowerCase() !== candidate.kty.toLowerCase()) throw b2cError(400, "AADB2C95032", "One can't mix RSA and Oct types in one key set.");
     if (key.use !== candidate.use) throw b2cError(400, "AADB2C95042", "One can't mix sig and enc usages in one key set.");
   }
 }
@@ -165,7 +172,7 @@ function keysFromPayload(set: { id: string }, value: unknown): StoredKey[] {
 }
 
 function keyResult(call: GraphCall, key: StoredKey): GraphResult {
-  return { status: 200, body: { "@odata.context": contextUrl(call, KEY_TYPE_NAME), ...keyJson(key) } };
+  return { status: 200, body: { "@odata.context": contextUrl(call, KEY_TYPE_NAME), ...keyJson(key, call.runtime.behaviour.keyDatesAsStrings) } };
 }
 
 function appendKey(set: StoredKeySet, key: StoredKey): void {
@@ -213,17 +220,17 @@ function create(call: GraphCall): GraphResult {
   return {
     status: 201,
     headers: { Location: `/trustFramework/keySets('${id}')` },
-    body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set) },
+    body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set, call) },
   };
 }
 
 function list(call: GraphCall): GraphResult {
-  return collectionResult(call, call.runtime.store.keySets.values().map(keySetJson), "trustFramework/keySets");
+  return collectionResult(call, call.runtime.store.keySets.values().map((set) => keySetJson(set, call)), "trustFramework/keySets");
 }
 
 function get(call: GraphCall): GraphResult {
   const set = findKeySet(call.runtime, call.params.id, true);
-  return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set) } };
+  return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set, call) } };
 }
 
 function replace(call: GraphCall): GraphResult {
@@ -231,7 +238,7 @@ function replace(call: GraphCall): GraphResult {
   const body = readJsonObject(call);
   rejectUnknownProperties(body, ["id", "keys"], KEYSET_TYPE_NAME);
   set.keys = keysFromPayload(set, body.keys);
-  return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set) } };
+  return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set, call) } };
 }
 
 function remove(call: GraphCall): GraphResult {
@@ -316,7 +323,10 @@ function certificateKey(set: StoredKeySet, info: ReturnType<typeof parseCertific
   }
   return {
     kid: newKid(),
-    kty: info.kty.toUpperCase() === "RSA" ? "RSA" : info.kty,
+    // As the examples show it: uploadCertificate "oct", uploadPkcs12 "OCT" (the pfx carries a secret hash)
+    // (https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadcertificate?view=graph-rest-beta,
+    // https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadpkcs12?view=graph-rest-beta).
+    kty: secretSha256 ? "OCT" : "oct",
     use,
     ...(info.nbf !== undefined ? { nbf: info.nbf } : {}),
     ...(info.exp !== undefined ? { exp: info.exp } : {}),

@@ -1,5 +1,7 @@
 // Checklist 18-25: keysets, key material never returned, generateKey, uploadSecret,
 // uploadCertificate/uploadPkcs12, missing keysets, getActiveKey.
+// Pages: https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta,
+// https://learn.microsoft.com/graph/api/resources/trustframeworkkey?view=graph-rest-beta and the action pages.
 import { createHash, X509Certificate } from "crypto";
 import * as forge from "node-forge";
 import { ensureCertificateAuthority } from "../../emulator/certificateAuthority";
@@ -22,7 +24,9 @@ useTestEmulator((e) => (emu = e));
 beforeEach(() => {
   emu.setBehaviour({
     duplicateKeySetStatus: 409,
-    rejectKeysOnKeySetCreate: true,
+    rejectKeysOnKeySetCreate: false,
+    keySetIdPrefix: "keepPrefixed",
+    keyDatesAsStrings: false,
     keySetDeleteLeavesBackup: false,
     missingKeySetOnKeyOperation: "AADB2C90073",
     noActiveKeyStatus: 404,
@@ -45,6 +49,12 @@ describe("checklist 18: create keyset", () => {
     expect(emu.snapshot().keySets.map((k) => k.id)).toEqual(["B2C_1A_WeChatSecret", "B2C_1A_QQSecret"]);
   });
 
+  test("keySetIdPrefix 'always' prefixes whatever is sent, as the page's example reads", async () => {
+    emu.setBehaviour({ keySetIdPrefix: "always" });
+    expect((await createSet("keyset1")).body.id).toBe("B2C_1A_keyset1");
+    expect((await createSet("B2C_1A_twice")).body.id).toBe("B2C_1A_B2C_1A_twice");
+  });
+
   test("duplicate -> AADB2C95028, 409 by default or the configured status", async () => {
     await createSet("Dup");
     const dup = await createSet("B2C_1A_dup");
@@ -55,16 +65,17 @@ describe("checklist 18: create keyset", () => {
     expect((await createSet("Dup")).status).toBe(400);
   });
 
-  test("non-empty keys on create -> 400 'The 'keySet' field is invalid…' unless switched off", async () => {
+  test("a keyset created with a key in the body: 201 (the page's 'Create a keyset with a key'); rejected only when switched on", async () => {
     const withKeys = { id: "Keys", keys: [{ kty: "oct", use: "sig", k: "c2VjcmV0" }] };
-    const res = await graphFetch(emu, "POST", SETS, withKeys);
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/^The 'keySet' field is invalid/);
-    expect(emu.snapshot().keySets).toHaveLength(0);
-    emu.setBehaviour({ rejectKeysOnKeySetCreate: false });
     const allowed = await graphFetch(emu, "POST", SETS, withKeys);
     expect(allowed.status).toBe(201);
-    expect(allowed.body.keys).toHaveLength(1);
+    expect(allowed.body.keys).toEqual([expect.objectContaining({ kty: "OCT", use: "sig", k: null })]);
+    expect(allowed.text).not.toContain("c2VjcmV0");
+    emu.setBehaviour({ rejectKeysOnKeySetCreate: true });
+    const res = await graphFetch(emu, "POST", SETS, { ...withKeys, id: "Other" });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/^The 'keySet' field is invalid/);
+    expect(emu.snapshot().keySets.map((k) => k.id)).toEqual(["B2C_1A_Keys"]);
   });
 
   test("missing id -> AADB2C90253", async () => {
@@ -122,6 +133,8 @@ describe("checklist 20: key material is never returned", () => {
     await createSet("Gen");
     const generated = await graphFetch(emu, "POST", `${SETS}/B2C_1A_Gen/generateKey`, { use: "sig", kty: "RSA" });
     expect(generated.body.x5c).toEqual([]);
+    // The generateKey example: "k": null.
+    expect(generated.body.k).toBeNull();
     expect(generated.body.kid).toBeTruthy();
     const texts = [uploaded.text, generated.text, (await graphFetch(emu, "GET", SETS)).text, (await graphFetch(emu, "GET", `${SETS}/B2C_1A_Mixed`)).text];
     for (const text of texts) {
@@ -209,7 +222,8 @@ describe("checklist 23: uploadCertificate and uploadPkcs12", () => {
     const res = await graphFetch(emu, "POST", `${SETS}/B2C_1A_Cert/uploadCertificate`, { key: certificateDerBase64 });
     expect(res.status).toBe(200);
     const cert = new X509Certificate(ca.caPem);
-    expect(res.body).toMatchObject({ kty: "RSA", use: "sig", x5c: [certificateDerBase64], e: "AQAB" });
+    // kty as the uploadCertificate example shows it: "oct".
+    expect(res.body).toMatchObject({ kty: "oct", use: "sig", x5c: [certificateDerBase64], e: "AQAB", k: null });
     expect(res.body.x5t).toBe(createHash("sha1").update(cert.raw).digest("base64url"));
     expect(res.body.exp).toBe(Math.floor(Date.parse(cert.validTo) / 1000));
     const pem = await graphFetch(emu, "POST", `${SETS}/B2C_1A_Cert/uploadCertificate`, { key: ca.caPem });
@@ -231,6 +245,8 @@ describe("checklist 23: uploadCertificate and uploadPkcs12", () => {
     const ok = await graphFetch(emu, "POST", `${SETS}/B2C_1A_Pfx/uploadPkcs12`, { key: pfx, password: "pfx-pass" });
     expect(ok.status).toBe(200);
     expect(ok.body.x5c).toEqual([certificateDerBase64]);
+    // kty as the uploadPkcs12 example shows it: "OCT".
+    expect(ok.body.kty).toBe("OCT");
     expect(ok.text).not.toContain("pfx-pass");
     const wrong = await graphFetch(emu, "POST", `${SETS}/B2C_1A_Pfx/uploadPkcs12`, { key: pfx, password: "nope" });
     expect([wrong.status, wrong.body.error.code]).toEqual([400, "AADB2C95025"]);
@@ -288,5 +304,19 @@ describe("checklist 25: getActiveKey", () => {
     emu.setBehaviour({ noActiveKeyStatus: 400 });
     expect((await graphFetch(emu, "GET", `${SETS}/B2C_1A_Empty/getActiveKey`)).status).toBe(400);
     expect((await graphFetch(emu, "GET", `${SETS}/B2C_1A_Nope/getActiveKey`)).body.error.code).toBe("AADB2C90073");
+  });
+});
+
+describe("nbf/exp types", () => {
+  test("numbers (resource page, Int64) by default; strings as the uploadSecret example shows, when switched", async () => {
+    await createSet("Dates");
+    const nbf = now() - 10;
+    const exp = now() + 3600;
+    const numbers = await graphFetch(emu, "POST", `${SETS}/B2C_1A_Dates/uploadSecret`, { use: "sig", k: "secret-one", nbf, exp });
+    expect(numbers.body).toMatchObject({ kty: "OCT", nbf, exp });
+    emu.setBehaviour({ keyDatesAsStrings: true });
+    const strings = await graphFetch(emu, "POST", `${SETS}/B2C_1A_Dates/uploadSecret`, { use: "sig", k: "secret-two", nbf, exp });
+    expect(strings.body).toMatchObject({ nbf: String(nbf), exp: String(exp) });
+    expect((await graphFetch(emu, "GET", `${SETS}/B2C_1A_Dates`)).body.keys.map((k: any) => typeof k.nbf)).toEqual(["string", "string"]);
   });
 });

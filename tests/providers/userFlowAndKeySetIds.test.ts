@@ -38,3 +38,15 @@ describe.each(["always", "keepPrefixed"] as const)("service prefixing '%s'", (mo
     expect(emu.snapshot().keySets.map((k) => k.id)).toEqual(["B2C_1A_WeChatSecret"]);
   });
 });
+
+describe.each([false, true])("key dates as strings: %s (the uploadSecret example shows strings, the resource page Int64)", (asStrings) => {
+  beforeEach(() => emu.setBehaviour({ keyDatesAsStrings: asStrings }));
+
+  test("PolicyKey records nbf/exp as numbers and finds the active key", async () => {
+    const nbf = new Date(Date.now() - 60_000).toISOString();
+    const exp = new Date(Date.now() + 86_400_000).toISOString();
+    const { outs } = await created(() => new PolicyKey("k", { name: "QQSecret", secret: { value: "qq-app-key", notBefore: nbf, expiresOn: exp } }), "PolicyKey");
+    expect(outs.keys).toEqual([expect.objectContaining({ nbf: Math.floor(Date.parse(nbf) / 1000), exp: Math.floor(Date.parse(exp) / 1000) })]);
+    expect(outs.activeKeyId).toBe(outs.keys[0].kid);
+  });
+});
