@@ -13,4 +13,10 @@ if (!args.includes("--no-typecheck")) {
   const status = runWithCa(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"], { cwd: root });
   if (status !== 0) process.exit(status);
 }
+// The real-engine tests (tests/engine) run the package as a consumer gets it: dist/, built here.
+{
+  const status = runWithCa(bin("tsc"), ["-p", "tsconfig.build.json"], { cwd: root });
+  if (status !== 0) process.exit(status);
+  runWithCa(process.execPath, [path.join(__dirname, "copy-assets.js")], { cwd: root });
+}
 process.exit(runWithCa(bin("jest"), args.filter((a) => a !== "--no-typecheck"), { cwd: root }));

@@ -1,0 +1,214 @@
+// The real Pulumi engine for tests: the CLI that `npm run pulumi:install` put in
+// $PULUMI_HOME/versions/<version>/bin, a throw-away Pulumi project on a file:// backend, and the
+// emulator as the tenant. Commands run asynchronously, so an emulator in the test process keeps
+// answering while the engine's dynamic-provider process calls it.
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { RunningEmulator } from "../../emulator";
+
+export const repoRoot = path.join(__dirname, "..", "..");
+export const CLI_VERSION: string = require("../../package.json").devDependencies.pulumi;
+
+/** The installed CLI, or an error saying how to install it (the engine suite is never skipped). */
+export function pulumiCli(): string {
+  const home = process.env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi");
+  const cli = path.join(home, "versions", CLI_VERSION, "bin", "pulumi");
+  if (!fs.existsSync(cli)) {
+    throw new Error(`The Pulumi CLI v${CLI_VERSION} is not installed at ${cli}: run \`npm run pulumi:install\` first.`);
+  }
+  return cli;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ProjectOptions {
+  /** The program (index.js). Default: the package's stack program. */
+  program?: string;
+  /** Extra files in the project folder, by relative path. */
+  files?: Record<string, string>;
+  /**
+   * How the project gets pulumi-b2c-identity: "link" (default) links this repository's build and
+   * node_modules; "installed" means the caller installs it (e.g. from the packed tarball).
+   */
+  install?: "link" | "installed";
+  stack?: string;
+}
+
+const STACK_PROGRAM = `module.exports = require("pulumi-b2c-identity").stackProgram;\n`;
+
+/** Stack config pointing the providers at the emulator (the client secret is set as a secret). */
+export function emulatorConfig(emu: RunningEmulator): Record<string, unknown> {
+  return {
+    "b2c:tenantId": emu.tenantDomain,
+    "b2c:tenantName": emu.tenantName,
+    "b2c:clientId": emu.clientId,
+    "b2c:graphEndpoint": emu.graphEndpoint,
+    "b2c:authorityHost": emu.authorityHost,
+  };
+}
+
+/** A Pulumi project in a temporary folder, with its own PULUMI_HOME and file:// backend. */
+export class EngineProject {
+  readonly root: string;
+  readonly dir: string;
+  readonly backendDir: string;
+  readonly stack: string;
+  private readonly home: string;
+
+  constructor(options: ProjectOptions = {}) {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), "b2c-identity-engine-"));
+    this.dir = path.join(this.root, "project");
+    this.backendDir = path.join(this.root, "backend");
+    this.home = path.join(this.root, "pulumi-home");
+    this.stack = options.stack ?? "test";
+    for (const d of [this.dir, this.backendDir, this.home]) fs.mkdirSync(d, { recursive: true });
+    const files: Record<string, string> = {
+      "Pulumi.yaml": "name: b2c-engine-test\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+      "package.json": JSON.stringify({ name: "b2c-engine-test", version: "1.0.0", private: true }),
+      "index.js": options.program ?? STACK_PROGRAM,
+      ...options.files,
+    };
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(this.dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(this.dir, name), text);
+    }
+    if ((options.install ?? "link") === "link") this.linkPackage();
+  }
+
+  /**
+   * node_modules of links: this repository's dependencies, and the package itself (its dist/, which
+   * `npm test` builds first). Links resolve to one copy of @pulumi/pulumi, as an install would give.
+   */
+  private linkPackage(): void {
+    const modules = path.join(this.dir, "node_modules");
+    fs.mkdirSync(modules);
+    for (const entry of fs.readdirSync(path.join(repoRoot, "node_modules"))) {
+      if (entry === ".bin" || entry === ".package-lock.json") continue;
+      fs.symlinkSync(path.join(repoRoot, "node_modules", entry), path.join(modules, entry));
+    }
+    fs.symlinkSync(repoRoot, path.join(modules, "pulumi-b2c-identity"));
+  }
+
+  env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      PULUMI_HOME: this.home,
+      PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+      PULUMI_CONFIG_PASSPHRASE: "engine-test-passphrase",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      NO_COLOR: "1",
+      ...extra,
+    };
+  }
+
+  /** Runs `pulumi <args>` for this project's stack; rejects on a non-zero exit unless allowFailure. */
+  pulumi(args: string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv; stack?: boolean } = {}): Promise<CliResult> {
+    const fullArgs = options.stack === false ? args : [...args, "--stack", this.stack];
+    return new Promise((resolve, reject) => {
+      const child = spawn(pulumiCli(), [...fullArgs, "--non-interactive"], { cwd: this.dir, env: this.env(options.env) });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        const result = { code: code ?? 1, stdout, stderr };
+        if (result.code !== 0 && !options.allowFailure) {
+          reject(new Error(`pulumi ${fullArgs.join(" ")} exited ${result.code}\n${stdout}\n${stderr}`));
+        } else resolve(result);
+      });
+    });
+  }
+
+  /** Creates the stack and sets its config; `secrets` are stored encrypted, as `--secret` does. */
+  async init(config: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<void> {
+    await this.pulumi(["stack", "init", this.stack], { stack: false });
+    await this.setConfig(config, secrets);
+  }
+
+  /** `pulumi config set-all --json`: sets (or replaces) these keys, plain and secret. */
+  setConfig(config: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<CliResult> {
+    const entries: Record<string, { value: string; secret: boolean; objectValue?: unknown }> = {};
+    for (const [key, value] of Object.entries(config)) {
+      entries[key] =
+        typeof value === "string" ? { value, secret: false } : { value: JSON.stringify(value), objectValue: value, secret: false };
+    }
+    for (const [key, value] of Object.entries(secrets)) entries[key] = { value, secret: true };
+    return this.pulumi(["config", "set-all", "--json", JSON.stringify(entries)]);
+  }
+
+  setSecret(key: string, value: string): Promise<CliResult> {
+    return this.pulumi(["config", "set", "--secret", key, value]);
+  }
+
+  up(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<CliResult> {
+    return this.pulumi(["up", "--yes", "--skip-preview", ...extra], options);
+  }
+
+  preview(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<CliResult> {
+    return this.pulumi(["preview", ...extra], options);
+  }
+
+  refresh(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<CliResult> {
+    return this.pulumi(["refresh", "--yes", "--skip-preview", ...extra], options);
+  }
+
+  destroy(extra: string[] = []): Promise<CliResult> {
+    return this.pulumi(["destroy", "--yes", "--skip-preview", ...extra]);
+  }
+
+  /** Stack outputs; secret ones come back as "[secret]" unless showSecrets. */
+  async outputs(showSecrets = false): Promise<Record<string, any>> {
+    return JSON.parse((await this.pulumi(["stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : [])])).stdout);
+  }
+
+  /** `pulumi stack export`: the checkpoint as the backend holds it (secrets encrypted). */
+  async exportState(): Promise<any> {
+    return JSON.parse((await this.pulumi(["stack", "export"])).stdout);
+  }
+
+  /** The resources in state, as "type::name" → outputs. */
+  async resources(): Promise<{ type: string; name: string; id?: string; outputs: any; inputs: any }[]> {
+    const state = await this.exportState();
+    return (state.deployment.resources ?? [])
+      .filter((r: any) => r.type.startsWith("pulumi-nodejs:dynamic/"))
+      .map((r: any) => ({ type: r.type.split(":").pop(), name: r.urn.split("::").pop(), id: r.id, outputs: r.outputs, inputs: r.inputs }));
+  }
+
+  /** Every file the backend wrote, as text (for leak checks). */
+  backendText(): string {
+    const texts: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else texts.push(fs.readFileSync(full).toString("latin1"));
+      }
+    };
+    walk(this.backendDir);
+    return texts.join("\n");
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Resource counts of an `up`/`preview` summary line such as "+ 3 created", by operation. */
+export function summaryCounts(output: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const section = output.slice(output.lastIndexOf("Resources:"));
+  for (const match of section.matchAll(/^\s*[+~\-±]*\s*(\d+) (created|updated|deleted|replaced|unchanged|to create|to update|to delete|to replace)/gm)) {
+    counts[match[2]] = Number(match[1]);
+  }
+  return counts;
+}
