@@ -3,6 +3,8 @@ import { PolicyKeyInfo, PolicyKeyResource } from "../providers/policyKey";
 import { InputProblem, throwIfProblems } from "../validation/inputError";
 import { GeneratedKeyType, KeyUse, PENDING, PolicyKeyInput, validatePolicyKey } from "../validation/policyKeys";
 import { checkedInput } from "./inputChecks";
+import { watchKeyExpiry } from "./keyExpiryWarnings";
+import { validateExpirySettings } from "../providers/keyExpiry";
 
 export type { PolicyKeyInfo } from "../providers/policyKey";
 
@@ -33,6 +35,8 @@ export interface PolicyKeyGenerateArgs {
   notBefore?: PolicyKeyDate;
   /** Expiry date (key `exp`). Default: none. Must be in the future; a change adds a new key. */
   expiresOn?: PolicyKeyDate;
+  /** Roll the key over automatically: an `up` when the keyset's keys run out within this many days adds a new generated key to the same keyset, published a day before it becomes active (overlap with the old key), valid as long as the old one was (a year if unknown). Whole days, 1-3650. Optional; without it keys are never rolled over by time. https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview#key-rollover */
+  rotateBeforeExpiryDays?: number;
 }
 
 /** A certificate (public key only), uploaded with uploadCertificate. https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadcertificate?view=graph-rest-beta */
@@ -64,6 +68,8 @@ export interface PolicyKeyArgs {
   rotationTrigger?: pulumi.Input<string>;
   /** If a keyset of this name already exists, manage it instead of failing; its keys are kept and a key is added only when needed (always for `secret`, whose match can't be checked). Default false. */
   adoptExisting?: boolean;
+  /** preview and up warn (engine diagnostics) when the active key expires within this many days and no later key takes over. Default 30. */
+  expiryWarningDays?: number;
 }
 
 /** What every policy key component exposes. Never key material. */
@@ -74,6 +80,8 @@ export interface PolicyKeyOutputs {
   readonly activeKeyId: pulumi.Output<string>;
   /** Every key of the keyset: kid, use, kty, nbf, exp (Unix seconds). */
   readonly keys: pulumi.Output<PolicyKeyInfo[]>;
+  /** exp of the active key (ISO 8601, UTC); undefined when it never expires or no key is valid. */
+  readonly activeKeyExpiresOn: pulumi.Output<string | undefined>;
 }
 
 function isPending(value: unknown): boolean {
@@ -121,7 +129,7 @@ export function createPolicyKey(
   args: PolicyKeyArgs,
   names: Record<string, string> = {},
 ): PolicyKeyOutputs {
-  throwIfProblems(label, renamed(validatePolicyKey(knownPolicyKeyInput(args)), names));
+  throwIfProblems(label, renamed([...validatePolicyKey(knownPolicyKeyInput(args)), ...validateExpirySettings(args)], names));
   // An Output-valued field is checked when it resolves, before it reaches the provider.
   const field = (source: "secret" | "certificate" | "pkcs12", key: string, value: pulumi.Input<string>) =>
     checkedInput<string>(label, value, (v) => policyKeyFieldProblems(source, key, v, names));
@@ -141,6 +149,7 @@ export function createPolicyKey(
         use: args.generate.use,
         notBefore: dateInput(args.generate.notBefore),
         expiresOn: dateInput(args.generate.expiresOn),
+        ...(args.generate.rotateBeforeExpiryDays !== undefined ? { rotateBeforeExpiryDays: args.generate.rotateBeforeExpiryDays } : {}),
       },
       certificate: args.certificate && { value: field("certificate", "value", args.certificate.value) },
       pkcs12: args.pkcs12 && {
@@ -152,7 +161,8 @@ export function createPolicyKey(
     },
     { parent },
   );
-  return { keySetId: resource.keySetId, activeKeyId: resource.activeKeyId, keys: resource.keys };
+  const activeKeyExpiresOn = watchKeyExpiry(parent, resource, args.expiryWarningDays);
+  return { keySetId: resource.keySetId, activeKeyId: resource.activeKeyId, keys: resource.keys, activeKeyExpiresOn };
 }
 
 /**
@@ -165,6 +175,7 @@ export class PolicyKey extends pulumi.ComponentResource implements PolicyKeyOutp
   readonly keySetId: pulumi.Output<string>;
   readonly activeKeyId: pulumi.Output<string>;
   readonly keys: pulumi.Output<PolicyKeyInfo[]>;
+  readonly activeKeyExpiresOn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: PolicyKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:PolicyKey", name, {}, opts);
@@ -172,6 +183,7 @@ export class PolicyKey extends pulumi.ComponentResource implements PolicyKeyOutp
     this.keySetId = outputs.keySetId;
     this.activeKeyId = outputs.activeKeyId;
     this.keys = outputs.keys;
+    this.activeKeyExpiresOn = outputs.activeKeyExpiresOn;
     this.registerOutputs({ ...outputs });
   }
 }

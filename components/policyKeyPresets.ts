@@ -39,6 +39,7 @@ abstract class PolicyKeyPreset extends pulumi.ComponentResource implements Polic
   readonly keySetId!: pulumi.Output<string>;
   readonly activeKeyId!: pulumi.Output<string>;
   readonly keys!: pulumi.Output<PolicyKeyInfo[]>;
+  readonly activeKeyExpiresOn!: pulumi.Output<string | undefined>;
 
   protected constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions | undefined) {
     super(`b2c-identity:index:${type}`, name, {}, opts);

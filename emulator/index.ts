@@ -84,7 +84,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setBehaviour: (b) => runtime.setBehaviour(b),
     getBehaviour: () => runtime.getBehaviour(),
     snapshot: () => store.snapshot(),
-    reset: () => store.reset(),
+    reset: () => {
+      store.reset();
+      runtime.clock.set(null);
+    },
+    setClock: (now) => runtime.clock.set(now),
+    getClock: () => runtime.clock.get(),
     stop: () => server.close(),
   };
 }

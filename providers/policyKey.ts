@@ -17,6 +17,7 @@ import {
 } from "../validation/policyKeys";
 import { checkFailures, ConfiguredProvider, graphOf, isUnknown, rememberConfig, readGraceMs } from "./providerContext";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
+import { rolloverDates, rotationDue, validateExpirySettings } from "./keyExpiry";
 
 // PolicyKey: one B2C policy key container (keyset) and the keys added to it, over Graph beta
 // /trustFramework/keySets (graph-b2c-api.md §4).
@@ -485,6 +486,8 @@ export function rotationReasons(olds: PolicyKeyOutputs, news: PolicyKeyInputs): 
       if (isUnknown(s[field]) || (dateSeconds(s[field]) ?? null) !== (old ?? null)) reasons.push(`${source}.${field}`);
     }
   }
+  // A generated key inside its roll-over window: a new key in the same keyset (keyExpiry.ts).
+  if (source === "generate" && rotationDue(olds.keys ?? [], (spec as Record<string, any>)?.rotateBeforeExpiryDays)) reasons.push("generate.rotateBeforeExpiryDays");
   return reasons;
 }
 
@@ -537,7 +540,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
 
   async check(_olds, news) {
     // Local only: no Graph call, so a typo fails before anything is sent.
-    const problems = validatePolicyKey(news);
+    const problems = [...validatePolicyKey(news), ...validateExpirySettings(news)];
     if (problems.length > 0) {
       return { failures: checkFailures(problems) };
     }
@@ -561,6 +564,11 @@ export const policyKeyProvider: PolicyKeyProvider = {
   async create(inputs: PolicyKeyInputs) {
     const graph = graphOf(this);
     const wanted = normalizeKeySetId(inputs.name);
+    if (inputs.adoptExisting) {
+      // Look first: adopting an existing keyset then costs no write at all when it already serves the key.
+      const existing = await getKeySet(graph, wanted);
+      if (existing) return adopt(graph, existing, inputs);
+    }
     let keySetId: string | undefined;
     // Set once a POST was re-sent after a dropped connection: an earlier attempt may have created it.
     let mayHaveLanded = false;
@@ -648,7 +656,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
       const outs = outputsFrom(news, id, olds.keys ?? [], olds.activeKeyId ?? "", olds.adopted ?? false, olds.keyMaterialHash);
       return { outs: { ...outs, lastWriteAt: olds.lastWriteAt ?? 0 } };
     }
-    const dates = requestedDates(news);
+    const dates = rolloverDates(rotationReasons(olds, news), olds.keys ?? []) ?? requestedDates(news);
     let result: GraphResult<GraphKey>;
     try {
       result = await addKey(graph, id, keyOperation(news, dates.notBefore ?? nowSeconds(), dates.expiresOn), 0, (olds.keys ?? []).map((k) => k.kid));

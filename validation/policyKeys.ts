@@ -109,7 +109,7 @@ export interface PolicyKeyInput {
 
 const SOURCE_PROPERTIES: Record<KeySource, readonly string[]> = {
   secret: ["value", "use", "keyType", "notBefore", "expiresOn"],
-  generate: ["keyType", "use", "notBefore", "expiresOn"],
+  generate: ["keyType", "use", "notBefore", "expiresOn", "rotateBeforeExpiryDays"],
   certificate: ["value"],
   pkcs12: ["value", "password"],
 };

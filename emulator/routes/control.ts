@@ -43,9 +43,20 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
     }
     return json(reply, 200, runtime.getBehaviour());
   });
+  app.get("/_emulator/clock", async (_request, reply) => json(reply, 200, runtime.clock.get()));
+  app.put("/_emulator/clock", async (request, reply) => {
+    try {
+      const body = jsonBody(request);
+      runtime.clock.set(body.now as string | number | null | undefined);
+    } catch (err) {
+      return badRequest(reply, err);
+    }
+    return json(reply, 200, runtime.clock.get());
+  });
   app.get("/_emulator/state", async (_request, reply) => json(reply, 200, runtime.store.snapshot()));
   app.post("/_emulator/reset", async (_request, reply) => {
     runtime.store.reset();
+    runtime.clock.set(null);
     return reply.code(204).send();
   });
 }

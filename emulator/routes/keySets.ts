@@ -27,10 +27,6 @@ function missingParameter(name: string): GraphError {
   return b2cError(400, "AADB2C90253", `The trustframework keyset parameter '${name}' is missing.`);
 }
 
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
 function newKid(): string {
   return randomBytes(32).toString("base64url");
 }
@@ -96,8 +92,8 @@ function checkUse(use: string): string {
   return use;
 }
 
-function checkValidity(set: { id: string }, nbf: number | undefined, exp: number | undefined): void {
-  if (exp !== undefined && exp <= nowSeconds()) {
+function checkValidity(runtime: EmulatorRuntime, set: { id: string }, nbf: number | undefined, exp: number | undefined): void {
+  if (exp !== undefined && exp <= runtime.clock.nowSeconds()) {
     throw b2cError(400, "AADB2C90214", `The expiry date for the key container '${set.id}' is in the past.`);
   }
   if (nbf !== undefined && exp !== undefined && nbf >= exp) {
@@ -114,7 +110,7 @@ function checkCompatible(keys: Array<{ kty: string; use: string }>, candidate: {
 }
 
 /** Validates JWKs given in a keyset PUT/PATCH (or create, when allowed) and turns them into stored keys. */
-function keysFromPayload(set: { id: string }, value: unknown): StoredKey[] {
+function keysFromPayload(runtime: EmulatorRuntime, set: { id: string }, value: unknown): StoredKey[] {
   if (!Array.isArray(value)) throw missingParameter("keys");
   const keys: StoredKey[] = [];
   for (const item of value) {
@@ -136,7 +132,7 @@ function keysFromPayload(set: { id: string }, value: unknown): StoredKey[] {
     const use = checkUse(useRaw);
     const nbf = optionalNumber(jwk, "nbf", true);
     const exp = optionalNumber(jwk, "exp", true);
-    checkValidity(set, nbf, exp);
+    checkValidity(runtime, set, nbf, exp);
     let secretSha256: string | undefined;
     let n: string | undefined;
     let e: string | undefined;
@@ -209,7 +205,7 @@ function create(call: GraphCall): GraphResult {
       if (runtime.behaviour.rejectKeysOnKeySetCreate) {
         throw invalidRequestBody("The 'keySet' field is invalid in request. Create the keyset empty, then add keys with generateKey or an upload action.");
       }
-      keys = keysFromPayload({ id }, body.keys);
+      keys = keysFromPayload(runtime, { id }, body.keys);
     }
   }
   if (runtime.store.keySets.has(id)) {
@@ -237,7 +233,7 @@ function replace(call: GraphCall): GraphResult {
   const set = findKeySet(call.runtime, call.params.id, false);
   const body = readJsonObject(call);
   rejectUnknownProperties(body, ["id", "keys"], KEYSET_TYPE_NAME);
-  set.keys = keysFromPayload(set, body.keys);
+  set.keys = keysFromPayload(call.runtime, set, body.keys);
   return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set, call) } };
 }
 
@@ -264,7 +260,7 @@ function generateKey(call: GraphCall): GraphResult {
   if (!kty) throw b2cError(400, "AADB2C95031", `Key type '${ktyRaw}' is invalid. Must be RSA or oct.`);
   const nbf = optionalNumber(body, "nbf", true);
   const exp = optionalNumber(body, "exp", true);
-  checkValidity(set, nbf, exp);
+  checkValidity(call.runtime, set, nbf, exp);
   const key: StoredKey = {
     kid: newKid(),
     kty,
@@ -292,7 +288,7 @@ function uploadSecret(call: GraphCall): GraphResult {
   const use = checkUse(useRaw);
   const nbf = optionalNumber(body, "nbf", true);
   const exp = optionalNumber(body, "exp", true);
-  checkValidity(set, nbf, exp);
+  checkValidity(call.runtime, set, nbf, exp);
   const key: StoredKey = {
     kid: newKid(),
     kty: "OCT",
@@ -317,8 +313,8 @@ function keyMaterialError(err: unknown): GraphError {
   return b2cError(400, "AADB2C90215", "The key uploaded is badly formatted.");
 }
 
-function certificateKey(set: StoredKeySet, info: ReturnType<typeof parseCertificate>, use: string, secretSha256?: string): StoredKey {
-  if (info.exp !== undefined && info.exp <= nowSeconds()) {
+function certificateKey(runtime: EmulatorRuntime, set: StoredKeySet, info: ReturnType<typeof parseCertificate>, use: string, secretSha256?: string): StoredKey {
+  if (info.exp !== undefined && info.exp <= runtime.clock.nowSeconds()) {
     throw b2cError(400, "AADB2C90214", `The expiry date for the key container '${set.id}' is in the past: the certificate has expired.`);
   }
   return {
@@ -353,7 +349,7 @@ function uploadCertificate(call: GraphCall): GraphResult {
   } catch (err) {
     throw keyMaterialError(err);
   }
-  const key = certificateKey(set, info, use);
+  const key = certificateKey(call.runtime, set, info, use);
   appendKey(set, key);
   return keyResult(call, key);
 }
@@ -373,7 +369,7 @@ function uploadPkcs12(call: GraphCall): GraphResult {
   } catch (err) {
     throw keyMaterialError(err);
   }
-  const key = certificateKey(set, info, use, sha256Hex(keyText));
+  const key = certificateKey(runtime, set, info, use, sha256Hex(keyText));
   appendKey(set, key);
   return keyResult(call, key);
 }
@@ -383,7 +379,7 @@ function uploadPkcs12(call: GraphCall): GraphResult {
  * latest key whose nbf <= now and whose exp is absent or in the future; otherwise the most
  * recently added key with neither nbf nor exp; otherwise none.
  */
-export function selectActiveKey(keys: StoredKey[], now = nowSeconds()): StoredKey | undefined {
+export function selectActiveKey(keys: StoredKey[], now: number): StoredKey | undefined {
   const valid = keys.filter((k) => k.nbf !== undefined && k.nbf <= now && (k.exp === undefined || k.exp > now));
   if (valid.length > 0) {
     // Stable: among equal nbf the later-added key wins.
@@ -396,7 +392,7 @@ export function selectActiveKey(keys: StoredKey[], now = nowSeconds()): StoredKe
 function getActiveKey(call: GraphCall): GraphResult {
   const runtime = call.runtime;
   const set = findKeySet(runtime, call.params.id, true);
-  const active = selectActiveKey(set.keys);
+  const active = selectActiveKey(set.keys, runtime.clock.nowSeconds());
   if (!active) {
     throw b2cError(
       runtime.behaviour.noActiveKeyStatus,
