@@ -3,7 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDS, CLOUD_NAMES } from "../graph/clouds";
 import { readSetting, SettingName } from "../graph/settings";
-import { formatPolicyProblems, PolicyProblem, validatePolicySet } from "../policies/offlineValidation";
+import { formatPolicyProblems, PolicyProblem, policySetWarnings, validatePolicySet } from "../policies/offlineValidation";
 import {
   AppSettings,
   parseAppSettings,
@@ -324,6 +324,8 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
       declaredKeySetIds: knownKeySets,
       existingKeySetIds,
     }).then((found) => (keySetsPending ? found.filter((p) => p.kind !== "policy-key") : found));
+    // What the service accepts (e.g. a PublicPolicyUri on another host) is a warning, not a failure.
+    for (const warning of policySetWarnings(prepared, { tenantDomain: this.tenant })) pulumi.log.warn(`${label}: ${warning.message}`, this);
     const { plan, reason: noPlanReason } = planUploads(prepared, existingPolicyIds);
     const noPlan = (): Error => setFailure(this, `${label}: ${noPlanReason}`, []);
     const pendingNote = keySetsPending ? " (StorageReferenceIds are checked once the keySets' ids are known)" : "";

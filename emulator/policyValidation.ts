@@ -137,10 +137,23 @@ export function validatePolicy(xml: string, urlId: string | undefined, context: 
   return { policyId };
 }
 
+/** Adds the attribute to the root TrustFrameworkPolicy element when it has none of that name. */
+function withRootAttribute(xml: string, name: string, value: string): string {
+  const rootStart = /<(?:[\w.-]+:)?TrustFrameworkPolicy\b[^>]*>/.exec(xml);
+  if (!rootStart || new RegExp(`\\s${name}\\s*=`).test(rootStart[0])) return xml;
+  const insertAt = rootStart.index + rootStart[0].search(/TrustFrameworkPolicy/) + "TrustFrameworkPolicy".length;
+  return `${xml.slice(0, insertAt)} ${name}="${value}"${xml.slice(insertAt)}`;
+}
+
+/**
+ * Adds TenantObjectId="<tenant id>" to the root element when missing: an optional attribute of
+ * TrustFrameworkPolicy that downloaded policies may carry (https://learn.microsoft.com/azure/active-directory-b2c/trustframeworkpolicy).
+ */
+export function withTenantObjectId(xml: string, tenantId: string): string {
+  return withRootAttribute(xml, "TenantObjectId", tenantId);
+}
+
 /** Adds PublicPolicyUri="http://<tenant>/<PolicyId>" to the root element when missing. */
 export function withPublicPolicyUri(xml: string, policyId: string, tenantDomain: string): string {
-  const rootStart = /<(?:[\w.-]+:)?TrustFrameworkPolicy\b[^>]*>/.exec(xml);
-  if (!rootStart || /\sPublicPolicyUri\s*=/.test(rootStart[0])) return xml;
-  const insertAt = rootStart.index + rootStart[0].search(/TrustFrameworkPolicy/) + "TrustFrameworkPolicy".length;
-  return `${xml.slice(0, insertAt)} PublicPolicyUri="http://${tenantDomain}/${policyId}"${xml.slice(insertAt)}`;
+  return withRootAttribute(xml, "PublicPolicyUri", `http://${tenantDomain}/${policyId}`);
 }

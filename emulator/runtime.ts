@@ -36,6 +36,7 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   detectWrongPkcs12Password: true,
   requireXmlContentTypeForPolicies: true,
   validatePolicies: true,
+  downloadAddsTenantObjectId: false,
   deprecatedEndpoints: "reject",
   pageSize: 0,
   batchResponseOrder: "reversed",

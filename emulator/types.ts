@@ -105,6 +105,11 @@ export interface EmulatorBehaviour {
   detectWrongPkcs12Password: boolean;
   /** Policy uploads require Content-Type application/xml (or text/xml); otherwise 415. Default true. */
   requireXmlContentTypeForPolicies: boolean;
+  /**
+   * GET …/policies/{id}/$value adds TenantObjectId to the root element, as downloaded policies may
+   * (https://learn.microsoft.com/azure/active-directory-b2c/trustframeworkpolicy; PublicPolicyUri is always added). Default false.
+   */
+  downloadAddsTenantObjectId: boolean;
   /** Run the policy validation checks (TenantId, PolicyId, BasePolicy, StorageReferenceId). Well-formedness is always checked. Default true. */
   validatePolicies: boolean;
   /** Deprecated beta /identityProviders API and b2cUserFlows/{id}/identityProviders nav: "reject" (400) or "emulate" (old shape). Default "reject". */

@@ -23,7 +23,14 @@ export {
   type SocialProviderPolicyOptions,
   type OrchestrationStepFragments,
 } from "./technicalProfiles";
-export { mergeSocialProviders, type MergeSocialProvidersOptions } from "./mergeSocialProvider";
+export {
+  mergeSocialProviders,
+  mergeSocialProvidersIntoPolicySet,
+  pointRelyingPartyAt,
+  socialJourneyId,
+  type MergeSocialProvidersOptions,
+  type PolicySetFile,
+} from "./mergeSocialProvider";
 export {
   collectDefinitions,
   collectReferences,
@@ -56,6 +63,7 @@ export {
 } from "./placeholders";
 export {
   validatePolicySet,
+  policySetWarnings,
   formatPolicyProblems,
   type PolicyDocument,
   type PolicySetContext,

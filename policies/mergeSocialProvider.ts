@@ -5,17 +5,19 @@
  *    BuildingBlocks and before UserJourneys/SubJourneys/RelyingParty, when the file has none). A
  *    ClaimsProvider that already defines the same technical profile is replaced, so merging again
  *    with another app id or keyset updates the policy instead of duplicating it;
- * 2. each journey to wire (default SignUpOrSignIn) is overridden in the extensions: when the
- *    extensions has no `<UserJourney Id="...">`, the base policy's journey is copied verbatim (the
- *    starter pack keeps its journeys in TrustFrameworkBase.xml); then the provider's
- *    ClaimsProviderSelection is added to orchestration step 1 and its ClaimsExchange to step 2.
+ * 2. each journey to wire (default SignUpOrSignIn) is copied into the extensions under a new Id
+ *    (default `<Id>WithSocial`, e.g. SignUpOrSignInWithSocial), from the extensions' own journey of
+ *    that Id if it has one, else from the base policies (the starter pack keeps its journeys in
+ *    TrustFrameworkBase.xml); then the provider's ClaimsProviderSelection is added to orchestration
+ *    step 1 of the copy and its ClaimsExchange to step 2;
+ * 3. (mergeSocialProvidersIntoPolicySet, or pointRelyingPartyAt for one file) each relying party
+ *    whose DefaultUserJourney is a wired journey is pointed at the renamed copy.
  *
- * Why a verbatim copy with the same Id: B2C combines a journey of the same Id in a child policy
- * with the parent's, step by step (a child step adds its ClaimsExchanges to the parent step of the
- * same Order, e.g. azure-ad-b2c/samples#198). A copy of the base journey plus the new entries is
- * therefore correct whether the service replaces or combines the journey; anything the copy left
- * out would still come from the base. (The how-to's alternative, copying the journey under a new
- * Id and pointing the relying party at it, is not what this function does.)
+ * This is what Microsoft's how-to does ("Add an identity provider to a user journey": copy the
+ * journey into the extensions, rename its Id, point the relying party's DefaultUserJourney at it;
+ * https://learn.microsoft.com/azure/active-directory-b2c/identity-provider-wechat?pivots=b2c-custom-policy).
+ * Overriding the base journey under the same Id instead has failed upload validation in public
+ * reports (azure-ad-b2c/samples#198, MicrosoftDocs/azure-docs#6866).
  *
  * The merge is idempotent: merging the same providers twice gives the same text as merging once.
  */
@@ -52,8 +54,15 @@ export interface MergeSocialProvidersOptions {
    * journeys must already be in the extensions and the reference check is skipped.
    */
   basePolicies?: string[];
-  /** Journeys to put the providers' buttons in. Default: ["SignUpOrSignIn"]. */
+  /** Journeys (of the base policies) to put the providers' buttons in. Default: ["SignUpOrSignIn"]. */
   journeyIds?: string[];
+  /** The Id of the renamed copy of a journey. Default: `<journeyId>WithSocial` (socialJourneyId). */
+  renameJourney?: (journeyId: string) => string;
+}
+
+/** The default Id of the renamed journey copy: "SignUpOrSignIn" -> "SignUpOrSignInWithSocial". */
+export function socialJourneyId(journeyId: string): string {
+  return `${journeyId}WithSocial`;
 }
 
 /** Root children of TrustFrameworkPolicy, in schema order (TrustFrameworkPolicy_0.3.0.0.xsd). */
@@ -98,11 +107,62 @@ export function mergeSocialProviders(
   if (bases.length > 0) checkReferences(parsed, bases, list);
 
   for (const provider of list) mergeClaimsProvider(parsed, provider);
+  const rename = options.renameJourney ?? socialJourneyId;
   for (const journeyId of journeyIds) {
-    const journey = ensureJourneyOverride(parsed, bases, journeyId);
+    const targetId = rename(journeyId);
+    if (targetId === journeyId) {
+      throw new Error(`the copy of UserJourney "${journeyId}" needs another Id (renameJourney returned the same): same-Id overrides fail upload validation`);
+    }
+    const journey = ensureJourneyCopy(parsed, bases, journeyId, targetId);
     for (const provider of list) wireJourney(parsed, bases, journey, journeyId, provider);
   }
   return serializeXml(parsed);
+}
+
+/**
+ * Points a relying party policy at a renamed journey: its `<DefaultUserJourney ReferenceId>`
+ * changes from `fromJourneyId` to `toJourneyId`. Any other document comes back unchanged.
+ */
+export function pointRelyingPartyAt(relyingPartyXml: string, fromJourneyId: string, toJourneyId: string): string {
+  const parsed = parseXml(relyingPartyXml);
+  const relyingParty = firstChildElement(parsed.doc.documentElement!, "RelyingParty");
+  const journey = relyingParty ? firstChildElement(relyingParty, "DefaultUserJourney") : undefined;
+  if (!journey || journey.getAttribute("ReferenceId") !== fromJourneyId) return relyingPartyXml;
+  journey.setAttribute("ReferenceId", toJourneyId);
+  return serializeXml(parsed);
+}
+
+export interface PolicySetFile {
+  fileName: string;
+  xml: string;
+}
+
+/**
+ * mergeSocialProviders on a whole policy set, as the how-to does it: the providers go into the
+ * extensions file (`extensionsFileName`, default "TrustFrameworkExtensions.xml"), the wired
+ * journeys are copied there under their new Id, and every relying party whose DefaultUserJourney
+ * is a wired journey is pointed at the copy. The other files of the set serve as base policies.
+ * Returns the set with the changed files replaced (same order).
+ */
+export function mergeSocialProvidersIntoPolicySet(
+  files: ReadonlyArray<PolicySetFile>,
+  providers: SocialProviderPolicy | ReadonlyArray<SocialProviderPolicy>,
+  options: Omit<MergeSocialProvidersOptions, "basePolicies"> & { extensionsFileName?: string } = {},
+): PolicySetFile[] {
+  const extensionsName = options.extensionsFileName ?? "TrustFrameworkExtensions.xml";
+  const extensions = files.find((f) => f.fileName === extensionsName);
+  if (!extensions) throw new Error(`the policy set has no ${extensionsName} (set extensionsFileName)`);
+  const isRelyingParty = (f: PolicySetFile) => firstChildElement(parseXml(f.xml).doc.documentElement!, "RelyingParty") !== undefined;
+  const bases = files.filter((f) => f !== extensions && !isRelyingParty(f)).map((f) => f.xml);
+  const merged = mergeSocialProviders(extensions.xml, providers, { ...options, basePolicies: bases });
+  const rename = options.renameJourney ?? socialJourneyId;
+  const journeyIds = options.journeyIds ?? ["SignUpOrSignIn"];
+  return files.map((f) => {
+    if (f === extensions) return { ...f, xml: merged };
+    if (!isRelyingParty(f)) return f;
+    const xml = journeyIds.reduce((text, id) => pointRelyingPartyAt(text, id, rename(id)), f.xml);
+    return xml === f.xml ? f : { ...f, xml };
+  });
 }
 
 function checkReferences(parsed: ParsedXml, bases: ParsedXml[], providers: SocialProviderPolicy[]): void {
@@ -166,10 +226,11 @@ function findBaseJourney(bases: ParsedXml[], journeyId: string): Element | undef
   return undefined;
 }
 
-function ensureJourneyOverride(parsed: ParsedXml, bases: ParsedXml[], journeyId: string): Element {
-  const existing = findJourney(parsed, journeyId);
+/** The extensions' journey `targetId`: there already, or a copy of `journeyId` (the extensions' own, else the base's) renamed. */
+function ensureJourneyCopy(parsed: ParsedXml, bases: ParsedXml[], journeyId: string, targetId: string): Element {
+  const existing = findJourney(parsed, targetId);
   if (existing) return existing;
-  const baseJourney = findBaseJourney(bases, journeyId);
+  const baseJourney = findJourney(parsed, journeyId) ?? findBaseJourney(bases, journeyId);
   if (!baseJourney) {
     throw new Error(
       bases.length === 0
@@ -184,6 +245,7 @@ function ensureJourneyOverride(parsed: ParsedXml, bases: ParsedXml[], journeyId:
     insertInSequence(root, journeys, POLICY_SEQUENCE, { blankLine: true });
   }
   const copy = parsed.doc.importNode(baseJourney, true) as Element;
+  copy.setAttribute("Id", targetId);
   insertElement(journeys, copy, null, {
     fromIndent: indentationOf(baseJourney),
     blankLine: childElements(journeys).length > 0,
@@ -196,13 +258,13 @@ function findStep(journey: Element, order: number): Element | undefined {
   return steps ? childElements(steps, "OrchestrationStep").find((s) => Number(s.getAttribute("Order")) === order) : undefined;
 }
 
-/** Step `order` of the journey override; copied from the base journey when the override lacks it. */
+/** Step `order` of the journey copy; copied from the source journey `journeyId` when the copy lacks it. */
 function ensureStep(parsed: ParsedXml, bases: ParsedXml[], journey: Element, journeyId: string, order: number): Element {
   const step = findStep(journey, order);
   if (step) return step;
   const baseJourney = findBaseJourney(bases, journeyId);
   const baseStep = baseJourney ? findStep(baseJourney, order) : undefined;
-  if (!baseStep) throw new Error(`UserJourney "${journeyId}" has no orchestration step ${order}`);
+  if (!baseStep) throw new Error(`UserJourney "${journey.getAttribute("Id")}" has no orchestration step ${order}`);
   let steps = firstChildElement(journey, "OrchestrationSteps");
   if (!steps) {
     steps = createPolicyElement(parsed.doc, "OrchestrationSteps");
@@ -222,12 +284,13 @@ function ensureChild(parsed: ParsedXml, step: Element, name: (typeof ORCHESTRATI
   return created;
 }
 
-function wireJourney(parsed: ParsedXml, bases: ParsedXml[], journey: Element, journeyId: string, provider: SocialProviderPolicy): void {
-  const selectionStep = ensureStep(parsed, bases, journey, journeyId, 1);
+/** Adds the provider to the journey copy; `sourceId` is the journey it was copied from (for steps and messages). */
+function wireJourney(parsed: ParsedXml, bases: ParsedXml[], journey: Element, sourceId: string, provider: SocialProviderPolicy): void {
+  const selectionStep = ensureStep(parsed, bases, journey, sourceId, 1);
   const selectionType = selectionStep.getAttribute("Type") ?? "";
   if (!SELECTION_STEP_TYPES.has(selectionType)) {
     throw new Error(
-      `UserJourney "${journeyId}" step 1 is of type "${selectionType}", not CombinedSignInAndSignUp or ClaimsProviderSelection; cannot add the ${provider.provider} button`,
+      `UserJourney "${sourceId}" step 1 is of type "${selectionType}", not CombinedSignInAndSignUp or ClaimsProviderSelection; cannot add the ${provider.provider} button`,
     );
   }
   const selections = ensureChild(parsed, selectionStep, "ClaimsProviderSelections");
@@ -240,11 +303,11 @@ function wireJourney(parsed: ParsedXml, bases: ParsedXml[], journey: Element, jo
     insertElement(selections, importFragment(parsed.doc, provider.claimsProviderSelectionXml), before);
   }
 
-  const exchangeStep = ensureStep(parsed, bases, journey, journeyId, 2);
+  const exchangeStep = ensureStep(parsed, bases, journey, sourceId, 2);
   const exchangeType = exchangeStep.getAttribute("Type") ?? "";
   if (exchangeType !== "ClaimsExchange") {
     throw new Error(
-      `UserJourney "${journeyId}" step 2 is of type "${exchangeType}", not ClaimsExchange; cannot add the ${provider.provider} claims exchange`,
+      `UserJourney "${sourceId}" step 2 is of type "${exchangeType}", not ClaimsExchange; cannot add the ${provider.provider} claims exchange`,
     );
   }
   const exchanges = ensureChild(parsed, exchangeStep, "ClaimsExchanges");

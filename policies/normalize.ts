@@ -2,8 +2,11 @@
  * Normalizes custom-policy XML for diffing the desired policy against the one Graph returns.
  *
  * Ignored: the XML declaration (and other processing instructions), a byte order mark, comments,
- * whitespace-only text between elements, the order of attributes, and the `PublicPolicyUri`
- * attribute of the root element (the service adds it when the uploaded policy has none).
+ * whitespace-only text between elements, the order of attributes, and the root attributes the
+ * service adds on download: `PublicPolicyUri` (added when the uploaded policy has none) and
+ * `TenantObjectId` (an optional attribute of TrustFrameworkPolicy a download may carry,
+ * https://learn.microsoft.com/azure/active-directory-b2c/trustframeworkpolicy), so a refresh right
+ * after an upload is no change.
  * Everything else counts: element names, order and nesting, attribute names and values, and text
  * (including its leading/trailing spaces; CDATA is compared as the text it holds).
  *
@@ -17,7 +20,7 @@ import { escapeAttribute, escapeText, isElement, NodeTypes, parseXml } from "./x
  * Root attributes the service manages and that therefore do not count as a difference. An array,
  * not a Set: the policy provider serializes this module, and a captured Set cannot be rebuilt.
  */
-const IGNORED_ROOT_ATTRIBUTES: readonly string[] = ["PublicPolicyUri"];
+const IGNORED_ROOT_ATTRIBUTES: readonly string[] = ["PublicPolicyUri", "TenantObjectId"];
 
 export function normalizePolicyXml(xml: string): string {
   const { doc } = parseXml(xml);

@@ -7,7 +7,7 @@
  * Checks (each problem carries its `kind`):
  * - not-well-formed   the XML does not parse (no further checks for that file)
  * - schema            TrustFrameworkPolicy_0.3.0.0.xsd rejects it (xmllint-wasm, one run for the set)
- * - tenant            TenantId, BasePolicy/TenantId or the PublicPolicyUri host is not the stack's tenant
+ * - tenant            TenantId or BasePolicy/TenantId is not the stack's tenant
  * - base-policy       BasePolicy is neither in the set nor among existingPolicyIds
  * - policy-key        a StorageReferenceId is neither in declaredKeySetIds nor in existingKeySetIds
  *                     (reported once per key set and file, at its first use)
@@ -16,6 +16,11 @@
  * - cycle             the BasePolicy chain loops
  * Policy ids and key set ids compare case-insensitively (B2C reports them upper-cased). Lists that
  * are not given count as empty: then only what is in the set (or declared) is known to exist.
+ *
+ * Checks no stricter than the service: what it accepts is at most a warning (policySetWarnings).
+ * A PublicPolicyUri host other than the tenant is one: Microsoft's own QQ how-to uploads
+ * `PublicPolicyUri="http://contoso.com/..."`
+ * (https://learn.microsoft.com/azure/active-directory-b2c/identity-provider-qq?pivots=b2c-custom-policy).
  */
 import { findLeftoverPlaceholders } from "./placeholders";
 import { policyIdKey, readPolicyHeader, type PolicyHeader } from "./policyHeader";
@@ -46,7 +51,9 @@ export type PolicyProblemKind =
   | "policy-key"
   | "placeholder"
   | "duplicate-policy"
-  | "cycle";
+  | "cycle"
+  /** Warning only (policySetWarnings): the PublicPolicyUri host is not the tenant. */
+  | "public-policy-uri";
 
 export interface PolicyProblem {
   file: string;
@@ -134,21 +141,6 @@ export async function validatePolicySet(
         problem(p.fileName, baseTenant.line, "tenant", `BasePolicy TenantId ${baseTenant.value} is not the stack's tenant ${ctx.tenantDomain}`),
       );
     }
-    if (header.publicPolicyUri) {
-      const host = hostOf(header.publicPolicyUri.value);
-      if (host !== tenant) {
-        problems.push(
-          problem(
-            p.fileName,
-            header.publicPolicyUri.line,
-            "tenant",
-            host === undefined
-              ? `PublicPolicyUri ${header.publicPolicyUri.value} is not a URL on the stack's tenant ${ctx.tenantDomain}`
-              : `PublicPolicyUri host ${host} is not the stack's tenant ${ctx.tenantDomain}`,
-          ),
-        );
-      }
-    }
 
     // Base policy.
     const base = header.basePolicy?.policyId;
@@ -219,6 +211,35 @@ export async function validatePolicySet(
 
   const order = new Map(docs.map((d, i) => [d.fileName, i]));
   return problems.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line);
+}
+
+/**
+ * What the service accepts but is probably a slip, one line per finding (same shape as the
+ * problems; nothing here stops an upload): a PublicPolicyUri whose host is not the stack's tenant.
+ * Documents that do not parse are skipped (validatePolicySet reports them).
+ */
+export function policySetWarnings(docs: ReadonlyArray<PolicyDocument>, ctx: Pick<PolicySetContext, "tenantDomain">): PolicyProblem[] {
+  const tenant = ctx.tenantDomain.trim().toLowerCase();
+  const warnings: PolicyProblem[] = [];
+  for (const doc of docs) {
+    let header: PolicyHeader;
+    try {
+      header = readPolicyHeader(parseXml(doc.xml).doc);
+    } catch (error) {
+      if (error instanceof XmlSyntaxError) continue;
+      throw error;
+    }
+    const uri = header.publicPolicyUri;
+    if (!uri) continue;
+    const host = hostOf(uri.value);
+    if (host === tenant) continue;
+    const text =
+      host === undefined
+        ? `PublicPolicyUri ${uri.value} is not a URL on the stack's tenant ${ctx.tenantDomain} (accepted by the service; usually http://${ctx.tenantDomain}/<PolicyId>)`
+        : `PublicPolicyUri host ${host} is not the stack's tenant ${ctx.tenantDomain} (accepted by the service; usually http://${ctx.tenantDomain}/<PolicyId>)`;
+    warnings.push(problem(doc.fileName, uri.line, "public-policy-uri", text));
+  }
+  return warnings;
 }
 
 function hostOf(uri: string): string | undefined {

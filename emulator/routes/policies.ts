@@ -2,7 +2,7 @@
 import { GraphError, alreadyExists, b2cError, notFoundInDirectory } from "../graphErrors";
 import { BETA_ONLY, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
 import { collectionResult, contextUrl } from "../odataCollections";
-import { validatePolicy, withPublicPolicyUri } from "../policyValidation";
+import { validatePolicy, withPublicPolicyUri, withTenantObjectId } from "../policyValidation";
 import { readXmlText } from "../requestBody";
 import type { EmulatorRuntime } from "../runtime";
 import type { StoredPolicy } from "../store";
@@ -37,7 +37,9 @@ function validate(call: GraphCall, xml: string, urlId: string | undefined): stri
 }
 
 function xmlResult(call: GraphCall, status: number, policy: StoredPolicy, headers: Record<string, string> = {}): GraphResult {
-  return { status, xml: withPublicPolicyUri(policy.xml, policy.id, call.runtime.tenant.tenantDomain), headers };
+  const tenant = call.runtime.tenant;
+  const xml = withPublicPolicyUri(policy.xml, policy.id, tenant.tenantDomain);
+  return { status, xml: call.runtime.behaviour.downloadAddsTenantObjectId ? withTenantObjectId(xml, tenant.tenantId) : xml, headers };
 }
 
 function list(call: GraphCall): GraphResult {

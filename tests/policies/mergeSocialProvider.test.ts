@@ -1,9 +1,12 @@
 import { DOMParser } from "@xmldom/xmldom";
 import type { Document, Element } from "@xmldom/xmldom";
-import { mergeSocialProviders } from "../../policies/mergeSocialProvider";
+// Journeys as Microsoft's how-to wires them: the copied SignUpOrSignIn journey is renamed in the
+// extensions and the relying party points at it
+// (https://learn.microsoft.com/azure/active-directory-b2c/identity-provider-wechat?pivots=b2c-custom-policy).
+import { mergeSocialProviders, mergeSocialProvidersIntoPolicySet, pointRelyingPartyAt } from "../../policies/mergeSocialProvider";
 import { qqProviderPolicy, weChatProviderPolicy, type SocialProviderPolicy } from "../../policies/technicalProfiles";
 import { validatePoliciesAgainstSchema, type SchemaValidationResult } from "../../policies/xsdValidation";
-import { readStarterPackFile, VARIANTS, type StarterPackVariant } from "./starterPack";
+import { readStarterPack, readStarterPackFile, VARIANTS, type StarterPackVariant } from "./starterPack";
 
 function parse(xml: string): Document {
   return new DOMParser().parseFromString(xml.replace(/^\uFEFF/, ""), "text/xml");
@@ -101,9 +104,10 @@ describe.each(VARIANTS)("merge into the %s starter pack", (variant) => {
       }
     });
 
-    it("overrides SignUpOrSignIn with the button in step 1 and the claims exchange in step 2", () => {
+    it("copies SignUpOrSignIn as SignUpOrSignInWithSocial (no same-Id override) with the button in step 1 and the claims exchange in step 2", () => {
       const doc = parse(merged.get(name)!);
-      const journeys = journey(doc, "SignUpOrSignIn");
+      expect(journey(doc, "SignUpOrSignIn")).toEqual([]);
+      const journeys = journey(doc, "SignUpOrSignInWithSocial");
       expect(journeys).toHaveLength(1);
       const selections = elements(step(journeys[0], 1), "ClaimsProviderSelection").map(
         (s) => s.getAttribute("TargetClaimsExchangeId") || `validation:${s.getAttribute("ValidationClaimsExchangeId")}`,
@@ -123,7 +127,7 @@ describe.each(VARIANTS)("merge into the %s starter pack", (variant) => {
 
     it("copies the rest of the base journey unchanged", () => {
       const baseJourney = journey(parse(baseOf(variant)), "SignUpOrSignIn")[0];
-      const mergedJourney = journey(parse(merged.get(name)!), "SignUpOrSignIn")[0];
+      const mergedJourney = journey(parse(merged.get(name)!), "SignUpOrSignInWithSocial")[0];
       const describe = (j: Element) =>
         elements(j, "OrchestrationStep").map((s) => `${s.getAttribute("Order")}:${s.getAttribute("Type")}`);
       expect(describe(mergedJourney)).toEqual(describe(baseJourney));
@@ -170,7 +174,7 @@ describe("merge details", () => {
     const withWeChat = merge(variant, [WECHAT]);
     const withBoth = merge2(withWeChat, variant, [QQ]);
     expect(withBoth).toBe(merge(variant, [WECHAT, QQ]));
-    expect(journey(parse(withBoth), "SignUpOrSignIn")).toHaveLength(1);
+    expect(journey(parse(withBoth), "SignUpOrSignInWithSocial")).toHaveLength(1);
   });
 
   it("creates <ClaimsProviders> and <UserJourneys> in schema position when the extensions has none", async () => {
@@ -191,7 +195,8 @@ describe("merge details", () => {
       basePolicies: [baseOf(variant)],
       journeyIds: ["SignUpOrSignIn", "ProfileEdit"],
     });
-    const profileEdit = journey(parse(out), "ProfileEdit");
+    expect(journey(parse(out), "ProfileEdit")).toEqual([]);
+    const profileEdit = journey(parse(out), "ProfileEditWithSocial");
     expect(profileEdit).toHaveLength(1);
     expect(elements(step(profileEdit[0], 1), "ClaimsProviderSelection").map((s) => s.getAttribute("TargetClaimsExchangeId"))).toEqual([
       "FacebookExchange",
@@ -220,6 +225,38 @@ describe("merge details", () => {
     );
     expect(() => mergeSocialProviders(extensionsOf(variant), [QQ], { basePolicies: [base] })).toThrow(
       "QQ-OAuth2 references what the base policies and the extensions do not define (claims transformations: CreateSubjectClaimFromAlternativeSecurityId)",
+    );
+  });
+});
+
+describe("the relying party points at the renamed journey", () => {
+  const variant: StarterPackVariant = "SocialAndLocalAccounts";
+  const rpOf = (file: string) => readStarterPackFile(variant, file);
+  const defaultJourney = (xml: string) => elements(parse(xml), "DefaultUserJourney")[0].getAttribute("ReferenceId");
+
+  it("pointRelyingPartyAt changes only a DefaultUserJourney naming the journey", () => {
+    expect(defaultJourney(rpOf("SignUpOrSignin.xml"))).toBe("SignUpOrSignIn");
+    expect(defaultJourney(pointRelyingPartyAt(rpOf("SignUpOrSignin.xml"), "SignUpOrSignIn", "SignUpOrSignInWithSocial"))).toBe("SignUpOrSignInWithSocial");
+    expect(pointRelyingPartyAt(rpOf("ProfileEdit.xml"), "SignUpOrSignIn", "SignUpOrSignInWithSocial")).toBe(rpOf("ProfileEdit.xml"));
+  });
+
+  it("mergeSocialProvidersIntoPolicySet: extensions merged, SignUpOrSignin.xml repointed, the rest untouched, all schema-valid", async () => {
+    const files = readStarterPack(variant);
+    const out = mergeSocialProvidersIntoPolicySet(files, [WECHAT, QQ]);
+    expect(out.map((f) => f.fileName)).toEqual(files.map((f) => f.fileName));
+    const byName = (name: string) => out.find((f) => f.fileName === name)!.xml;
+    expect(byName("TrustFrameworkExtensions.xml")).toBe(merge(variant, [WECHAT, QQ]));
+    expect(defaultJourney(byName("SignUpOrSignin.xml"))).toBe("SignUpOrSignInWithSocial");
+    for (const f of files.filter((f) => !["TrustFrameworkExtensions.xml", "SignUpOrSignin.xml"].includes(f.fileName))) {
+      expect([f.fileName, byName(f.fileName) === f.xml]).toEqual([f.fileName, true]);
+    }
+    const results = await validatePoliciesAgainstSchema(out);
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
+  });
+
+  it("refuses a rename to the same Id", () => {
+    expect(() => mergeSocialProviders(extensionsOf(variant), [WECHAT], { basePolicies: [baseOf(variant)], renameJourney: (id) => id })).toThrow(
+      /needs another Id/,
     );
   });
 });

@@ -40,6 +40,12 @@ describe("normalizePolicyXml / policiesEqual", () => {
     expect(policiesEqual(withoutUri, REFORMATTED)).toBe(true);
   });
 
+  it("ignores TenantObjectId, which a downloaded policy may carry (https://learn.microsoft.com/azure/active-directory-b2c/trustframeworkpolicy)", () => {
+    const downloaded = ORIGINAL.replace("<TrustFrameworkPolicy ", '<TrustFrameworkPolicy TenantObjectId="9188040d-6c67-4c5b-b112-36a304b66dad" ');
+    expect(downloaded).toContain("TenantObjectId");
+    expect(policiesEqual(downloaded, REFORMATTED)).toBe(true);
+  });
+
   it("produces readable, sorted output without comments or declaration", () => {
     const normal = normalizePolicyXml(ORIGINAL);
     expect(normal.split("\n").slice(0, 5)).toEqual([

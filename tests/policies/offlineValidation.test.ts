@@ -1,5 +1,5 @@
 import { mergeSocialProviders } from "../../policies/mergeSocialProvider";
-import { formatPolicyProblems, validatePolicySet, type PolicyDocument, type PolicySetContext } from "../../policies/offlineValidation";
+import { formatPolicyProblems, policySetWarnings, validatePolicySet, type PolicyDocument, type PolicySetContext } from "../../policies/offlineValidation";
 import { substitutePlaceholders } from "../../policies/placeholders";
 import { weChatProviderPolicy } from "../../policies/technicalProfiles";
 import { readStarterPack, readStarterPackFile } from "./starterPack";
@@ -64,7 +64,7 @@ describe("validatePolicySet", () => {
     ]);
   });
 
-  it("TenantId and PublicPolicyUri host not the stack's tenant", async () => {
+  it("TenantId not the stack's tenant is an error; a PublicPolicyUri host other than the tenant only a warning", async () => {
     const set = edit(clean, "PasswordReset.xml", (x) =>
       x
         .replace('TenantId="contoso.onmicrosoft.com"', 'TenantId="fabrikam.onmicrosoft.com"')
@@ -73,9 +73,22 @@ describe("validatePolicySet", () => {
     );
     expect(await messages(set)).toEqual([
       "PasswordReset.xml:7: TenantId fabrikam.onmicrosoft.com is not the stack's tenant contoso.onmicrosoft.com",
-      "PasswordReset.xml:9: PublicPolicyUri host fabrikam.onmicrosoft.com is not the stack's tenant contoso.onmicrosoft.com",
       "PasswordReset.xml:12: BasePolicy TenantId fabrikam.onmicrosoft.com is not the stack's tenant contoso.onmicrosoft.com",
     ]);
+    expect(policySetWarnings(set, CONTEXT).map((w) => w.message)).toEqual([
+      "PasswordReset.xml:9: PublicPolicyUri host fabrikam.onmicrosoft.com is not the stack's tenant contoso.onmicrosoft.com (accepted by the service; usually http://contoso.onmicrosoft.com/<PolicyId>)",
+    ]);
+  });
+
+  it("Microsoft's QQ how-to PublicPolicyUri (http://contoso.com/...) passes, with a warning", async () => {
+    // https://learn.microsoft.com/azure/active-directory-b2c/identity-provider-qq?pivots=b2c-custom-policy
+    const set = edit(clean, "SignUpOrSignin.xml", (x) =>
+      x.replace(/PublicPolicyUri="http:\/\/contoso\.onmicrosoft\.com\//, 'PublicPolicyUri="http://contoso.com/'),
+    );
+    expect(set.find((d) => d.fileName === "SignUpOrSignin.xml")!.xml).toContain('PublicPolicyUri="http://contoso.com/');
+    expect(await messages(set)).toEqual([]);
+    expect(policySetWarnings(set, CONTEXT)).toEqual([expect.objectContaining({ file: "SignUpOrSignin.xml", kind: "public-policy-uri" })]);
+    expect(policySetWarnings(clean, CONTEXT)).toEqual([]);
   });
 
   it("BasePolicy neither in the set nor in the tenant", async () => {
