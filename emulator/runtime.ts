@@ -36,6 +36,7 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   detectWrongPkcs12Password: true,
   requireXmlContentTypeForPolicies: true,
   validatePolicies: true,
+  cloud: "AzurePublic",
   downloadAddsTenantObjectId: false,
   deprecatedEndpoints: "reject",
   pageSize: 0,
@@ -104,6 +105,7 @@ export class EmulatorRuntime {
     oneOf("missingKeySetOnKeyOperation", ["AADB2C90073", "AADB2C95052"]);
     oneOf("deprecatedEndpoints", ["reject", "emulate"]);
     oneOf("batchResponseOrder", ["reversed", "request"]);
+    oneOf("cloud", ["AzurePublic", "AzureChina", "AzureUSGovernment"]);
     oneOf("userFlowIdPrefix", ["always", "keepPrefixed"]);
     oneOf("keySetIdPrefix", ["always", "keepPrefixed"]);
     oneOf("userFlowUpdateStatus", [200, 204]);

@@ -110,6 +110,13 @@ export interface EmulatorBehaviour {
    * (https://learn.microsoft.com/azure/active-directory-b2c/trustframeworkpolicy; PublicPolicyUri is always added). Default false.
    */
   downloadAddsTenantObjectId: boolean;
+  /**
+   * The national cloud the emulator stands for. In "AzureUSGovernment" the v1.0 identity-provider
+   * operations answer as unavailable (400 "Resource not found for the segment 'identityProviders'."):
+   * their v1.0 pages mark US Government L4/L5 unavailable, while beta is available in every cloud
+   * (https://learn.microsoft.com/graph/api/identitycontainer-post-identityproviders?view=graph-rest-1.0). Default "AzurePublic".
+   */
+  cloud: "AzurePublic" | "AzureChina" | "AzureUSGovernment";
   /** Run the policy validation checks (TenantId, PolicyId, BasePolicy, StorageReferenceId). Well-formedness is always checked. Default true. */
   validatePolicies: boolean;
   /** Deprecated beta /identityProviders API and b2cUserFlows/{id}/identityProviders nav: "reject" (400) or "emulate" (old shape). Default "reject". */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
+import { identityProviderApiVersion } from "../graph/clouds";
 import { isGraphRequestError } from "../graph/errors";
 import { describeSetting, GraphSettings, requireTenantName } from "../graph/settings";
 import { inputError } from "../validation/inputError";
@@ -58,7 +59,7 @@ function redirectUri(settings: GraphSettings, customDomain?: string): string {
 }
 
 async function listProviders(graph: GraphApi): Promise<GraphSocialIdentityProvider[]> {
-  return graph.list<GraphSocialIdentityProvider>("v1.0", COLLECTION, "list identity providers");
+  return graph.list<GraphSocialIdentityProvider>(identityProviderApiVersion(graph.settings.cloud), COLLECTION, "list identity providers");
 }
 
 async function findByType(graph: GraphApi, type: string): Promise<GraphSocialIdentityProvider | undefined> {
@@ -75,7 +76,7 @@ async function availableTypes(graph: GraphApi): Promise<string[]> {
     types = graph
       .request<{ value: string[] }>({
         method: "GET",
-        version: "v1.0",
+        version: identityProviderApiVersion(graph.settings.cloud),
         path: `${COLLECTION}/availableProviderTypes`,
         description: "list available identity provider types",
       })
@@ -112,7 +113,7 @@ function outputsFrom(inputs: IdentityProviderInputs, id: string, settings: Graph
 async function patchProvider(graph: GraphApi, id: string, body: Record<string, unknown>, type: string, secret?: string): Promise<void> {
   await graph.request({
     method: "PATCH",
-    version: "v1.0",
+    version: identityProviderApiVersion(graph.settings.cloud),
     path: itemPath(id),
     body: { "@odata.type": SOCIAL_ODATA_TYPE, ...body },
     description: `update ${type} identity provider ${id}`,
@@ -225,7 +226,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     try {
       const result = await graph.call<GraphSocialIdentityProvider>({
         method: "POST",
-        version: "v1.0",
+        version: identityProviderApiVersion(graph.settings.cloud),
         path: COLLECTION,
         body: {
           "@odata.type": SOCIAL_ODATA_TYPE,
@@ -257,7 +258,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     const graph = graphOf(this);
     const current = await graph.requestOrUndefined<GraphSocialIdentityProvider>({
       method: "GET",
-      version: "v1.0",
+      version: identityProviderApiVersion(graph.settings.cloud),
       path: itemPath(id),
       description: `read ${props.type ?? ""} identity provider ${id}`,
       retryNotFoundForMs: readGraceMs(props.lastWriteAt),
@@ -296,7 +297,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     try {
       await graph.requestOrUndefined({
         method: "DELETE",
-        version: "v1.0",
+        version: identityProviderApiVersion(graph.settings.cloud),
         path: itemPath(id),
         description: `delete ${props.type ?? ""} identity provider ${id}`,
       });

@@ -1,5 +1,5 @@
 // /identity/identityProviders (v1.0 and beta) and the deprecated beta /identityProviders API.
-import { GraphError, alreadyExists, invalidRequestBody, notFoundInDirectory } from "../graphErrors";
+import { GraphError, alreadyExists, invalidRequestBody, notFoundInDirectory, resourceNotFoundForSegment } from "../graphErrors";
 import { BETA_ONLY, BOTH_VERSIONS, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
 import { collectionResult, contextUrl } from "../odataCollections";
 import { JsonObject, odataType, optionalString, readJsonObject, rejectUnknownProperties, requiredString } from "../requestBody";
@@ -244,16 +244,34 @@ function legacyUpdate(call: GraphCall): GraphResult {
   return { status: 204 };
 }
 
+/**
+ * Clouds whose v1.0 identity-provider pages mark the operations available: global and China, not US
+ * Government L4/L5 (e.g. https://learn.microsoft.com/graph/api/identitycontainer-post-identityproviders?view=graph-rest-1.0,
+ * https://learn.microsoft.com/graph/api/identityproviderbase-update?view=graph-rest-1.0). Beta: every cloud.
+ */
+const V1_IDENTITY_PROVIDER_CLOUDS: readonly string[] = ["AzurePublic", "AzureChina"];
+
+/** The handler, refused on v1.0 in a cloud where the v1.0 operation is not offered. */
+function inCloud(handler: (call: GraphCall) => GraphResult): (call: GraphCall) => GraphResult {
+  return (call) => {
+    if (call.version === "v1.0" && !V1_IDENTITY_PROVIDER_CLOUDS.includes(call.runtime.behaviour.cloud)) {
+      throw resourceNotFoundForSegment("identityProviders");
+    }
+    return handler(call);
+  };
+}
+
 export function identityProviderRoutes(): GraphRoute[] {
   const family = "identityProviders" as const;
   const legacy = { versions: BETA_ONLY, family, deprecated: true };
+  const current = { versions: BOTH_VERSIONS, family };
   return [
-    { method: "POST", pattern: "/identity/identityProviders", versions: BOTH_VERSIONS, family, access: "write", writeTarget: idpWriteTarget, handler: create },
-    { method: "GET", pattern: "/identity/identityProviders", versions: BOTH_VERSIONS, family, access: "read", handler: list },
-    { method: "GET", pattern: "/identity/identityProviders/availableProviderTypes", versions: BOTH_VERSIONS, family, access: "read", handler: availableProviderTypes },
-    { method: "GET", pattern: "/identity/identityProviders/{id}", versions: BOTH_VERSIONS, family, access: "read", handler: get },
-    { method: "PATCH", pattern: "/identity/identityProviders/{id}", versions: BOTH_VERSIONS, family, access: "write", writeTarget: idpWriteTarget, handler: update },
-    { method: "DELETE", pattern: "/identity/identityProviders/{id}", versions: BOTH_VERSIONS, family, access: "write", writeTarget: idpWriteTarget, handler: remove },
+    { method: "POST", pattern: "/identity/identityProviders", ...current, access: "write", writeTarget: idpWriteTarget, handler: inCloud(create) },
+    { method: "GET", pattern: "/identity/identityProviders", ...current, access: "read", handler: inCloud(list) },
+    { method: "GET", pattern: "/identity/identityProviders/availableProviderTypes", ...current, access: "read", handler: inCloud(availableProviderTypes) },
+    { method: "GET", pattern: "/identity/identityProviders/{id}", ...current, access: "read", handler: inCloud(get) },
+    { method: "PATCH", pattern: "/identity/identityProviders/{id}", ...current, access: "write", writeTarget: idpWriteTarget, handler: inCloud(update) },
+    { method: "DELETE", pattern: "/identity/identityProviders/{id}", ...current, access: "write", writeTarget: idpWriteTarget, handler: inCloud(remove) },
     { method: "POST", pattern: "/identityProviders", ...legacy, access: "write", writeTarget: idpWriteTarget, handler: legacyCreate },
     { method: "GET", pattern: "/identityProviders", ...legacy, access: "read", handler: legacyList },
     { method: "GET", pattern: "/identityProviders/{id}", ...legacy, access: "read", handler: legacyGet },
