@@ -66,6 +66,8 @@ export interface PolicyKeyArgs {
   pkcs12?: PolicyKeyPkcs12Args;
   /** Any string; changing it adds a new key to the keyset (e.g. a new generated key, or an emergency roll-over). Optional. https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview#key-rollover */
   rotationTrigger?: pulumi.Input<string>;
+  /** Minutes after the moment of a rotation at which the new key becomes active (its `nbf`), for keys added by a rotation (a new secret, certificate or pfx, or rotationTrigger) when no notBefore is given. Default 0: active at once. Risk of 0: nothing documents a minimum, but a B2C program manager's tool (IEFPolicies) moved its default to 3 hours ahead after failures ("B2C requires secrets have start validity at least 3h past current time", mrochon/IEFPolicies#63); 180 does the same. The old key stays active until then, so for an identity provider's APP KEY the provider must still accept the old one. Whole minutes, 0-10080. */
+  rotationNotBeforeDelayMinutes?: number;
   /** If a keyset of this name already exists, manage it instead of failing; its keys are kept and a key is added only when needed (always for `secret`, whose match can't be checked). Default false. */
   adoptExisting?: boolean;
   /** preview and up warn (engine diagnostics) when the active key expires within this many days and no later key takes over. Default 30. */
@@ -157,6 +159,7 @@ export function createPolicyKey(
         password: pulumi.secret(field("pkcs12", "password", args.pkcs12.password)),
       },
       rotationTrigger: args.rotationTrigger,
+      ...(args.rotationNotBeforeDelayMinutes !== undefined ? { rotationNotBeforeDelayMinutes: args.rotationNotBeforeDelayMinutes } : {}),
       adoptExisting: args.adoptExisting ?? false,
     },
     { parent },

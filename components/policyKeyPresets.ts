@@ -17,6 +17,8 @@ export interface AppSecretKeyArgs {
   expiresOn?: PolicyKeyDate;
   /** Change it to add a new key with the same APP KEY (e.g. to renew dates). Optional. */
   rotationTrigger?: pulumi.Input<string>;
+  /** Minutes after a rotation at which the new APP KEY becomes active. Default 0 (at once); see PolicyKeyArgs.rotationNotBeforeDelayMinutes for the risk. */
+  rotationNotBeforeDelayMinutes?: number;
   /** Manage an existing keyset of this name instead of failing (the APP KEY is added once as the active key). Default false. */
   adoptExisting?: boolean;
 }
@@ -60,6 +62,7 @@ function appSecretKey(parent: PolicyKeyPreset, type: string, defaultName: string
       name: args.keySetName ?? defaultName,
       secret: { value: args.appKey, use: "sig", notBefore: args.notBefore, expiresOn: args.expiresOn },
       rotationTrigger: args.rotationTrigger,
+      rotationNotBeforeDelayMinutes: args.rotationNotBeforeDelayMinutes,
       adoptExisting: args.adoptExisting,
     },
     { "secret.value": "appKey", "secret.notBefore": "notBefore", "secret.expiresOn": "expiresOn", name: "keySetName" },

@@ -47,6 +47,8 @@ export interface PolicyKeyInputs {
   certificate?: { value: string };
   pkcs12?: { value: string; password: string };
   rotationTrigger?: string;
+  /** Minutes after a rotation at which a key it adds becomes active (nbf); default 0, now. */
+  rotationNotBeforeDelayMinutes?: number;
   adoptExisting?: boolean;
 }
 
@@ -124,6 +126,11 @@ function itemPath(id: string): string {
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+/** nbf of a key a rotation adds without a notBefore: now, or later by rotationNotBeforeDelayMinutes. */
+export function rotationNotBefore(inputs: Pick<PolicyKeyInputs, "rotationNotBeforeDelayMinutes">, now: number = nowSeconds()): number {
+  return now + (inputs.rotationNotBeforeDelayMinutes ?? 0) * 60;
 }
 
 function seconds(value: unknown): number | undefined {
@@ -450,7 +457,7 @@ async function adopt(graph: GraphApi, current: GraphKeySet, inputs: PolicyKeyInp
   if (needsKey) {
     const dates = requestedDates(inputs);
     // Into a keyset that already has keys, the new key must be active from now, like a rotation.
-    const nbf = dates.notBefore ?? (existing.length > 0 ? now : undefined);
+    const nbf = dates.notBefore ?? (existing.length > 0 ? rotationNotBefore(inputs, now) : undefined);
     let result: GraphResult<GraphKey>;
     try {
       result = await addKey(graph, current.id, keyOperation(inputs, nbf, dates.expiresOn), 0, existing.map((k) => k.kid ?? ""));
@@ -659,7 +666,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     const dates = rolloverDates(rotationReasons(olds, news), olds.keys ?? []) ?? requestedDates(news);
     let result: GraphResult<GraphKey>;
     try {
-      result = await addKey(graph, id, keyOperation(news, dates.notBefore ?? nowSeconds(), dates.expiresOn), 0, (olds.keys ?? []).map((k) => k.kid));
+      result = await addKey(graph, id, keyOperation(news, dates.notBefore ?? rotationNotBefore(news), dates.expiresOn), 0, (olds.keys ?? []).map((k) => k.kid));
     } catch (error) {
       if (isGraphRequestError(error) && error.isNotFound) {
         throw policyKeyError(

@@ -104,6 +104,7 @@ export interface PolicyKeyInput {
   certificate?: unknown;
   pkcs12?: unknown;
   rotationTrigger?: unknown;
+  rotationNotBeforeDelayMinutes?: unknown;
   adoptExisting?: unknown;
 }
 
@@ -298,6 +299,13 @@ export function validatePolicyKey(input: PolicyKeyInput, now: number = Math.floo
   }
   if (given(input.adoptExisting) && typeof input.adoptExisting !== "boolean") {
     problems.push({ argument: "adoptExisting", reason: "must be true or false" });
+  }
+  const delay = input.rotationNotBeforeDelayMinutes;
+  if (given(delay) && !pending(delay) && !(typeof delay === "number" && Number.isInteger(delay) && delay >= 0 && delay <= 10080)) {
+    problems.push({
+      argument: "rotationNotBeforeDelayMinutes",
+      reason: `must be whole minutes from 0 (a rotated key is active at once) to 10080 (a week), e.g. 180 for 3 hours; got '${String(delay)}'`,
+    });
   }
   return problems;
 }
