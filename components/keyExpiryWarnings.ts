@@ -16,7 +16,8 @@ export interface KeySetExpirySource {
  */
 export function watchKeyExpiry(parent: pulumi.Resource, keySet: KeySetExpirySource, warningDays?: number): pulumi.Output<string | undefined> {
   return pulumi.all([keySet.keySetId, keySet.keys, keySet.activeKeyId]).apply(([keySetId, keys, activeKeyId]) => {
-    const list = Array.isArray(keys) ? keys : [];
+    // An array; the lifecycle harness hands some back as an index-keyed object, taken as the same list.
+    const list: ExpiryKey[] = Array.isArray(keys) ? keys : keys && typeof keys === "object" ? Object.values(keys as Record<string, ExpiryKey>) : [];
     const warning = expiryWarning(keySetId, list, { warningDays, activeKeyId });
     if (warning) pulumi.log.warn(warning, parent);
     return activeKeyExpiry(list, activeKeyId).activeKeyExpiresOn;

@@ -29,6 +29,12 @@ export interface SocialSignInConfig {
   userFlows?: B2CSocialSignInArgs["userFlows"];
   tokenKeys?: boolean;
   customDomain?: string;
+  /** Keysets, as `b2c-identity import` writes them (read by readTenantExtras, program/tenantConfig.ts). */
+  keySets?: import("./tenantConfig").KeySetConfig[];
+  /** Custom policy files to upload: `{ folder, adoptExisting }` (program/tenantConfig.ts). */
+  customPolicies?: import("./tenantConfig").CustomPoliciesConfig;
+  /** Days before a key's expiry from which preview and up warn. Default 30. */
+  expiryWarningDays?: number;
 }
 
 /** Reads stack config (or any getter in tests) and returns the component args, or throws naming the key. */

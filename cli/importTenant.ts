@@ -1,0 +1,227 @@
+import { GraphApi } from "../graph/client";
+import { identityProviderApiVersion } from "../graph/clouds";
+import { GraphSettings } from "../graph/settings";
+import { activeKey, validUntil } from "../providers/keyExpiry";
+import { defaultSecretKey } from "../program/stackConfig";
+import { canonicalProviderType } from "../validation/identityProviders";
+
+// `b2c-identity import`: reads a hand-built tenant over Microsoft Graph (the same client, settings
+// and credentials as the providers) and describes it as stack config for the stack program, every
+// object adopted: identity providers, user flows with their providers, keysets (no key material:
+// Graph never returns it) and the custom policies (as files). Reads only: it never writes to Graph.
+
+interface GraphIdentityProvider {
+  id: string;
+  displayName?: string;
+  identityProviderType?: string;
+  clientId?: string;
+  "@odata.type"?: string;
+}
+interface GraphUserFlow {
+  id: string;
+  userFlowType?: string;
+  userFlowTypeVersion?: number;
+  isLanguageCustomizationEnabled?: boolean;
+  defaultLanguageTag?: string | null;
+}
+interface GraphKey {
+  kid?: string;
+  kty?: string;
+  use?: string;
+  nbf?: number | string;
+  exp?: number | string;
+  x5c?: string[];
+  status?: string;
+}
+interface GraphKeySet {
+  id: string;
+  keys?: GraphKey[];
+}
+
+export interface ImportOptions {
+  /** Folder the policy files are written to, as the stack config names it (relative to the Pulumi project). */
+  policiesDir: string;
+  /** Keys whose validity ends within this many days are listed. Default 90. */
+  expiringWithinDays?: number;
+  /** Now, in Unix seconds (tests). */
+  now?: number;
+}
+
+export interface ImportResult {
+  /** The stack config: `config:` of Pulumi.<stack>.yaml. */
+  config: Record<string, unknown>;
+  /** Policy files: file name -> XML, as the tenant returns them. */
+  policyFiles: Record<string, string>;
+  /** Secret config keys the stack needs, with what each one holds. */
+  secrets: { key: string; what: string }[];
+  /** Keys that expire within the window (or keysets with no valid key). */
+  expiring: { keySetId: string; kid: string; expiresOn: string | null; days: number | null }[];
+  /** What could not be expressed, and why. */
+  notExpressed: string[];
+  counts: { identityProviders: number; userFlows: number; keySets: number; policies: number };
+}
+
+const DAY = 24 * 3600;
+
+function seconds(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** What the keys of a keyset tell about how they were made (Graph does not say). */
+export function keySetSource(keys: GraphKey[]): { source: "secret" | "generate" | "certificate"; note?: string } {
+  const withCert = keys.some((k) => Array.isArray(k.x5c) && k.x5c.length > 0);
+  const kty = (keys[0]?.kty ?? "").toLowerCase();
+  if (withCert) return { source: "certificate", note: "holds certificate keys: uploaded as a .cer or a .pfx (Graph does not say which); recorded as certificate" };
+  if (kty === "rsa") return { source: "generate" };
+  return { source: "secret", note: "holds symmetric (oct) keys: an uploaded secret or a generated oct key (Graph does not say which); recorded as secret" };
+}
+
+/** Reads the tenant and builds the stack config. Reads only. */
+export async function importTenant(settings: GraphSettings, options: ImportOptions): Promise<ImportResult> {
+  const graph = new GraphApi(settings);
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const window = (options.expiringWithinDays ?? 90) * DAY;
+  const notExpressed: string[] = [];
+  const secrets: ImportResult["secrets"] = [];
+
+  // Identity providers.
+  const idps = await graph.list<GraphIdentityProvider>(identityProviderApiVersion(graph.settings.cloud), "/identity/identityProviders", "list identity providers");
+  const typeOfId: Record<string, string> = {};
+  const identityProviders: Record<string, unknown>[] = [];
+  for (const idp of idps) {
+    const type = canonicalProviderType(idp.identityProviderType);
+    if (!type || (idp["@odata.type"] ?? "").toLowerCase().includes("openidconnect")) {
+      notExpressed.push(`identity provider ${idp.id} (${idp.identityProviderType ?? idp["@odata.type"] ?? "unknown type"}): not a social provider type the stack manages; left as it is`);
+      continue;
+    }
+    typeOfId[idp.id.toLowerCase()] = type;
+    const idKey = type === "WeChat" || type === "QQ" ? "appId" : "clientId";
+    identityProviders.push({ type, [idKey]: idp.clientId ?? "", displayName: idp.displayName ?? type, adoptExisting: true });
+    secrets.push({ key: `b2c:${defaultSecretKey(type)}`, what: `the ${type} ${idKey === "appId" ? "APP KEY" : "client secret"} (identity provider ${idp.id})` });
+  }
+
+  // User flows and the identity providers each shows.
+  const flows = await graph.list<GraphUserFlow>("beta", "/identity/b2cUserFlows", "list user flows");
+  const userFlows: Record<string, unknown>[] = [];
+  for (const flow of flows) {
+    const attached = await graph.list<{ id: string }>(
+      "beta",
+      `/identity/b2cUserFlows/${encodeURIComponent(flow.id)}/userFlowIdentityProviders`,
+      `list identity providers of user flow ${flow.id}`,
+    );
+    const types: string[] = [];
+    for (const a of attached) {
+      const type = typeOfId[a.id.toLowerCase()];
+      if (type) types.push(type);
+      else notExpressed.push(`user flow ${flow.id} shows ${a.id}, which the stack does not manage: it stays attached, untouched`);
+    }
+    if (types.length === 0) {
+      notExpressed.push(`user flow ${flow.id}: shows none of the stack's identity providers (a stack flow needs at least one); left as it is`);
+      continue;
+    }
+    userFlows.push({
+      name: flow.id,
+      userFlowType: flow.userFlowType,
+      userFlowTypeVersion: flow.userFlowTypeVersion,
+      isLanguageCustomizationEnabled: flow.isLanguageCustomizationEnabled ?? false,
+      ...(flow.defaultLanguageTag ? { defaultLanguageTag: flow.defaultLanguageTag } : {}),
+      identityProviders: types,
+      adoptExisting: true,
+    });
+  }
+
+  // Keysets: kind, use, type; never key material. Expiry of the active key.
+  const keySetList = await graph.list<GraphKeySet>("beta", "/trustFramework/keySets", "list policy key containers");
+  const keySets: Record<string, unknown>[] = [];
+  const expiring: ImportResult["expiring"] = [];
+  for (const set of keySetList) {
+    if (/\.bak$/i.test(set.id)) {
+      notExpressed.push(`keyset ${set.id}: a portal backup of a deleted keyset; left as it is`);
+      continue;
+    }
+    const keys = set.keys ?? [];
+    if (keys.length === 0) {
+      notExpressed.push(`keyset ${set.id}: has no key, so its kind is unknown; left as it is`);
+      continue;
+    }
+    const { source, note } = keySetSource(keys);
+    if (note) notExpressed.push(`keyset ${set.id} ${note}`);
+    const kty = (keys[0].kty ?? "").toLowerCase() === "rsa" ? "RSA" : "oct";
+    // Certificates are reported as "oct" or "RSA" depending on the upload (Graph's own examples differ): no keyType for them.
+    keySets.push({ name: set.id, source, use: keys[0].use ?? "sig", ...(source === "certificate" ? {} : { keyType: kty }), adoptExisting: true });
+    const timed = keys.map((k) => ({ kid: k.kid ?? "", nbf: seconds(k.nbf), exp: seconds(k.exp), status: k.status }));
+    const until = validUntil(timed, now);
+    if (until === null) {
+      expiring.push({ keySetId: set.id, kid: "", expiresOn: null, days: null });
+    } else if (until !== undefined && until - now <= window) {
+      expiring.push({ keySetId: set.id, kid: activeKey(timed, now)?.kid ?? "", expiresOn: new Date(until * 1000).toISOString(), days: Math.floor((until - now) / DAY) });
+    }
+  }
+
+  // Custom policies, as the tenant returns them.
+  const policies = await graph.list<{ id: string }>("beta", "/trustFramework/policies", "list custom policies");
+  const policyFiles: Record<string, string> = {};
+  for (const p of policies) {
+    const xml = await graph.request<string>({
+      method: "GET",
+      version: "beta",
+      path: `/trustFramework/policies/${encodeURIComponent(p.id)}/$value`,
+      responseType: "text",
+      description: `read custom policy ${p.id}`,
+    });
+    policyFiles[`${p.id}.xml`] = typeof xml === "string" ? xml : String(xml);
+  }
+
+  const socialSignIn: Record<string, unknown> = {
+    identityProviders,
+    ...(userFlows.length > 0 ? { userFlows } : {}),
+    ...(keySets.length > 0 ? { keySets } : {}),
+    ...(policies.length > 0 ? { customPolicies: { folder: options.policiesDir, adoptExisting: true } } : {}),
+  };
+  if (identityProviders.length === 0) notExpressed.push("no social identity provider: the stack program needs at least one in b2c:socialSignIn.identityProviders");
+  const config: Record<string, unknown> = {
+    "b2c:tenantId": settings.tenantId,
+    ...(settings.tenantName ? { "b2c:tenantName": settings.tenantName } : {}),
+    ...(settings.clientId ? { "b2c:clientId": settings.clientId } : {}),
+    ...(settings.cloud !== "AzurePublic" ? { "b2c:cloud": settings.cloud } : {}),
+    ...(settings.customEndpoints ? { "b2c:graphEndpoint": settings.graphEndpoint, "b2c:authorityHost": settings.authorityHost } : {}),
+    "b2c:socialSignIn": socialSignIn,
+  };
+  return {
+    config,
+    policyFiles,
+    secrets,
+    expiring,
+    notExpressed,
+    counts: { identityProviders: identityProviders.length, userFlows: userFlows.length, keySets: keySets.length, policies: policies.length },
+  };
+}
+
+/** The summary printed on stdout. */
+export function importSummary(result: ImportResult, where: { output: string; policiesDir: string; stack: string; expiringWithinDays: number }): string {
+  const c = result.counts;
+  const lines = [
+    `Wrote ${where.output}: ${c.identityProviders} identity provider(s), ${c.userFlows} user flow(s), ${c.keySets} keyset(s), ` +
+      `${c.policies} custom polic${c.policies === 1 ? "y" : "ies"} (files in ${where.policiesDir}/), all adopted.`,
+    "",
+    "Secrets the stack needs (Graph never returns them); set each before the first `pulumi up`:",
+    ...(result.secrets.length > 0
+      ? result.secrets.map((s) => `  pulumi config set --secret ${s.key} '<${s.what}>' --stack ${where.stack}`)
+      : ["  (none)"]),
+    "",
+    `Keys that expire within ${where.expiringWithinDays} days:`,
+    ...(result.expiring.length > 0
+      ? result.expiring.map((e) =>
+          e.expiresOn === null
+            ? `  ${e.keySetId}: NO valid key now (every key expired or not yet active)`
+            : `  ${e.keySetId}: active key ${e.kid} expires ${e.expiresOn} (in ${e.days} days) with no later key to take over`,
+        )
+      : ["  (none)"]),
+    "",
+    "Not expressed in the stack config:",
+    ...(result.notExpressed.length > 0 ? result.notExpressed.map((n) => `  - ${n}`) : ["  (nothing)"]),
+  ];
+  return lines.join("\n") + "\n";
+}
