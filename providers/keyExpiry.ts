@@ -10,7 +10,7 @@ import type { InputProblem } from "../validation/inputError";
 // among keys whose nbf has passed and whose exp has not, the one with the latest nbf is active;
 // when it expires, the next valid key takes over; with no valid key, sign-in fails at run time.
 // Relying parties pick up new signing keys from the policy's metadata (JWKS), which they may
-// cache for up to a day (https://learn.microsoft.com/azure/active-directory-b2c/tokens-overview#token-signing-key-rollover);
+// cache for up to a day (https://learn.microsoft.com/azure/active-directory-b2c/tokens-overview);
 // so a rolled-over key is added a day before it starts signing, while the old key stays valid:
 // both are published during the overlap and no token is signed by a key a relying party can't see.
 // Reached by the dynamic provider's code: no Set/Map/class at module scope.
