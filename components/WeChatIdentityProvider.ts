@@ -10,7 +10,9 @@ export type WeChatIdentityProviderArgs = AppIdentityProviderArgs;
  * https://learn.microsoft.com/azure/active-directory-b2c/identity-provider-wechat
  */
 export function callbackDomainOf(redirectUri: string): string {
-  return new URL(redirectUri).host;
+  // Not `new URL`: under mocks or in a preview the URL may not be a string yet; that gives "".
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)/i.exec(typeof redirectUri === "string" ? redirectUri : "");
+  return match ? match[1].toLowerCase() : "";
 }
 
 /**

@@ -36,6 +36,7 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   detectWrongPkcs12Password: true,
   requireXmlContentTypeForPolicies: true,
   validatePolicies: true,
+  availableProviderTypesExcludeConfigured: false,
   cloud: "AzurePublic",
   downloadAddsTenantObjectId: false,
   deprecatedEndpoints: "reject",

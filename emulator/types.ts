@@ -117,6 +117,11 @@ export interface EmulatorBehaviour {
    * (https://learn.microsoft.com/graph/api/identitycontainer-post-identityproviders?view=graph-rest-1.0). Default "AzurePublic".
    */
   cloud: "AzurePublic" | "AzureChina" | "AzureUSGovernment";
+  /**
+   * availableProviderTypes leaves out the types already configured. Default false: the page lists
+   * every type the directory supports (https://learn.microsoft.com/graph/api/identityproviderbase-availableprovidertypes?view=graph-rest-1.0).
+   */
+  availableProviderTypesExcludeConfigured: boolean;
   /** Run the policy validation checks (TenantId, PolicyId, BasePolicy, StorageReferenceId). Well-formedness is always checked. Default true. */
   validatePolicies: boolean;
   /** Deprecated beta /identityProviders API and b2cUserFlows/{id}/identityProviders nav: "reject" (400) or "emulate" (old shape). Default "reject". */

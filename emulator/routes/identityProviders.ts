@@ -1,7 +1,7 @@
 // /identity/identityProviders (v1.0 and beta) and the deprecated beta /identityProviders API.
 import { GraphError, alreadyExists, invalidRequestBody, notFoundInDirectory, resourceNotFoundForSegment } from "../graphErrors";
 import { BETA_ONLY, BOTH_VERSIONS, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
-import { collectionResult, contextUrl } from "../odataCollections";
+import { collectionResult, contextUrl, entityBody } from "../odataCollections";
 import { JsonObject, odataType, optionalString, readJsonObject, rejectUnknownProperties, requiredString } from "../requestBody";
 import type { EmulatorRuntime } from "../runtime";
 import { StoredIdentityProvider, sha256Hex } from "../store";
@@ -10,7 +10,7 @@ import { StoredIdentityProvider, sha256Hex } from "../store";
 export const B2C_SOCIAL_TYPES = ["Microsoft", "Google", "Amazon", "LinkedIn", "Facebook", "GitHub", "Twitter", "Weibo", "QQ", "WeChat"];
 /** Workforce (B2B) tenants: only these two. */
 export const WORKFORCE_SOCIAL_TYPES = ["Google", "Facebook"];
-/** availableProviderTypes in an empty tenant (DOC examples), before removing configured types. */
+/** availableProviderTypes as the page's examples list them (B2C, then workforce). */
 const B2C_AVAILABLE_TYPES = ["Microsoft", "Google", "Facebook", "Amazon", "LinkedIn", "Weibo", "QQ", "WeChat", "Twitter", "GitHub", "AppleManaged", "OpenIdConnect"];
 const WORKFORCE_AVAILABLE_TYPES = ["MicrosoftAccount", "EmailOTP", "Facebook", "Google"];
 /** Mask of the deprecated beta identityProvider API (doc examples show five asterisks). */
@@ -140,7 +140,11 @@ function create(call: GraphCall): GraphResult {
   const runtime = call.runtime;
   const body = readJsonObject(call);
   checkSocialOdataType(body, true);
-  rejectUnknownProperties(body, ["id", "displayName", "identityProviderType", "clientId", "clientSecret"], SOCIAL_TYPE_NAME);
+  // `scope` is in the v1.0 create page's socialIdentityProvider table
+  // (https://learn.microsoft.com/graph/api/identitycontainer-post-identityproviders?view=graph-rest-1.0),
+  // though not on the resource: accepted (a string), not stored, not returned.
+  rejectUnknownProperties(body, ["id", "displayName", "identityProviderType", "clientId", "clientSecret", "scope"], SOCIAL_TYPE_NAME);
+  optionalString(body, "scope");
   const fields = {
     type: requiredString(body, "identityProviderType"),
     displayName: requiredString(body, "displayName"),
@@ -162,7 +166,7 @@ function get(call: GraphCall): GraphResult {
   const idp = findIdentityProvider(call.runtime, call.params.id, true);
   return {
     status: 200,
-    body: { "@odata.context": contextUrl(call, "identity/identityProviders/$entity"), ...identityProviderJson(idp, call.runtime.behaviour.secretMask) },
+    body: { "@odata.context": contextUrl(call, "identity/identityProviders/$entity"), ...entityBody(call, identityProviderJson(idp, call.runtime.behaviour.secretMask)) },
   };
 }
 
@@ -199,11 +203,17 @@ function remove(call: GraphCall): GraphResult {
   return { status: 204 };
 }
 
+/**
+ * "Get all identity providers supported in a directory": the page's B2C and workforce examples,
+ * whatever is configured (https://learn.microsoft.com/graph/api/identityproviderbase-availableprovidertypes?view=graph-rest-1.0).
+ * behaviour.availableProviderTypesExcludeConfigured leaves out the types configured already (an
+ * older reading; no page says so).
+ */
 function availableProviderTypes(call: GraphCall): GraphResult {
   const runtime = call.runtime;
   const configured = new Set(runtime.store.identityProviders.values().map((idp) => idp.identityProviderType.toLowerCase()));
   const all = runtime.tenant.mode === "b2c" ? B2C_AVAILABLE_TYPES : WORKFORCE_AVAILABLE_TYPES;
-  const value = all.filter((type) => !configured.has(type.toLowerCase()));
+  const value = runtime.behaviour.availableProviderTypesExcludeConfigured ? all.filter((type) => !configured.has(type.toLowerCase())) : all;
   return { status: 200, body: { "@odata.context": contextUrl(call, "Collection(Edm.String)"), value } };
 }
 

@@ -3,7 +3,7 @@ import { randomBytes } from "crypto";
 import { GraphError, b2cError, invalidRequestBody, notFoundInDirectory, unknownProperty } from "../graphErrors";
 import { BETA_ONLY, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
 import { KeyMaterialError, parseCertificate, parsePkcs12, isBase64Url } from "../keyMaterial";
-import { collectionResult, contextUrl } from "../odataCollections";
+import { collectionResult, contextUrl, entityBody } from "../odataCollections";
 import { JsonObject, optionalNumber, optionalString, readJsonObject, rejectUnknownProperties } from "../requestBody";
 import type { EmulatorRuntime } from "../runtime";
 import { StoredKey, StoredKeySet, sha256Hex } from "../store";
@@ -226,7 +226,7 @@ function list(call: GraphCall): GraphResult {
 
 function get(call: GraphCall): GraphResult {
   const set = findKeySet(call.runtime, call.params.id, true);
-  return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...keySetJson(set, call) } };
+  return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/keySets/$entity"), ...entityBody(call, keySetJson(set, call)) } };
 }
 
 function replace(call: GraphCall): GraphResult {

@@ -2,7 +2,7 @@
 // attach/detach, plus the deprecated identityProviders navigation.
 import { GraphError, alreadyExists, b2cError, invalidRequestBody, notFoundInDirectory } from "../graphErrors";
 import { BETA_ONLY, GraphCall, GraphResult, GraphRoute, splitGraphPath } from "../graphRouter";
-import { collectionResult, contextUrl } from "../odataCollections";
+import { collectionResult, contextUrl, entityBody } from "../odataCollections";
 import { JsonObject, optionalBoolean, optionalNumber, optionalString, readJsonObject, rejectUnknownProperties, requiredString } from "../requestBody";
 import type { EmulatorRuntime } from "../runtime";
 import type { StoredUserFlow } from "../store";
@@ -156,7 +156,7 @@ function list(call: GraphCall): GraphResult {
 function get(call: GraphCall): GraphResult {
   const expand = parseExpand(call);
   const flow = findUserFlow(call.runtime, call.params.id, true);
-  return { status: 200, body: { "@odata.context": contextUrl(call, "identity/b2cUserFlows/$entity"), ...userFlowJson(call, flow, expand) } };
+  return { status: 200, body: { "@odata.context": contextUrl(call, "identity/b2cUserFlows/$entity"), ...entityBody(call, userFlowJson(call, flow, expand)) } };
 }
 
 /** Properties the update page lists as updatable; the others are fixed at creation. */

@@ -17,6 +17,7 @@ useTestEmulator((e) => (emu = e));
 test("callbackDomainOf keeps the host only", () => {
   expect(callbackDomainOf("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp")).toBe("contoso.b2clogin.com");
   expect(callbackDomainOf("https://login.contoso.cn/contoso.partner.onmschina.cn/oauth2/authresp")).toBe("login.contoso.cn");
+  expect(callbackDomainOf(undefined as unknown as string)).toBe("");
 });
 
 test("WeChatIdentityProvider.callbackDomain is the sign-in host; redirectUri stays the full URL", async () => {

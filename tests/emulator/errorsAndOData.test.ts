@@ -130,9 +130,10 @@ describe("bad input always gets a Graph envelope", () => {
   });
 
   test("unknown properties -> 400 (OData strict typing)", async () => {
-    const res = await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", { ...WECHAT, scope: "openid" });
+    // (`scope` is documented on create: see tests/emulator/identityProviders.test.ts.)
+    const res = await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", { ...WECHAT, colour: "green" });
     expectEnvelope(res, 400, "BadRequest");
-    expect(res.body.error.message).toMatch(/The property 'scope' does not exist/);
+    expect(res.body.error.message).toMatch(/The property 'colour' does not exist/);
   });
 
   test("unknown routes -> 400 Resource not found for the segment '<name>'", async () => {
@@ -199,5 +200,72 @@ describe("bad input always gets a Graph envelope", () => {
 
   test("the server keeps serving after all of the above", async () => {
     expect((await graphFetch(emu, "GET", "/beta/trustFramework/keySets")).status).toBe(200);
+  });
+});
+
+// https://learn.microsoft.com/graph/query-parameters: $filter and $select are applied, or refused with
+// 400; never silently ignored (a client must not believe a filter worked when it did not).
+describe("query options: $filter and $select applied or refused", () => {
+  const QQ = { ...WECHAT, displayName: "QQ", identityProviderType: "QQ", clientId: "qq1" };
+  beforeEach(async () => {
+    await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", WECHAT);
+    await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", QQ);
+  });
+
+  test("$filter eq / ne / startswith, with and / or, on lists", async () => {
+    const ids = async (filter: string) =>
+      (await graphFetch(emu, "GET", `/v1.0/identity/identityProviders?$filter=${encodeURIComponent(filter)}`)).body.value.map((i: any) => i.id);
+    expect(await ids("identityProviderType eq 'WeChat'")).toEqual(["WeChat-OAUTH"]);
+    expect(await ids("identityProviderType eq 'wechat'")).toEqual(["WeChat-OAUTH"]);
+    expect(await ids("identityProviderType ne 'WeChat'")).toEqual(["QQ-OAUTH"]);
+    expect(await ids("startswith(displayName,'Q')")).toEqual(["QQ-OAUTH"]);
+    expect(await ids("identityProviderType eq 'WeChat' or clientId eq 'qq1'")).toEqual(["WeChat-OAUTH", "QQ-OAUTH"]);
+    expect(await ids("identityProviderType eq 'WeChat' and clientId eq 'qq1'")).toEqual([]);
+    await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "WeChatSecret" });
+    await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "QQSecret" });
+    const sets = await graphFetch(emu, "GET", `/beta/trustFramework/keySets?$filter=${encodeURIComponent("id eq 'B2C_1A_QQSecret'")}`);
+    expect(sets.body.value.map((s: any) => s.id)).toEqual(["B2C_1A_QQSecret"]);
+  });
+
+  test("$select on lists and single resources keeps the named properties (and @odata.type)", async () => {
+    const list = await graphFetch(emu, "GET", "/v1.0/identity/identityProviders?$select=id,displayName");
+    expect(list.body.value).toEqual([
+      { "@odata.type": "#microsoft.graph.socialIdentityProvider", id: "WeChat-OAUTH", displayName: "WeChat" },
+      { "@odata.type": "#microsoft.graph.socialIdentityProvider", id: "QQ-OAUTH", displayName: "QQ" },
+    ]);
+    const one = await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/QQ-OAUTH?$select=clientId");
+    expect(one.body).toEqual({ "@odata.context": expect.any(String), "@odata.type": "#microsoft.graph.socialIdentityProvider", clientId: "qq1" });
+    await graphFetch(emu, "POST", "/beta/identity/b2cUserFlows", { id: "susi", userFlowType: "signIn", userFlowTypeVersion: 3 });
+    const flow = await graphFetch(emu, "GET", "/beta/identity/b2cUserFlows/B2C_1_susi?$select=id,userFlowType");
+    expect(flow.body).toEqual({ "@odata.context": expect.any(String), id: "B2C_1_susi", userFlowType: "signIn" });
+  });
+
+  test.each([
+    ["an unknown property in $filter", "$filter=colour eq 'blue'"],
+    ["an unsupported operator", "$filter=clientId gt 'a'"],
+    ["an unsupported function", "$filter=contains(displayName,'Q')"],
+    ["a lambda", "$filter=keys/any(k:k/use eq 'sig')"],
+    ["an unknown property in $select", "$select=id,colour"],
+    ["$orderby", "$orderby=displayName"],
+    ["$search", '$search="displayName:Q"'],
+    ["$count", "$count=true"],
+  ])("%s -> 400", async (_name, query) => {
+    const res = await graphFetch(emu, "GET", `/v1.0/identity/identityProviders?${query}`);
+    expectEnvelope(res, 400, "BadRequest");
+  });
+
+  test("$filter on a single resource -> 400", async () => {
+    expectEnvelope(await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/QQ-OAUTH?$filter=id eq 'x'"), 400, "BadRequest");
+  });
+
+  test("paging keeps the filter: every page is filtered", async () => {
+    for (const type of ["GitHub", "Google", "Amazon"]) {
+      await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", { ...WECHAT, displayName: type, identityProviderType: type });
+    }
+    const first = await graphFetch(emu, "GET", `/v1.0/identity/identityProviders?$top=1&$filter=${encodeURIComponent("startswith(displayName,'G')")}`);
+    expect(first.body.value.map((i: any) => i.id)).toEqual(["GitHub-OAUTH"]);
+    const next = await graphFetch(emu, "GET", first.body["@odata.nextLink"].slice(emu.graphEndpoint.length));
+    expect(next.body.value.map((i: any) => i.id)).toEqual(["Google-OAUTH"]);
+    expect(next.body["@odata.nextLink"]).toBeUndefined();
   });
 });

@@ -1,4 +1,6 @@
 // Checklist 5-10 and 16 (deprecated beta /identityProviders), workforce-mode type restrictions.
+// Pages: https://learn.microsoft.com/graph/api/identitycontainer-post-identityproviders?view=graph-rest-1.0 (create, `scope`),
+// https://learn.microsoft.com/graph/api/identityproviderbase-availableprovidertypes?view=graph-rest-1.0.
 import { createHash } from "crypto";
 import type { RunningEmulator } from "../../emulator";
 import { graphFetch, startTestEmulator, useTestEmulator } from "../helpers/emulator";
@@ -16,7 +18,13 @@ const social = (type: string, extra: Record<string, unknown> = {}) => ({
 let emu: RunningEmulator;
 useTestEmulator((e) => (emu = e));
 beforeEach(() => {
-  emu.setBehaviour({ duplicateIdentityProviderStatus: 400, secretMask: "******", echoClientSecretOnCreate: false, deprecatedEndpoints: "reject" });
+  emu.setBehaviour({
+    duplicateIdentityProviderStatus: 400,
+    secretMask: "******",
+    echoClientSecretOnCreate: false,
+    deprecatedEndpoints: "reject",
+    availableProviderTypesExcludeConfigured: false,
+  });
 });
 
 describe("checklist 5: @odata.type", () => {
@@ -146,16 +154,32 @@ describe("checklist 9: get, patch, delete", () => {
 });
 
 describe("checklist 10: availableProviderTypes", () => {
-  test.each(["availableProviderTypes", "availableProviderTypes()"])("%s lists B2C types minus the configured ones", async (fn) => {
+  const DOCUMENTED_B2C = ["Microsoft", "Google", "Facebook", "Amazon", "LinkedIn", "Weibo", "QQ", "WeChat", "Twitter", "GitHub", "AppleManaged", "OpenIdConnect"];
+
+  test.each(["availableProviderTypes", "availableProviderTypes()"])("%s lists every type the directory supports, as the page's B2C example, configured or not", async (fn) => {
     const before = await graphFetch(emu, "GET", `/v1.0/identity/identityProviders/${fn}`);
     expect(before.status).toBe(200);
     expect(before.body["@odata.context"]).toBe(`${emu.url}/v1.0/$metadata#Collection(Edm.String)`);
-    expect(before.body.value).toEqual(expect.arrayContaining(["WeChat", "QQ", "Microsoft", "Google", "Facebook", "GitHub", "Weibo"]));
+    expect(before.body.value).toEqual(DOCUMENTED_B2C);
     await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", social("WeChat"));
     const after = await graphFetch(emu, "GET", `/beta/identity/identityProviders/${fn}`);
-    expect(after.body.value).not.toContain("WeChat");
-    expect(after.body.value).toContain("QQ");
-    expect(after.body.value).toHaveLength(before.body.value.length - 1);
+    expect(after.body.value).toEqual(DOCUMENTED_B2C);
+  });
+
+  test("without the configured types when switched (no page says so)", async () => {
+    emu.setBehaviour({ availableProviderTypesExcludeConfigured: true });
+    await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", social("WeChat"));
+    const after = await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/availableProviderTypes");
+    expect(after.body.value).toEqual(DOCUMENTED_B2C.filter((t) => t !== "WeChat"));
+  });
+});
+
+describe("create: the documented scope property", () => {
+  test("is accepted on create (v1.0 page's socialIdentityProvider table) and not returned", async () => {
+    const res = await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", social("QQ", { scope: "get_user_info" }));
+    expect(res.status).toBe(201);
+    expect(res.body.scope).toBeUndefined();
+    expect((await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", social("WeChat", { scope: 5 }))).status).toBe(400);
   });
 });
 
@@ -202,7 +226,8 @@ describe("workforce tenants", () => {
   test("allow Google and Facebook; availableProviderTypes is the workforce list", async () => {
     expect((await graphFetch(workforce, "POST", "/v1.0/identity/identityProviders", social("Google"))).status).toBe(201);
     const types = await graphFetch(workforce, "GET", "/v1.0/identity/identityProviders/availableProviderTypes");
-    expect(types.body.value).toEqual(["MicrosoftAccount", "EmailOTP", "Facebook"]);
+    // The page's workforce example, whatever is configured.
+    expect(types.body.value).toEqual(["MicrosoftAccount", "EmailOTP", "Facebook", "Google"]);
     expect(types.body.value).not.toContain("WeChat");
   });
 
