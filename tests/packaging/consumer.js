@@ -14,7 +14,9 @@ async function main() {
     {
       newResource: (args) => {
         registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
+        // As the provider's create would: an identity provider's outputs carry its callback URL.
+        const outs = args.type.endsWith(":IdentityProvider") ? { redirectUri: "https://contosob2c.b2clogin.com/contosob2c.onmicrosoft.com/oauth2/authresp" } : {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...outs } };
       },
       call: (args) => args.inputs,
     },
@@ -63,7 +65,8 @@ async function main() {
         type: reg.type,
         createdId: created.id,
         readId: read.id,
-        requiresPackage: /require\("pulumi-b2c-identity\/dist\//.test(__provider),
+        // The serialized provider loads the installed package by name (require or the thin stub's createRequire).
+        requiresPackage: /\("pulumi-b2c-identity\/dist\//.test(__provider),
         providerMentionsSecret: __provider.includes("consumer-app-key"),
       });
     }

@@ -1,59 +1,142 @@
-// npm pack -> install the tarball into a fresh consumer project -> use it there. Catches what only a
-// consumer's node_modules shows: the exports map, files missing from the package, dependencies the
-// serialized providers require at run time.
+// npm pack -> install the tarball into ONE fresh consumer project -> use it there. Catches what only a
+// consumer's node_modules shows: the exports map and typesVersions, files missing from the package,
+// dependencies the serialized providers require at run time, and README examples that do not compile.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PULUMI_TEMPLATE_TSCONFIG, readmeKeySets, readmeTsBlocks, runTsc } from "./consumerProject";
 
 const root = path.join(__dirname, "..", "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const versionOf = (name: string) => require(`${name}/package.json`).version as string;
+
+let work: string;
+let consumer: string;
+let packedFiles: string[];
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "b2c-identity-consumer-"));
+  execFileSync(npm, ["run", "build", "--silent"], { cwd: root, stdio: "pipe" });
+  // dist/ is fresh: skip `prepare` (it would build a second time).
+  const packed = JSON.parse(execFileSync(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: root, encoding: "utf8" }));
+  packedFiles = packed[0].files.map((f: { path: string }) => f.path);
+  consumer = path.join(work, "consumer");
+  fs.mkdirSync(consumer);
+  fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+  // What Pulumi's TypeScript template installs (typescript, @types/node), at the versions this repository uses.
+  execFileSync(
+    npm,
+    [
+      "install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts",
+      path.join(work, packed[0].filename),
+      `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`,
+      `require-from-string@${versionOf("require-from-string")}`,
+      `typescript@${versionOf("typescript")}`,
+      `@types/node@${versionOf("@types/node")}`,
+    ],
+    { cwd: consumer, stdio: "pipe" },
+  );
+}, 300_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+test("the package holds dist/ and the schema, no tests", () => {
+  expect(packedFiles).toContain("dist/components/index.js");
+  expect(packedFiles).toContain("dist/emulator/index.js");
+  expect(packedFiles).toContain("dist/emulator/index.d.ts");
+  expect(packedFiles).toContain("dist/policies/schema/TrustFrameworkPolicy_0.3.0.0.xsd");
+  expect(packedFiles.some((f) => f.startsWith("tests/") || f.endsWith(".test.ts"))).toBe(false);
+});
 
 test("the packed library works from a consumer's node_modules", () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "b2c-identity-consumer-"));
-  try {
-    execFileSync(npm, ["run", "build", "--silent"], { cwd: root, stdio: "pipe" });
-    const packed = JSON.parse(execFileSync(npm, ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" }));
-    const tarball = path.join(work, packed[0].filename);
-    const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
-    expect(files).toContain("dist/components/index.js");
-    expect(files).toContain("dist/emulator/index.js");
-    expect(files).toContain("dist/policies/schema/TrustFrameworkPolicy_0.3.0.0.xsd");
-    expect(files.some((f) => f.startsWith("tests/") || f.endsWith(".test.ts"))).toBe(false);
-
-    const consumer = path.join(work, "consumer");
-    fs.mkdirSync(consumer);
-    fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-    const pulumiVersion = require("@pulumi/pulumi/package.json").version;
-    const rfsVersion = require("require-from-string/package.json").version;
-    execFileSync(
-      npm,
-      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", tarball, `@pulumi/pulumi@${pulumiVersion}`, `require-from-string@${rfsVersion}`],
-      { cwd: consumer, stdio: "pipe" },
-    );
-    fs.copyFileSync(path.join(__dirname, "consumer.js"), path.join(consumer, "consumer.js"));
-    const out = execFileSync(process.execPath, ["consumer.js"], { cwd: consumer, encoding: "utf8", env: process.env });
-    const result = JSON.parse(out.trim().split("\n").pop()!);
-    expect(result.components).toEqual(expect.arrayContaining(["WeChatIdentityProvider", "QQIdentityProvider", "PolicyKey", "B2CSocialSignIn"]));
-    expect(result.results.map((r: any) => r.type).sort()).toEqual([
-      "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider",
-      "pulumi-nodejs:dynamic/b2c-identity:PolicyKey",
-    ]);
-    for (const r of result.results) {
-      expect(r.createdId).toBeTruthy();
-      expect(r.readId).toBe(r.createdId);
-      // From node_modules the serializer references the package instead of inlining it.
-      expect(r.requiresPackage).toBe(true);
-      expect(r.providerMentionsSecret).toBe(false);
-    }
-    expect(result.leftInTenant).toBe(0);
-    // The other providers serialize in the consumer and load back, ready to run.
-    expect(result.loaded).toEqual([
-      "pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy",
-      "pulumi-nodejs:dynamic/b2c-identity:UserFlow",
-      "pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider",
-    ]);
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+  fs.copyFileSync(path.join(__dirname, "consumer.js"), path.join(consumer, "consumer.js"));
+  const out = execFileSync(process.execPath, ["consumer.js"], { cwd: consumer, encoding: "utf8", env: process.env });
+  const result = JSON.parse(out.trim().split("\n").pop()!);
+  expect(result.components).toEqual(expect.arrayContaining(["WeChatIdentityProvider", "QQIdentityProvider", "PolicyKey", "B2CSocialSignIn"]));
+  expect(result.results.map((r: any) => r.type).sort()).toEqual([
+    "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider",
+    "pulumi-nodejs:dynamic/b2c-identity:PolicyKey",
+  ]);
+  for (const r of result.results) {
+    expect(r.createdId).toBeTruthy();
+    expect(r.readId).toBe(r.createdId);
+    // From node_modules the serializer references the package instead of inlining it.
+    expect(r.requiresPackage).toBe(true);
+    expect(r.providerMentionsSecret).toBe(false);
   }
+  expect(result.leftInTenant).toBe(0);
+  // The other providers serialize in the consumer and load back, ready to run.
+  expect(result.loaded).toEqual([
+    "pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy",
+    "pulumi-nodejs:dynamic/b2c-identity:UserFlow",
+    "pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider",
+  ]);
+});
+
+describe("README examples", () => {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const blocks = readmeTsBlocks(readme);
+
+  test("every ```ts block type-checks on its own in a project made from Pulumi's TypeScript template", () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    const dir = path.join(consumer, "readme");
+    fs.mkdirSync(dir, { recursive: true });
+    // One file per block, named after its README line: each is its own module (own imports, own config reads).
+    const files = blocks.map((b) => {
+      const file = `readme/README.md-line-${b.line}.ts`;
+      fs.writeFileSync(path.join(consumer, file), b.code);
+      return file;
+    });
+    fs.writeFileSync(path.join(consumer, "tsconfig.readme.json"), JSON.stringify({ compilerOptions: PULUMI_TEMPLATE_TSCONFIG, files }, null, 2));
+    const result = runTsc(consumer, "tsconfig.readme.json");
+    expect(result.errors).toEqual([]);
+    expect(result.status).toBe(0);
+  });
+
+  test("no two blocks declare the same B2C_1A_ keyset", () => {
+    const declared = blocks.flatMap((b) => readmeKeySets(b.code).map((keySet) => ({ keySet, line: b.line })));
+    expect(declared.length).toBeGreaterThan(0);
+    const seen = new Map<string, number>();
+    const clashes: string[] = [];
+    for (const d of declared) {
+      const first = seen.get(d.keySet.toLowerCase());
+      if (first !== undefined) clashes.push(`B2C_1A_${d.keySet}: README.md lines ${first} and ${d.line}`);
+      else seen.set(d.keySet.toLowerCase(), d.line);
+    }
+    expect(clashes).toEqual([]);
+  });
+});
+
+describe("entry points resolve under every moduleResolution", () => {
+  const entry = [
+    `import { B2CSocialSignIn, WeChatIdentityProvider, mergeSocialProviders } from "pulumi-b2c-identity";`,
+    `import { startEmulator, type RunningEmulator } from "pulumi-b2c-identity/emulator";`,
+    `export const used: unknown[] = [B2CSocialSignIn, WeChatIdentityProvider, mergeSocialProviders];`,
+    `export async function url(): Promise<string> { const emu: RunningEmulator = await startEmulator({ port: 0 }); await emu.stop(); return emu.url; }`,
+    "",
+  ].join("\n");
+  // A subpath that does not exist must fail, or the check proves nothing.
+  const control = `import { startEmulator } from "pulumi-b2c-identity/emulators";\nexport const f = startEmulator;\n`;
+
+  test.each([
+    ["node", "commonjs"],
+    ["node16", "node16"],
+    ["bundler", "esnext"],
+  ])("moduleResolution %s", (moduleResolution, module) => {
+    const dir = path.join(consumer, `resolve-${moduleResolution}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "entry.ts"), entry);
+    fs.writeFileSync(path.join(dir, "control.ts"), control);
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      // skipLibCheck: only resolution is in question here; the README test checks the libraries too.
+      JSON.stringify({ compilerOptions: { ...PULUMI_TEMPLATE_TSCONFIG, module, moduleResolution, skipLibCheck: true }, files: ["entry.ts", "control.ts"] }),
+    );
+    const result = runTsc(consumer, path.join(dir, "tsconfig.json"));
+    expect(result.status).toBe(2); // errors found (the control), not a crash
+    expect(result.errors).toEqual([expect.stringMatching(/^control\.ts\(1,31\): error TS2307: Cannot find module 'pulumi-b2c-identity\/emulators'/)]);
+  });
 });
