@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { thinProvider } from "./thinProvider";
 import { normalizeKeySetId } from "../validation/policyKeys";
 import { activeKey, ExpiryKey } from "./keyExpiry";
 import { checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig } from "./providerContext";
@@ -165,6 +166,6 @@ export class AdoptedKeySetResource extends pulumi.dynamic.Resource {
   declare readonly keys: pulumi.Output<AdoptedKeyInfo[]>;
 
   constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-    super(adoptedKeySetProvider, name, { keySetId: undefined, activeKeyId: undefined, keys: undefined, adopted: undefined, ...args }, opts, "b2c-identity", "AdoptedKeySet");
+    super(thinProvider("adoptedKeySet"), name, { keySetId: undefined, activeKeyId: undefined, keys: undefined, adopted: undefined, ...args }, opts, "b2c-identity", "AdoptedKeySet");
   }
 }

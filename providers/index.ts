@@ -1,5 +1,6 @@
 // The provider implementations, loaded at deploy time by the thin stub each resource carries in
 // state (providers/thinProvider.ts). One dynamic provider per Graph object.
+import { adoptedKeySetProvider } from "./adoptedKeySet";
 import { identityProviderProvider } from "./identityProvider";
 import { policyKeyProvider } from "./policyKey";
 import type { ProviderKind } from "./thinProvider";
@@ -13,4 +14,5 @@ export const providerImplementations: Record<ProviderKind, object> = {
   userFlowIdentityProvider: userFlowIdentityProviderProvider,
   policyKey: policyKeyProvider,
   trustFrameworkPolicy: trustFrameworkPolicyProvider,
+  adoptedKeySet: adoptedKeySetProvider,
 };
