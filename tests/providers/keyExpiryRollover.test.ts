@@ -1,6 +1,6 @@
 import type { RunningEmulator } from "../../emulator";
 import { PolicyKey } from "../../components/PolicyKey";
-import { graphFetch, useTestEmulator } from "../helpers/emulator";
+import { controlFetch, graphFetch, useTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { emulatorStackConfig } from "../helpers/pulumiHarness";
 import { describeCalls, graphWrites } from "../helpers/requestLog";
@@ -109,4 +109,21 @@ test("rotateBeforeExpiryDays on a secret, or a bad number of days, stops before 
   );
   expect(() => new PolicyKey("bad2", { name: "Bad2", secret: { value: "x-secret-123", rotateBeforeExpiryDays: 30 } as any })).toThrow(/secret\.rotateBeforeExpiryDays: only generated keys/);
   expect(() => new PolicyKey("bad3", { name: "Bad3", generate: { keyType: "RSA", use: "sig" }, expiryWarningDays: -1 })).toThrow(/expiryWarningDays/);
+});
+
+test("the emulator's clock: set over the control API, refused when not a date, back to real time on reset", async () => {
+  const bad = await controlFetch(emu, "PUT", "/clock", { now: "next tuesday" });
+  expect(bad.status).toBe(400);
+  expect(((await bad.json()) as any).error.message).toMatch(/'next tuesday' is not a date/);
+  const later = "2031-06-01T00:00:00.000Z";
+  const set = await controlFetch(emu, "PUT", "/clock", { now: later });
+  expect(set.status).toBe(200);
+  const clock = (await set.json()) as { now: string; offsetMs: number };
+  expect(Date.parse(clock.now) - Date.parse(later)).toBeLessThan(5_000);
+  // The tenant's keys go by it: a key expiring before then is refused as "in the past".
+  await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "B2C_1A_Clock" });
+  const past = await graphFetch(emu, "POST", "/beta/trustFramework/keySets/B2C_1A_Clock/uploadSecret", { use: "sig", k: "clock-secret-1", exp: Math.floor(Date.parse("2031-01-01") / 1000) });
+  expect(past.body.error.code).toBe("AADB2C90214");
+  emu.reset();
+  expect(Math.abs(emu.getClock().offsetMs)).toBe(0);
 });
