@@ -1,6 +1,6 @@
 // Fault injection, kept apart from the happy path: injected rules, latency, CPIM-style rate limit
 // (sliding 60 s window) and the eventual-consistency window. Applies to Graph routes only.
-import { GraphError, b2cError } from "./graphErrors";
+import { AADB2C_MESSAGES, GraphError, b2cError } from "./graphErrors";
 import type { FaultRule, FaultSettings, RateLimitSettings } from "./types";
 
 export const DEFAULT_RATE_LIMIT: RateLimitSettings = { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 };
@@ -156,11 +156,11 @@ export function tooManyRequests(retryAfter: number | undefined, fault: string, s
 
 const DEFAULT_MESSAGES: Record<string, string> = {
   AADB2C90063: "There is a problem with the service.",
-  AADB2C95053:
-    "Multiple concurrent writes to the same object detected. Please perform update operations on the same object sequentially.",
-  AADB2C90229: "The request was throttled temporarily. Retry after the time given.",
-  AADB2C90244: "There are too many requests at this moment. Please wait for some time and try again.",
-  AADB2C95043: "There are too many requests at this moment. Please wait for some time and try again.",
+  // The catalogue's texts (https://learn.microsoft.com/azure/active-directory-b2c/error-codes).
+  AADB2C95053: AADB2C_MESSAGES.AADB2C95053,
+  AADB2C90229: AADB2C_MESSAGES.AADB2C90229,
+  AADB2C90244: AADB2C_MESSAGES.AADB2C90244,
+  AADB2C95043: AADB2C_MESSAGES.AADB2C95043,
   serviceNotAvailable: "The service is temporarily unavailable. Please retry later.",
   gatewayTimeout: "The gateway did not receive a response in time.",
   generalException: "An unspecified error has occurred.",

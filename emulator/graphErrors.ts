@@ -35,6 +35,53 @@ export class GraphError extends Error {
   }
 }
 
+/**
+ * AADB2C message templates from Microsoft's error-code catalogue, for the codes the emulator answers
+ * ({0}, {1}, ... are filled in order): https://learn.microsoft.com/azure/active-directory-b2c/error-codes
+ * (texts as the catalogue has them, its grammar included). AADB2C90063 is the exception: the text a
+ * real uploadSecret answered (microsoftgraph/microsoft-graph-docs-contrib#2254) rather than the
+ * catalogue's "The B2C service has an internal error.", kept in faults.ts.
+ */
+export const AADB2C_MESSAGES = {
+  AADB2C90019: "The key container with id '{0}' in tenant '{1}' does not has a valid key. Reason: {2}.",
+  AADB2C90073: "{0} with '{1}': '{2}' cannot be found in the directory '{3}'.",
+  AADB2C90113: "The uploaded XML has an error on line {0} col {1} : {2}.",
+  AADB2C90179: "The presented X509 certificate '{0}' in tenant '{1}' is not a valid X.509 certificate: '{2}'",
+  AADB2C90214: "The expiry date for the key container in tenant '{0}' with storageReferenceId '{1}' is in the past. Passed date :'{2}'.",
+  AADB2C90215: "The uploaded key is badly formatted. Reason: '{0}'.",
+  AADB2C90229: "Your request is throttled temporarily. Please retry after the time specified in the additional information of the error message.",
+  AADB2C90244: "There are too many requests at this moment. Please wait for some time and try again.",
+  AADB2C90253: "The trustframework keyset parameter '{0}' is missing",
+  AADB2C95025: "The presented password for the uploaded certificate is wrong.",
+  AADB2C95028: "Can't create trustframework key set with name '{0}' because it already exists.",
+  AADB2C95029: "The trustframework keyset parameter K is not base64 URL encoded.",
+  AADB2C95030: "Missing kty parameter for the trustframework key.",
+  AADB2C95031: "Bad kty parameter '{0}' for the trustframework key. Must be RSA or oct.",
+  AADB2C95032: "One can't mix RSA and Oct types in one key set.",
+  AADB2C95033: "Bad use parameter '{0}' for the trustframework key.",
+  AADB2C95034: "The presented TrustFrameworkKey entity is of the wrong format",
+  AADB2C95037: "The presented TrustFrameworkKey entity is missing kty.",
+  AADB2C95039: "The presented TrustFrameworkKey RSA entity is missing or the modulus or exponent.",
+  AADB2C95042: "One can't mix signature and encryption usage in one key set.",
+  AADB2C95043: "There are too many requests at this moment. Please wait for some time and try again.",
+  AADB2C95052: "The trustframework key set with id '{0}' in tenant '{1}' is not created. Please use 'Create api' to create the key set first.",
+  AADB2C95053: "Multiple concurrent writes to the same object detected. Please perform update operations on the same object sequentially.",
+  AADB2C95059: "One of the keys in the payload has 'kid' which is not empty.",
+  AADB2C99009: "Put operation not supported for this entity on this uri. Please append '$value' to the request uri and send the request again.",
+} as const;
+
+export type Aadb2cCode = keyof typeof AADB2C_MESSAGES;
+
+/** The catalogue text of `code` with its {n} placeholders filled. */
+export function aadb2cMessage(code: Aadb2cCode, ...args: Array<string | number>): string {
+  return AADB2C_MESSAGES[code].replace(/\{(\d+)\}/g, (whole, n: string) => (args[Number(n)] !== undefined ? String(args[Number(n)]) : whole));
+}
+
+/** A B2C error with the catalogue's message for `code`. */
+export function aadb2cError(status: number, code: Aadb2cCode, args: Array<string | number> = [], options: GraphErrorOptions = {}): GraphError {
+  return b2cError(status, code, aadb2cMessage(code, ...args), options);
+}
+
 /** B2C service error (AADB2Cnnnnn codes, correlationId in innerError). */
 export function b2cError(status: number, code: string, message: string, options: GraphErrorOptions = {}): GraphError {
   return new GraphError(status, code, message, { ...options, b2c: true });
@@ -117,7 +164,7 @@ export function wrongPropertyType(property: string, expected: string, value: unk
 
 /** AADB2C90073, the B2C "cannot be found in the directory" template. */
 export function notFoundInDirectory(kind: string, property: string, id: string, tenantDomain: string): GraphError {
-  return b2cError(404, "AADB2C90073", `${kind} with '${property}': '${id}' cannot be found in the directory '${tenantDomain}'.`);
+  return aadb2cError(404, "AADB2C90073", [kind, property, id, tenantDomain]);
 }
 
 export function alreadyExists(status: 400 | 409, message: string): GraphError {

@@ -2,7 +2,7 @@
 // (AADB2C90113), PolicyId = URL id, TenantId = tenant, BasePolicy exists, every StorageReferenceId
 // names an existing (visible) keyset. No XSD validation here.
 import { DOMParser } from "@xmldom/xmldom";
-import { GraphError, POLICY_VALIDATION_ERROR_CODE, b2cError } from "./graphErrors";
+import { GraphError, POLICY_VALIDATION_ERROR_CODE, aadb2cError, b2cError } from "./graphErrors";
 
 export interface PolicyValidationContext {
   tenantId: string;
@@ -74,7 +74,7 @@ export function parsePolicyXml(xml: string): XmlElement {
     const line = first.line ?? (located ? Number(located[1]) : 1);
     const column = first.column ?? (located ? Number(located[2]) : 1);
     const text = first.message.replace(/\s*@#\[line:.*$/s, "").replace(/^\[xmldom \w+\]\s*/, "").trim();
-    throw b2cError(400, "AADB2C90113", `The uploaded XML has an error on line ${line} col ${column} : ${text}`);
+    throw aadb2cError(400, "AADB2C90113", [line, column, text.replace(/\.$/, "")]);
   }
   return documentElement;
 }

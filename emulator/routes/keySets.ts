@@ -1,6 +1,6 @@
 // /trustFramework/keySets (beta, B2C only): keysets, generateKey, upload*, getActiveKey.
 import { randomBytes } from "crypto";
-import { GraphError, b2cError, invalidRequestBody, notFoundInDirectory, unknownProperty } from "../graphErrors";
+import { GraphError, aadb2cError, invalidRequestBody, notFoundInDirectory, unknownProperty } from "../graphErrors";
 import { BETA_ONLY, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
 import { KeyMaterialError, parseCertificate, parsePkcs12, isBase64Url } from "../keyMaterial";
 import { collectionResult, contextUrl, entityBody } from "../odataCollections";
@@ -24,7 +24,7 @@ export function keySetIdFor(runtime: EmulatorRuntime, name: string): string {
 }
 
 function missingParameter(name: string): GraphError {
-  return b2cError(400, "AADB2C90253", `The trustframework keyset parameter '${name}' is missing.`);
+  return aadb2cError(400, "AADB2C90253", [name]);
 }
 
 function newKid(): string {
@@ -73,11 +73,7 @@ function keySetForKeyOperation(runtime: EmulatorRuntime, id: string): StoredKeyS
   const set = runtime.store.keySets.get(id);
   if (set) return set;
   if (runtime.behaviour.missingKeySetOnKeyOperation === "AADB2C95052") {
-    throw b2cError(
-      400,
-      "AADB2C95052",
-      `The trustframework key set with id '${id}' in tenant '${runtime.tenant.tenantDomain}' is not created. Please use 'Create api' to create the key set first.`,
-    );
+    throw aadb2cError(400, "AADB2C95052", [id, runtime.tenant.tenantDomain]);
   }
   throw notFoundInDirectory("KeyContainer", "id", id, runtime.tenant.tenantDomain);
 }
@@ -88,24 +84,29 @@ function normalizeKty(kty: string): "RSA" | "OCT" | undefined {
 }
 
 function checkUse(use: string): string {
-  if (use !== "sig" && use !== "enc") throw b2cError(400, "AADB2C95033", `Key use '${use}' is invalid. Must be 'sig' or 'enc'.`);
+  if (use !== "sig" && use !== "enc") throw aadb2cError(400, "AADB2C95033", [use]);
   return use;
+}
+
+/** AADB2C90214 for a key whose exp has passed. */
+function expiredError(runtime: EmulatorRuntime, set: { id: string }, exp: number): GraphError {
+  return aadb2cError(400, "AADB2C90214", [runtime.tenant.tenantDomain, set.id, new Date(exp * 1000).toISOString()]);
 }
 
 function checkValidity(runtime: EmulatorRuntime, set: { id: string }, nbf: number | undefined, exp: number | undefined): void {
   if (exp !== undefined && exp <= runtime.clock.nowSeconds()) {
-    throw b2cError(400, "AADB2C90214", `The expiry date for the key container '${set.id}' is in the past.`);
+    throw expiredError(runtime, set, exp);
   }
   if (nbf !== undefined && exp !== undefined && nbf >= exp) {
-    throw b2cError(400, "AADB2C90215", "The key is badly formatted: 'nbf' must be before 'exp'.");
+    throw aadb2cError(400, "AADB2C90215", ["'nbf' must be before 'exp'"]);
   }
 }
 
 /** One kty and one use per keyset (AADB2C95032 / AADB2C95042). */
 function checkCompatible(keys: Array<{ kty: string; use: string }>, candidate: { kty: string; use: string }): void {
   for (const key of keys) {
-    if (key.kty.toLowerCase() !== candidate.kty.toLowerCase()) throw b2cError(400, "AADB2C95032", "One can't mix RSA and Oct types in one key set.");
-    if (key.use !== candidate.use) throw b2cError(400, "AADB2C95042", "One can't mix sig and enc usages in one key set.");
+    if (key.kty.toLowerCase() !== candidate.kty.toLowerCase()) throw aadb2cError(400, "AADB2C95032");
+    if (key.use !== candidate.use) throw aadb2cError(400, "AADB2C95042");
   }
 }
 
@@ -115,18 +116,18 @@ function keysFromPayload(runtime: EmulatorRuntime, set: { id: string }, value: u
   const keys: StoredKey[] = [];
   for (const item of value) {
     if (item === null || typeof item !== "object" || Array.isArray(item)) {
-      throw b2cError(400, "AADB2C95034", "The trustframework key is in the wrong format.");
+      throw aadb2cError(400, "AADB2C95034");
     }
     const jwk = item as JsonObject;
     for (const name of Object.keys(jwk)) {
       if (!name.startsWith("@odata.") && !JWK_FIELDS.includes(name)) throw unknownProperty(name, KEY_TYPE_NAME);
     }
     const kid = optionalString(jwk, "kid");
-    if (kid) throw b2cError(400, "AADB2C95059", "A key in the payload has a non-empty 'kid'. The key id is assigned by the service; remove 'kid'.");
+    if (kid) throw aadb2cError(400, "AADB2C95059");
     const ktyRaw = optionalString(jwk, "kty");
-    if (!ktyRaw) throw b2cError(400, "AADB2C95035", "The trustframework key is missing the 'kty' property.");
+    if (!ktyRaw) throw aadb2cError(400, "AADB2C95037");
     const kty = normalizeKty(ktyRaw);
-    if (!kty) throw b2cError(400, "AADB2C95031", `Key type '${ktyRaw}' is invalid. Must be RSA or oct.`);
+    if (!kty) throw aadb2cError(400, "AADB2C95031", [ktyRaw]);
     const useRaw = optionalString(jwk, "use");
     if (!useRaw) throw missingParameter("use");
     const use = checkUse(useRaw);
@@ -139,12 +140,12 @@ function keysFromPayload(runtime: EmulatorRuntime, set: { id: string }, value: u
     if (kty === "OCT") {
       const k = optionalString(jwk, "k");
       if (!k) throw missingParameter("k");
-      if (!isBase64Url(k)) throw b2cError(400, "AADB2C95029", "K should be base64 URL encoded.");
+      if (!isBase64Url(k)) throw aadb2cError(400, "AADB2C95029");
       secretSha256 = sha256Hex(k);
     } else {
       n = optionalString(jwk, "n");
       e = optionalString(jwk, "e");
-      if (!n || !e) throw b2cError(400, "AADB2C95036", "An RSA key requires both 'n' and 'e'.");
+      if (!n || !e) throw aadb2cError(400, "AADB2C95039");
       const d = optionalString(jwk, "d");
       if (d) secretSha256 = sha256Hex(d);
     }
@@ -209,7 +210,7 @@ function create(call: GraphCall): GraphResult {
     }
   }
   if (runtime.store.keySets.has(id)) {
-    throw b2cError(runtime.behaviour.duplicateKeySetStatus, "AADB2C95028", `Can't create trustframework key set with name '${id}' because it already exists.`);
+    throw aadb2cError(runtime.behaviour.duplicateKeySetStatus, "AADB2C95028", [id]);
   }
   const set: StoredKeySet = { id, keys, createdAt: Date.now() };
   runtime.store.keySets.set(set);
@@ -252,12 +253,12 @@ function generateKey(call: GraphCall): GraphResult {
   const body = readJsonObject(call);
   rejectUnknownProperties(body, ["use", "kty", "nbf", "exp"], "generateKey");
   const useRaw = optionalString(body, "use");
-  if (useRaw === undefined) throw b2cError(400, "AADB2C95033", "Key use is missing. Must be 'sig' or 'enc'.");
+  if (useRaw === undefined) throw aadb2cError(400, "AADB2C95033", [""]);
   const use = checkUse(useRaw);
   const ktyRaw = optionalString(body, "kty");
-  if (!ktyRaw) throw b2cError(400, "AADB2C95030", "Key type (kty) is missing. Must be RSA or oct.");
+  if (!ktyRaw) throw aadb2cError(400, "AADB2C95030");
   const kty = normalizeKty(ktyRaw);
-  if (!kty) throw b2cError(400, "AADB2C95031", `Key type '${ktyRaw}' is invalid. Must be RSA or oct.`);
+  if (!kty) throw aadb2cError(400, "AADB2C95031", [ktyRaw]);
   const nbf = optionalNumber(body, "nbf", true);
   const exp = optionalNumber(body, "exp", true);
   checkValidity(call.runtime, set, nbf, exp);
@@ -304,18 +305,18 @@ function uploadSecret(call: GraphCall): GraphResult {
   return keyResult(call, key);
 }
 
-function keyMaterialError(err: unknown): GraphError {
+function keyMaterialError(runtime: EmulatorRuntime, err: unknown): GraphError {
   if (err instanceof KeyMaterialError) {
-    if (err.problem === "wrongPassword") return b2cError(400, "AADB2C95025", err.message);
-    if (err.problem === "invalidCertificate") return b2cError(400, "AADB2C90179", err.message);
-    return b2cError(400, "AADB2C90215", `The key uploaded is badly formatted. ${err.message}`);
+    if (err.problem === "wrongPassword") return aadb2cError(400, "AADB2C95025");
+    if (err.problem === "invalidCertificate") return aadb2cError(400, "AADB2C90179", ["key", runtime.tenant.tenantDomain, err.message]);
+    return aadb2cError(400, "AADB2C90215", [err.message]);
   }
-  return b2cError(400, "AADB2C90215", "The key uploaded is badly formatted.");
+  return aadb2cError(400, "AADB2C90215", ["the key could not be read"]);
 }
 
 function certificateKey(runtime: EmulatorRuntime, set: StoredKeySet, info: ReturnType<typeof parseCertificate>, use: string, secretSha256?: string): StoredKey {
   if (info.exp !== undefined && info.exp <= runtime.clock.nowSeconds()) {
-    throw b2cError(400, "AADB2C90214", `The expiry date for the key container '${set.id}' is in the past: the certificate has expired.`);
+    throw expiredError(runtime, set, info.exp);
   }
   return {
     kid: newKid(),
@@ -347,7 +348,7 @@ function uploadCertificate(call: GraphCall): GraphResult {
   try {
     info = parseCertificate(keyText);
   } catch (err) {
-    throw keyMaterialError(err);
+    throw keyMaterialError(call.runtime, err);
   }
   const key = certificateKey(call.runtime, set, info, use);
   appendKey(set, key);
@@ -367,7 +368,7 @@ function uploadPkcs12(call: GraphCall): GraphResult {
   try {
     info = parsePkcs12(keyText, password, runtime.behaviour.detectWrongPkcs12Password);
   } catch (err) {
-    throw keyMaterialError(err);
+    throw keyMaterialError(call.runtime, err);
   }
   const key = certificateKey(runtime, set, info, use, sha256Hex(keyText));
   appendKey(set, key);
@@ -394,11 +395,7 @@ function getActiveKey(call: GraphCall): GraphResult {
   const set = findKeySet(runtime, call.params.id, true);
   const active = selectActiveKey(set.keys, runtime.clock.nowSeconds());
   if (!active) {
-    throw b2cError(
-      runtime.behaviour.noActiveKeyStatus,
-      "AADB2C90019",
-      `The key container with id '${set.id}' in tenant '${runtime.tenant.tenantDomain}' does not have a valid key.`,
-    );
+    throw aadb2cError(runtime.behaviour.noActiveKeyStatus, "AADB2C90019", [set.id, runtime.tenant.tenantDomain, "no key is active now (nbf/exp)"]);
   }
   return keyResult(call, active);
 }

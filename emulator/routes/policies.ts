@@ -1,5 +1,5 @@
 // /trustFramework/policies (beta, B2C only): list, get ($value), PUT $value upsert, POST, delete.
-import { GraphError, alreadyExists, b2cError, notFoundInDirectory } from "../graphErrors";
+import { GraphError, aadb2cError, alreadyExists, notFoundInDirectory } from "../graphErrors";
 import { BETA_ONLY, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
 import { collectionResult, contextUrl } from "../odataCollections";
 import { validatePolicy, withPublicPolicyUri, withTenantObjectId } from "../policyValidation";
@@ -73,11 +73,7 @@ function upsert(call: GraphCall): GraphResult {
 }
 
 function putWithoutValue(): GraphResult {
-  throw b2cError(
-    400,
-    "AADB2C99009",
-    "Put operation not supported for this entity on this uri. Please append '$value' to the request uri and then try again.",
-  );
+  throw aadb2cError(400, "AADB2C99009");
 }
 
 function create(call: GraphCall): GraphResult {

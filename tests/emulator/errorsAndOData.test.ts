@@ -269,3 +269,80 @@ describe("query options: $filter and $select applied or refused", () => {
     expect(next.body["@odata.nextLink"]).toBeUndefined();
   });
 });
+
+// AADB2C texts as Microsoft's error-code catalogue has them
+// (https://learn.microsoft.com/azure/active-directory-b2c/error-codes); {n} stands for a value.
+describe("AADB2C message texts from the error-code catalogue", () => {
+  const CATALOGUE: Record<string, string> = {
+    AADB2C90019: "The key container with id '{0}' in tenant '{1}' does not has a valid key. Reason: {2}.",
+    AADB2C90073: "{0} with '{1}': '{2}' cannot be found in the directory '{3}'.",
+    AADB2C90113: "The uploaded XML has an error on line {0} col {1} : {2}.",
+    AADB2C90179: "The presented X509 certificate '{0}' in tenant '{1}' is not a valid X.509 certificate: '{2}'",
+    AADB2C90214: "The expiry date for the key container in tenant '{0}' with storageReferenceId '{1}' is in the past. Passed date :'{2}'.",
+    AADB2C90215: "The uploaded key is badly formatted. Reason: '{0}'.",
+    AADB2C90229: "Your request is throttled temporarily. Please retry after the time specified in the additional information of the error message.",
+    AADB2C90253: "The trustframework keyset parameter '{0}' is missing",
+    AADB2C95028: "Can't create trustframework key set with name '{0}' because it already exists.",
+    AADB2C95029: "The trustframework keyset parameter K is not base64 URL encoded.",
+    AADB2C95030: "Missing kty parameter for the trustframework key.",
+    AADB2C95031: "Bad kty parameter '{0}' for the trustframework key. Must be RSA or oct.",
+    AADB2C95032: "One can't mix RSA and Oct types in one key set.",
+    AADB2C95033: "Bad use parameter '{0}' for the trustframework key.",
+    AADB2C95034: "The presented TrustFrameworkKey entity is of the wrong format",
+    AADB2C95037: "The presented TrustFrameworkKey entity is missing kty.",
+    AADB2C95039: "The presented TrustFrameworkKey RSA entity is missing or the modulus or exponent.",
+    AADB2C95042: "One can't mix signature and encryption usage in one key set.",
+    AADB2C95052: "The trustframework key set with id '{0}' in tenant '{1}' is not created. Please use 'Create api' to create the key set first.",
+    AADB2C95059: "One of the keys in the payload has 'kid' which is not empty.",
+    AADB2C99009: "Put operation not supported for this entity on this uri. Please append '$value' to the request uri and send the request again.",
+  };
+  const pattern = (template: string) =>
+    new RegExp(`^${template.split(/\{\d+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "s");
+  const SETS = "/beta/trustFramework/keySets";
+  const past = Math.floor(Date.now() / 1000) - 3600;
+
+  const cases: Array<[string, () => Promise<{ status: number; body: any }>]> = [
+    ["AADB2C90073", () => graphFetch(emu, "GET", "/v1.0/identity/identityProviders/Nope-OAUTH")],
+    ["AADB2C90253", () => graphFetch(emu, "POST", `${SETS}/B2C_1A_A/uploadSecret`, { use: "sig" })],
+    ["AADB2C95028", () => graphFetch(emu, "POST", SETS, { id: "A" })],
+    ["AADB2C95033", () => graphFetch(emu, "POST", `${SETS}/B2C_1A_A/generateKey`, { use: "sign", kty: "RSA" })],
+    ["AADB2C95030", () => graphFetch(emu, "POST", `${SETS}/B2C_1A_A/generateKey`, { use: "sig" })],
+    ["AADB2C95031", () => graphFetch(emu, "POST", `${SETS}/B2C_1A_A/generateKey`, { use: "sig", kty: "EC" })],
+    ["AADB2C95032", () => graphFetch(emu, "POST", `${SETS}/B2C_1A_Rsa/uploadSecret`, { use: "sig", k: "x" })],
+    ["AADB2C95042", () => graphFetch(emu, "POST", `${SETS}/B2C_1A_Rsa/generateKey`, { use: "enc", kty: "RSA" })],
+    ["AADB2C95059", () => graphFetch(emu, "PUT", `${SETS}/B2C_1A_A`, { keys: [{ kid: "k1", kty: "oct", use: "sig", k: "eA" }] })],
+    ["AADB2C95037", () => graphFetch(emu, "PUT", `${SETS}/B2C_1A_A`, { keys: [{ use: "sig", k: "eA" }] })],
+    ["AADB2C95039", () => graphFetch(emu, "PUT", `${SETS}/B2C_1A_A`, { keys: [{ kty: "RSA", use: "sig", e: "AQAB" }] })],
+    ["AADB2C95029", () => graphFetch(emu, "PUT", `${SETS}/B2C_1A_A`, { keys: [{ kty: "oct", use: "sig", k: "not base64url!" }] })],
+    ["AADB2C95034", () => graphFetch(emu, "PUT", `${SETS}/B2C_1A_A`, { keys: ["a string"] })],
+    ["AADB2C90214", () => graphFetch(emu, "POST", `${SETS}/B2C_1A_A/uploadSecret`, { use: "sig", k: "x", exp: past })],
+    ["AADB2C90215", () => graphFetch(emu, "POST", `${SETS}/B2C_1A_A/uploadSecret`, { use: "sig", k: "x", nbf: past + 7200, exp: past + 3700 })],
+    ["AADB2C90179", () => graphFetch(emu, "POST", `${SETS}/B2C_1A_A/uploadCertificate`, { key: Buffer.from("not a certificate").toString("base64") })],
+    ["AADB2C90019", () => graphFetch(emu, "GET", `${SETS}/B2C_1A_A/getActiveKey`)],
+    ["AADB2C99009", () => graphFetch(emu, "PUT", "/beta/trustFramework/policies/B2C_1A_X", "<TrustFrameworkPolicy/>")],
+    ["AADB2C90113", () => graphFetch(emu, "PUT", "/beta/trustFramework/policies/B2C_1A_X/$value", "<TrustFrameworkPolicy>")],
+  ];
+
+  beforeEach(async () => {
+    await graphFetch(emu, "POST", SETS, { id: "A" });
+    await graphFetch(emu, "POST", SETS, { id: "Rsa" });
+    await graphFetch(emu, "POST", `${SETS}/B2C_1A_Rsa/generateKey`, { use: "sig", kty: "RSA" });
+  });
+  afterEach(() => emu.setBehaviour({ missingKeySetOnKeyOperation: "AADB2C90073" }));
+
+  test.each(cases)("%s", async (code, request) => {
+    const res = await request();
+    expect([res.status >= 400, res.body.error.code]).toEqual([true, code]);
+    expect(res.body.error.message).toMatch(pattern(CATALOGUE[code]));
+  });
+
+  test("AADB2C95052 (switch) and an injected AADB2C90229", async () => {
+    emu.setBehaviour({ missingKeySetOnKeyOperation: "AADB2C95052" });
+    const notCreated = await graphFetch(emu, "POST", `${SETS}/B2C_1A_Missing/uploadSecret`, { use: "sig", k: "x" });
+    expect(notCreated.body.error.message).toMatch(pattern(CATALOGUE.AADB2C95052));
+    emu.setFaults({ rules: [{ path: "/identity/identityProviders$", code: "AADB2C90229", times: 1 }] });
+    const throttled = await graphFetch(emu, "GET", "/v1.0/identity/identityProviders");
+    emu.setFaults({ rules: [] });
+    expect([throttled.body.error.code, throttled.body.error.message]).toEqual(["AADB2C90229", CATALOGUE.AADB2C90229]);
+  });
+});
