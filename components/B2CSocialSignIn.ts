@@ -167,7 +167,13 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
         const type = canonicalProviderType(t)!;
         new UserFlowIdentityProvider(
           `${name}-${slug(spec.name)}-${slug(type)}`,
-          { userFlowId, identityProviderId: providers[type].identityProviderId, userFlowCreationId },
+          {
+            userFlowId,
+            identityProviderId: providers[type].identityProviderId,
+            userFlowCreationId,
+            // A flow made by hand (attached to, or adopted) may show this button already: take that attachment over.
+            adoptExisting: spec.create === false || spec.adoptExisting === true,
+          },
           { parent: this },
         );
       }

@@ -52,6 +52,8 @@ export interface TrustFrameworkPolicySetArgs {
   existingKeySetIds?: string[];
   /** Resources every policy upload waits for (e.g. an identity provider the journeys use). Optional. */
   dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
+  /** true: policies with these PolicyIds that exist already (made in the portal, or by another stack) are replaced and managed, and left in the tenant on destroy. Default false: uploading over an existing policy fails, naming it. */
+  adoptExisting?: boolean;
 }
 
 /** Stand-ins for app ids not known yet, swapped for the real values once they are (same length and shape as a GUID). */
@@ -409,6 +411,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
           // Likewise only key sets this program creates are retried while B2C can't see them yet. This
           // Output also makes the upload wait for the PolicyKey resources behind keySets.
           keySetIds: allKeySets.apply((declared) => node.keySetIds.filter((k) => declared.some((d) => sameId(d, k)))),
+          ...(args.adoptExisting ? { adoptExisting: true } : {}),
         },
         { parent: this, ...(dependsOn ? { dependsOn } : {}) },
       );

@@ -12,6 +12,8 @@ export interface UserFlowIdentityProviderArgs {
   userFlowId: pulumi.Input<string>;
   /** The identity provider's Graph id (e.g. a WeChatIdentityProvider's `identityProviderId`). Changing it re-attaches. https://learn.microsoft.com/graph/api/b2cidentityuserflow-post-userflowidentityproviders */
   identityProviderId: pulumi.Input<string>;
+  /** true: an attachment that exists already (made in the portal) is taken over, and left in place on destroy. Default false: attaching what is attached already fails, naming both. */
+  adoptExisting?: boolean;
   /**
    * The flow's `creationId` when it is a B2CUserFlow of this program. A flow replaced (type or version
    * change) comes back without identity providers; with this the attachment is made again in the same `up`.
@@ -22,7 +24,7 @@ export interface UserFlowIdentityProviderArgs {
 /**
  * Shows an identity provider's button in a user flow: attaches it with
  * `POST /identity/b2cUserFlows/{id}/userFlowIdentityProviders/$ref` and detaches on delete.
- * Attaching what is attached already, or detaching what is gone, is not an error.
+ * Attaching what is attached already fails unless `adoptExisting`; detaching what is gone is not an error.
  */
 export class UserFlowIdentityProvider extends pulumi.ComponentResource {
   readonly userFlowId: pulumi.Output<string>;
@@ -39,6 +41,8 @@ export class UserFlowIdentityProvider extends pulumi.ComponentResource {
         ...(args.userFlowCreationId !== undefined ? { userFlowCreationId: args.userFlowCreationId } : {}),
         // Named by hand, not an Output of a flow created in this program: it must exist already.
         ...(typeof args.userFlowId === "string" ? { userFlowMustExist: true } : {}),
+        ...(typeof args.identityProviderId === "string" ? { identityProviderMustExist: true } : {}),
+        ...(args.adoptExisting ? { adoptExisting: true } : {}),
       },
       { parent: this },
     );

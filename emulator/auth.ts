@@ -294,7 +294,10 @@ export class TokenService {
     if (typeof payload.exp !== "number" || payload.exp <= Math.floor(Date.now() / 1000)) {
       throw unauthorized("Lifetime validation failed, the token is expired.");
     }
-    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
+    // The app registry decides, not the token: a token signed with the app's own credential could
+    // claim any role, so only roles granted to the app in the registry count.
+    const granted = app.permissions.map((p) => p.toLowerCase());
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string" && granted.includes(r.toLowerCase())) : [];
     return { clientId: app.clientId, permissions: roles };
   }
 

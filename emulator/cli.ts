@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `npm run emulator`: starts the emulator, prints ONE JSON line
-// {"url","caFile","tenantId","tenantName","clientId","clientSecret"} and serves until SIGINT/SIGTERM.
+// {"url","tokenUrl","caFile","tenantId","tenantName","clientId","clientSecret","controlToken"} (and a curl
+// hint on stderr; the control API /_emulator/* needs "Authorization: Bearer <controlToken>")
+// and serves until SIGINT/SIGTERM.
 import { startEmulator } from "./index";
 import type { EmulatorOptions, RunningEmulator } from "./types";
 
 export const CLI_USAGE = `Usage: node dist/emulator/cli.js [options]
   --port <n>                    listen port (default 0 = random)
-  --host <address>              listen address (default 127.0.0.1)
+  --host <address>              listen address (default 127.0.0.1; others need --allow-remote)
+  --allow-remote                allow a non-loopback --host (warns: tokens and the control API become reachable)
   --state-file <path>           load/save the tenant state (survives restarts)
   --tenant-name <name>          tenant name (default contosob2c -> contosob2c.onmicrosoft.com)
   --tenant-id <guid>            tenant id (default a fixed GUID)
@@ -48,6 +51,9 @@ export function parseCliArguments(argv: string[]): EmulatorOptions & { help?: bo
       case "--host":
         options.host = value();
         break;
+      case "--allow-remote":
+        options.allowRemote = true;
+        break;
       case "--state-file":
         options.stateFile = value();
         break;
@@ -84,16 +90,32 @@ export function parseCliArguments(argv: string[]): EmulatorOptions & { help?: bo
   return options;
 }
 
+/** The client-credentials token endpoint (`POST`, form-encoded), as @azure/identity calls it. */
+export function tokenUrl(emulator: RunningEmulator): string {
+  return `${emulator.url}/${emulator.tenantDomain}/oauth2/v2.0/token`;
+}
+
 /** The single line the CLI prints. */
 export function startupLine(emulator: RunningEmulator): string {
   return JSON.stringify({
     url: emulator.url,
+    tokenUrl: tokenUrl(emulator),
     caFile: emulator.caFile,
     tenantId: emulator.tenantId,
     tenantName: emulator.tenantName,
     clientId: emulator.clientId,
     clientSecret: emulator.clientSecret,
+    controlToken: emulator.controlToken,
   });
+}
+
+/** A human hint on stderr (stdout stays one JSON line): how to get a token and call Graph with curl. */
+export function startupHint(emulator: RunningEmulator): string {
+  return (
+    `b2c emulator: Graph at ${emulator.url}/v1.0 and /beta; token: curl --cacert ${emulator.caFile} ${tokenUrl(emulator)} ` +
+    `-d grant_type=client_credentials -d client_id=${emulator.clientId} -d client_secret=<clientSecret> ` +
+    `-d scope=https://graph.microsoft.com/.default (README: "Try it with curl")`
+  );
 }
 
 /** Runs the CLI: returns once the emulator serves; it stops (and the process exits) on SIGINT/SIGTERM. */
@@ -111,8 +133,16 @@ export async function runCli(argv: string[]): Promise<RunningEmulator | undefine
     return undefined;
   }
   const { help: _help, ...emulatorOptions } = options;
-  const emulator = await startEmulator(emulatorOptions);
+  let emulator: RunningEmulator;
+  try {
+    emulator = await startEmulator(emulatorOptions);
+  } catch (err) {
+    process.stderr.write(`b2c emulator failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
   process.stdout.write(`${startupLine(emulator)}\n`);
+  process.stderr.write(`${startupHint(emulator)}\n`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -6,8 +6,42 @@ import type { FaultRule, FaultSettings, RateLimitSettings } from "./types";
 export const DEFAULT_RATE_LIMIT: RateLimitSettings = { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 };
 const WINDOW_MS = 60_000;
 
-/** What an injected rule asks the server to do. */
-export type InjectedFault = { kind: "drop"; rule: FaultRule } | { kind: "error"; error: GraphError };
+/**
+ * What an injected rule asks the server to do: drop the connection before handling ("the request
+ * never arrived"), run the handler and then drop it ("committed, then the answer was lost"), or answer
+ * an error.
+ */
+export type InjectedFault = { kind: "drop"; rule: FaultRule } | { kind: "loseResponse"; rule: FaultRule } | { kind: "error"; error: GraphError };
+
+/** The fields a fault rule may have; anything else is refused, naming the field. */
+export const FAULT_RULE_FIELDS: readonly string[] = ["method", "path", "status", "code", "retryAfter", "dropConnection", "loseResponse", "times"];
+/** The fields of a fault settings object. */
+export const FAULT_SETTINGS_FIELDS: readonly string[] = ["rules", "latencyMs", "rateLimit", "consistencyWindowMs"];
+const RATE_LIMIT_FIELDS: readonly string[] = ["enabled", "perTenantPerMinute", "perAppPerTenantPerMinute"];
+/** Characters that meant something in the regular expressions rules used to be; refused so that an old rule fails loudly instead of never matching. */
+const PATTERN_CHARACTERS = /[\[\](){}+?|\\]/;
+
+/**
+ * Whether a rule's path matches a Graph path: a case-insensitive substring, with an optional
+ * leading `^` (starts with) and trailing `$` (ends with). In a pattern anchored at both ends, a `*`
+ * segment stands for any one path segment ("^/trustFramework/keySets/*$"). No regular
+ * expressions, so a rule can't make matching slow (ReDoS): matching is linear in the path.
+ */
+export function pathMatches(pattern: string, graphPath: string): boolean {
+  const anchoredStart = pattern.startsWith("^");
+  const anchoredEnd = pattern.endsWith("$") && pattern.length > (anchoredStart ? 1 : 0);
+  const literal = pattern.slice(anchoredStart ? 1 : 0, anchoredEnd ? -1 : undefined).toLowerCase();
+  const path = graphPath.toLowerCase();
+  if (literal.split("/").includes("*")) {
+    const want = literal.split("/");
+    const got = path.split("/");
+    return want.length === got.length && want.every((segment, i) => segment === "*" || segment === got[i]);
+  }
+  if (anchoredStart && anchoredEnd) return path === literal;
+  if (anchoredStart) return path.startsWith(literal);
+  if (anchoredEnd) return path.endsWith(literal);
+  return path.includes(literal);
+}
 
 export class FaultInjector {
   private settings: FaultSettings;
@@ -32,6 +66,11 @@ export class FaultInjector {
 
   /** Replaces the given parts (rules wholesale; rateLimit merged, which also restarts its window). */
   update(partial: Partial<FaultSettings>): void {
+    if (partial === null || typeof partial !== "object" || Array.isArray(partial)) throw new TypeError("faults must be an object");
+    rejectUnknownFields("faults", partial as Record<string, unknown>, FAULT_SETTINGS_FIELDS);
+    if (partial.rateLimit !== undefined && partial.rateLimit !== null && typeof partial.rateLimit === "object") {
+      rejectUnknownFields("faults.rateLimit", partial.rateLimit as unknown as Record<string, unknown>, RATE_LIMIT_FIELDS);
+    }
     if (partial.rules !== undefined) {
       if (!Array.isArray(partial.rules)) throw new TypeError("faults.rules must be an array");
       this.settings.rules = partial.rules.map((rule) => validateRule(rule));
@@ -61,9 +100,10 @@ export class FaultInjector {
     for (const rule of this.settings.rules) {
       if (rule.times !== undefined && rule.times <= 0) continue;
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
-      if (!new RegExp(rule.path, "i").test(graphPath)) continue;
+      if (!pathMatches(rule.path, graphPath)) continue;
       if (rule.times !== undefined) rule.times -= 1;
       if (rule.dropConnection) return { kind: "drop", rule };
+      if (rule.loseResponse) return { kind: "loseResponse", rule };
       return { kind: "error", error: injectedError(rule) };
     }
     return undefined;
@@ -131,9 +171,28 @@ function nonNegative(name: string, value: unknown): number {
   return value;
 }
 
+function rejectUnknownFields(where: string, value: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const name of Object.keys(value)) {
+    if (!allowed.includes(name)) throw new TypeError(`unknown field '${where}.${name}'; allowed: ${allowed.join(", ")}`);
+  }
+}
+
 function validateRule(rule: FaultRule): FaultRule {
-  if (!rule || typeof rule.path !== "string") throw new TypeError("every fault rule needs a 'path' (regular expression source)");
-  new RegExp(rule.path, "i"); // throws on an invalid expression
+  if (!rule || typeof rule !== "object" || Array.isArray(rule)) throw new TypeError("every fault rule must be an object");
+  rejectUnknownFields("faults.rules[]", rule as unknown as Record<string, unknown>, FAULT_RULE_FIELDS);
+  if (typeof rule.path !== "string" || rule.path === "") throw new TypeError("every fault rule needs a 'path' (a substring of the Graph path, optionally with ^ and $)");
+  const inner = rule.path.replace(/^\^/, "").replace(/\$$/, "");
+  const wildcard = inner.includes("*");
+  const wildcardOk = !wildcard || (rule.path.startsWith("^") && rule.path.endsWith("$") && inner.split("/").every((seg) => seg === "*" || !seg.includes("*")));
+  if (PATTERN_CHARACTERS.test(inner) || !wildcardOk) {
+    throw new TypeError(
+      `faults.rules[].path '${rule.path}' looks like a regular expression; paths are matched as a substring (case-insensitive), ` +
+        `with an optional leading ^ and trailing $, e.g. "/uploadSecret$" or "^/trustFramework/keySets$"; a whole segment "*" ` +
+        `stands for any one segment in a pattern anchored at both ends, e.g. "^/trustFramework/keySets/*$"`,
+    );
+  }
+  if (rule.method !== undefined && (typeof rule.method !== "string" || !/^[A-Za-z]+$/.test(rule.method))) throw new TypeError("faults.rules[].method must be an HTTP method");
+  if (rule.dropConnection && rule.loseResponse) throw new TypeError("a fault rule can't both drop the connection and lose the response");
   if (rule.times !== undefined) nonNegative("rules[].times", rule.times);
   if (rule.retryAfter !== undefined) nonNegative("rules[].retryAfter", rule.retryAfter);
   if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 100 || rule.status > 599)) {

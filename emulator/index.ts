@@ -65,7 +65,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   store.load();
   const runtime = new EmulatorRuntime(tenant, applications, store, new FaultInjector(options.faults), new RequestLog(), options.behaviour);
   const ca = ensureCertificateAuthority(options.caDir);
-  const server = await startEmulatorServer(runtime, ca, options.host ?? "127.0.0.1", options.port ?? 0);
+  const server = await startEmulatorServer(runtime, ca, options.host ?? "127.0.0.1", options.port ?? 0, {
+    allowRemote: options.allowRemote,
+    headersTimeoutMs: options.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
 
   return {
     url: server.url,
@@ -77,6 +81,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tenantDomain: tenant.tenantDomain,
     clientId: applications[0].clientId,
     clientSecret: applications[0].clientSecret,
+    controlToken: runtime.controlToken,
     requestLog: () => runtime.log.list(),
     clearRequestLog: () => runtime.log.clear(),
     setFaults: (f) => runtime.faults.update(f),

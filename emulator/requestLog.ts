@@ -4,7 +4,9 @@ import type { RequestLogEntry } from "./types";
 export const REDACTED = "[redacted]";
 /** Body fields whose values are never logged (matched case-insensitively, at any depth). */
 export const SECRET_FIELDS = ["clientsecret", "k", "password", "key", "client_secret", "client_assertion"];
-const MAX_ENTRIES = 10_000;
+/** The log keeps the latest entries only, and each body up to a size: it can't grow without bound. */
+export const MAX_ENTRIES = 5_000;
+export const MAX_LOGGED_BODY_CHARS = 4_096;
 
 export class RequestLog {
   private entries: RequestLogEntry[] = [];
@@ -12,6 +14,10 @@ export class RequestLog {
 
   add(entry: Omit<RequestLogEntry, "seq">): RequestLogEntry {
     const full: RequestLogEntry = { seq: ++this.seq, ...entry };
+    if (full.body !== undefined) {
+      const text = JSON.stringify(full.body);
+      if (text.length > MAX_LOGGED_BODY_CHARS) full.body = `[truncated: ${text.length} characters]`;
+    }
     this.entries.push(full);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
     return full;
@@ -63,4 +69,30 @@ export function loggableBody(raw: Buffer | undefined, contentType: string | unde
     }
   }
   return REDACTED;
+}
+
+/** The values of secret-bearing fields (at any depth) of a JSON or form body: what echoSecretsInErrors quotes back. */
+export function secretValuesOf(raw: Buffer | undefined, contentType: string | undefined): string[] {
+  if (!raw || raw.length === 0) return [];
+  const found: string[] = [];
+  const type = (contentType ?? "").toLowerCase();
+  if (type.includes("application/x-www-form-urlencoded")) {
+    for (const [name, value] of new URLSearchParams(raw.toString("utf8"))) if (SECRET_FIELDS.includes(name.toLowerCase())) found.push(value);
+    return found;
+  }
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === "object") {
+      for (const [name, inner] of Object.entries(value as Record<string, unknown>)) {
+        if (SECRET_FIELDS.includes(name.toLowerCase()) && typeof inner === "string") found.push(inner);
+        else walk(inner);
+      }
+    }
+  };
+  try {
+    walk(JSON.parse(raw.toString("utf8")));
+  } catch {
+    return [];
+  }
+  return found;
 }

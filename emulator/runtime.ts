@@ -1,3 +1,4 @@
+import { createHash, createHmac, randomBytes } from "crypto";
 // Shared state of one running emulator, handed to the route families.
 import { EmulatorClock } from "./clock";
 import { FaultInjector } from "./faults";
@@ -36,6 +37,7 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   detectWrongPkcs12Password: true,
   requireXmlContentTypeForPolicies: true,
   validatePolicies: true,
+  rateLimitScope: "identityContainer",
   availableProviderTypesExcludeConfigured: false,
   cloud: "AzurePublic",
   downloadAddsTenantObjectId: false,
@@ -45,6 +47,7 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   detectConcurrentWrites: true,
   tokenLifetimeSeconds: 3599,
   enforcePermissions: true,
+  echoSecretsInErrors: false,
 };
 
 export interface TenantInfo {
@@ -57,6 +60,10 @@ export interface TenantInfo {
 export class EmulatorRuntime {
   /** "https://host:port", set once the server listens. */
   baseUrl = "";
+  /** Per-start secret the control API (/_emulator/*) requires (Authorization: Bearer <token>). */
+  readonly controlToken = randomBytes(24).toString("base64url");
+  /** Per-start salt of the secret fingerprints the control API shows instead of hashes. */
+  private readonly fingerprintSalt = randomBytes(16);
   /** Time as the tenant's keys see it (settable: emulator/clock.ts). */
   readonly clock = new EmulatorClock();
   private behaviourValues: EmulatorBehaviour;
@@ -106,6 +113,7 @@ export class EmulatorRuntime {
     oneOf("missingKeySetOnKeyOperation", ["AADB2C90073", "AADB2C95052"]);
     oneOf("deprecatedEndpoints", ["reject", "emulate"]);
     oneOf("batchResponseOrder", ["reversed", "request"]);
+    oneOf("rateLimitScope", ["identityContainer", "all"]);
     oneOf("cloud", ["AzurePublic", "AzureChina", "AzureUSGovernment"]);
     oneOf("userFlowIdPrefix", ["always", "keepPrefixed"]);
     oneOf("keySetIdPrefix", ["always", "keepPrefixed"]);
@@ -115,8 +123,26 @@ export class EmulatorRuntime {
     this.behaviourValues = b;
   }
 
+  /**
+   * A stored secret hash (hex SHA-256) as the control API shows it: `hmac-sha256:<salt>:<digest>`,
+   * digest = HMAC-SHA256(salt, sha256hex(secret)), salt per start. Unlike a bare SHA-256, it can't be
+   * looked up in a table or compared across starts. `emulatorSecretFingerprint` checks a candidate.
+   */
+  fingerprintOfHash(sha256Hex: string): string {
+    const digest = createHmac("sha256", this.fingerprintSalt).update(sha256Hex, "utf8").digest("base64url");
+    return `hmac-sha256:${this.fingerprintSalt.toString("base64url")}:${digest}`;
+  }
+
   /** True while a freshly created object must still answer 404 on reads. */
   isInvisible(createdAt: number): boolean {
     return this.faults.isInConsistencyWindow(createdAt);
   }
+}
+
+/** Whether `secret` is the one behind a control-API fingerprint (see EmulatorRuntime.fingerprintOfHash). */
+export function emulatorSecretFingerprintMatches(secret: string, fingerprint: string): boolean {
+  const [scheme, salt, digest] = fingerprint.split(":");
+  if (scheme !== "hmac-sha256" || !salt || !digest) return false;
+  const hash = createHash("sha256").update(secret, "utf8").digest("hex");
+  return createHmac("sha256", Buffer.from(salt, "base64url")).update(hash, "utf8").digest("base64url") === digest;
 }

@@ -11,7 +11,7 @@ import { issueServerCertificate } from "./certificateAuthority";
 import { concurrentWriteError } from "./faults";
 import { GraphError, ODATA_JSON_CONTENT_TYPE, errorEnvelope, notB2cTenant, toGraphError } from "./graphErrors";
 import { GraphCall, GraphResult, GraphRouter, GraphVersion, InnerRequest, InnerResponse, splitGraphPath } from "./graphRouter";
-import { loggableBody } from "./requestLog";
+import { loggableBody, secretValuesOf } from "./requestLog";
 import { batchRoutes } from "./routes/batch";
 import { registerControlRoutes } from "./routes/control";
 import { identityProviderRoutes } from "./routes/identityProviders";
@@ -43,6 +43,51 @@ export interface EmulatorServer {
   close(): Promise<void>;
 }
 
+/** Listening limits: slow or stalled clients are cut off instead of holding sockets forever. */
+export interface ServerTimeouts {
+  /** Time to receive a request's headers (Node's headersTimeout). Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time to receive a whole request, body included (Node's requestTimeout). Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+/** Whether a listen address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h) || h === "::ffff:127.0.0.1";
+}
+
+/**
+ * Refuses a listen address other machines can reach unless `allowRemote`: the emulator hands out
+ * tokens for a fixed client secret and its control API can read and reset the tenant. With
+ * `allowRemote` it warns on stderr. Its CA only certifies localhost and 127.0.0.1 (name constraints).
+ */
+export function checkListenHost(host: string, allowRemote: boolean | undefined, warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): void {
+  if (isLoopbackHost(host)) return;
+  if (!allowRemote) {
+    throw new Error(
+      `Refusing to listen on ${host}: the emulator is for this machine only (its client secret is public and its control API ` +
+        `can reset the tenant). Use --host 127.0.0.1 (the default), or pass --allow-remote (allowRemote: true) if you really mean it.`,
+    );
+  }
+  warn(
+    `b2c emulator: WARNING: listening on ${host} (--allow-remote): anyone who can reach it can get tokens with the public client secret. ` +
+      `Its TLS certificate is only valid for localhost and 127.0.0.1.`,
+  );
+}
+
+/** The error as sent with the secrets of the request quoted back in several forms (behaviour echoSecretsInErrors): a test of client-side redaction. */
+function withEchoedSecrets(error: GraphError, secrets: string[]): GraphError {
+  if (secrets.length === 0) return error;
+  const quoted = secrets
+    .map((secret) => {
+      const b64 = Buffer.from(secret, "utf8").toString("base64");
+      return `'${secret}' (base64 ${b64}, upper ${secret.toUpperCase()}, url ${encodeURIComponent(secret)}, first chars ${secret.slice(0, 10)}...)`;
+    })
+    .join("; ");
+  return new GraphError(error.status, error.code, `${error.message} Received: ${quoted}.`, error.options);
+}
+
 function classify(path: string): RequestLogEntry["kind"] {
   if (/^\/(v1\.0|beta)(\/|$|\?)/i.test(path)) return "graph";
   if (path.startsWith("/_emulator/")) return "control";
@@ -64,7 +109,14 @@ function hostForUrl(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-export async function startEmulatorServer(runtime: EmulatorRuntime, ca: CertificateAuthority, host: string, port: number): Promise<EmulatorServer> {
+export async function startEmulatorServer(
+  runtime: EmulatorRuntime,
+  ca: CertificateAuthority,
+  host: string,
+  port: number,
+  options: ServerTimeouts & { allowRemote?: boolean } = {},
+): Promise<EmulatorServer> {
+  checkListenHost(host, options.allowRemote);
   const certificateHosts = ["localhost", "127.0.0.1", "::1"];
   if (!certificateHosts.includes(host) && host !== "0.0.0.0" && host !== "::") certificateHosts.push(host);
   const { certPem, keyPem } = issueServerCertificate(ca, certificateHosts);
@@ -74,8 +126,21 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
   const router = new GraphRouter();
   router.add(...identityProviderRoutes(), ...userFlowRoutes(), ...keySetRoutes(), ...policyRoutes(), ...batchRoutes());
 
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
   const app = Fastify({
-    https: { key: keyPem, cert: certPem },
+    // Our own server, for the limits Fastify does not pass on: stalled headers or bodies are cut off.
+    serverFactory: (handler) =>
+      https.createServer(
+        {
+          key: keyPem,
+          cert: certPem,
+          headersTimeout,
+          requestTimeout,
+          connectionsCheckingInterval: Math.min(1000, headersTimeout),
+        },
+        handler,
+      ),
     logger: false,
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
@@ -133,6 +198,9 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
     }
     const meta = metaOf(request);
     if (error.options.fault) meta.fault = error.options.fault;
+    if (runtime.behaviour.echoSecretsInErrors && meta.kind === "graph") {
+      error = withEchoedSecrets(error, secretValuesOf(request.body instanceof Buffer ? request.body : undefined, request.headers["content-type"]));
+    }
     reply.code(error.status);
     for (const [name, value] of Object.entries(error.options.headers ?? {})) reply.header(name, value);
     reply.header("request-id", meta.requestId).header("client-request-id", meta.clientRequestId);
@@ -226,6 +294,7 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
       }
     }
     const overlapping = target ? runtime.faults.beginWrite(target) : false;
+    let loseResponse = false;
     try {
       const latency = runtime.faults.latencyMs;
       if (latency > 0) await sleepAtLeast(latency);
@@ -242,13 +311,17 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
         return;
       }
       if (injected?.kind === "error") throw injected.error;
+      loseResponse = injected?.kind === "loseResponse";
 
       const caller = tokens.authenticate(request.headers.authorization);
       meta.clientId = caller.clientId;
       call.app = caller;
 
-      const isBatch = "route" in resolution && resolution.route.family === "batch";
-      if (!isBatch) {
+      // The CPIM limit is documented for identityContainer and identityProvider resources only
+      // (behaviour.rateLimitScope); $batch itself is never counted, its inner requests are.
+      const family = "route" in resolution ? resolution.route.family : undefined;
+      const limitedRoute = family !== "batch" && (runtime.behaviour.rateLimitScope === "all" || family === "identityProviders" || family === "userFlows");
+      if (limitedRoute) {
         const limited = runtime.faults.checkRateLimit(caller.clientId);
         if (limited) throw limited;
       }
@@ -267,8 +340,25 @@ export async function startEmulatorServer(runtime: EmulatorRuntime, ca: Certific
 
       const result = await route.handler(call);
       if (WRITE_METHODS.includes(request.method) && result.status < 300 && route.family !== "batch") runtime.store.persist();
+      if (loseResponse) {
+        // Carried out and saved; the answer never leaves: the client sees the connection reset.
+        meta.fault = "loseResponse";
+        if (meta.batchRequestId) throw new GraphError(504, "gatewayTimeout", "The answer was lost (injected fault).", { fault: "loseResponse" });
+        writeLog(request, result.status);
+        reply.hijack();
+        request.raw.socket.destroy();
+        return;
+      }
       return sendResult(reply, result);
     } catch (err) {
+      if (loseResponse && !meta.batchRequestId) {
+        const error = toGraphError(err);
+        meta.fault = "loseResponse";
+        writeLog(request, error.status);
+        reply.hijack();
+        request.raw.socket.destroy();
+        return;
+      }
       return sendError(request, reply, toGraphError(err), err);
     } finally {
       if (target) runtime.faults.endWrite(target);

@@ -18,8 +18,11 @@ export interface FaultRule {
   /** e.g. "POST"; omitted = any method. */
   method?: string;
   /**
-   * Regular expression source, matched case-insensitively against the request path WITHOUT the
-   * /v1.0 or /beta prefix and without query, e.g. "/trustFramework/keySets/[^/]+/uploadSecret$".
+   * A substring of the request path WITHOUT the /v1.0 or /beta prefix and without query, matched
+   * case-insensitively; a leading "^" anchors it at the start and a trailing "$" at the end, e.g.
+   * "/uploadSecret$" or "^/trustFramework/keySets$". In a pattern anchored at both ends a whole
+   * segment "*" matches any one segment: "^/trustFramework/keySets/*$". Not a regular expression
+   * (refused with 400).
    */
   path: string;
   /** e.g. 429, 503, 504, 400. Default: 400 for AADB2C90063, 429 for TooManyRequests, else 503. */
@@ -28,8 +31,10 @@ export interface FaultRule {
   code?: string;
   /** Seconds, may be fractional; sent as the Retry-After header. */
   retryAfter?: number;
-  /** Destroy the socket without answering (inside $batch: the inner request answers 504). */
+  /** Destroy the socket without answering, before the request is handled (inside $batch: the inner request answers 504). */
   dropConnection?: boolean;
+  /** Handle the request (it is carried out and saved), then destroy the socket instead of answering: "committed, then the answer was lost". */
+  loseResponse?: boolean;
   /** How many matching requests it hits; omitted = every one. getFaults() shows what is left. */
   times?: number;
 }
@@ -122,6 +127,13 @@ export interface EmulatorBehaviour {
    * every type the directory supports (https://learn.microsoft.com/graph/api/identityproviderbase-availableprovidertypes?view=graph-rest-1.0).
    */
   availableProviderTypesExcludeConfigured: boolean;
+  /**
+   * Which routes the rate limit (faults.rateLimit) counts. "identityContainer": the identity-provider
+   * and user-flow routes only, the "identityContainer, identityProvider resources" the CPIM limit (300
+   * per tenant, 200 per app and tenant, per minute) is documented for (https://learn.microsoft.com/graph/throttling-limits,
+   * the Azure AD B2C / CPIM limits); "all": every Graph route. Default "identityContainer".
+   */
+  rateLimitScope: "identityContainer" | "all";
   /** Run the policy validation checks (TenantId, PolicyId, BasePolicy, StorageReferenceId). Well-formedness is always checked. Default true. */
   validatePolicies: boolean;
   /** Deprecated beta /identityProviders API and b2cUserFlows/{id}/identityProviders nav: "reject" (400) or "emulate" (old shape). Default "reject". */
@@ -136,6 +148,12 @@ export interface EmulatorBehaviour {
   tokenLifetimeSeconds: number;
   /** Check application permissions per endpoint (403 Authorization_RequestDenied). Default true. */
   enforcePermissions: boolean;
+  /**
+   * Quote the secrets of a request (clientSecret, k, key, password) back in its error answers: as sent,
+   * base64, upper-cased, URL-encoded and truncated, the way a service's error text might. For testing
+   * that clients redact them. Default false.
+   */
+  echoSecretsInErrors: boolean;
 }
 
 export interface EmulatorOptions {
@@ -157,6 +175,12 @@ export interface EmulatorOptions {
   behaviour?: Partial<EmulatorBehaviour>;
   /** Folder of the local CA (default: ensureCertificateAuthority()'s default folder). */
   caDir?: string;
+  /** Listen on an address other than loopback (e.g. "0.0.0.0"); refused without it. Default false. */
+  allowRemote?: boolean;
+  /** Time to receive a request's headers before the connection is cut. Default 10 000 ms. */
+  headersTimeoutMs?: number;
+  /** Time to receive a whole request (body included) before the connection is cut. Default 30 000 ms. */
+  requestTimeoutMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -242,6 +266,8 @@ export interface RunningEmulator {
   /** The default (first) application. */
   clientId: string;
   clientSecret: string;
+  /** Per-start secret for the control API (/_emulator/*): send it as "Authorization: Bearer <controlToken>". */
+  controlToken: string;
   requestLog(): RequestLogEntry[];
   clearRequestLog(): void;
   setFaults(f: Partial<FaultSettings>): void;

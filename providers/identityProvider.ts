@@ -1,3 +1,4 @@
+import { thinProvider } from "./thinProvider";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
@@ -12,6 +13,7 @@ import {
   validateSocialIdentityProvider,
 } from "../validation/identityProviders";
 import { checkFailures, changedKeys, ConfiguredProvider, graphOf, isUnknown, processMemo, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
+import { adoptHint, differingFields, notOursAfterLostAnswer, retainedOnDelete } from "./ownership";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 
 /** Inputs of the identity provider dynamic resource (after check). */
@@ -90,8 +92,8 @@ async function availableTypes(graph: GraphApi): Promise<string[]> {
 function existsMessage(existing: GraphSocialIdentityProvider, type: string, tenant: string): string {
   return (
     `A ${type} identity provider already exists in tenant ${tenant} (id ${existing.id}, display name ` +
-    `'${existing.displayName ?? ""}'). A tenant holds one provider per type. To manage it from this stack, ` +
-    `set adoptExisting: true (its display name, client id and secret are then set from the stack); ` +
+    `'${existing.displayName ?? ""}'). A tenant holds one provider per type. ` +
+    `${adoptHint("identity provider", "adoptExisting: true sets its display name, client id and secret from the stack")}; ` +
     `otherwise delete it in the portal first.`
   );
 }
@@ -244,11 +246,19 @@ export const identityProviderProvider: IdentityProviderProvider = {
       if (!isGraphRequestError(error) || (error.status !== 400 && error.status !== 409)) throw error;
       const existing = await findByType(graph, inputs.type);
       if (!existing) throw error;
-      // A POST re-sent after a dropped connection may have created the provider the first time.
-      if (error.afterNetworkRetry || inputs.adoptExisting) {
+      if (inputs.adoptExisting) {
         await adopt(graph, existing, inputs);
-        // After a dropped connection it is our own first attempt: created by the stack, not adopted.
-        return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, !error.afterNetworkRetry) };
+        return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, true) };
+      }
+      // A POST re-sent after a dropped connection may have created the provider the first time: it
+      // is ours only if it is what we sent (the secret can't be read back; it came in the same POST).
+      if (error.afterNetworkRetry) {
+        const differences = differingFields(
+          { type: inputs.type, clientId: inputs.clientId, displayName: inputs.displayName },
+          { type: existing.identityProviderType, clientId: existing.clientId, displayName: existing.displayName },
+        );
+        if (differences.length === 0) return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, false) };
+        throw new Error(existsMessage(existing, inputs.type, tenant) + notOursAfterLostAnswer(differences));
       }
       throw new Error(existsMessage(existing, inputs.type, tenant));
     }
@@ -293,6 +303,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
   },
 
   async delete(id, props: IdentityProviderOutputs) {
+    if (retainedOnDelete(props)) return; // adopted: it was the tenant's before the stack
     const graph = graphOf(this);
     try {
       await graph.requestOrUndefined({
@@ -328,7 +339,7 @@ export class IdentityProviderResource extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
     super(
-      identityProviderProvider,
+      thinProvider("identityProvider"),
       name,
       {
         identityProviderId: undefined,

@@ -1,3 +1,4 @@
+import { thinProvider } from "./thinProvider";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi, GraphResult } from "../graph/client";
 import { GraphRequestError, isGraphRequestError } from "../graph/errors";
@@ -16,6 +17,7 @@ import {
   validatePolicyKey,
 } from "../validation/policyKeys";
 import { checkFailures, ConfiguredProvider, graphOf, isUnknown, rememberConfig, readGraceMs } from "./providerContext";
+import { notOursAfterLostAnswer, retainedOnDelete } from "./ownership";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 import { rolloverDates, rotationDue, validateExpirySettings } from "./keyExpiry";
 
@@ -222,10 +224,12 @@ async function getKeySet(graph: GraphApi, id: string, retryNotFoundForMs = 0): P
 }
 
 /** The key operation for the inputs' source. `nbf` only for secret/generate; certificates carry their own dates. */
-interface KeyOperation {
+export interface KeyOperation {
   action: "uploadSecret" | "generateKey" | "uploadCertificate" | "uploadPkcs12";
   body: Record<string, unknown>;
   secrets: string[];
+  /** certificate / pkcs12: the x5t thumbprints a landed key of ours carries. */
+  thumbprints?: string[];
 }
 
 function keyOperation(inputs: PolicyKeyInputs, nbf: number | undefined, exp: number | undefined): KeyOperation {
@@ -236,10 +240,10 @@ function keyOperation(inputs: PolicyKeyInputs, nbf: number | undefined, exp: num
     case "generate":
       return { action: "generateKey", body: { use: inputs.generate!.use, kty: canonicalKeyType(inputs.generate!.keyType), ...dates }, secrets: [] };
     case "certificate":
-      return { action: "uploadCertificate", body: { key: certificateDer(inputs.certificate!.value)!.toString("base64") }, secrets: [] };
+      return { action: "uploadCertificate", body: { key: certificateDer(inputs.certificate!.value)!.toString("base64") }, secrets: [], thumbprints: thumbprintsOf(inputs) };
     case "pkcs12": {
       const key = inputs.pkcs12!.value.replace(/\s+/g, "");
-      return { action: "uploadPkcs12", body: { key, password: inputs.pkcs12!.password }, secrets: [inputs.pkcs12!.password, key] };
+      return { action: "uploadPkcs12", body: { key, password: inputs.pkcs12!.password }, secrets: [inputs.pkcs12!.password, key, inputs.pkcs12!.value], thumbprints: thumbprintsOf(inputs) };
     }
   }
 }
@@ -294,7 +298,7 @@ async function addKey(
   let resends = 0;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await graph.call<GraphKey>({
+      const result = await graph.call<GraphKey>({
         method: "POST",
         version: "beta",
         path: `${itemPath(keySetId)}/${operation.action}`,
@@ -304,6 +308,8 @@ async function addKey(
         retryNotFoundForMs: Math.max(0, deadline - Date.now()),
         resendAfterNetworkError: false,
       });
+      // After a resend the keyset was read meanwhile and may hold keys others added: callers re-read it.
+      return resends > 0 ? { ...result, retriedAfterNetworkError: true } : result;
     } catch (error) {
       if (isGraphRequestError(error) && error.code === NOT_CREATED_YET_CODE && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt)));
@@ -311,8 +317,19 @@ async function addKey(
       }
       if (isGraphRequestError(error) && error.code === "networkError" && resends < 5) {
         const current = await getKeySet(graph, keySetId, Math.max(0, deadline - Date.now()));
+        // Only a key that is what we sent counts as our landed upload: a key someone else added
+        // meanwhile (an operator's emergency key) must not pass for ours (issue 12, item 2).
         const added = (current?.keys ?? []).filter((k) => k.kid !== undefined && !knownKids.includes(k.kid));
-        if (added.length > 0) return { value: added[added.length - 1], retriedAfterNetworkError: true };
+        const ours = added.filter((k) => isKeyWeSent(k, operation));
+        if (ours.length === 1) return { value: ours[0], retriedAfterNetworkError: true };
+        if (ours.length > 1) {
+          throw policyKeyError(
+            `The ${operation.action} to policy key container ${keySetId} lost its answer, and ${ours.length} new keys there ` +
+              `(${ours.map((k) => k.kid).join(", ")}) all match what was sent, so which one is ours can't be told. Nothing more was ` +
+              `added. Check the keyset in the portal (Identity Experience Framework > Policy keys), then run \`pulumi refresh\` and \`pulumi up\`.`,
+            error,
+          );
+        }
         resends++;
         await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** resends)));
         continue;
@@ -320,6 +337,22 @@ async function addKey(
       throw error;
     }
   }
+}
+
+/**
+ * Whether a key Graph lists is the one `operation` would have added: its nbf/exp are the ones sent
+ * (secret/generate send them; a rotation always sends nbf = now), its use and type agree, and a
+ * certificate's thumbprint (x5t) is the certificate's. Keys without these facts don't match.
+ */
+export function isKeyWeSent(key: GraphKey, operation: KeyOperation): boolean {
+  const body = operation.body;
+  const same = (sent: unknown, found: unknown) => sent === undefined || seconds(found) === seconds(sent);
+  if (!same(body.nbf, key.nbf) || !same(body.exp, key.exp)) return false;
+  if (typeof body.use === "string" && key.use !== undefined && key.use !== body.use) return false;
+  const kty = operation.action === "uploadSecret" ? "oct" : typeof body.kty === "string" ? body.kty : undefined;
+  if (kty !== undefined && key.kty !== undefined && key.kty.toLowerCase() !== kty.toLowerCase()) return false;
+  if (operation.thumbprints && operation.thumbprints.length > 0) return key.x5t !== undefined && operation.thumbprints.includes(key.x5t);
+  return true;
 }
 
 /** A readable sentence for the B2C codes a key operation can answer. */
@@ -349,7 +382,8 @@ function policyKeyError(message: string, cause?: unknown): Error {
 function existsMessage(keySetId: string, tenant: string, keys: GraphKey[]): string {
   return (
     `Policy key container ${keySetId} already exists in tenant ${tenant} (${keys.length} key(s)). To manage it from this ` +
-    `stack, set adoptExisting: true on the PolicyKey (existing keys are kept; see adoptExisting for when a key is added); ` +
+    `stack, set adoptExisting: true on the PolicyKey (existing keys are kept; see adoptExisting for when a key is added; ` +
+    `it is then left in the tenant on destroy); ` +
     `otherwise choose another name, or delete it in the portal (Identity Experience Framework > Policy keys).`
   );
 }
@@ -606,14 +640,18 @@ export const policyKeyProvider: PolicyKeyProvider = {
           }
           throw error;
         }
-        if (mayHaveLanded && (current.keys ?? []).length === 0) {
-          // The POST was re-sent after a dropped connection and the keyset is there, empty: the first
-          // attempt landed. It is ours: carry on as if the POST had answered 201.
-          keySetId = current.id;
-        } else if (inputs.adoptExisting) {
+        const empty = (current.keys ?? []).length === 0;
+        if (inputs.adoptExisting && !(empty && mayHaveLanded)) {
           return adopt(graph, current, inputs);
+        } else if (empty) {
+          // Empty, i.e. exactly what our POST makes: our own first attempt (re-sent after a dropped
+          // connection), or a keyset our earlier create left behind when adding its key and
+          // deleting it again both failed. An empty keyset serves no policy, so taking it is safe:
+          // carry on as if the POST had answered 201.
+          keySetId = current.id;
         } else {
-          throw policyKeyError(existsMessage(current.id, graph.settings.tenantId, current.keys ?? []), error);
+          const keyCount = `its key count (${(current.keys ?? []).length}; a keyset this stack just created is empty)`;
+          throw policyKeyError(existsMessage(current.id, graph.settings.tenantId, current.keys ?? []) + (mayHaveLanded ? notOursAfterLostAnswer([keyCount]) : ""), error);
         }
       }
     }
@@ -631,7 +669,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
       } catch (deleteError) {
         rollback =
           ` Deleting the new, empty container failed too (${deleteError instanceof Error ? deleteError.message : String(deleteError)}): ` +
-          `delete ${keySetId} in the portal, or set adoptExisting: true to reuse it.`;
+          `the next \`pulumi up\` reuses the empty container (an empty container is taken as this stack's), or delete ${keySetId} in the portal.`;
       }
       throw policyKeyError(`Could not add the key to policy key container ${keySetId}: ${explainKeyError(error)}.${rollback}`, error);
     }
@@ -685,6 +723,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
   },
 
   async delete(id, props: PolicyKeyOutputs) {
+    if (retainedOnDelete(props)) return; // adopted: it was the tenant's before the stack
     // 404 counts as done (deleted out of band).
     await graphOf(this).requestOrUndefined({
       method: "DELETE",
@@ -704,7 +743,7 @@ export class PolicyKeyResource extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
     super(
-      policyKeyProvider,
+      thinProvider("policyKey"),
       name,
       {
         keySetId: undefined,

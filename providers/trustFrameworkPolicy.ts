@@ -1,3 +1,4 @@
+import { thinProvider } from "./thinProvider";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { GraphApi } from "../graph/client";
@@ -5,11 +6,14 @@ import { GraphRequestError, isGraphRequestError } from "../graph/errors";
 import { normalizePolicyXml } from "../policies/normalize";
 import { inputError, InputProblem } from "../validation/inputError";
 import { checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, UNKNOWN } from "./providerContext";
+import { adoptHint, retainedOnDelete } from "./ownership";
 
 // TrustFrameworkPolicy: ONE custom policy (Graph beta /trustFramework/policies, graph-b2c-api.md §5).
 //
-// - create/update: PUT /trustFramework/policies/{PolicyId}/$value with application/xml, the
-//   documented idempotent upsert (201 created, 200 replaced). Create and update are the same call.
+// - create: GET …/$value first: a policy that exists (hand-made, or another stack's) is never
+//   overwritten; with adoptExisting it is replaced and then left in the tenant on destroy. Then
+// - create/update: PUT /trustFramework/policies/{PolicyId}/$value with application/xml, the documented
+//   idempotent upsert (201 created, 200 replaced).
 // - diff: no Graph call. The desired XML is normalized (whitespace, attribute
 //   order, comments, XML declaration and the service-added PublicPolicyUri don't count) and hashed;
 //   the hash is compared with the one in state, together with `dependsOnHash`.
@@ -40,6 +44,8 @@ export interface TrustFrameworkPolicyInputs {
   basePolicyId?: string;
   /** Key set ids the policy references (StorageReferenceId) that may have just been created. */
   keySetIds?: string[];
+  /** A policy with this id may exist already: replace it and manage it (left in the tenant on destroy). */
+  adoptExisting?: boolean;
 }
 
 /** State kept by Pulumi: ids and hashes only, never the XML twice. */
@@ -52,6 +58,8 @@ export interface TrustFrameworkPolicyOutputs {
   keySetIds: string[];
   /** Epoch ms of our last upload: a refresh soon after it waits out eventual consistency before reporting "gone". */
   lastUploadAt: number;
+  /** Taken over with adoptExisting: left in the tenant on destroy. */
+  adopted?: boolean;
 }
 
 const COLLECTION = "/trustFramework/policies";
@@ -155,14 +163,18 @@ function checkInputs(news: Record<string, any>): InputProblem[] {
       }
     }
   }
+  if (news.adoptExisting !== undefined && !isUnknown(news.adoptExisting) && typeof news.adoptExisting !== "boolean") {
+    problems.push({ argument: "adoptExisting", reason: "must be true or false" });
+  }
   if (news.keySetIds !== undefined && !isUnknown(news.keySetIds) && !Array.isArray(news.keySetIds)) {
     problems.push({ argument: "keySetIds", reason: "must be a list of key set ids" });
   }
   return problems;
 }
 
-function outputsFrom(inputs: TrustFrameworkPolicyInputs, id: string): TrustFrameworkPolicyOutputs {
+function outputsFrom(inputs: TrustFrameworkPolicyInputs, id: string, adopted = false): TrustFrameworkPolicyOutputs {
   return {
+    adopted,
     policyId: id,
     contentHash: policyContentHash(inputs.xml),
     dependsOnHash: inputs.dependsOnHash ?? "",
@@ -307,9 +319,30 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
   },
 
   async create(inputs: TrustFrameworkPolicyInputs) {
-    await upload(graphOf(this), inputs, FRESH_DEPENDENCY_WINDOW_MS);
+    const graph = graphOf(this);
     // Graph keeps the id as uploaded; the XML's PolicyId is the name users see.
     const id = policyIdOfXml(inputs.xml) ?? inputs.policyId;
+    // The upload is an upsert: look first, so a hand-made policy (or another stack's) is never
+    // overwritten silently. One read; re-sending the idempotent PUT after a dropped connection is safe.
+    const existing = await graph.requestOrUndefined<unknown>({
+      method: "GET",
+      version: "beta",
+      path: `${itemPath(id)}/$value`,
+      description: `check whether custom policy ${id} exists`,
+    });
+    if (existing !== undefined && existing !== null) {
+      const same = policyContentHash(await bodyText(existing)) === policyContentHash(inputs.xml);
+      if (!inputs.adoptExisting) {
+        throw policyError(
+          `Custom policy ${id} already exists in tenant ${graph.settings.tenantId}${same ? " (with this same content)" : ""}; it is not ` +
+            `overwritten. ${adoptHint("TrustFrameworkPolicySet", "adoptExisting: true replaces it with this stack's XML")}; ` +
+            `otherwise delete it in the portal (Identity Experience Framework > Custom policies) or give the policy another PolicyId.`,
+        );
+      }
+      if (!same) await upload(graph, inputs, FRESH_DEPENDENCY_WINDOW_MS);
+      return { id, outs: outputsFrom(inputs, id, true) };
+    }
+    await upload(graph, inputs, FRESH_DEPENDENCY_WINDOW_MS);
     return { id, outs: outputsFrom(inputs, id) };
   },
 
@@ -337,13 +370,14 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     };
   },
 
-  async update(id, _olds: TrustFrameworkPolicyOutputs, news: TrustFrameworkPolicyInputs) {
-    // The same upsert as create; the id stays the one in state (a case-only change of PolicyId is the same policy).
+  async update(id, olds: TrustFrameworkPolicyOutputs, news: TrustFrameworkPolicyInputs) {
+    // The documented upsert; the id stays the one in state (a case-only change of PolicyId is the same policy).
     await upload(graphOf(this), { ...news, policyId: id }, FRESH_DEPENDENCY_WINDOW_MS);
-    return { outs: outputsFrom(news, id) };
+    return { outs: outputsFrom(news, id, olds?.adopted === true) };
   },
 
   async delete(id, props: TrustFrameworkPolicyOutputs) {
+    if (retainedOnDelete(props)) return; // adopted: it was the tenant's before the stack
     // 404 counts as done (deleted out of band).
     await graphOf(this).requestOrUndefined({
       method: "DELETE",
@@ -373,6 +407,8 @@ export interface TrustFrameworkPolicyResourceArgs {
   basePolicyId?: pulumi.Input<string>;
   /** Key set ids (StorageReferenceId) the policy references that may have just been created: a "missing CryptographicKey" answer naming only these is retried for ~30 s. Optional. */
   keySetIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** true: a policy with this PolicyId that exists already (made in the portal, or by another stack) is replaced and managed, and left in the tenant on destroy. Default false: creating fails naming the policy. */
+  adoptExisting?: pulumi.Input<boolean>;
 }
 
 /** The dynamic resource for one custom policy (`pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy`). */
@@ -387,7 +423,7 @@ export class TrustFrameworkPolicyResource extends pulumi.dynamic.Resource {
   constructor(name: string, args: TrustFrameworkPolicyResourceArgs, opts?: pulumi.CustomResourceOptions) {
     checkTrustFrameworkPolicyArgs(`TrustFrameworkPolicy "${name}"`, args as unknown as Record<string, unknown>);
     super(
-      trustFrameworkPolicyProvider,
+      thinProvider("trustFrameworkPolicy"),
       name,
       {
         contentHash: undefined,

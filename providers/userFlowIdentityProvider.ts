@@ -1,9 +1,11 @@
 import { thinProvider } from "./thinProvider";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
+import { identityProviderApiVersion } from "../graph/clouds";
 import { isGraphRequestError } from "../graph/errors";
 import { normalizeUserFlowId } from "../validation/userFlows";
-import { changedKeys, ConfiguredProvider, graphOf, isUnknown, rememberConfig } from "./providerContext";
+import { changedKeys, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig } from "./providerContext";
+import { adoptHint, retainedOnDelete } from "./ownership";
 
 export interface AttachmentInputs {
   userFlowId: string;
@@ -12,7 +14,24 @@ export interface AttachmentInputs {
   userFlowMustExist?: boolean;
   /** The flow's creationId (B2CUserFlow): a new one means the flow was created again, without its identity providers. */
   userFlowCreationId?: string;
+  /** The identity provider was named by hand: check (one GET) that it exists before anything is written. */
+  identityProviderMustExist?: boolean;
+  /** An attachment that exists already (made in the portal) is taken over and left in place on destroy. Default false: creating fails. */
+  adoptExisting?: boolean;
 }
+
+/** State: the inputs, whether the attachment was there before the stack, and our last write. */
+export interface AttachmentOutputs extends AttachmentInputs {
+  adopted?: boolean;
+  /** Epoch ms of our attach: a refresh soon after it waits out eventual consistency. */
+  lastWriteAt?: number;
+}
+
+/**
+ * How long an attach keeps retrying "cannot be found": a flow or identity provider this program just
+ * created may not be visible yet, but one that does not exist must fail fast (issue 12: < 10 s).
+ */
+const ATTACH_NOT_FOUND_WINDOW_MS = 5_000;
 
 const FLOWS = "/identity/b2cUserFlows";
 
@@ -20,27 +39,49 @@ function refsPath(flowId: string): string {
   return `${FLOWS}/${encodeURIComponent(flowId)}/userFlowIdentityProviders`;
 }
 
-/** The flow's identity provider ids, or undefined when the flow itself is gone. */
-async function attachedIds(graph: GraphApi, flowId: string): Promise<string[] | undefined> {
-  try {
-    const idps = await graph.list<{ id: string }>("beta", refsPath(flowId), `list identity providers of user flow ${flowId}`);
-    return idps.map((p) => p.id);
-  } catch (error) {
-    if (isGraphRequestError(error) && error.isNotFound) return undefined;
-    throw error;
-  }
+/** The flow's identity provider ids, or undefined when the flow itself is gone (404 retried for `retryNotFoundForMs`). */
+async function attachedIds(graph: GraphApi, flowId: string, retryNotFoundForMs = 0): Promise<string[] | undefined> {
+  const idps = await graph.requestOrUndefined<{ value?: { id: string }[]; "@odata.nextLink"?: string }>({
+    method: "GET",
+    version: "beta",
+    path: refsPath(flowId),
+    description: `list identity providers of user flow ${flowId}`,
+    retryNotFoundForMs,
+  });
+  if (idps === undefined) return undefined;
+  const rest = idps["@odata.nextLink"] ? await graph.list<{ id: string }>("beta", idps["@odata.nextLink"], `list identity providers of user flow ${flowId}`) : [];
+  return [...(idps.value ?? []), ...rest].map((p) => p.id);
+}
+
+function missingMessage(flowId: string, idpId: string, missing: "user flow" | "identity provider", tenant: string): string {
+  return (
+    `Cannot attach identity provider ${idpId} to user flow ${flowId}: the ${missing} does not exist in tenant ${tenant}. ` +
+    (missing === "user flow"
+      ? `Check userFlowId (a B2CUserFlow's userFlowId, or the name of a flow that exists).`
+      : `Check identityProviderId (an identity provider component's identityProviderId, or the id of one that exists).`)
+  );
 }
 
 function isAlreadyAttached(error: unknown): boolean {
   return isGraphRequestError(error) && (error.status === 400 || error.status === 409) && /already exist/i.test(error.graphMessage);
 }
 
-function outputsOf(inputs: AttachmentInputs, flowId: string): AttachmentInputs {
+function outputsOf(inputs: AttachmentInputs, flowId: string, extra: { adopted?: boolean; lastWriteAt?: number } = {}): AttachmentOutputs {
   return {
     userFlowId: flowId,
     identityProviderId: inputs.identityProviderId,
     ...(inputs.userFlowCreationId !== undefined ? { userFlowCreationId: inputs.userFlowCreationId } : {}),
+    ...(inputs.adoptExisting !== undefined ? { adoptExisting: inputs.adoptExisting } : {}),
+    ...(extra.adopted !== undefined ? { adopted: extra.adopted } : {}),
+    ...(extra.lastWriteAt !== undefined ? { lastWriteAt: extra.lastWriteAt } : {}),
   };
+}
+
+function alreadyAttachedMessage(flowId: string, idpId: string): string {
+  return (
+    `Identity provider ${idpId} is already attached to user flow ${flowId}, and not by this stack. ` +
+    `${adoptHint("UserFlowIdentityProvider", "adoptExisting: true takes the attachment over")}; otherwise detach it in the portal first.`
+  );
 }
 
 export interface UserFlowIdentityProviderProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
@@ -59,6 +100,30 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     // the identity provider had been created.
     const flowId = inputs.userFlowId;
     const isNewFlow = typeof olds?.userFlowId !== "string" || normalizeUserFlowId(olds.userFlowId).toLowerCase() !== String(flowId).toLowerCase();
+    const idpId = news.identityProviderId;
+    const isNewIdp = typeof olds?.identityProviderId !== "string" || olds.identityProviderId.toLowerCase() !== String(idpId).toLowerCase();
+    if (news.identityProviderMustExist === true && typeof idpId === "string" && !isUnknown(idpId) && isNewIdp) {
+      const graph = graphOf(this);
+      const idp = await graph.requestOrUndefined({
+        method: "GET",
+        version: identityProviderApiVersion(graph.settings.cloud),
+        path: `/identity/identityProviders/${encodeURIComponent(idpId)}`,
+        description: `read identity provider ${idpId}`,
+      });
+      if (!idp) {
+        return {
+          inputs,
+          failures: [
+            {
+              property: "identityProviderId",
+              reason:
+                `identity provider ${idpId} does not exist in tenant ${graph.settings.tenantId}: pass the identityProviderId of a ` +
+                `WeChatIdentityProvider/QQIdentityProvider/SocialIdentityProvider in this program, or the id of one that exists (e.g. WeChat-OAUTH)`,
+            },
+          ],
+        };
+      }
+    }
     if (news.userFlowMustExist === true && typeof flowId === "string" && !isUnknown(flowId) && isNewFlow) {
       const graph = graphOf(this);
       const flow = await graph.requestOrUndefined({
@@ -106,9 +171,9 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     return { changes: replaces.length > 0 || recorded, replaces, ...(recreated && samePair ? { deleteBeforeReplace: true } : {}) };
   },
 
-  async update(_id, _olds: AttachmentInputs, news: AttachmentInputs) {
+  async update(_id, olds: AttachmentOutputs, news: AttachmentInputs) {
     // Only the flow's creationId is recorded (state from before it existed): nothing to send.
-    return { outs: outputsOf(news, normalizeUserFlowId(news.userFlowId)) };
+    return { outs: outputsOf(news, normalizeUserFlowId(news.userFlowId), { adopted: olds?.adopted, lastWriteAt: olds?.lastWriteAt }) };
   },
 
   async create(inputs: AttachmentInputs) {
@@ -116,26 +181,49 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     const flowId = normalizeUserFlowId(inputs.userFlowId);
     const body = { "@odata.id": `${graph.settings.graphEndpoint}/beta/identity/identityProviders/${inputs.identityProviderId}` };
     const description = `attach identity provider ${inputs.identityProviderId} to user flow ${flowId}`;
+    const id = `${flowId}/${inputs.identityProviderId}`;
+    // Whether it is attached already can't be told from the attach's answer (whether a duplicate
+    // attach is an error is undocumented): look first. A missing flow fails here, within the window.
+    const before = await attachedIds(graph, flowId, ATTACH_NOT_FOUND_WINDOW_MS);
+    if (before === undefined) throw new Error(missingMessage(flowId, inputs.identityProviderId, "user flow", graph.settings.tenantId));
+    if (before.some((x) => x.toLowerCase() === inputs.identityProviderId.toLowerCase())) {
+      if (!inputs.adoptExisting) throw new Error(alreadyAttachedMessage(flowId, inputs.identityProviderId));
+      return { id, outs: outputsOf(inputs, flowId, { adopted: true, lastWriteAt: Date.now() }) };
+    }
     try {
-      await graph.request({ method: "POST", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description, retryNotFoundForMs: 30_000 });
+      await graph.request({ method: "POST", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description, retryNotFoundForMs: ATTACH_NOT_FOUND_WINDOW_MS });
     } catch (error) {
       if (isGraphRequestError(error) && error.status === 405) {
         // Older documentation used PATCH on the same URL (graph-b2c-api.md §3.2).
         await graph.request({ method: "PATCH", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description });
-      } else if (!isAlreadyAttached(error)) {
+      } else if (isAlreadyAttached(error) && isGraphRequestError(error) && error.afterNetworkRetry) {
+        // Not attached a moment ago; our first attempt landed and its answer was lost.
+      } else if (isAlreadyAttached(error)) {
+        throw new Error(alreadyAttachedMessage(flowId, inputs.identityProviderId));
+      } else if (isGraphRequestError(error) && error.isNotFound) {
+        throw new Error(missingMessage(flowId, inputs.identityProviderId, "identity provider", graph.settings.tenantId) + ` Graph said: ${error.graphMessage}`);
+      } else {
         throw error;
       }
     }
-    return { id: `${flowId}/${inputs.identityProviderId}`, outs: outputsOf(inputs, flowId) };
+    return { id, outs: outputsOf(inputs, flowId, { adopted: false, lastWriteAt: Date.now() }) };
   },
 
-  async read(id, props: AttachmentInputs) {
-    const ids = await attachedIds(graphOf(this), props.userFlowId);
-    const attached = ids?.some((x) => x.toLowerCase() === props.identityProviderId.toLowerCase());
-    return attached ? { id, props } : { id: "", props: {} };
+  async read(id, props: AttachmentOutputs) {
+    // Right after our own attach, a list without it (or a 404 for the flow) is more likely eventual
+    // consistency than a detach: keep looking until the grace runs out, as the other providers do.
+    const graph = graphOf(this);
+    const deadline = Date.now() + readGraceMs(props.lastWriteAt);
+    for (let attempt = 0; ; attempt++) {
+      const ids = await attachedIds(graph, props.userFlowId, Math.max(0, deadline - Date.now()));
+      if (ids?.some((x) => x.toLowerCase() === props.identityProviderId.toLowerCase())) return { id, props };
+      if (Date.now() >= deadline) return { id: "", props: {} };
+      await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt, Math.max(0, deadline - Date.now()))));
+    }
   },
 
-  async delete(_id, props: AttachmentInputs) {
+  async delete(_id, props: AttachmentOutputs) {
+    if (retainedOnDelete(props)) return; // adopted: it was in the flow before the stack
     await graphOf(this).requestOrUndefined({
       method: "DELETE",
       version: "beta",

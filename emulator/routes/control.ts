@@ -1,7 +1,36 @@
-// Control API under /_emulator/ (no auth): request log, faults, behaviour, state, reset. Lets tests
-// and users drive an emulator started in another process (npm run emulator).
+// Control API under /_emulator/: request log, faults, behaviour, state, reset. Lets tests and users
+// drive an emulator started in another process (npm run emulator). Every call needs the per-start
+// control token (printed with the URL): "Authorization: Bearer <controlToken>". Secrets appear only
+// as salted fingerprints; unknown fields in a PUT are refused with 400 naming the field.
+import { timingSafeEqual } from "crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { EmulatorRuntime } from "../runtime";
+
+/** Whether the request carries the control token. */
+function hasControlToken(request: FastifyRequest, token: string): boolean {
+  const header = request.headers.authorization;
+  const match = typeof header === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match) return false;
+  const given = Buffer.from(match[1]);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The tenant as the control API shows it: secret hashes replaced by salted fingerprints. */
+function publicState(runtime: EmulatorRuntime): unknown {
+  const snapshot = runtime.store.snapshot();
+  return {
+    ...snapshot,
+    identityProviders: snapshot.identityProviders.map(({ clientSecretSha256, ...idp }) => ({
+      ...idp,
+      clientSecretFingerprint: runtime.fingerprintOfHash(clientSecretSha256),
+    })),
+    keySets: snapshot.keySets.map((set) => ({
+      ...set,
+      keys: set.keys.map(({ secretSha256, ...key }) => ({ ...key, ...(secretSha256 ? { secretFingerprint: runtime.fingerprintOfHash(secretSha256) } : {}) })),
+    })),
+  };
+}
 
 function jsonBody(request: FastifyRequest): Record<string, unknown> {
   const raw = request.body instanceof Buffer ? request.body.toString("utf8") : "";
@@ -20,6 +49,23 @@ function json(reply: FastifyReply, status: number, body: unknown): FastifyReply 
 }
 
 export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRuntime): void {
+  app.addHook("onRequest", async (request, reply) => {
+    if (!(request.raw.url ?? request.url).startsWith("/_emulator/")) return;
+    if (hasControlToken(request, runtime.controlToken)) return;
+    await reply
+      .code(401)
+      .header("content-type", "application/json; charset=utf-8")
+      .header("WWW-Authenticate", 'Bearer realm="b2c-emulator-control"')
+      .send(
+        JSON.stringify({
+          error: {
+            code: "Unauthorized",
+            message: "The emulator's control API needs its control token: send 'Authorization: Bearer <controlToken>' (printed at start as controlToken).",
+          },
+        }),
+      );
+    return reply;
+  });
   app.get("/_emulator/requests", async (_request, reply) => json(reply, 200, runtime.log.list()));
   app.delete("/_emulator/requests", async (_request, reply) => {
     runtime.log.clear();
@@ -53,7 +99,7 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
     }
     return json(reply, 200, runtime.clock.get());
   });
-  app.get("/_emulator/state", async (_request, reply) => json(reply, 200, runtime.store.snapshot()));
+  app.get("/_emulator/state", async (_request, reply) => json(reply, 200, publicState(runtime)));
   app.post("/_emulator/reset", async (_request, reply) => {
     runtime.store.reset();
     runtime.clock.set(null);

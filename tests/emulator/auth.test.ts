@@ -95,3 +95,21 @@ test("inside $batch each request is authorized on its own", async () => {
   const byId = Object.fromEntries(res.body.responses.map((r: any) => [r.id, r.status]));
   expect(byId).toEqual({ read: 200, write: 403 });
 });
+
+test("a token minted by the app itself with roles it was not granted is held to the app registry: a read-only app can't write", async () => {
+  // The emulator signs an app's tokens with a key derived from the app's own credential, so the app
+  // can sign a token of its own; the roles in it don't count beyond what the registry grants.
+  const { createHash, createHmac } = await import("crypto");
+  const key = createHash("sha256").update(`pulumi-b2c-identity-emulator|${emu.tenantId}|${READER.clientId}|${READER.clientSecret}|`).digest();
+  const now = Math.floor(Date.now() / 1000);
+  const header = Buffer.from(JSON.stringify({ typ: "JWT", alg: "HS256", kid: "b2c-emulator" })).toString("base64url");
+  const payload = Buffer.from(
+    JSON.stringify({ aud: "https://graph.microsoft.com", tid: emu.tenantId, appid: READER.clientId, exp: now + 600, roles: [...ADMIN.permissions, "TrustFrameworkKeySet.Read.All"] }),
+  ).toString("base64url");
+  const forged = `${header}.${payload}.${createHmac("sha256", key).update(`${header}.${payload}`).digest("base64url")}`;
+  const write = await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "Forged" }, { authorization: `Bearer ${forged}` });
+  expect([write.status, write.body.error.code]).toEqual([403, "Authorization_RequestDenied"]);
+  // The same token still reads (the registry grants READER the Read.All roles): it is valid, only its extra roles don't count.
+  expect((await graphFetch(emu, "GET", "/beta/trustFramework/keySets", undefined, { authorization: `Bearer ${forged}` })).status).toBe(200);
+  expect(emu.snapshot().keySets).toEqual([]);
+});

@@ -48,6 +48,7 @@ test("parses every documented option", () => {
   });
   expect(parseCliArguments(["--rate-limit", "--port", "0"]).faults!.rateLimit).toEqual({ enabled: true, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 });
   expect(parseCliArguments([])).toEqual({});
+  expect(parseCliArguments(["--host", "0.0.0.0", "--allow-remote"])).toEqual({ host: "0.0.0.0", allowRemote: true });
   for (const bad of [["--port"], ["--port", "abc"], ["--port", "70000"], ["--bogus"], ["--latency-ms", "--workforce"]]) {
     expect(() => parseCliArguments(bad)).toThrow(CliUsageError);
   }
@@ -59,11 +60,15 @@ test("prints exactly one JSON line, serves Graph, and stops on SIGTERM", async (
   const { child, firstLine, output } = startCli(["--port", "0", "--tenant-name", "clitenant", "--state-file", stateFile, "--latency-ms", "1"]);
   try {
     const info = JSON.parse(await firstLine);
-    expect(Object.keys(info).sort()).toEqual(["caFile", "clientId", "clientSecret", "tenantId", "tenantName", "url"]);
+    expect(Object.keys(info).sort()).toEqual(["caFile", "clientId", "clientSecret", "controlToken", "tenantId", "tenantName", "tokenUrl", "url"]);
+    // The control API answers only to the token printed with the URL.
+    expect((await fetch(`${info.url}/_emulator/faults`)).status).toBe(401);
+    expect((await fetch(`${info.url}/_emulator/faults`, { headers: { authorization: `Bearer ${info.controlToken}` } })).status).toBe(200);
     expect(info.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.tokenUrl).toBe(`${info.url}/clitenant.onmicrosoft.com/oauth2/v2.0/token`);
     expect(info.tenantName).toBe("clitenant");
     expect(fs.existsSync(info.caFile)).toBe(true);
-    const token = await fetch(`${info.url}/${info.tenantName}.onmicrosoft.com/oauth2/v2.0/token`, {
+    const token = await fetch(info.tokenUrl, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ grant_type: "client_credentials", client_id: info.clientId, client_secret: info.clientSecret, scope: "https://graph.microsoft.com/.default" }).toString(),
@@ -83,5 +88,31 @@ test("prints exactly one JSON line, serves Graph, and stops on SIGTERM", async (
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a non-loopback --host is refused without --allow-remote, naming the option", async () => {
+  const { child, firstLine } = startCli(["--port", "0", "--host", "0.0.0.0"]);
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+  await firstLine.catch(() => undefined);
+  expect(code).not.toBe(0);
+  expect(stderr).toMatch(/Refusing to listen on 0\.0\.0\.0.*--allow-remote/);
+});
+
+test("--allow-remote starts on 0.0.0.0 with a warning", async () => {
+  const { child, firstLine } = startCli(["--port", "0", "--host", "0.0.0.0", "--allow-remote"]);
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  try {
+    const info = JSON.parse(await firstLine);
+    expect(info.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).toMatch(/WARNING: listening on 0\.0\.0\.0/);
+  } finally {
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
   }
 });

@@ -1,6 +1,7 @@
 // Checklist 29 (rate limit), 30 (fault injection, AADB2C95053), 31 (consistency window), latency.
 import type { RunningEmulator } from "../../emulator";
-import { getToken, graphFetch, requestToken, startTestEmulator } from "../helpers/emulator";
+import { pathMatches } from "../../emulator/faults";
+import { controlFetch, getToken, graphFetch, requestToken, startTestEmulator } from "../helpers/emulator";
 
 const OTHER_APP = { clientId: "second-app", clientSecret: "second-secret", permissions: ["IdentityProvider.ReadWrite.All", "TrustFrameworkKeySet.ReadWrite.All"] };
 const NO_FAULTS = { rules: [], latencyMs: 0, consistencyWindowMs: 0, rateLimit: { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 } };
@@ -37,8 +38,8 @@ describe("checklist 30: injected fault rules", () => {
     expect(log.map((e) => e.fault)).toEqual(["injected:503", "injected:503", undefined]);
   });
 
-  test("method and path (case-insensitive, without version and query) must both match", async () => {
-    emu.setFaults({ rules: [{ method: "POST", path: "/TRUSTFRAMEWORK/keySets/[^/]+/uploadSecret$", code: "AADB2C90063" }] });
+  test("method and path (a case-insensitive substring, without version and query) must both match", async () => {
+    emu.setFaults({ rules: [{ method: "POST", path: "/UPLOADSECRET$", code: "AADB2C90063" }] });
     await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "S" });
     const upload = await graphFetch(emu, "POST", "/beta/trustFramework/keySets/B2C_1A_S/uploadSecret?x=1", { use: "sig", k: "v" });
     expect(upload.status).toBe(400);
@@ -90,11 +91,52 @@ describe("checklist 30: injected fault rules", () => {
     expect(dropped.path).toBe(LIST);
   });
 
+  test("loseResponse: the request is carried out and saved, then the connection drops without an answer", async () => {
+    emu.setFaults({ rules: [{ method: "POST", path: "^/trustFramework/keySets$", loseResponse: true, times: 1 }] });
+    await expect(graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "Landed" })).rejects.toThrow();
+    expect(emu.snapshot().keySets.map((k) => k.id)).toEqual(["B2C_1A_Landed"]);
+    const lost = emu.requestLog().find((e) => e.fault === "loseResponse")!;
+    expect([lost.method, lost.path, lost.status]).toEqual(["POST", "/beta/trustFramework/keySets", 201]);
+    // The resend meets what the lost attempt made.
+    const again = await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "Landed" });
+    expect([again.status, again.body.error.code]).toEqual([409, "AADB2C95028"]);
+  });
+
+  test("loseResponse on a request that fails still drops the answer (the error is logged)", async () => {
+    emu.setFaults({ rules: [{ method: "POST", path: "/uploadSecret", loseResponse: true, times: 1 }] });
+    await expect(graphFetch(emu, "POST", "/beta/trustFramework/keySets/B2C_1A_Missing/uploadSecret", { use: "sig", k: "v" })).rejects.toThrow();
+    expect(emu.requestLog().find((e) => e.fault === "loseResponse")!.status).toBe(404);
+  });
+
+  test("paths match as substrings with optional ^ and $ anchors, never as regular expressions", () => {
+    expect(pathMatches("/uploadSecret$", "/trustFramework/keySets/B2C_1A_X/uploadSecret")).toBe(true);
+    expect(pathMatches("/uploadsecret", "/trustFramework/keySets/B2C_1A_X/UPLOADSECRET")).toBe(true);
+    expect(pathMatches("^/trustFramework/keySets$", "/trustFramework/keySets")).toBe(true);
+    expect(pathMatches("^/trustFramework/keySets$", "/trustFramework/keySets/B2C_1A_X")).toBe(false);
+    expect(pathMatches("^/trustFramework/keySets", "/trustFramework/keySets/B2C_1A_X")).toBe(true);
+    expect(pathMatches("keySets$", "/trustFramework/keySets/B2C_1A_X")).toBe(false);
+    expect(pathMatches("/userFlowIdentityProviders/$ref$", "/identity/b2cUserFlows/B2C_1_x/userFlowIdentityProviders/$ref")).toBe(true);
+    expect(pathMatches("B2C_1A.X", "/trustFramework/keySets/B2C_1A_X")).toBe(false); // "." is a dot
+    expect(pathMatches("^/trustFramework/keySets/*$", "/trustFramework/keySets/B2C_1A_X")).toBe(true);
+    expect(pathMatches("^/trustFramework/keySets/*$", "/trustFramework/keySets/B2C_1A_X/uploadSecret")).toBe(false);
+    expect(pathMatches("^/identity/b2cUserFlows/*/userFlowIdentityProviders/*/$ref$", "/identity/b2cUserFlows/B2C_1_a/userFlowIdentityProviders/QQ-OAUTH/$ref")).toBe(true);
+    expect(() => emu.setFaults({ rules: [{ path: "/keySets/*" }] })).toThrow(/anchored at both ends/);
+    expect(() => emu.setFaults({ rules: [{ path: "^/keySets/B2C*$" }] })).toThrow(/regular expression/);
+  });
+
+  test("a pathological rule can't stall the server (what a regex ReDoS would do)", async () => {
+    emu.setFaults({ rules: [{ path: "a".repeat(2000) + "$", status: 503 }] });
+    const started = Date.now();
+    const res = await graphFetch(emu, "GET", `${LIST}?x=${"a".repeat(5000)}`);
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   test("faults never apply to the token endpoint or the control API", async () => {
-    emu.setFaults({ rules: [{ path: ".*", status: 503 }] });
+    emu.setFaults({ rules: [{ path: "/", status: 503 }] });
     const token = await requestToken(emu, { grant_type: "client_credentials", client_id: "main-app", client_secret: "main-secret", scope: "https://graph.microsoft.com/.default" });
     expect(token.status).toBe(200);
-    expect((await fetch(`${emu.url}/_emulator/state`)).status).toBe(200);
+    expect((await controlFetch(emu, "GET", "/state")).status).toBe(200);
     expect((await graphFetch(emu, "GET", LIST)).status).toBe(503);
   });
 
@@ -209,8 +251,10 @@ describe("checklist 31: consistency window", () => {
   });
 });
 
-test("setFaults validates its input", () => {
-  expect(() => emu.setFaults({ rules: [{ path: "(" }] })).toThrow();
+test("setFaults validates its input: no regular expressions, no unknown fields", () => {
+  expect(() => emu.setFaults({ rules: [{ path: "(" }] })).toThrow(/regular expression/);
+  expect(() => emu.setFaults({ rules: [{ path: "/x", lose: true } as any] })).toThrow(/unknown field 'faults\.rules\[\]\.lose'/);
+  expect(() => emu.setFaults({ rules: [{ path: "/x", dropConnection: true, loseResponse: true }] })).toThrow();
   expect(() => emu.setFaults({ latencyMs: -1 })).toThrow();
   expect(emu.getFaults().latencyMs).toBe(0);
 });

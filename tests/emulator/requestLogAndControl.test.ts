@@ -1,16 +1,13 @@
 // Request log (kinds, ids, redacted bodies) and the HTTP control API under /_emulator/.
 import type { RunningEmulator } from "../../emulator";
-import { graphFetch, requestToken, useTestEmulator } from "../helpers/emulator";
+import { emulatorSecretFingerprintMatches } from "../../emulator/runtime";
+import { MAX_ENTRIES, MAX_LOGGED_BODY_CHARS } from "../../emulator/requestLog";
+import { controlFetch, graphFetch, requestToken, useTestEmulator } from "../helpers/emulator";
 
 let emu: RunningEmulator;
 useTestEmulator((e) => (emu = e));
 
-const control = (method: string, path: string, body?: unknown) =>
-  fetch(`${emu.url}/_emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+const control = (method: string, path: string, body?: unknown) => controlFetch(emu, method, path, body);
 
 describe("request log", () => {
   test("records method, full path with version and query, status, kind, app, ids and duration", async () => {
@@ -71,7 +68,83 @@ describe("request log", () => {
   });
 });
 
-describe("control API over HTTP (no auth)", () => {
+describe("control API over HTTP (per-start control token)", () => {
+  test.each([
+    ["no token", null],
+    ["a wrong token", "not-the-token"],
+    ["the Graph client secret", "emulator-client-secret-not-for-production"],
+  ])("%s: every endpoint answers 401 and nothing changes", async (_what, token) => {
+    await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "Kept" });
+    const calls: [string, string, unknown?][] = [
+      ["GET", "/requests"],
+      ["DELETE", "/requests"],
+      ["GET", "/faults"],
+      ["PUT", "/faults", { latencyMs: 50 }],
+      ["GET", "/behaviour"],
+      ["PUT", "/behaviour", { enforcePermissions: false }],
+      ["GET", "/state"],
+      ["POST", "/reset"],
+      ["GET", "/nope"],
+    ];
+    for (const [method, path, body] of calls) {
+      const res = await controlFetch(emu, method, path, body, token === null ? null : String(token));
+      expect([method, path, res.status]).toEqual([method, path, 401]);
+      expect((await res.json()).error.message).toMatch(/Authorization: Bearer <controlToken>/);
+    }
+    expect(emu.getFaults().latencyMs).toBe(0);
+    expect(emu.getBehaviour().enforcePermissions).toBe(true);
+    expect(emu.snapshot().keySets.map((k) => k.id)).toEqual(["B2C_1A_Kept"]);
+  });
+
+  test("the token is random per start", async () => {
+    expect(emu.controlToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const { startTestEmulator } = await import("../helpers/emulator");
+    const other = await startTestEmulator();
+    try {
+      expect(other.controlToken).not.toBe(emu.controlToken);
+      expect((await controlFetch(other, "GET", "/faults", undefined, emu.controlToken)).status).toBe(401);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test("unknown fault fields are refused with 400 naming the field; regular expressions are refused", async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ latencyMS: 5 }, /unknown field 'faults\.latencyMS'/],
+      [{ rules: [{ path: "/keySets", statusCode: 503 }] }, /unknown field 'faults\.rules\[\]\.statusCode'/],
+      [{ rateLimit: { enabled: true, perMinute: 3 } }, /unknown field 'faults\.rateLimit\.perMinute'/],
+      [{ rules: [{ path: "/keySets/[^/]+/uploadSecret$" }] }, /looks like a regular expression/],
+      [{ rules: [{ path: "(a+)+$" }] }, /looks like a regular expression/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await control("PUT", "/faults", body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toMatch(message);
+    }
+    expect(emu.getFaults()).toMatchObject({ rules: [], latencyMs: 0, rateLimit: { enabled: false } });
+  });
+});
+
+describe("request log bounds", () => {
+  test("a large body is logged as a size, not kept", async () => {
+    const displayName = "x".repeat(MAX_LOGGED_BODY_CHARS + 100);
+    await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "Big", note: displayName });
+    const entry = emu.requestLog().find((e) => e.method === "POST" && e.kind === "graph")!;
+    expect(entry.body).toMatch(/^\[truncated: \d+ characters\]$/);
+  });
+
+  test(`only the latest ${MAX_ENTRIES} entries are kept`, async () => {
+    expect(MAX_ENTRIES).toBeLessThanOrEqual(10_000);
+    const { RequestLog } = await import("../../emulator/requestLog");
+    const log = new RequestLog();
+    for (let i = 0; i < MAX_ENTRIES + 10; i++) log.add({ time: "", method: "GET", path: `/${i}`, status: 200, durationMs: 0, kind: "graph" });
+    const listed = log.list();
+    expect(listed).toHaveLength(MAX_ENTRIES);
+    expect(listed[0].path).toBe("/10");
+  });
+});
+
+describe("control API over HTTP", () => {
   test("GET/DELETE /requests", async () => {
     await graphFetch(emu, "GET", "/v1.0/identity/identityProviders");
     const listed = await (await control("GET", "/requests")).json();
@@ -91,6 +164,7 @@ describe("control API over HTTP (no auth)", () => {
     expect(faults).toMatchObject({ latencyMs: 5, rules: [{ times: 0 }] });
     expect(emu.getFaults().latencyMs).toBe(5);
     expect((await control("PUT", "/faults", { rules: [{ path: "(" }] })).status).toBe(400);
+    expect((await control("PUT", "/faults", { rules: [{ path: "/x" }], bogus: 1 })).status).toBe(400);
   });
 
   test("PUT /behaviour changes switches and rejects unknown ones", async () => {
@@ -105,13 +179,34 @@ describe("control API over HTTP (no auth)", () => {
     expect(emu.getBehaviour().duplicateKeySetStatus).toBe(409);
   });
 
-  test("GET /state is the snapshot (no secrets); POST /reset empties the tenant", async () => {
+  test("GET /state shows secrets only as salted fingerprints; POST /reset empties the tenant", async () => {
     await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id: "State" });
     await graphFetch(emu, "POST", "/beta/trustFramework/keySets/B2C_1A_State/uploadSecret", { use: "sig", k: "state-secret" });
-    const state = await (await control("GET", "/state")).json();
-    expect(state).toEqual(emu.snapshot());
+    await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", {
+      "@odata.type": "microsoft.graph.socialIdentityProvider",
+      displayName: "QQ",
+      identityProviderType: "QQ",
+      clientId: "101",
+      clientSecret: "qq-state-secret",
+    });
+    const text = await (await control("GET", "/state")).text();
+    const state = JSON.parse(text);
+    const snapshot = emu.snapshot();
     expect(state.keySets[0].id).toBe("B2C_1A_State");
-    expect(JSON.stringify(state)).not.toContain("state-secret");
+    expect(text).not.toContain("state-secret");
+    // No unsalted hash either: a SHA-256 of a short secret is looked up in a table.
+    expect(text).not.toContain(snapshot.keySets[0].keys[0].secretSha256!);
+    expect(text).not.toContain(snapshot.identityProviders[0].clientSecretSha256);
+    expect(text).not.toMatch(/Sha256/);
+    const keyFingerprint = state.keySets[0].keys[0].secretFingerprint;
+    const idpFingerprint = state.identityProviders[0].clientSecretFingerprint;
+    expect(keyFingerprint).toMatch(/^hmac-sha256:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$/);
+    expect(emulatorSecretFingerprintMatches("state-secret", keyFingerprint)).toBe(true);
+    expect(emulatorSecretFingerprintMatches("state-secreT", keyFingerprint)).toBe(false);
+    expect(emulatorSecretFingerprintMatches("qq-state-secret", idpFingerprint)).toBe(true);
+    // Everything else is the snapshot.
+    expect(state.keySets[0].keys[0]).toMatchObject({ kid: snapshot.keySets[0].keys[0].kid, use: "sig" });
+    expect(state.identityProviders[0]).toMatchObject({ id: snapshot.identityProviders[0].id, clientId: "101" });
     expect((await control("POST", "/reset")).status).toBe(204);
     expect(emu.snapshot().keySets).toEqual([]);
   });

@@ -163,3 +163,84 @@ test("expired tokens get 401 InvalidAuthenticationToken", async () => {
     emu.setBehaviour({ tokenLifetimeSeconds: 3599 });
   }
 });
+
+describe("the emulator's CA", () => {
+  const forge: typeof import("node-forge") = require("node-forge");
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "emu-ca-"));
+
+  test("lives in a per-user folder, not a fixed shared /tmp path, and is private to its owner", () => {
+    const { defaultCertificateAuthorityDir } = require("../../emulator/certificateAuthority");
+    const saved = process.env.B2C_EMULATOR_CA_DIR;
+    delete process.env.B2C_EMULATOR_CA_DIR;
+    try {
+      expect(defaultCertificateAuthorityDir()).not.toMatch(new RegExp(`^${os.tmpdir()}`));
+      expect(defaultCertificateAuthorityDir()).toMatch(/pulumi-b2c-identity[\\/]emulator-ca$/);
+    } finally {
+      if (saved !== undefined) process.env.B2C_EMULATOR_CA_DIR = saved;
+    }
+    const dir = path.join(tmp(), "ca");
+    const created = ensureCertificateAuthority(dir);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(created.caKeyFile).mode & 0o077).toBe(0);
+  });
+
+  test("a folder others can write to, or planted by someone else, is refused naming the fix", () => {
+    const dir = path.join(tmp(), "ca");
+    ensureCertificateAuthority(dir);
+    fs.chmodSync(dir, 0o777);
+    expect(() => ensureCertificateAuthority(dir)).toThrow(/accessible to other users \(mode 777\).*B2C_EMULATOR_CA_DIR/);
+    fs.chmodSync(dir, 0o700);
+    fs.chmodSync(path.join(dir, "ca-key.pem"), 0o644);
+    expect(() => ensureCertificateAuthority(dir)).toThrow(/ca-key\.pem is accessible to other users/);
+    const link = path.join(tmp(), "link");
+    fs.symlinkSync(dir, link);
+    expect(() => ensureCertificateAuthority(link)).toThrow(/symbolic link/);
+  });
+
+  test("is name-constrained to localhost, 127.0.0.1 and ::1: a certificate it issues for another host is not trusted", async () => {
+    const { issueServerCertificate } = require("../../emulator/certificateAuthority");
+    const cert = forge.pki.certificateFromPem(ca.caPem);
+    const constraints = cert.extensions.find((e: any) => e.id === "2.5.29.30");
+    expect(constraints?.critical).toBe(true);
+    const https = await import("https");
+    const serve = (hosts: string[]) => {
+      const { certPem, keyPem } = issueServerCertificate(ca, hosts);
+      const server = https.createServer({ key: keyPem, cert: certPem }, (_q, r) => r.end("ok"));
+      return new Promise<import("https").Server>((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+    };
+    const get = (server: import("https").Server) =>
+      new Promise<string>((resolve) => {
+        const port = (server.address() as { port: number }).port;
+        https.get({ host: "127.0.0.1", port, ca: ca.caPem }, (res) => res.on("data", (d) => resolve(String(d)))).on("error", (e: any) => resolve(`error ${e.code ?? e.message}`));
+      });
+    const good = await serve(["localhost", "127.0.0.1", "::1"]);
+    const bad = await serve(["bank.example.com", "127.0.0.1"]);
+    try {
+      expect(await get(good)).toBe("ok");
+      expect(await get(bad)).toMatch(/^error /);
+    } finally {
+      good.close();
+      bad.close();
+    }
+  });
+});
+
+describe("server limits", () => {
+  test("a client that never finishes its headers is cut off (headers timeout)", async () => {
+    const slow = await startTestEmulator({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    try {
+      const tls = await import("tls");
+      const url = new URL(slow.url);
+      const closed = await new Promise<number>((resolve) => {
+        const started = Date.now();
+        const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: ca.caPem }, () => socket.write("GET /v1.0/identity/identityProviders HTTP/1.1\r\nHost: x\r\n"));
+        socket.on("data", () => undefined);
+        socket.on("close", () => resolve(Date.now() - started));
+        socket.on("error", () => undefined);
+      });
+      expect(closed).toBeLessThan(3000);
+    } finally {
+      await slow.stop();
+    }
+  });
+});

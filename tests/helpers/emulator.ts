@@ -80,6 +80,17 @@ export async function getToken(emu: RunningEmulator, app: AppCredentials = emu):
 }
 
 /**
+ * Calls the emulator's control API (`/_emulator/<path>`) with its per-start control token; `token`
+ * overrides it (null: send none). A JSON body is sent as JSON.
+ */
+export function controlFetch(emu: RunningEmulator, method: string, path: string, body?: unknown, token: string | null = emu.controlToken): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  return fetch(`${emu.url}/_emulator${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/**
  * Calls the emulator's Graph endpoint. `path` includes the version, e.g. "/beta/trustFramework/keySets".
  * An object body is sent as JSON; a string body as application/xml unless a content-type header is
  * given. The default app's bearer is added unless `headers` has an `authorization` key (set it to

@@ -179,7 +179,7 @@ describe("create", () => {
   });
 
   test("uploadSecret failing permanently: readable error, keyset deleted again (no orphan)", async () => {
-    emu.setFaults({ rules: [{ method: "POST", path: "/trustFramework/keySets/[^/]+/uploadSecret$", status: 400, code: "AADB2C90215" }] });
+    emu.setFaults({ rules: [{ method: "POST", path: "/uploadSecret$", status: 400, code: "AADB2C90215" }] });
     const error = await createKey({ name: "Broken", secret: { value: "the-secret-value" } }).catch((e) => e);
     expect(error).toMatchObject({ name: "PolicyKeyError" });
     expect(error.message).toMatch(/Could not add the key to policy key container B2C_1A_Broken: the key is badly formatted/);
@@ -194,7 +194,7 @@ describe("create", () => {
   });
 
   test("uploadSecret failing with AADB2C90063 once, then succeeding: exactly one key", async () => {
-    emu.setFaults({ rules: [{ method: "POST", path: "/trustFramework/keySets/[^/]+/uploadSecret$", code: "AADB2C90063", times: 1 }] });
+    emu.setFaults({ rules: [{ method: "POST", path: "/uploadSecret$", code: "AADB2C90063", times: 1 }] });
     const { id, outs } = await createKey({ name: "Flaky", secret: { value: "flaky-secret" } });
     const uploads = graphWrites(emu.requestLog()).filter((e) => e.path.endsWith("/uploadSecret"));
     expect(uploads.map((e) => e.status)).toEqual([400, 200]);
@@ -204,7 +204,7 @@ describe("create", () => {
   });
 
   test("a key upload whose connection drops is not blindly re-sent: the keyset is read first, then one key", async () => {
-    emu.setFaults({ rules: [{ method: "POST", path: "/trustFramework/keySets/[^/]+/uploadSecret$", dropConnection: true, times: 1 }] });
+    emu.setFaults({ rules: [{ method: "POST", path: "/uploadSecret$", dropConnection: true, times: 1 }] });
     const { id, outs } = await createKey({ name: "DropUpload", secret: { value: "drop-upload" } });
     const calls = describeCalls(graphCalls(emu.requestLog()));
     expect(calls.filter((c) => c.includes("/uploadSecret"))).toEqual([
@@ -219,7 +219,7 @@ describe("create", () => {
   test("a fresh keyset answering 404 (AADB2C90073) to the upload for a while is waited for", async () => {
     emu.setFaults({
       consistencyWindowMs: 1000,
-      rules: [{ method: "POST", path: "/trustFramework/keySets/[^/]+/uploadSecret$", status: 404, code: "AADB2C90073", times: 2 }],
+      rules: [{ method: "POST", path: "/uploadSecret$", status: 404, code: "AADB2C90073", times: 2 }],
     });
     const { p, id, outs } = await createKey({ name: "Eventual", secret: { value: "eventual" } });
     expect(keySet(id)!.keys).toHaveLength(1);
@@ -233,7 +233,7 @@ describe("create", () => {
   });
 
   test("a fresh keyset answering AADB2C95052 (not created yet) to the upload is waited for", async () => {
-    emu.setFaults({ rules: [{ method: "POST", path: "/trustFramework/keySets/[^/]+/generateKey$", status: 400, code: "AADB2C95052", times: 1 }] });
+    emu.setFaults({ rules: [{ method: "POST", path: "/generateKey$", status: 400, code: "AADB2C95052", times: 1 }] });
     const { id } = await createKey({ name: "NotYet", generate: { keyType: "RSA", use: "sig" } });
     expect(keySet(id)!.keys).toHaveLength(1);
   });

@@ -79,7 +79,7 @@ describe("attaching an identity provider to a user flow", () => {
     return { idpId: idp.id, ...a };
   }
 
-  test("attach costs one write via POST $ref; attaching again is not an error", async () => {
+  test("attach costs one write via POST $ref (after one read: is it attached already?); attaching again fails naming adoptExisting", async () => {
     const { idpId, reg, provider } = await setup();
     emu.clearRequestLog();
     const { id, outs } = await checkAndCreate(provider, reg.inputs);
@@ -88,7 +88,7 @@ describe("attaching an identity provider to a user flow", () => {
     ]);
     expect(outs.userFlowId).toBe("B2C_1_susi");
     expect(emu.snapshot().userFlows[0].identityProviderIds).toEqual([idpId]);
-    await provider.create(reg.inputs);
+    await expect(provider.create(reg.inputs)).rejects.toThrow(/already attached .*adoptExisting: true/);
     expect(emu.snapshot().userFlows[0].identityProviderIds).toEqual([idpId]);
     expect((await provider.read!(id, outs)).id).toBe(id);
   });
@@ -99,7 +99,8 @@ describe("attaching an identity provider to a user flow", () => {
     await provider.delete!(id, outs);
     await provider.delete!(id, outs);
     expect(emu.snapshot().userFlows[0].identityProviderIds).toEqual([]);
-    expect((await provider.read!(id, outs)).id).toBe("");
+    // Long after the attach (lastWriteAt 0); right after it the read waits out eventual consistency first.
+    expect((await provider.read!(id, { ...outs, lastWriteAt: 0 })).id).toBe("");
   });
 
   test("never uses the deprecated identityProviders navigation", async () => {

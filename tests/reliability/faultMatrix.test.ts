@@ -42,14 +42,14 @@ interface FaultCase {
 
 // Graph paths below the version root, as the emulator's rules match them.
 const IDP_COLLECTION = "^/identity/identityProviders$";
-const IDP_ITEM = "^/identity/identityProviders/[^/]+$";
+const IDP_ITEM = "^/identity/identityProviders/*$";
 const KEYSET_COLLECTION = "^/trustFramework/keySets$";
-const KEYSET_ITEM = "^/trustFramework/keySets/[^/]+$";
-const UPLOAD_SECRET = "^/trustFramework/keySets/[^/]+/uploadSecret$";
+const KEYSET_ITEM = "^/trustFramework/keySets/*$";
+const UPLOAD_SECRET = "^/trustFramework/keySets/*/uploadSecret$";
 const FLOW_COLLECTION = "^/identity/b2cUserFlows$";
-const FLOW_ITEM = "^/identity/b2cUserFlows/[^/]+$";
-const ATTACH = "^/identity/b2cUserFlows/[^/]+/userFlowIdentityProviders/\\$ref$";
-const DETACH = "^/identity/b2cUserFlows/[^/]+/userFlowIdentityProviders/[^/]+/\\$ref$";
+const FLOW_ITEM = "^/identity/b2cUserFlows/*$";
+const ATTACH = "^/identity/b2cUserFlows/*/userFlowIdentityProviders/$ref$";
+const DETACH = "^/identity/b2cUserFlows/*/userFlowIdentityProviders/*/$ref$";
 
 const rules = (...list: FaultRule[]): Partial<FaultSettings> => ({ rules: list });
 const count = (log: RequestLogEntry[], fault: RegExp) => log.filter((e) => e.fault !== undefined && fault.test(e.fault)).length;
