@@ -141,7 +141,12 @@ export async function importTenant(settings: GraphSettings, options: ImportOptio
       notExpressed.push(`keyset ${set.id}: a portal backup of a deleted keyset; left as it is`);
       continue;
     }
-    const keys = set.keys ?? [];
+    // Should a list answer leave the keys out, the item itself has them.
+    const keys =
+      set.keys ??
+      (await graph.request<GraphKeySet>({ method: "GET", version: "beta", path: `/trustFramework/keySets/${encodeURIComponent(set.id)}`, description: `read policy key container ${set.id}` }))
+        ?.keys ??
+      [];
     if (keys.length === 0) {
       notExpressed.push(`keyset ${set.id}: has no key, so its kind is unknown; left as it is`);
       continue;
