@@ -134,6 +134,13 @@ export interface EmulatorBehaviour {
    * the Azure AD B2C / CPIM limits); "all": every Graph route. Default "identityContainer".
    */
   rateLimitScope: "identityContainer" | "all";
+  /**
+   * Which routes the rate limit (faults.rateLimit) counts. "identityContainer": the identity-provider
+   * and user-flow routes only, the "identityContainer, identityProvider resources" the CPIM limit (300
+   * per tenant, 200 per app and tenant, per minute) is documented for (https://learn.microsoft.com/graph/throttling-limits,
+   * the Azure AD B2C / CPIM limits); "all": every Graph route. Default "identityContainer".
+   */
+  rateLimitScope: "identityContainer" | "all";
   /** Run the policy validation checks (TenantId, PolicyId, BasePolicy, StorageReferenceId). Well-formedness is always checked. Default true. */
   validatePolicies: boolean;
   /** Deprecated beta /identityProviders API and b2cUserFlows/{id}/identityProviders nav: "reject" (400) or "emulate" (old shape). Default "reject". */

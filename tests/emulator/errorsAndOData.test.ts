@@ -346,3 +346,30 @@ describe("AADB2C message texts from the error-code catalogue", () => {
     expect([throttled.body.error.code, throttled.body.error.message]).toEqual(["AADB2C90229", CATALOGUE.AADB2C90229]);
   });
 });
+
+// The CPIM limit (300 per tenant, 200 per app and tenant, per minute) is documented for
+// identityContainer and identityProvider resources only: https://learn.microsoft.com/graph/throttling-limits
+describe("the CPIM rate limit counts only the routes it is documented for", () => {
+  afterEach(() => {
+    emu.setFaults({ rateLimit: { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 } });
+    emu.setBehaviour({ rateLimitScope: "identityContainer" });
+  });
+
+  test("trustFramework calls pass while identity providers and user flows are limited", async () => {
+    emu.setFaults({ rateLimit: { enabled: true, perTenantPerMinute: 2, perAppPerTenantPerMinute: 100 } });
+    for (let i = 0; i < 5; i++) expect((await graphFetch(emu, "GET", "/beta/trustFramework/keySets")).status).toBe(200);
+    expect((await graphFetch(emu, "GET", "/beta/trustFramework/policies")).status).toBe(200);
+    expect((await graphFetch(emu, "GET", "/v1.0/identity/identityProviders")).status).toBe(200);
+    expect((await graphFetch(emu, "GET", "/beta/identity/b2cUserFlows")).status).toBe(200);
+    expect((await graphFetch(emu, "GET", "/v1.0/identity/identityProviders")).status).toBe(429);
+    expect((await graphFetch(emu, "GET", "/beta/trustFramework/keySets")).status).toBe(200);
+  });
+
+  test("every route when rateLimitScope is 'all'", async () => {
+    emu.setBehaviour({ rateLimitScope: "all" });
+    emu.setFaults({ rateLimit: { enabled: true, perTenantPerMinute: 2, perAppPerTenantPerMinute: 100 } });
+    expect((await graphFetch(emu, "GET", "/beta/trustFramework/keySets")).status).toBe(200);
+    expect((await graphFetch(emu, "GET", "/beta/trustFramework/policies")).status).toBe(200);
+    expect((await graphFetch(emu, "GET", "/beta/trustFramework/keySets")).status).toBe(429);
+  });
+});
