@@ -6,7 +6,7 @@ import type { RunningEmulator } from "../../emulator";
 import { stackProgram } from "../../program/stackProgram";
 import { startTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
-import { MATURE_FLOWS, MATURE_IDPS, seedMatureTenant } from "../helpers/matureTenant";
+import { expectedFirstUpWrites, MATURE_FLOWS, MATURE_IDPS, secretKeysFromSummary, seedMatureTenant } from "../helpers/matureTenant";
 import { emulatorStackConfig } from "../helpers/pulumiHarness";
 import { describeCalls, graphWrites } from "../helpers/requestLog";
 import { runImport } from "../helpers/importCli";
@@ -77,7 +77,7 @@ test("import a mature tenant; first up sets only the secrets, second up writes n
   expect(fs.readFileSync(path.join(policiesDir, "B2C_1A_TrustFrameworkExtensions.xml"), "utf8")).toContain("OPS-1234");
 
   // The summary: the secrets to set, what expires within 90 days, what could not be expressed.
-  const commands = [...imported.out.matchAll(/pulumi config set --secret (b2c:\w+) /g)].map((m) => m[1]);
+  const commands = secretKeysFromSummary(imported.out);
   expect(commands).toEqual(["b2c:wechatAppKey", "b2c:qqAppKey", "b2c:googleAppKey", "b2c:facebookAppKey"]);
   const expiring = imported.out.slice(imported.out.indexOf("Keys that expire"), imported.out.indexOf("Not expressed"));
   expect(expiring).toContain(`B2C_1A_QQSecret: active key`);
@@ -97,7 +97,7 @@ test("import a mature tenant; first up sets only the secrets, second up writes n
     const first = await engine.up(stackProgram);
     expect(first.steps.filter((s) => s.action !== "create")).toEqual([]);
     const writes = describeCalls(graphWrites(emu.requestLog())).map((c) => c.replace(/ -> \d+$/, ""));
-    expect(writes.sort()).toEqual(before.identityProviders.map((p) => `PATCH /v1.0/identity/identityProviders/${p.id}`).sort());
+    expect(writes.sort()).toEqual(expectedFirstUpWrites(before));
     // The certificate runs out in 20 days (< 30): named with its date. QQ's secret (60 days) is not.
     const certWarning = warnings.find((w) => w.includes("B2C_1A_SamlSigningCert"));
     expect(certWarning).toContain(new Date(tenant.certificateExpiresAt * 1000).toISOString());

@@ -162,3 +162,13 @@ export async function seedMatureTenant(emu: RunningEmulator): Promise<MatureTena
   }
   return { secrets, qqSecretExpiresAt, certificateExpiresAt, expiredFacebookKeyExp };
 }
+
+/** The secret config keys the import summary asks for (`pulumi config set --secret <key> ...`), in order. */
+export function secretKeysFromSummary(summary: string): string[] {
+  return [...summary.matchAll(/pulumi config set --secret (b2c:\w+) /g)].map((m) => m[1]);
+}
+
+/** The Graph writes a first `up` of the imported stack may make: one PATCH per identity provider (its secret). */
+export function expectedFirstUpWrites(before: { identityProviders: { id: string }[] }): string[] {
+  return before.identityProviders.map((p) => `PATCH /v1.0/identity/identityProviders/${p.id}`).sort();
+}
