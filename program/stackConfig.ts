@@ -37,12 +37,49 @@ export interface SocialSignInConfig {
   expiryWarningDays?: number;
 }
 
-/** Reads stack config (or any getter in tests) and returns the component args, or throws naming the key. */
-export function readStackConfig(get: {
+/** Where the stack program reads its config: Pulumi's own (pulumiConfigReader) or a test's. */
+export interface StackConfigReader {
   object(key: string): unknown;
   secret(key: string): pulumi.Output<string> | undefined;
   raw(key: string): string | undefined;
-}): { settings: GraphSettings; args: B2CSocialSignInArgs } {
+  /** Whether the stack stores the key as a secret; undefined when the engine does not say. */
+  isSecret?(key: string): boolean | undefined;
+  /** Shows a warning in preview and up. */
+  warn?(message: string): void;
+}
+
+/**
+ * A value YAML may have typed as a number where a string is meant (an unquoted QQ APP ID such as
+ * `appId: 101000001`): a whole number is taken as its digits; any other number cannot be trusted
+ * (a fraction, or digits lost beyond 2^53) and is refused with "quote it". Other values pass as they are.
+ */
+export function stringFromYaml(value: unknown, argument: string, problems: InputProblem[]): unknown {
+  if (typeof value !== "number") return value;
+  if (Number.isSafeInteger(value) && value >= 0) return String(value);
+  problems.push({ argument, reason: `is the YAML number ${value}, not text: quote it in the stack file (e.g. ${argument.split(".").pop()}: "…")` });
+  return undefined;
+}
+
+/**
+ * A secret (APP KEY, client secret) kept as plain text in the stack's config: an error naming the
+ * `pulumi config set --secret` command, or a warning when the stack targets custom endpoints (the
+ * local emulator, whose credentials are well-known development values).
+ */
+function checkStoredAsSecret(get: StackConfigReader, settings: GraphSettings, key: string, what: string, problems: InputProblem[]): void {
+  if (get.raw(key) === undefined || get.isSecret?.(key) !== false) return;
+  const fix = `pulumi config set --secret ${key} <${what}>`;
+  if (settings.customEndpoints) {
+    get.warn?.(`${key} is stored as plain text in the stack config; fine for the local emulator's development values, but for a real tenant store the ${what} with \`${fix}\``);
+    return;
+  }
+  problems.push({
+    argument: key,
+    reason: `is stored as plain text in the stack config: store the ${what} as a secret with \`${fix}\` (if the plain value was ever committed, rotate it)`,
+  });
+}
+
+/** Reads stack config (or any getter in tests) and returns the component args, or throws naming the key. */
+export function readStackConfig(get: StackConfigReader): { settings: GraphSettings; args: B2CSocialSignInArgs } {
   // Tenant and credentials: the same resolution the providers use, so preview fails on the same key.
   const settings = resolveGraphSettings({ get: (key) => get.raw(key) });
   const raw = get.object(SIGN_IN_KEY) as SocialSignInConfig | undefined;
@@ -57,6 +94,7 @@ export function readStackConfig(get: {
     ]);
   }
   const problems: InputProblem[] = [];
+  checkStoredAsSecret(get, settings, "b2c:clientSecret", "client secret", problems);
   const identityProviders = (Array.isArray(raw!.identityProviders) ? raw!.identityProviders : []).map((p, i) => {
     const secretKey = `b2c:${p?.secretKey ?? defaultSecretKey(String(p?.type ?? ""))}`;
     const clientSecret = p?.type ? get.secret(secretKey) : undefined;
@@ -68,12 +106,15 @@ export function readStackConfig(get: {
     } else if (p?.type && (get.raw(secretKey) ?? "x").trim() === "") {
       // The secret itself is an Output here; its plain text (config is decrypted) tells a blank one.
       problems.push({ argument: secretKey, reason: `is blank: it must be the ${p.type} APP KEY of ${SIGN_IN_KEY}.identityProviders[${i}]` });
+    } else if (p?.type) {
+      checkStoredAsSecret(get, settings, secretKey, `${p.type} APP KEY`, problems);
     }
+    const at = `${SIGN_IN_KEY}.identityProviders[${i}].`;
     return {
       type: p?.type as string,
-      clientId: (p?.clientId ?? p?.appId) as string,
+      clientId: (p?.clientId !== undefined ? stringFromYaml(p.clientId, `${at}clientId`, problems) : stringFromYaml(p?.appId, `${at}appId`, problems)) as string,
       clientSecret: clientSecret as pulumi.Output<string>,
-      displayName: p?.displayName,
+      displayName: stringFromYaml(p?.displayName, `${at}displayName`, problems) as string | undefined,
       adoptExisting: p?.adoptExisting,
       policyKey: p?.policyKey,
     };
@@ -103,9 +144,29 @@ export function readStackConfig(get: {
   return { settings, args };
 }
 
+/**
+ * Whether the engine stored `key` as a secret. The engine lists the secret keys for the program
+ * (PULUMI_CONFIG_SECRET_KEYS, which @pulumi/pulumi keeps in its runtime store and answers through
+ * `runtime.isConfigSecret`; `pulumi.Config.getSecret` marks the Output secret whatever the file
+ * holds). Undefined when that list is not available (an older engine).
+ */
+function configKeyIsSecret(key: string): boolean | undefined {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean; configSecretKeysEnvKey?: string };
+  if (typeof runtime.isConfigSecret !== "function" || !runtime.configSecretKeysEnvKey) return undefined;
+  try {
+    const listed = require("@pulumi/pulumi/runtime/state").getStore().config[runtime.configSecretKeysEnvKey];
+    if (typeof listed !== "string" || listed === "") return undefined;
+  } catch {
+    return undefined;
+  }
+  return runtime.isConfigSecret(key);
+}
+
 /** The getter over Pulumi's own stack config, for index.ts. */
-export function pulumiConfigReader() {
+export function pulumiConfigReader(): StackConfigReader {
   return {
+    isSecret: configKeyIsSecret,
+    warn: (message: string) => void pulumi.log.warn(message),
     object: (key: string) => {
       const [ns, name] = key.split(":");
       return new pulumi.Config(ns).getObject(name);
