@@ -31,7 +31,8 @@ export const FAMILY_PERMISSIONS: Record<Exclude<ApiFamily, "batch">, Record<Acce
     write: ["TrustFrameworkKeySet.ReadWrite.All"],
   },
   policies: {
-    read: ["Policy.Read.All", "Policy.Read.TrustFramework", "Policy.ReadWrite.TrustFramework"],
+    // As the current pages list them, e.g. https://learn.microsoft.com/graph/api/trustframework-list-trustframeworkpolicies?view=graph-rest-beta
+    read: ["Policy.Read.All", "Policy.ReadWrite.TrustFramework"],
     write: ["Policy.ReadWrite.TrustFramework"],
   },
 };

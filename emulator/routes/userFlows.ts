@@ -248,12 +248,14 @@ export function userFlowRoutes(): GraphRoute[] {
     { method: "GET", pattern: `${base}/{id}`, ...common, access: "read", handler: get },
     { method: "PATCH", pattern: `${base}/{id}`, ...common, access: "write", writeTarget: flowWriteTarget, handler: update },
     { method: "DELETE", pattern: `${base}/{id}`, ...common, access: "write", writeTarget: flowWriteTarget, handler: remove },
-    { method: "GET", pattern: `${base}/{id}/userFlowIdentityProviders`, ...common, access: "read", handler: listFlowIdentityProviders },
+    // Listing a flow's identity providers needs IdentityUserFlow.ReadWrite.All: its page lists no read
+    // permission (https://learn.microsoft.com/graph/api/b2cidentityuserflow-list-userflowidentityproviders?view=graph-rest-beta).
+    { method: "GET", pattern: `${base}/{id}/userFlowIdentityProviders`, ...common, access: "write", handler: listFlowIdentityProviders },
     { method: "POST", pattern: `${base}/{id}/userFlowIdentityProviders/$ref`, ...common, access: "write", writeTarget: flowWriteTarget, handler: (c) => attach(c, false) },
     { method: "PATCH", pattern: `${base}/{id}/userFlowIdentityProviders/$ref`, ...common, access: "write", writeTarget: flowWriteTarget, handler: (c) => attach(c, false) },
     { method: "DELETE", pattern: `${base}/{id}/userFlowIdentityProviders/{idpId}/$ref`, ...common, access: "write", writeTarget: flowWriteTarget, handler: detach },
     // Deprecated navigation (old identityProvider type).
-    { method: "GET", pattern: `${base}/{id}/identityProviders`, ...common, deprecated: true, access: "read", handler: legacyListFlowIdentityProviders },
+    { method: "GET", pattern: `${base}/{id}/identityProviders`, ...common, deprecated: true, access: "write", handler: legacyListFlowIdentityProviders },
     { method: "POST", pattern: `${base}/{id}/identityProviders/$ref`, ...common, deprecated: true, access: "write", writeTarget: flowWriteTarget, handler: (c) => attach(c, true) },
     { method: "DELETE", pattern: `${base}/{id}/identityProviders/{idpId}/$ref`, ...common, deprecated: true, access: "write", writeTarget: flowWriteTarget, handler: detach },
   ];

@@ -23,8 +23,8 @@ test("callbackDomainOf keeps the host only", () => {
 test("WeChatIdentityProvider.callbackDomain is the sign-in host; redirectUri stays the full URL", async () => {
   const engine = new LifecycleEngine(emulatorStackConfig(emu));
   const run = await engine.up(() => {
-    const wechat = new WeChatIdentityProvider("wechat", { appId: "wx1", appKey: "wechat-key" });
-    const branded = new QQIdentityProvider("qq", { appId: "101", appKey: "qq-key", customDomain: "login.contoso.com" });
+    const wechat = new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "wechat-key" });
+    const branded = new QQIdentityProvider("qq", { appId: "101000001", appKey: "qq-key", customDomain: "login.contoso.com" });
     return { domain: wechat.callbackDomain, url: wechat.redirectUri, qq: branded.redirectUri };
   });
   expect(run.outputs).toEqual({
@@ -36,7 +36,7 @@ test("WeChatIdentityProvider.callbackDomain is the sign-in host; redirectUri sta
 
 test("the stack outputs carry WeChat's callbackDomain (custom domain honoured), QQ only its URL", async () => {
   const signIn = {
-    identityProviders: [{ type: "WeChat", appId: "wx-app" }, { type: "QQ", clientId: "101000001" }],
+    identityProviders: [{ type: "WeChat", appId: "wx0123456789abcdef" }, { type: "QQ", clientId: "101000001" }],
     customDomain: "login.contoso.com",
   };
   const engine = new LifecycleEngine(

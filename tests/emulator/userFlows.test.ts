@@ -2,7 +2,8 @@
 // Pages: https://learn.microsoft.com/graph/api/identitycontainer-post-b2cuserflows?view=graph-rest-beta (create),
 // https://learn.microsoft.com/graph/api/b2cidentityuserflow-update?view=graph-rest-beta (update).
 import type { RunningEmulator } from "../../emulator";
-import { graphFetch, useTestEmulator } from "../helpers/emulator";
+import { DEFAULT_PERMISSIONS } from "../../emulator/runtime";
+import { graphFetch, startTestEmulator, useTestEmulator } from "../helpers/emulator";
 
 const FLOWS = "/beta/identity/b2cUserFlows";
 const social = (type: string) => ({
@@ -233,5 +234,39 @@ describe("update b2cIdentityUserFlow (PATCH)", () => {
     expect((await graphFetch(emu, "PATCH", `${FLOWS}/B2C_1_susi`, { colour: "blue" })).status).toBe(400);
     const missing = await graphFetch(emu, "PATCH", `${FLOWS}/B2C_1_nope`, { isLanguageCustomizationEnabled: true });
     expect([missing.status, missing.body.error.code]).toEqual([404, "AADB2C90073"]);
+  });
+});
+
+// Read permissions as the current pages list them.
+describe("read permissions", () => {
+  const READER = { clientId: "flow-reader", clientSecret: "flow-reader-secret", permissions: ["IdentityUserFlow.Read.All", "Policy.Read.All"] };
+  let scoped: RunningEmulator;
+  beforeAll(async () => {
+    scoped = await startTestEmulator({ applications: [{ clientId: emu.clientId, clientSecret: emu.clientSecret, permissions: DEFAULT_PERMISSIONS }, READER] });
+  });
+  afterAll(() => scoped.stop());
+
+  test("IdentityUserFlow.Read.All lists and gets flows (https://learn.microsoft.com/graph/api/identitycontainer-list-b2cuserflows?view=graph-rest-beta)", async () => {
+    await graphFetch(scoped, "POST", FLOWS, { id: "susi", userFlowType: "signIn", userFlowTypeVersion: 3 });
+    expect((await graphFetch(scoped, "GET", FLOWS, undefined, {}, READER)).status).toBe(200);
+    expect((await graphFetch(scoped, "GET", `${FLOWS}/B2C_1_susi`, undefined, {}, READER)).status).toBe(200);
+  });
+
+  test("listing a flow's identity providers needs IdentityUserFlow.ReadWrite.All (https://learn.microsoft.com/graph/api/b2cidentityuserflow-list-userflowidentityproviders?view=graph-rest-beta)", async () => {
+    await graphFetch(scoped, "POST", FLOWS, { id: "other", userFlowType: "signIn", userFlowTypeVersion: 3 });
+    const denied = await graphFetch(scoped, "GET", `${FLOWS}/B2C_1_other/userFlowIdentityProviders`, undefined, {}, READER);
+    expect([denied.status, denied.body.error.code]).toEqual([403, "Authorization_RequestDenied"]);
+    expect((await graphFetch(scoped, "GET", `${FLOWS}/B2C_1_other/userFlowIdentityProviders`)).status).toBe(200);
+  });
+
+  test("Policy.Read.All reads policies; no other read permission is invented (https://learn.microsoft.com/graph/api/trustframework-list-trustframeworkpolicies?view=graph-rest-beta)", async () => {
+    expect((await graphFetch(scoped, "GET", "/beta/trustFramework/policies", undefined, {}, READER)).status).toBe(200);
+    const other = await startTestEmulator({ applications: [{ clientId: "tf-reader", clientSecret: "tf-reader-secret", permissions: ["Policy.Read.TrustFramework"] }] });
+    try {
+      const res = await graphFetch(other, "GET", "/beta/trustFramework/policies", undefined, {}, { clientId: "tf-reader", clientSecret: "tf-reader-secret" });
+      expect(res.status).toBe(403);
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -36,7 +36,7 @@ describe.each(CLOUD_NAMES)("an identity provider's whole life with b2c:cloud %s"
     emu.setBehaviour({ cloud });
     const engine = new LifecycleEngine(emulatorStackConfig(emu, { "b2c:cloud": cloud }));
     const program = (displayName: string) => () => {
-      new SocialIdentityProvider("wechat", { type: "WeChat", clientId: "wx1", clientSecret: "wechat-key", displayName });
+      new SocialIdentityProvider("wechat", { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: "wechat-key", displayName });
     };
     await engine.up(program("WeChat"));
     await engine.up(program("微信"));
