@@ -96,7 +96,14 @@ describe("checklist 19: get, list, put/patch, delete", () => {
     expect(missing.body.error.message).toBe(`KeyContainer with 'id': 'B2C_1A_Missing' cannot be found in the directory '${emu.tenantDomain}'.`);
   });
 
-  test.each(["PUT", "PATCH"])("%s replaces keys (200) and rejects keys carrying kid (AADB2C95059)", async (method) => {
+  test("PATCH is not documented for keysets: 405, keys unchanged", async () => {
+    await createSet("Rsa");
+    const res = await graphFetch(emu, "PATCH", `${SETS}/B2C_1A_Rsa`, { keys: [{ kty: "oct", use: "enc", k: "bmV3LXNlY3JldA" }] });
+    expect(res.status).toBe(405);
+    expect(emu.snapshot().keySets[0].keys).toEqual([]);
+  });
+
+  test.each(["PUT"])("%s replaces keys (200) and rejects keys carrying kid (AADB2C95059)", async (method) => {
     await createSet("Rsa");
     await graphFetch(emu, "POST", `${SETS}/B2C_1A_Rsa/generateKey`, { use: "sig", kty: "RSA" });
     const replaced = await graphFetch(emu, method, `${SETS}/B2C_1A_Rsa`, { keys: [{ kty: "oct", use: "enc", k: "bmV3LXNlY3JldA" }] });
