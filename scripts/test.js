@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: type check, then jest, both with the emulator's CA trusted.
-// `--no-typecheck` skips the type check (for quick runs of a few files).
+// `--no-typecheck` skips the type check (for quick runs of a few files). Files with skipped tests
+// are listed at the end with the reason they printed.
 "use strict";
 const path = require("path");
 const { runWithCa } = require("./run-with-ca.js");
@@ -19,4 +20,9 @@ if (!args.includes("--no-typecheck")) {
   if (status !== 0) process.exit(status);
   runWithCa(process.execPath, [path.join(__dirname, "copy-assets.js")], { cwd: root });
 }
-process.exit(runWithCa(bin("jest"), args.filter((a) => a !== "--no-typecheck"), { cwd: root }));
+const jestArgs = args.filter((a) => a !== "--no-typecheck");
+// After jest's summary, one line per file with skipped tests and why (scripts/skip-summary-reporter.js).
+if (!jestArgs.some((a) => a.startsWith("--reporters"))) {
+  jestArgs.push("--reporters=default", `--reporters=${path.join(__dirname, "skip-summary-reporter.js")}`);
+}
+process.exit(runWithCa(bin("jest"), jestArgs, { cwd: root }));

@@ -164,9 +164,9 @@ export function collectUnhandledRejections(): () => Promise<unknown[]> {
   realProcess.removeAllListeners("unhandledRejection");
   realProcess.on("unhandledRejection", listener);
   return async () => {
-    await new Promise((r) => setTimeout(r, 50));
-    for (const s of seen) s.promise.catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 10));
+    // No late .catch on the seen promises: Node has reported them already, and handling them now
+    // only prints a PromiseRejectionHandledWarning per promise.
+    await new Promise((r) => setTimeout(r, 60));
     realProcess.off("unhandledRejection", listener);
     for (const l of jestListeners) realProcess.on("unhandledRejection", l);
     return [...new Set(seen.map((s) => s.error))];
