@@ -24,7 +24,7 @@ export interface GraphCall {
   secrets?: readonly (string | undefined)[];
   /**
    * Keep retrying 404 for this long: right after a create, Graph may not know the new object yet
-   * (eventual consistency, graph-b2c-api.md §1.7).
+   * (eventual consistency: https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/).
    */
   retryNotFoundForMs?: number;
   /**

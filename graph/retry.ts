@@ -2,7 +2,8 @@ import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 
 /**
  * B2C error codes that mean "try again": the service's transient internal error, its own throttling
- * codes and its concurrent-write guard (graph-b2c-api.md §1.4, §1.5).
+ * codes and its concurrent-write guard (https://learn.microsoft.com/graph/throttling,
+ * https://learn.microsoft.com/azure/active-directory-b2c/error-codes; docs/graph-b2c-api.md §1.4, §1.5).
  */
 export const RETRYABLE_B2C_CODES: readonly string[] = ["AADB2C90063", "AADB2C90229", "AADB2C90244", "AADB2C95043", "AADB2C95053"];
 

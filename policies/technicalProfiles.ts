@@ -4,7 +4,7 @@
  *
  * Source: the Azure AD B2C how-tos "Set up sign-up and sign-in with a WeChat account" (2021-09)
  * and "... with a QQ account" (custom-policy pivot), as summarised in the project's reference
- * (graph-b2c-api.md §7.2 / §7.3). The metadata items, the technical profile ids (WeChat-OAuth2,
+ * (docs/graph-b2c-api.md §7.2 / §7.3). The metadata items, the technical profile ids (WeChat-OAuth2,
  * QQ-OAuth2), the exchange ids (WeChatExchange, QQExchange), the output claims transformations and
  * the session management profile are exactly the how-tos'. One deliberate deviation, see below.
  *

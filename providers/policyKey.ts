@@ -22,7 +22,7 @@ import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint
 import { rolloverDates, rotationDue, validateExpirySettings } from "./keyExpiry";
 
 // PolicyKey: one B2C policy key container (keyset) and the keys added to it, over Graph beta
-// /trustFramework/keySets (graph-b2c-api.md §4).
+// /trustFramework/keySets (https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta).
 //
 // Lifecycle, as decided here:
 // - create: POST the empty keyset, then ONE key operation (generateKey / uploadSecret /
@@ -112,14 +112,14 @@ export interface KeyForSelection {
 }
 
 const COLLECTION = "/trustFramework/keySets";
-/** How long a just-created keyset may answer 404 to the key upload (graph-b2c-api.md §1.7: no documented window; ~30 s). */
+/** How long a just-created keyset may answer 404 to the key upload (no documented window, ~30 s: https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/). */
 const FRESH_KEYSET_WINDOW_MS = 30_000;
 /** How long after our own write a refresh keeps retrying a 404 before concluding the keyset was deleted. */
 /** B2C codes for "this name is taken" (AADB2C95038 has the same text). */
 const DUPLICATE_CODES: readonly string[] = ["AADB2C95028", "AADB2C95038"];
 /** "Not created yet" on key operations: a fresh keyset that is not visible everywhere yet. */
 const NOT_CREATED_YET_CODE = "AADB2C95052";
-/** getActiveKey when no key is valid (graph-b2c-api.md §4.4, AADB2C90019 / AADB2C90220). */
+/** getActiveKey when no key is valid (AADB2C90019 / AADB2C90220, https://learn.microsoft.com/azure/active-directory-b2c/error-codes). */
 const NO_ACTIVE_KEY_CODES: readonly string[] = ["AADB2C90019", "AADB2C90220"];
 
 function itemPath(id: string): string {
@@ -170,7 +170,7 @@ function selectionKey(key: GraphKey | PolicyKeyInfo): KeyForSelection {
 }
 
 /**
- * The active key by the documented rules (graph-b2c-api.md §4.1): among keys whose nbf has passed
+ * The active key by the documented rules (docs/graph-b2c-api.md §4.1): among keys whose nbf has passed
  * and whose exp has not, the one with the latest nbf; failing that, a key without nbf (the
  * "safety net" key without dates); failing that, none (B2C then fails at run time).
  * `certain` is false where the documentation leaves the answer open: a tie on nbf, several

@@ -26,7 +26,7 @@ export function graphOf(provider: ConfiguredProvider): GraphApi {
 
 /**
  * How long after our own write a read keeps retrying 404 before concluding the object was deleted
- * out of band: Graph is eventually consistent (graph-b2c-api.md §1.7), so a refresh right after
+ * out of band: Graph is eventually consistent (https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/), so a refresh right after
  * `up` must not drop what `up` just created.
  */
 export const READ_AFTER_WRITE_GRACE_MS = 30_000;

@@ -8,7 +8,7 @@ import { inputError, InputProblem } from "../validation/inputError";
 import { checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, UNKNOWN } from "./providerContext";
 import { adoptHint, retainedOnDelete } from "./ownership";
 
-// TrustFrameworkPolicy: ONE custom policy (Graph beta /trustFramework/policies, graph-b2c-api.md §5).
+// TrustFrameworkPolicy: ONE custom policy (Graph beta /trustFramework/policies, https://learn.microsoft.com/graph/api/resources/trustframeworkpolicy?view=graph-rest-beta).
 //
 // - create: GET …/$value first: a policy that exists (hand-made, or another stack's) is never
 //   overwritten; with adoptExisting it is replaced and then left in the tenant on destroy. Then
@@ -63,7 +63,7 @@ export interface TrustFrameworkPolicyOutputs {
 }
 
 const COLLECTION = "/trustFramework/policies";
-/** How long a fresh key set (or base policy) may stay invisible to policy validation (graph-b2c-api.md §1.7: undocumented; ~30 s). */
+/** How long a fresh key set (or base policy) may stay invisible to policy validation (undocumented, ~30 s: https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/). */
 const FRESH_DEPENDENCY_WINDOW_MS = 30_000;
 /** How long after our own upload a refresh keeps retrying a 404 before concluding the policy was deleted. */
 const POLICY_ID_PATTERN = /^B2C_1A_[A-Za-z0-9_.-]+$/i;

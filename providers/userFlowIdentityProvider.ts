@@ -194,7 +194,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
       await graph.request({ method: "POST", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description, retryNotFoundForMs: ATTACH_NOT_FOUND_WINDOW_MS });
     } catch (error) {
       if (isGraphRequestError(error) && error.status === 405) {
-        // Older documentation used PATCH on the same URL (graph-b2c-api.md §3.2).
+        // Older documentation used PATCH on the same URL (docs/graph-b2c-api.md §3.2).
         await graph.request({ method: "PATCH", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description });
       } else if (isAlreadyAttached(error) && isGraphRequestError(error) && error.afterNetworkRetry) {
         // Not attached a moment ago; our first attempt landed and its answer was lost.

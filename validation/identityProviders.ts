@@ -1,7 +1,7 @@
 import { InputProblem, isBlank } from "./inputError";
 
 /**
- * Social identity provider types a B2C tenant accepts (graph-b2c-api.md §2.1,
+ * Social identity provider types a B2C tenant accepts (docs/graph-b2c-api.md §2.1,
  * https://learn.microsoft.com/graph/api/resources/socialidentityprovider).
  */
 export const SOCIAL_PROVIDER_TYPES = [

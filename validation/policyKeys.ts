@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from "crypto";
 import { InputProblem, isBlank } from "./inputError";
 
-// Pure checks for PolicyKey (Graph beta /trustFramework/keySets, graph-b2c-api.md §4). Reached by
+// Pure checks for PolicyKey (Graph beta /trustFramework/keySets, https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta). Reached by
 // the dynamic provider's code, so: no Set/Map/class at module scope, only arrays, objects, regexes.
 
 /** The prefix Graph adds to every keyset id (`WeChatSecret` -> `B2C_1A_WeChatSecret`). */
