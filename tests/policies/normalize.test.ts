@@ -41,8 +41,9 @@ describe("normalizePolicyXml / policiesEqual", () => {
   });
 
   it("ignores TenantObjectId, which a downloaded policy may carry (https://learn.microsoft.com/azure/active-directory-b2c/trustframeworkpolicy)", () => {
-    const downloaded = ORIGINAL.replace("<TrustFrameworkPolicy ", '<TrustFrameworkPolicy TenantObjectId="9188040d-6c67-4c5b-b112-36a304b66dad" ');
-    expect(downloaded).toContain("TenantObjectId");
+    const downloaded = ORIGINAL.replace(/<TrustFrameworkPolicy\b/, '<TrustFrameworkPolicy TenantObjectId="9188040d-6c67-4c5b-b112-36a304b66dad"');
+    expect(downloaded).toContain('TenantObjectId="9188040d');
+    expect(ORIGINAL).not.toContain('TenantObjectId="');
     expect(policiesEqual(downloaded, REFORMATTED)).toBe(true);
   });
 
