@@ -30,13 +30,13 @@ export interface SocialSignInUserFlow {
   name: string;
   /** true (default): this stack creates and owns the flow; false: the flow exists already and only the providers are attached. */
   create?: boolean;
-  /** Flow type when created. Default signUpOrSignIn. https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow */
+  /** Flow type when created. Default signUpOrSignIn; a change replaces the flow (its providers are attached again in the same up). https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow */
   userFlowType?: UserFlowType;
-  /** Flow version when created. Default 3. */
+  /** Flow version when created. Default 3; a change replaces the flow, as for the type. */
   userFlowTypeVersion?: number;
-  /** Page translation when created. Default false. */
+  /** Page translation. Optional: left to the service (off) and to the portal when not given; a change is made in place (PATCH). https://learn.microsoft.com/graph/api/b2cidentityuserflow-update?view=graph-rest-beta */
   isLanguageCustomizationEnabled?: boolean;
-  /** Default page language when created (RFC 5646). Optional. */
+  /** Default page language (RFC 5646). Optional: whatever the service fills in is kept when not given; a change is made in place (PATCH). */
   defaultLanguageTag?: string;
   /** Types (from identityProviders) whose buttons the flow shows. At least one. */
   identityProviders: string[];
