@@ -128,3 +128,35 @@ describe("under the lifecycle harness", () => {
     expect(emu.snapshot().userFlows).toEqual([expect.objectContaining({ id: "B2C_1_susi", userFlowType: "signIn", identityProviderIds: ["QQ-OAUTH"] })]);
   });
 });
+
+describe("the attachment follows the flow's creationId", () => {
+  const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+  async function attachmentProvider() {
+    const { registrations } = await capture(
+      () => new UserFlowIdentityProvider("a", { userFlowId: "B2C_1_susi", identityProviderId: "QQ-OAUTH", userFlowCreationId: "c1" }),
+    );
+    const reg = registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider")!;
+    return loadProvider(reg.providerText!, emulatorStackConfig(emu));
+  }
+  const olds = { userFlowId: "B2C_1_susi", identityProviderId: "QQ-OAUTH" };
+
+  test("a new creationId (the flow was created again) re-attaches, detaching first", async () => {
+    const provider = await attachmentProvider();
+    expect(await provider.diff!("x", { ...olds, userFlowCreationId: "c1" }, { ...olds, userFlowCreationId: "c2" })).toMatchObject({
+      changes: true,
+      replaces: ["userFlowCreationId"],
+      deleteBeforeReplace: true,
+    });
+  });
+
+  test("state from before creationId existed only records it (an update without Graph calls); an unknown one decides nothing", async () => {
+    const provider = await attachmentProvider();
+    const recorded = await provider.diff!("x", olds, { ...olds, userFlowCreationId: "c1" });
+    expect(recorded).toMatchObject({ changes: true, replaces: [] });
+    emu.clearRequestLog();
+    const updated = await provider.update!("x", olds, { ...olds, userFlowCreationId: "c1" });
+    expect(updated.outs).toMatchObject({ ...olds, userFlowCreationId: "c1" });
+    expect(graphWrites(emu.requestLog())).toEqual([]);
+    expect(await provider.diff!("x", { ...olds, userFlowCreationId: "c1" }, { ...olds, userFlowCreationId: UNKNOWN })).toMatchObject({ replaces: [] });
+  });
+});
