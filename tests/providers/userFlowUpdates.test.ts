@@ -78,6 +78,16 @@ describe("language settings", () => {
   });
 });
 
+test("adopting a flow brings its declared language settings to the program's by PATCH, leaving the rest", async () => {
+  await graphFetch(emu, "POST", "/beta/identity/b2cUserFlows", { id: "susi", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3, defaultLanguageTag: "fr" });
+  const { inputs, provider } = await flowProvider({ adoptExisting: true, isLanguageCustomizationEnabled: true });
+  emu.clearRequestLog();
+  const { outs } = await checkAndCreate(provider, inputs);
+  expect(writes()).toEqual(["PATCH /beta/identity/b2cUserFlows/B2C_1_susi"]);
+  expect(emu.requestLog().find((e) => e.method === "PATCH")!.body).toEqual({ isLanguageCustomizationEnabled: true });
+  expect(outs).toMatchObject({ adopted: true, current: { isLanguageCustomizationEnabled: true, defaultLanguageTag: "fr" } });
+});
+
 describe("names and replacements", () => {
   test.each([["SUSI"], ["B2C_1_susi"], ["b2c_1_Susi"]])("renaming susi to %s (case or prefix only) is no change", async (name) => {
     const { inputs, provider } = await flowProvider();
