@@ -25,7 +25,7 @@ const graphCalls = (emu: RunningEmulator) => emu.requestLog().filter((e) => e.ki
 const KINDS: KindCase[] = [
   {
     kind: "identity provider",
-    program: (v) => () => void new SocialIdentityProvider("idp", { type: "WeChat", clientId: "wx", clientSecret: `key-${v}`, displayName: `WeChat ${v}` }),
+    program: (v) => () => void new SocialIdentityProvider("idp", { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: `key-${v}`, displayName: `WeChat ${v}` }),
     minimum: { create: 1, update: 1, "no-op": 0, refresh: 1, destroy: 1 },
   },
   {

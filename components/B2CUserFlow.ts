@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserFlowResource } from "../providers/userFlow";
 import { throwIfProblems } from "../validation/inputError";
-import { UserFlowType, validateUserFlow } from "../validation/userFlows";
-import { knownValues } from "./inputChecks";
+import { normalizeUserFlowId, UserFlowType, validateUserFlow } from "../validation/userFlows";
+import { declareOnce, knownValues } from "./inputChecks";
 
 export interface B2CUserFlowArgs {
   /** Flow name, with or without the `B2C_1_` prefix Graph adds (e.g. "signupsignin"). 1-64 of [A-Za-z0-9_-]. Ids are case-insensitive: a change of case only is no change; another name replaces the flow. */
@@ -33,6 +33,7 @@ export class B2CUserFlow extends pulumi.ComponentResource {
   constructor(name: string, args: B2CUserFlowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:B2CUserFlow", name, {}, opts);
     throwIfProblems(`B2CUserFlow "${name}"`, validateUserFlow(knownValues(args), true));
+    declareOnce("user flow", typeof args.name === "string" ? normalizeUserFlowId(args.name) : undefined, "name", `B2CUserFlow "${name}"`);
     const flow = new UserFlowResource(
       name,
       {

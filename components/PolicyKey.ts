@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyKeyInfo, PolicyKeyResource } from "../providers/policyKey";
 import { InputProblem, throwIfProblems } from "../validation/inputError";
-import { GeneratedKeyType, KeyUse, PENDING, PolicyKeyInput, validatePolicyKey } from "../validation/policyKeys";
-import { checkedInput } from "./inputChecks";
+import { GeneratedKeyType, KeyUse, normalizeKeySetId, PENDING, PolicyKeyInput, validatePolicyKey } from "../validation/policyKeys";
+import { checkedInput, declareOnce } from "./inputChecks";
 import { watchKeyExpiry } from "./keyExpiryWarnings";
 import { validateExpirySettings } from "../providers/keyExpiry";
 
@@ -132,6 +132,7 @@ export function createPolicyKey(
   names: Record<string, string> = {},
 ): PolicyKeyOutputs {
   throwIfProblems(label, renamed([...validatePolicyKey(knownPolicyKeyInput(args)), ...validateExpirySettings(args)], names));
+  declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, "name", label);
   // An Output-valued field is checked when it resolves, before it reaches the provider.
   const field = (source: "secret" | "certificate" | "pkcs12", key: string, value: pulumi.Input<string>) =>
     checkedInput<string>(label, value, (v) => policyKeyFieldProblems(source, key, v, names));
@@ -187,6 +188,6 @@ export class PolicyKey extends pulumi.ComponentResource implements PolicyKeyOutp
     this.activeKeyId = outputs.activeKeyId;
     this.keys = outputs.keys;
     this.activeKeyExpiresOn = outputs.activeKeyExpiresOn;
-    this.registerOutputs({ ...outputs });
+    this.registerOutputs({ keySetId: outputs.keySetId, activeKeyId: outputs.activeKeyId, keys: outputs.keys });
   }
 }

@@ -10,7 +10,7 @@ import {
   SocialProviderType,
   validateSocialIdentityProvider,
 } from "../validation/identityProviders";
-import { checkedInput, knownValues } from "./inputChecks";
+import { checkedInput, declareOnce, knownValues } from "./inputChecks";
 
 export interface SocialIdentityProviderArgs {
   /**
@@ -51,6 +51,7 @@ export function createIdentityProvider(
   names: ArgumentNames,
 ): IdentityProviderOutputs {
   throwIfProblems(label, validateSocialIdentityProvider(knownValues(args), names, false));
+  declareOnce("identity provider type", typeof args.type === "string" ? canonicalProviderType(args.type) : undefined, names.type, label);
   const resource = new IdentityProviderResource(
     name,
     {

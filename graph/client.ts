@@ -135,7 +135,7 @@ export class GraphApi {
       }
       return { value: value as T, retriedAfterNetworkError: record.retriedAfterNetworkError };
     } catch (error) {
-      const graphError = toGraphRequestError(error, operation, call.secrets);
+      const graphError = toGraphRequestError(error, operation, call.secrets, this.settings);
       graphError.afterNetworkRetry = record.retriedAfterNetworkError;
       if (record.gaveUp) {
         const g = record.gaveUp;
@@ -150,17 +150,32 @@ export class GraphApi {
 }
 
 /** Turns whatever the Graph client threw into one readable GraphRequestError. */
-export function toGraphRequestError(error: unknown, operation: GraphOperationInfo, secrets?: readonly (string | undefined)[]): GraphRequestError {
+export function toGraphRequestError(
+  error: unknown,
+  operation: GraphOperationInfo,
+  secrets?: readonly (string | undefined)[],
+  settings?: Pick<GraphSettings, "tenantId" | "clientId" | "authorityHost">,
+): GraphRequestError {
   if (isGraphRequestError(error)) return error;
   const e = error as Partial<GraphError> & { message?: string; cause?: { code?: string } };
   // @azure/identity failures: say which tenant, app and authority the token was asked from.
   const credentialErrors = ["AuthenticationError", "AuthenticationRequiredError", "CredentialUnavailableError", "AggregateAuthenticationError"];
   if (credentialErrors.includes(e?.name ?? "") || credentialErrors.includes(String(e?.code ?? ""))) {
+    const message = e.message ?? "";
+    // The token endpoint's AADSTS codes that point at one setting (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
+    const hint = /AADSTS(90002|900023|90013)\b|endpoints_resolution_error/.test(message)
+      ? `The tenant ${settings?.tenantId ?? ""} was not found at ${settings?.authorityHost ?? "the authority"}: check ${describeSetting("tenantId")} (the B2C tenant's GUID or <name>.onmicrosoft.com) and b2c:cloud. `
+      : /AADSTS(700016|90014)\b/.test(message)
+        ? `Application ${settings?.clientId ?? ""} is not registered in tenant ${settings?.tenantId ?? ""}: check ${describeSetting("clientId")} and ${describeSetting("tenantId")}. `
+        : /AADSTS(7000215|7000222|700027)\b/.test(message)
+          ? `The credential was refused: check ${describeSetting("clientSecret")} (the secret's value, not its id; not expired) or ${describeSetting("clientCertificatePath")}. `
+          : "";
     return graphRequestError({
       status: 0,
       code: "authenticationFailed",
       graphMessage:
-        `could not get a Graph token (${credentialErrors.includes(e?.name ?? "") ? e.name : e.code}): ${e.message}. Credentials are read from ${describeSetting("clientId")} ` +
+        `could not get a Graph token for tenant ${settings?.tenantId ?? "?"} (${describeSetting("tenantId")}) ` +
+        `(${credentialErrors.includes(e?.name ?? "") ? e.name : e.code}): ${message}. ${hint}Credentials are read from ${describeSetting("clientId")} ` +
         `with ${describeSetting("clientSecret")} or ${describeSetting("clientCertificatePath")}; without them ` +
         `DefaultAzureCredential is used (workload identity, managed identity, Azure CLI)`,
       operation,

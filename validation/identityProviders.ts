@@ -81,6 +81,8 @@ export function validateSocialIdentityProvider(
   } else if (typeof input.clientId === "string" && /\s/.test(input.clientId.trim())) {
     problems.push({ argument: names.clientId, reason: "must not contain whitespace" });
   }
+  const shape = typeof input.clientId === "string" && input.clientId.trim() !== "" ? appIdShapeProblem(canonicalProviderType(input.type), input.clientId.trim()) : undefined;
+  if (shape) problems.push({ argument: names.clientId, reason: shape });
   if (present(input.clientSecret) && isBlank(input.clientSecret)) {
     problems.push({ argument: names.clientSecret, reason: "must be a non-empty string (the provider's app key/client secret)" });
   }
@@ -99,6 +101,23 @@ export function validateSocialIdentityProvider(
     problems.push({ argument: "adoptExisting", reason: "must be true or false" });
   }
   return problems;
+}
+
+/**
+ * The APP ID shapes the developer portals hand out: WeChat Open Platform website apps "wx" and 16
+ * hex digits (https://developers.weixin.qq.com/doc/oplatform/en/Website_App/WeChat_Login/Wechat_Login.html),
+ * QQ Connect APP IDs are numbers (https://wiki.connect.qq.com/). A wrong one fails only at sign-in.
+ */
+export const APP_ID_SHAPES: Partial<Record<SocialProviderType, { pattern: RegExp; description: string }>> = {
+  WeChat: { pattern: /^wx[0-9a-f]{16}$/i, description: "'wx' followed by 16 hex digits (e.g. wx0123456789abcdef), from the WeChat Open Platform" },
+  QQ: { pattern: /^[0-9]+$/, description: "digits only (e.g. 101000001), from QQ Connect" },
+};
+
+/** Why an app id doesn't have its type's shape, or undefined when it does (or the type has none). */
+export function appIdShapeProblem(type: SocialProviderType | undefined, clientId: string): string | undefined {
+  const shape = type ? APP_ID_SHAPES[type] : undefined;
+  if (!shape || shape.pattern.test(clientId)) return undefined;
+  return `is not a ${type} APP ID: it must be ${shape.description}; got '${clientId}'. Copy the APP ID (not the APP KEY) from the developer portal`;
 }
 
 /** The callback URL to register in the provider's developer portal (the how-tos' 授权回调域). */

@@ -267,7 +267,55 @@ function checkPkcs12(obj: Record<string, unknown>, problems: InputProblem[]): vo
       argument: "pkcs12.password",
       reason: "must be the non-empty password of the .pfx file (the portal and Graph need one to read the private key)",
     });
+  } else if (!pending(value) && !pending(obj.password) && problems.every((p) => !p.argument.startsWith("pkcs12."))) {
+    const problem = pkcs12Problem(decodeBase64(String(value))!, String(obj.password));
+    if (problem) problems.push(problem);
   }
+}
+
+/**
+ * Opens the PKCS#12 locally (node-forge) to catch what Graph would refuse only after the keyset
+ * was made: a wrong password, an X.509 certificate (.cer) given as a .pfx, a .pfx without its
+ * private key. A format node-forge can't read (e.g. a newer cipher) is left for Graph to judge.
+ */
+export function pkcs12Problem(bytes: Buffer, password: string): InputProblem | undefined {
+  const forge: typeof import("node-forge") = require("node-forge");
+  let asn1: import("node-forge").asn1.Asn1;
+  try {
+    asn1 = forge.asn1.fromDer(bytes.toString("binary"));
+  } catch {
+    return { argument: "pkcs12.value", reason: "is not a PKCS#12 (.pfx) file: its content is not DER. Give the .pfx file's content base64-encoded" };
+  }
+  try {
+    forge.pki.certificateFromAsn1(asn1);
+    return {
+      argument: "pkcs12.value",
+      reason:
+        "is an X.509 certificate (.cer/.crt), not a PKCS#12 (.pfx) file with its private key: for a public certificate use certificate: { value } " +
+        "instead; to sign or encrypt, export the certificate WITH its private key as a .pfx",
+    };
+  } catch {
+    // not a certificate: read it as PKCS#12 below
+  }
+  let p12: import("node-forge").pkcs12.Pkcs12Pfx;
+  try {
+    p12 = forge.pkcs12.pkcs12FromAsn1(asn1, true, password);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/MAC could not be verified|Failed to decrypt/i.test(message)) {
+      return { argument: "pkcs12.password", reason: "does not open the .pfx file (PKCS#12 integrity check failed): give the password it was exported with" };
+    }
+    if (/Cannot read PKCS#12 PFX|not supported in password integrity|PFX of version/i.test(message)) {
+      return { argument: "pkcs12.value", reason: `is not a PKCS#12 (.pfx) file node-forge can read (${message}); export the certificate with its private key as a .pfx` };
+    }
+    return undefined; // a cipher or format node-forge lacks: Graph decides
+  }
+  const oids = forge.pki.oids;
+  const keys = [oids.pkcs8ShroudedKeyBag, oids.keyBag].reduce((n, bagType) => n + (p12.getBags({ bagType })[bagType]?.length ?? 0), 0);
+  if (keys === 0) {
+    return { argument: "pkcs12.value", reason: "holds no private key: export the certificate WITH its private key (a .pfx holding only certificates can't sign or decrypt)" };
+  }
+  return undefined;
 }
 
 /**

@@ -6,6 +6,9 @@ export type UserFlowType = (typeof USER_FLOW_TYPES)[number];
 
 export const USER_FLOW_PREFIX = "B2C_1_";
 
+/** The user flow versions B2C offers: 1 (legacy "standard"), 2 (legacy preview), 3 (recommended). */
+export const USER_FLOW_VERSIONS: readonly number[] = [1, 2, 3];
+
 /** `signin` and `B2C_1_signin` name the same flow; Graph adds the prefix on create. */
 export function normalizeUserFlowId(name: string): string {
   const trimmed = name.trim();
@@ -35,8 +38,11 @@ export function validateUserFlow(input: B2CUserFlowInput, requireAll = true): In
     problems.push({ argument: "userFlowType", reason: `must be one of ${USER_FLOW_TYPES.join(", ")}, got '${String(input.userFlowType)}'` });
   }
   const version = input.userFlowTypeVersion;
-  if (version !== undefined && (typeof version !== "number" || !Number.isFinite(version) || version < 1)) {
-    problems.push({ argument: "userFlowTypeVersion", reason: `must be a positive number such as 3, got '${String(version)}'` });
+  if (version !== undefined && !USER_FLOW_VERSIONS.includes(version as number)) {
+    problems.push({
+      argument: "userFlowTypeVersion",
+      reason: `must be one of ${USER_FLOW_VERSIONS.join(", ")} (3 is the recommended version, https://learn.microsoft.com/azure/active-directory-b2c/user-flow-versions), got '${String(version)}'`,
+    });
   }
   if (input.isLanguageCustomizationEnabled !== undefined && typeof input.isLanguageCustomizationEnabled !== "boolean") {
     problems.push({ argument: "isLanguageCustomizationEnabled", reason: "must be true or false" });

@@ -18,7 +18,7 @@ function parentage(): { seen: { type: string; parentType?: string }[]; opts: pul
 }
 
 test.each([
-  ["WeChatIdentityProvider", (opts: any) => new WeChatIdentityProvider("w", { appId: "wx", appKey: "k" }, opts)],
+  ["WeChatIdentityProvider", (opts: any) => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "k" }, opts)],
   ["QQIdentityProvider", (opts: any) => new QQIdentityProvider("q", { appId: "101", appKey: "k" }, opts)],
   ["SocialIdentityProvider", (opts: any) => new SocialIdentityProvider("s", { type: "Google", clientId: "g", clientSecret: "k" }, opts)],
 ])("%s: type token, dynamic child parented to it, secret input", async (name, make) => {
@@ -35,13 +35,13 @@ test("outputs come from the dynamic resource; none carries the secret", async ()
   let component!: WeChatIdentityProvider;
   await capture(
     () => {
-      component = new WeChatIdentityProvider("w", { appId: "wx", appKey: "Very-Secret-AppKey" });
+      component = new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "Very-Secret-AppKey" });
     },
     { outputs: (r) => (r.custom ? { identityProviderId: "WeChat-OAUTH", redirectUri: "https://x/cb", clientSecretHash: "h" } : undefined) },
   );
   expect(await valueOf(component.identityProviderId)).toBe("WeChat-OAUTH");
   expect(await valueOf(component.redirectUri)).toBe("https://x/cb");
-  expect(await valueOf(component.clientId)).toBe("wx");
+  expect(await valueOf(component.clientId)).toBe("wx0123456789abcdef");
   expect(await valueOf(component.type)).toBe("WeChat");
   for (const out of [component.identityProviderId, component.redirectUri, component.clientId, component.displayName]) {
     expect(await isSecretOutput(out)).toBe(false);

@@ -29,6 +29,14 @@ function selfSignedCertificate(): string {
   return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), "binary").toString("base64");
 }
 
+/** A real .pfx (password "pw"): PolicyKey opens it locally to check the password. */
+const PFX = (() => {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString());
+  const cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(selfSignedCertificate(), "base64").toString("binary")));
+  return Buffer.from(forge.asn1.toDer(forge.pkcs12.toPkcs12Asn1(key, [cert], "pw", { algorithm: "3des" })).getBytes(), "binary").toString("base64");
+})();
+
 function dynamicOf(registrations: Registration[]): Registration {
   const found = registrations.filter((r) => r.type === DYNAMIC);
   expect(found).toHaveLength(1);
@@ -71,10 +79,10 @@ describe("PolicyKey component", () => {
   });
 
   test("pkcs12 value and password are secrets; a certificate is not", async () => {
-    const pfx = await capture(() => new PolicyKey("p", { name: "Pfx", pkcs12: { value: Buffer.alloc(80, 0x30).toString("base64"), password: "pw" } }));
+    const pfx = await capture(() => new PolicyKey("p", { name: "Pfx", pkcs12: { value: PFX, password: "pw" } }));
     const pfxReg = dynamicOf(pfx.registrations);
     expect(isSecretWrapped(pfxReg.rawInputs.pkcs12)).toBe(true);
-    expect(pfxReg.inputs.pkcs12).toEqual({ value: Buffer.alloc(80, 0x30).toString("base64"), password: "pw" });
+    expect(pfxReg.inputs.pkcs12).toEqual({ value: PFX, password: "pw" });
     const cert = await capture(() => new PolicyKey("c", { name: "Cert", certificate: { value: selfSignedCertificate() } }));
     expect(isSecretWrapped(dynamicOf(cert.registrations).rawInputs.certificate)).toBe(false);
     const gen = await capture(() => new PolicyKey("g", { name: "Gen", generate: { keyType: "RSA", use: "sig" } }));

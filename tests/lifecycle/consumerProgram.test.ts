@@ -12,7 +12,7 @@ function consumerProgram(opts: { wechatKey: string; withQQ: boolean }) {
   return () => {
     const config = new pulumi.Config("app");
     const flow = new B2CUserFlow("customer-signin", { name: config.get("flowName") ?? "customer", userFlowType: "signUpOrSignIn" });
-    const wechat = new WeChatIdentityProvider("wechat", { appId: "wx-consumer", appKey: pulumi.secret(opts.wechatKey) });
+    const wechat = new WeChatIdentityProvider("wechat", { appId: "wx0000000000c0a5e1", appKey: pulumi.secret(opts.wechatKey) });
     new UserFlowIdentityProvider("customer-wechat", { userFlowId: flow.userFlowId, identityProviderId: wechat.identityProviderId });
     const key = new WeChatSecretKey("wechat-key", { appKey: pulumi.secret(opts.wechatKey) });
     const signing = new TokenSigningKey("token-signing");

@@ -13,7 +13,7 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const APP = "11111111-2222-3333-4444-555555555555";
 
 function signInConfig(opts: { wechatName?: string; withQQ?: boolean } = {}) {
-  const providers: object[] = [{ type: "WeChat", appId: "wx-dev-app", displayName: opts.wechatName ?? "WeChat", policyKey: true }];
+  const providers: object[] = [{ type: "WeChat", appId: "wx00000000000de0a1", displayName: opts.wechatName ?? "WeChat", policyKey: true }];
   if (opts.withQQ ?? true) providers.push({ type: "QQ", clientId: "101000001", policyKey: true });
   return JSON.stringify({
     identityProviders: providers,

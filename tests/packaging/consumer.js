@@ -24,7 +24,7 @@ async function main() {
     "test",
     false,
   );
-  new lib.WeChatIdentityProvider("wechat", { appId: "wx-consumer", appKey: pulumi.secret("consumer-app-key") });
+  new lib.WeChatIdentityProvider("wechat", { appId: "wx0000000000c0a5e1", appKey: pulumi.secret("consumer-app-key") });
   new lib.PolicyKey("wechat-key", { name: "WeChatSecret", secret: { value: pulumi.secret("consumer-app-key") } });
   // Serialized but not run here (their inputs would come from real outputs): every other kind.
   const flow = new lib.B2CUserFlow("flow", { name: "susi", userFlowType: "signUpOrSignIn" });

@@ -22,7 +22,7 @@ async function serialized(program: () => unknown): Promise<{ reg: Registration; 
 }
 
 const wechat = (appKey = "wechat-app-key-1", extra: Record<string, unknown> = {}) =>
-  serialized(() => new WeChatIdentityProvider("wechat", { appId: "wx-app-1", appKey: pulumi.secret(appKey), ...extra }));
+  serialized(() => new WeChatIdentityProvider("wechat", { appId: "wx00000000000000a1", appKey: pulumi.secret(appKey), ...extra }));
 
 async function failureOf(p: Promise<unknown>): Promise<Error> {
   try {
@@ -41,7 +41,7 @@ test("create costs exactly one Graph write and returns the id Graph assigned and
   const stored = emu.snapshot().identityProviders;
   expect(stored).toHaveLength(1);
   expect(id).toBe(stored[0].id);
-  expect(stored[0]).toMatchObject({ type: "WeChat", displayName: "WeChat", clientId: "wx-app-1", clientSecretSha256: sha256("wechat-app-key-1") });
+  expect(stored[0]).toMatchObject({ type: "WeChat", displayName: "WeChat", clientId: "wx00000000000000a1", clientSecretSha256: sha256("wechat-app-key-1") });
   expect(outs.redirectUri).toBe(`https://${emu.tenantName}.b2clogin.com/${emu.tenantName}.onmicrosoft.com/oauth2/authresp`);
   expect(JSON.stringify(outs)).not.toContain("wechat-app-key-1");
 });
@@ -67,12 +67,12 @@ test("a diff with no change makes no Graph call and reports no change", async ()
 describe("in-place updates, never a replacement", () => {
   test.each([
     ["displayName", { displayName: "WeChat 微信" }, { displayName: "WeChat 微信" }],
-    ["clientId", { appId: "wx-app-2" }, { clientId: "wx-app-2" }],
+    ["clientId", { appId: "wx00000000000000a2" }, { clientId: "wx00000000000000a2" }],
     ["clientSecret", { appKey: pulumi.secret("wechat-app-key-2") }, { clientSecretSha256: sha256("wechat-app-key-2") }],
   ])("%s changes with one PATCH", async (_field, change, expected) => {
     const first = await wechat();
     const created = await checkAndCreate(first.provider, first.reg.inputs);
-    const second = await serialized(() => new WeChatIdentityProvider("wechat", { appId: "wx-app-1", appKey: pulumi.secret("wechat-app-key-1"), ...change }));
+    const second = await serialized(() => new WeChatIdentityProvider("wechat", { appId: "wx00000000000000a1", appKey: pulumi.secret("wechat-app-key-1"), ...change }));
     const checked = (await second.provider.check!(created.outs, second.reg.inputs)).inputs!;
     const diff = await second.provider.diff!(created.id, created.outs, checked);
     expect(diff.changes).toBe(true);
@@ -105,7 +105,7 @@ test("a type change is a replacement", async () => {
 
 describe("an identity provider that already exists", () => {
   async function preexisting(): Promise<string> {
-    const { reg, provider } = await serialized(() => new WeChatIdentityProvider("manual", { appId: "portal-app", appKey: "portal-key", displayName: "Made in portal" }));
+    const { reg, provider } = await serialized(() => new WeChatIdentityProvider("manual", { appId: "wxfedcba9876543210", appKey: "portal-key", displayName: "Made in portal" }));
     return (await checkAndCreate(provider, reg.inputs)).id;
   }
 
@@ -128,7 +128,7 @@ describe("an identity provider that already exists", () => {
     expect(id).toBe(existing);
     expect(graphWrites(emu.requestLog())).toHaveLength(1);
     expect(emu.snapshot().identityProviders).toEqual([
-      expect.objectContaining({ id: existing, clientId: "wx-app-1", displayName: "WeChat", clientSecretSha256: sha256("wechat-app-key-1") }),
+      expect.objectContaining({ id: existing, clientId: "wx00000000000000a1", displayName: "WeChat", clientSecretSha256: sha256("wechat-app-key-1") }),
     ]);
   });
 });
@@ -201,7 +201,7 @@ describe("delete", () => {
 test("check fails on the type, naming it, in a workforce tenant", async () => {
   const workforce = await startTestEmulator({ tenantMode: "workforce" });
   try {
-    const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "a", appKey: "k" }));
+    const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "k" }));
     const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
     const provider = await loadProvider(reg.providerText!, emulatorStackConfig(workforce));
     workforce.clearRequestLog();

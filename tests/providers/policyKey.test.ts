@@ -168,13 +168,12 @@ describe("create", () => {
     expect(JSON.stringify(outs)).not.toContain("pfx-pass-1");
   });
 
-  test("a wrong pfx password fails readably, rolls the keyset back and never shows the password", async () => {
+  test("a wrong pfx password is caught locally: no Graph call at all, and the password is never shown", async () => {
     const { pfx } = certificateAndPfx("right-password");
     const error = await createKey({ name: "WrongPfx", pkcs12: { value: pfx, password: "wrong-password-42" } }).catch((e) => e);
-    expect(error).toMatchObject({ name: "PolicyKeyError" });
-    expect(error.message).toMatch(/pfx password is wrong/);
-    expect(error.message).toMatch(/deleted again/);
+    expect(error.message).toMatch(/pkcs12\.password: does not open the \.pfx file/);
     expect(error.message).not.toContain("wrong-password-42");
+    expect(graphCalls(emu.requestLog())).toEqual([]);
     expect(emu.snapshot().keySets).toEqual([]);
   });
 

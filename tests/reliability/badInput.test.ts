@@ -13,12 +13,16 @@ import type { RunningEmulator } from "../../emulator";
 import { PolicyKey, PolicyKeyArgs } from "../../components/PolicyKey";
 import { QQIdentityProvider } from "../../components/QQIdentityProvider";
 import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
+import { B2CUserFlow } from "../../components/B2CUserFlow";
+import { SocialIdentityProvider } from "../../components/SocialIdentityProvider";
+import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
+import { WeChatSecretKey } from "../../components";
 import { TrustFrameworkPolicySet } from "../../components/TrustFrameworkPolicySet";
 import { readStarterPack } from "../policies/starterPack";
 import { graphFetch, startTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { graphCalls } from "../helpers/requestLog";
-import { nodeGlobal, preview, QQ_APP_ID, stackProgram, TEST_APP_ID, tenantStackConfig, WECHAT_APP_ID, writeLines } from "./tenantFixture";
+import { makeCertificate, makePfx, nodeGlobal, preview, QQ_APP_ID, stackProgram, TEST_APP_ID, tenantStackConfig, WECHAT_APP_ID, writeLines } from "./tenantFixture";
 
 const SIGN_IN = "b2c:socialSignIn";
 const P = `${SIGN_IN}.identityProviders`;
@@ -60,6 +64,9 @@ interface BadInput {
 }
 
 const longName = "x".repeat(65);
+const PFX = makePfx("pfx-pass");
+const PFX_NO_KEY = makePfx("pfx-pass", false);
+const CER = makeCertificate();
 const PAST = "2020-01-01T00:00:00Z";
 
 function policyKey(args: Partial<PolicyKeyArgs>): () => unknown {
@@ -148,6 +155,55 @@ const CASES: BadInput[] = [
   { name: "PolicyKey: secret from an Output that resolves blank", program: policyKey({ secret: { value: pulumi.output("   ") } }), names: ["secret.value", "non-empty"] },
   { name: "WeChatIdentityProvider: empty APP KEY", program: () => new WeChatIdentityProvider("wechat", { appId: "wx1", appKey: "" }), names: ["appKey"] },
   { name: "QQIdentityProvider: whitespace APP ID", program: () => new QQIdentityProvider("qq", { appId: "  ", appKey: "k" }), names: ["appId"] },
+  // issue 12: bad input that used to reach Graph
+  { name: "PolicyKey: PFX with the wrong password", program: policyKey({ pkcs12: { value: PFX, password: "not-the-password" } }), names: ["pkcs12.password", "does not open the .pfx"] },
+  { name: "PolicyKey: a .cer given as PKCS#12", program: policyKey({ pkcs12: { value: CER, password: "pw" } }), names: ["pkcs12.value", "X.509 certificate (.cer/.crt)", "certificate: { value }"] },
+  { name: "PolicyKey: PFX without its private key", program: policyKey({ pkcs12: { value: PFX_NO_KEY, password: "pfx-pass" } }), names: ["pkcs12.value", "no private key"] },
+  { name: "PolicyKey: PFX password from an Output that resolves wrong", program: policyKey({ pkcs12: { value: PFX, password: pulumi.output("wrong") } }), names: ["pkcs12.password", "does not open"] },
+  { name: "WeChat APP ID too short", signIn: (s) => (s.identityProviders[0].appId = "wx123"), names: [`${P}[0].appId`, "'wx' followed by 16 hex digits"] },
+  { name: "WeChat APP ID with 17 hex digits", signIn: (s) => (s.identityProviders[0].appId = "wx0123456789abcdef0"), names: [`${P}[0].appId`, "16 hex digits"] },
+  { name: "WeChat APP ID without wx", signIn: (s) => (s.identityProviders[0].appId = "0123456789abcdef01"), names: [`${P}[0].appId`, "not a WeChat APP ID"] },
+  { name: "WeChat APP ID given a QQ APP ID", signIn: (s) => (s.identityProviders[0].appId = QQ_APP_ID), names: [`${P}[0].appId`, "not a WeChat APP ID"] },
+  { name: "QQ APP ID with letters", signIn: (s) => (s.identityProviders[1].clientId = "qq-app"), names: [`${P}[1].clientId`, "digits only"] },
+  { name: "QQ APP ID given the WeChat APP ID", signIn: (s) => (s.identityProviders[1].clientId = WECHAT_APP_ID), names: [`${P}[1].clientId`, "not a QQ APP ID"] },
+  { name: "WeChatIdentityProvider: APP ID of the wrong shape", program: () => new WeChatIdentityProvider("wechat", { appId: "wx1", appKey: "k" }), names: ["appId", "16 hex digits"] },
+  { name: "QQIdentityProvider: APP ID of the wrong shape", program: () => new QQIdentityProvider("qq", { appId: "abc", appKey: "k" }), names: ["appId", "digits only"] },
+  { name: "user flow version 99", signIn: (s) => (s.userFlows[0].userFlowTypeVersion = 99), names: [`${F}[0].userFlowTypeVersion`, "one of 1, 2, 3"] },
+  { name: "user flow version 4", signIn: (s) => (s.userFlows[1].userFlowTypeVersion = 4), names: [`${F}[1].userFlowTypeVersion`] },
+  { name: "B2CUserFlow: version 99", program: () => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 99 }), names: ["userFlowTypeVersion", "99"] },
+  {
+    name: "the same keyset declared twice (with and without B2C_1A_)",
+    program: () => [new PolicyKey("a", { name: "WeChatSecret", secret: { value: "k" } }), new PolicyKey("b", { name: "B2C_1A_wechatsecret", secret: { value: "k" } })],
+    names: ['PolicyKey "b"', 'policy key container B2C_1A_wechatsecret is already declared by PolicyKey "a"'],
+  },
+  {
+    name: "the same keyset twice: a preset and b2c:socialSignIn's policyKey",
+    program: () => [stackProgram(), new WeChatSecretKey("extra", { appKey: "k" })],
+    names: ["B2C_1A_WeChatSecret is already declared by"],
+  },
+  {
+    name: "the same identity provider type declared twice (components)",
+    program: () => [new WeChatIdentityProvider("a", { appId: WECHAT_APP_ID, appKey: "k" }), new SocialIdentityProvider("b", { type: "wechat", clientId: WECHAT_APP_ID, clientSecret: "k" })],
+    names: ['SocialIdentityProvider "b"', "identity provider type WeChat is already declared by", '"a"'],
+  },
+  {
+    name: "the same user flow declared twice (components)",
+    program: () => [new B2CUserFlow("one", { name: "susi", userFlowType: "signUpOrSignIn" }), new B2CUserFlow("two", { name: "B2C_1_SUSI", userFlowType: "signIn" })],
+    names: ['B2CUserFlow "two"', 'user flow B2C_1_SUSI is already declared by B2CUserFlow "one"'],
+  },
+  {
+    name: "attaching an identity provider that does not exist",
+    program: () => {
+      const flow = new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn" });
+      return new UserFlowIdentityProvider("susi-nope", { userFlowId: flow.userFlowId, identityProviderId: "Nope-OAUTH" });
+    },
+    names: ["identityProviderId", "identity provider Nope-OAUTH does not exist"],
+  },
+  { name: "a tenant GUID that is not this tenant", config: { "b2c:tenantId": "0f0f0f0f-1111-2222-3333-444444444444" }, names: ["b2c:tenantId", "was not found"] },
+  { name: "retry budget over an hour", config: { "b2c:retryBudgetSeconds": "7200" }, names: ["b2c:retryBudgetSeconds", "3600"] },
+  { name: "PolicyKey: PFX that is a base64 text file", program: policyKey({ pkcs12: { value: Buffer.from("0".repeat(40) + " not DER at all").toString("base64"), password: "pw" } }), names: ["pkcs12.value"] },
+  { name: "retry budget not a number", config: { "b2c:retryBudgetSeconds": "soon" }, names: ["b2c:retryBudgetSeconds", "'soon'"] },
+  { name: "retry budget of 0", config: { "b2c:retryBudgetSeconds": "0" }, names: ["b2c:retryBudgetSeconds"] },
   // custom policies
   {
     name: "TrustFrameworkPolicySet: malformed XML",
@@ -218,8 +274,8 @@ test("an attachment-only flow that exists passes preview (one GET), and is attac
   emu.reset();
 });
 
-test(`at least 30 cases (${CASES.length})`, () => {
-  expect(CASES.length).toBeGreaterThanOrEqual(30);
+test(`at least 80 cases (${CASES.length})`, () => {
+  expect(CASES.length).toBeGreaterThanOrEqual(80);
   expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
 });
 

@@ -8,10 +8,9 @@
 // emulator's request log. The failing runs get Graph errors that ECHO the secret they were sent
 // (as a real service may), so redaction is exercised. The test also proves the secrets did reach the
 // emulator (snapshot hashes, a successful token grant), so that searching for them means something.
-import { createHash, generateKeyPairSync } from "crypto";
+import { createHash } from "crypto";
 import { inspect, format } from "util";
 import * as pulumi from "@pulumi/pulumi";
-import * as forge from "node-forge";
 import { DEFAULT_PERMISSIONS, RunningEmulator } from "../../emulator";
 import { PolicyKey } from "../../components/PolicyKey";
 import { SocialIdentityProvider } from "../../components/SocialIdentityProvider";
@@ -19,26 +18,11 @@ import { startTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { capture, isSecretWrapped } from "../helpers/pulumiHarness";
 import { graphCalls, tokenRequests } from "../helpers/requestLog";
-import { DYNAMIC, nodeGlobal, sha256, signInConfig, stackProgram, tenantStackConfig } from "./tenantFixture";
+import { DYNAMIC, makePfx, nodeGlobal, sha256, signInConfig, stackProgram, tenantStackConfig } from "./tenantFixture";
 
 const CLIENT_ID = "5ec7e7aa-0000-4000-8000-00000000c0de";
 
 /** A self-signed RSA certificate with its private key as a PFX (base64), under `password`. */
-function makePfx(password: string): string {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString());
-  cert.serialNumber = "0b";
-  cert.validity.notBefore = new Date(Date.now() - 86_400_000);
-  cert.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
-  cert.setSubject([{ name: "commonName", value: "secret-hygiene" }]);
-  cert.setIssuer([{ name: "commonName", value: "secret-hygiene" }]);
-  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString());
-  cert.sign(key, forge.md.sha256.create());
-  const p12 = forge.pkcs12.toPkcs12Asn1(key, [cert], password, { algorithm: "3des" });
-  return Buffer.from(forge.asn1.toDer(p12).getBytes(), "binary").toString("base64");
-}
-
 const PFX_PASSWORD = "pfxPASS-hyg-51c0e9d2";
 const SECRETS = {
   clientSecret: "clientSECRET-hyg-7f3a9b1e4c",

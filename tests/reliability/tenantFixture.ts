@@ -3,7 +3,8 @@
 // runner (program construction + every provider's `check`, never a create), and the test-side
 // fault tools the emulator lacks (a time-compressed rate limiter, responses lost after the request
 // landed).
-import { createHash } from "crypto";
+import { createHash, generateKeyPairSync } from "crypto";
+import * as forge from "node-forge";
 import * as pulumi from "@pulumi/pulumi";
 import requireFromString from "require-from-string";
 import type { EmulatorSnapshot, FaultSettings, RequestLogEntry, RunningEmulator } from "../../emulator";
@@ -32,7 +33,7 @@ export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").dige
 
 /** App id of the flows' test application (runUserFlowUrl). */
 export const TEST_APP_ID = "11111111-2222-3333-4444-555555555555";
-export const WECHAT_APP_ID = "wx-reliability-app";
+export const WECHAT_APP_ID = "wx5e1ab1e0000c0de1";
 export const QQ_APP_ID = "101000777";
 
 export const DYNAMIC = "pulumi-nodejs:dynamic/b2c-identity:";
@@ -214,7 +215,14 @@ export async function preview(program: () => unknown, config: Record<string, str
     true,
   );
   try {
-    const result = program();
+    let result: unknown;
+    try {
+      result = program();
+    } catch (error) {
+      // Thrown at construction (e.g. a declaration made twice): resources registered before it are
+      // still in flight; the wait below lets them finish here rather than in the next run.
+      errors.push(error);
+    }
     // The program's own outputs (a component's validation may only reject there).
     const outputs = Promise.resolve(result).then(async (value) => {
       const values = value && typeof value === "object" ? Object.values(value) : [];
@@ -306,4 +314,31 @@ export function loseResponses(rules: LostResponseRule[]): { lost: string[]; rest
     throw Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
   }) as typeof fetch;
   return { lost, restore: () => void (nodeGlobal.fetch = realFetch) };
+}
+
+/** A self-signed certificate and its key (forge objects), valid from yesterday for a year. */
+function selfSigned(): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString());
+  cert.serialNumber = "0b";
+  cert.validity.notBefore = new Date(Date.now() - 86_400_000);
+  cert.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
+  cert.setSubject([{ name: "commonName", value: "reliability" }]);
+  cert.setIssuer([{ name: "commonName", value: "reliability" }]);
+  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString()) as forge.pki.rsa.PrivateKey;
+  cert.sign(key, forge.md.sha256.create());
+  return { cert, key };
+}
+
+/** A .pfx (base64) with its password; `withKey: false` leaves the private key out. */
+export function makePfx(password: string, withKey = true): string {
+  const { cert, key } = selfSigned();
+  const p12 = forge.pkcs12.toPkcs12Asn1(withKey ? key : null, [cert], password, { algorithm: "3des" });
+  return Buffer.from(forge.asn1.toDer(p12).getBytes(), "binary").toString("base64");
+}
+
+/** A .cer (base64 DER) without a key. */
+export function makeCertificate(): string {
+  return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(selfSigned().cert)).getBytes(), "binary").toString("base64");
 }

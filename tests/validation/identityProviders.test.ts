@@ -1,7 +1,7 @@
 import { canonicalProviderType, redirectUriFor, validateSocialIdentityProvider, APP_ARGUMENT_NAMES, SOCIAL_PROVIDER_TYPES } from "../../validation/identityProviders";
 import { normalizeUserFlowId, runUserFlowUrl, validateAttachment, validateUserFlow } from "../../validation/userFlows";
 
-const valid = { type: "WeChat", clientId: "wx123", clientSecret: "key" };
+const valid = { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: "key" };
 const args = (problems: { argument: string }[]) => problems.map((p) => p.argument);
 
 describe("social identity provider validation", () => {
@@ -23,6 +23,34 @@ describe("social identity provider validation", () => {
     ["adoptExisting", { adoptExisting: "yes" }],
   ])("%s is named when invalid (%p)", (argument, patch) => {
     expect(args(validateSocialIdentityProvider({ ...valid, ...patch }))).toEqual([argument]);
+  });
+  test.each([
+    ["WeChat", "wx123", /'wx' followed by 16 hex digits.*got 'wx123'/],
+    ["WeChat", "wx0123456789abcdeg", /'wx' followed by 16 hex digits/],
+    ["WeChat", "0123456789abcdef01", /'wx' followed by 16 hex digits/],
+    ["WeChat", "101000001", /not a WeChat APP ID/],
+    ["QQ", "wx0123456789abcdef", /not a QQ APP ID: it must be digits only/],
+    ["QQ", "101-000", /digits only/],
+  ])("a %s APP ID of the wrong shape (%s) is refused, naming appId and where to find it", (type, clientId, reason) => {
+    const problems = validateSocialIdentityProvider({ type, clientId, clientSecret: "k" }, APP_ARGUMENT_NAMES);
+    expect(args(problems)).toEqual(["appId"]);
+    expect(problems[0].reason).toMatch(reason);
+    expect(problems[0].reason).toMatch(/developer portal/);
+  });
+  test.each([
+    ["WeChat", "wx0123456789ABCDEF"],
+    ["QQ", "101000001"],
+    ["Google", "anything-goes.apps.googleusercontent.com"],
+  ])("%s APP ID %s has the right shape", (type, clientId) => {
+    expect(validateSocialIdentityProvider({ type, clientId, clientSecret: "k" })).toEqual([]);
+  });
+  test("userFlowTypeVersion must be a version B2C offers (1, 2 or 3)", () => {
+    for (const v of [1, 2, 3]) expect(validateUserFlow({ name: "susi", userFlowType: "signIn", userFlowTypeVersion: v })).toEqual([]);
+    for (const v of [0, 4, 99, 2.5, "3"]) {
+      const problems = validateUserFlow({ name: "susi", userFlowType: "signIn", userFlowTypeVersion: v });
+      expect(args(problems)).toEqual(["userFlowTypeVersion"]);
+      expect(problems[0].reason).toMatch(/must be one of 1, 2, 3/);
+    }
   });
   test("presets name appId/appKey", () => {
     expect(args(validateSocialIdentityProvider({ type: "QQ", clientId: "", clientSecret: "" }, APP_ARGUMENT_NAMES))).toEqual(["appId", "appKey"]);

@@ -27,6 +27,23 @@ function certificate(notBefore: Date, notAfter: Date): string {
   return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), "binary").toString("base64");
 }
 
+/** A .pfx (base64) of a fresh key and self-signed certificate; `withKey: false` leaves the private key out. */
+function pfx(password: string, withKey = true): string {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString());
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString());
+  cert.serialNumber = "02";
+  cert.validity.notBefore = new Date("2025-01-01");
+  cert.validity.notAfter = new Date("2030-01-01");
+  cert.setSubject([{ name: "commonName", value: "pfx" }]);
+  cert.setIssuer([{ name: "commonName", value: "pfx" }]);
+  cert.sign(key, forge.md.sha256.create());
+  const p12 = forge.pkcs12.toPkcs12Asn1(withKey ? key : null, [cert], password, { algorithm: "3des" });
+  return Buffer.from(forge.asn1.toDer(p12).getBytes(), "binary").toString("base64");
+}
+const PFX = pfx("pfx-password-1");
+
 function arguments_(input: PolicyKeyInput): string[] {
   return validatePolicyKey(input, NOW).map((p) => p.argument);
 }
@@ -38,7 +55,22 @@ describe("validatePolicyKey", () => {
     expect(validatePolicyKey(secret({ use: "enc", notBefore: "2026-02-01", expiresOn: new Date("2027-01-01T00:00:00Z") }), NOW)).toEqual([]);
     expect(validatePolicyKey({ name: "B2C_1A_TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig" } }, NOW)).toEqual([]);
     expect(validatePolicyKey({ name: "Cert", certificate: { value: certificate(new Date("2025-01-01"), new Date("2030-01-01")) } }, NOW)).toEqual([]);
-    expect(validatePolicyKey({ name: "Pfx", pkcs12: { value: Buffer.alloc(100, 0x30).toString("base64"), password: "pw" } }, NOW)).toEqual([]);
+    expect(validatePolicyKey({ name: "Pfx", pkcs12: { value: PFX, password: "pfx-password-1" } }, NOW)).toEqual([]);
+  });
+
+  test("a PFX opened locally: a wrong password names pkcs12.password", () => {
+    const problems = validatePolicyKey({ name: "Pfx", pkcs12: { value: PFX, password: "pfx-password-2" } }, NOW);
+    expect(problems).toEqual([{ argument: "pkcs12.password", reason: expect.stringMatching(/does not open the \.pfx file.*password it was exported with/) }]);
+  });
+
+  test("a .cer given as PKCS#12 names pkcs12.value and says to use certificate", () => {
+    const problems = validatePolicyKey({ name: "Pfx", pkcs12: { value: certificate(new Date("2025-01-01"), new Date("2030-01-01")), password: "pw" } }, NOW);
+    expect(problems).toEqual([{ argument: "pkcs12.value", reason: expect.stringMatching(/is an X\.509 certificate \(\.cer\/\.crt\).*certificate: \{ value \}/) }]);
+  });
+
+  test("a .pfx without its private key names pkcs12.value", () => {
+    const problems = validatePolicyKey({ name: "Pfx", pkcs12: { value: pfx("pw", false), password: "pw" } }, NOW);
+    expect(problems).toEqual([{ argument: "pkcs12.value", reason: expect.stringMatching(/holds no private key/) }]);
   });
 
   test("no key source names all four sources", () => {
@@ -128,7 +160,7 @@ describe("validatePolicyKey", () => {
   });
 
   test("empty pfx password names pkcs12.password", () => {
-    expect(arguments_({ name: "X", pkcs12: { value: Buffer.alloc(100, 0x30).toString("base64"), password: "" } })).toEqual(["pkcs12.password"]);
+    expect(arguments_({ name: "X", pkcs12: { value: PFX, password: "" } })).toEqual(["pkcs12.password"]);
   });
 
   test("unknown properties of a key source are named", () => {
