@@ -39,6 +39,7 @@ export class AdoptedKeySet extends pulumi.ComponentResource {
     this.activeKeyId = resource.activeKeyId;
     this.keys = resource.keys;
     this.activeKeyExpiresOn = watchKeyExpiry(this, resource, args.expiryWarningDays);
-    this.registerOutputs({ keySetId: this.keySetId, activeKeyId: this.activeKeyId, activeKeyExpiresOn: this.activeKeyExpiresOn, keys: this.keys });
+    // activeKeyExpiresOn is derived from keys (and carries the expiry warning): not registered again.
+    this.registerOutputs({ keySetId: this.keySetId, activeKeyId: this.activeKeyId, keys: this.keys });
   }
 }

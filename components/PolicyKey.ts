@@ -188,6 +188,7 @@ export class PolicyKey extends pulumi.ComponentResource implements PolicyKeyOutp
     this.activeKeyId = outputs.activeKeyId;
     this.keys = outputs.keys;
     this.activeKeyExpiresOn = outputs.activeKeyExpiresOn;
+    // activeKeyExpiresOn is derived from keys (and carries the expiry warning): not registered again.
     this.registerOutputs({ keySetId: outputs.keySetId, activeKeyId: outputs.activeKeyId, keys: outputs.keys });
   }
 }

@@ -49,7 +49,8 @@ abstract class PolicyKeyPreset extends pulumi.ComponentResource implements Polic
 
   protected finish(outputs: PolicyKeyOutputs): void {
     Object.assign(this, outputs);
-    this.registerOutputs({ ...outputs });
+    // activeKeyExpiresOn is derived from keys (and carries the expiry warning): not registered again.
+    this.registerOutputs({ keySetId: outputs.keySetId, activeKeyId: outputs.activeKeyId, keys: outputs.keys });
   }
 }
 
