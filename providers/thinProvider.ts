@@ -17,62 +17,33 @@ export const IMPLEMENTATIONS_KEY = "pulumi-b2c-identity/provider-implementations
  * package resolves itself through its `exports` map. The implementation then resolves its own
  * dependencies from its own location.
  *
- * Everything the stub needs is inside this one function, because Pulumi's closure serializer copies
- * what the function references: keep it small and free of imports.
+ * The engine's dynamic-provider host calls `configure` first, once per deserialized provider
+ * (@pulumi/pulumi cmd/dynamic-provider `getProvider`), and looks methods up on each call after
+ * that. So the stub carries only `configure`: it loads the implementation and puts the
+ * implementation's methods on itself. A method the implementation lacks stays missing, which the
+ * host treats as it always does. Everything sits inside one function, because Pulumi's closure
+ * serializer copies whatever the function references: keep it small and free of imports.
  */
 export function thinProvider(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
-  const loadImplementation = (name: string): object => {
-    const registryKey = Symbol.for("pulumi-b2c-identity/provider-implementations");
-    let registry = (globalThis as any)[registryKey];
-    if (!registry?.[name]) {
-      const path = require("path");
-      const fromProgram = require("module").createRequire(path.join(process.cwd(), "package.json"));
-      try {
-        registry = fromProgram("pulumi-b2c-identity/dist/providers/index.js").providerImplementations;
-      } catch (error: any) {
-        throw new Error(
-          `pulumi-b2c-identity could not be loaded from ${process.cwd()} (${error?.message}). ` +
-            "Install it in the Pulumi program's folder (npm install pulumi-b2c-identity) and run again.",
-        );
-      }
-    }
-    // A fresh object per stub: `configure` keeps the stack config on it.
-    return Object.create(registry[name]);
-  };
-  // The implementation is kept on the stub object itself (`this`), the one thing that lives as long
-  // as the deserialized provider. Methods an implementation lacks behave as the dynamic-provider host
-  // treats a missing method.
   const stub = {
     kind,
-    implementation: undefined as any,
-    load(): any {
-      if (!this.implementation) this.implementation = loadImplementation(this.kind);
-      return this.implementation;
-    },
-    async configure(req: pulumi.dynamic.ConfigureRequest) {
-      return this.load().configure?.(req);
-    },
-    async check(olds: any, news: any) {
-      const impl = this.load();
-      return impl.check ? impl.check(olds, news) : { inputs: news };
-    },
-    async diff(id: string, olds: any, news: any) {
-      const impl = this.load();
-      return impl.diff ? impl.diff(id, olds, news) : {};
-    },
-    async create(inputs: any) {
-      return this.load().create(inputs);
-    },
-    async read(id: string, props: any) {
-      const impl = this.load();
-      return impl.read ? impl.read(id, props) : { id, props };
-    },
-    async update(id: string, olds: any, news: any) {
-      return this.load().update(id, olds, news);
-    },
-    async delete(id: string, props: any) {
-      return this.load().delete?.(id, props);
+    async configure(this: any, req: pulumi.dynamic.ConfigureRequest) {
+      let registry = (globalThis as any)[Symbol.for("pulumi-b2c-identity/provider-implementations")];
+      if (!registry?.[this.kind]) {
+        const fromProgram = require("module").createRequire(require("path").join(process.cwd(), "package.json"));
+        try {
+          registry = fromProgram("pulumi-b2c-identity/dist/providers/index.js").providerImplementations;
+        } catch (error: any) {
+          throw new Error(`pulumi-b2c-identity could not be loaded from ${process.cwd()}: ${error?.message}. Run npm install in the program's folder.`);
+        }
+      }
+      // A fresh object per stub, since `configure` keeps the stack config on it.
+      const implementation = Object.create(registry[this.kind]);
+      for (const method of ["check", "diff", "create", "read", "update", "delete"]) {
+        if (implementation[method]) this[method] = implementation[method].bind(implementation);
+      }
+      await implementation.configure?.(req);
     },
   };
-  return stub;
+  return stub as unknown as pulumi.dynamic.ResourceProvider;
 }

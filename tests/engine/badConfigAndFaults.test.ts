@@ -1,0 +1,122 @@
+// Through the real engine: bad stack config stops `preview` naming the key, with no Graph write;
+// Graph faults (429 bursts with Retry-After, 503s, a create whose answer is lost) are ridden out by
+// `up` with no duplicate and nothing left behind.
+import type { RunningEmulator } from "../../emulator";
+import { startTestEmulator } from "../helpers/emulator";
+import { emulatorConfig, EngineProject } from "../helpers/pulumiEngine";
+import { graphWrites } from "../helpers/requestLog";
+
+const APP_KEYS = { "b2c:wechatAppKey": "engine-wechat-app-key", "b2c:qqAppKey": "engine-qq-app-key" };
+
+function signIn(overrides: { wechatAppId?: unknown; flowProviders?: string[]; flowType?: string; flowVersion?: number } = {}) {
+  return {
+    identityProviders: [
+      { type: "WeChat", appId: overrides.wechatAppId ?? "wx0123456789abcdef", policyKey: true },
+      { type: "QQ", appId: "101000001", policyKey: true },
+    ],
+    userFlows: [
+      {
+        name: "signupsignin",
+        userFlowType: overrides.flowType ?? "signUpOrSignIn",
+        userFlowTypeVersion: overrides.flowVersion ?? 3,
+        identityProviders: overrides.flowProviders ?? ["WeChat", "QQ"],
+      },
+    ],
+    tokenKeys: true,
+  };
+}
+
+describe("bad stack config stops preview, naming the key, before any Graph write", () => {
+  let emu: RunningEmulator;
+  let project: EngineProject;
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    project = new EngineProject();
+    await project.init({ ...emulatorConfig(emu), "b2c:socialSignIn": signIn() }, { "b2c:clientSecret": emu.clientSecret, ...APP_KEYS });
+  });
+  afterAll(async () => {
+    project?.cleanup();
+    await emu?.stop();
+  });
+
+  const cases: [string, () => Promise<unknown>, RegExp][] = [
+    ["a missing APP KEY", () => project.pulumi(["config", "rm", "b2c:qqAppKey"]), /b2c:qqAppKey/],
+    ["a flow naming an undeclared provider", () => project.setConfig({ "b2c:socialSignIn": signIn({ flowProviders: ["WeChat", "Weibo"] }) }), /userFlows\[0\]\.identityProviders|Weibo/],
+    ["an unknown user flow type", () => project.setConfig({ "b2c:socialSignIn": signIn({ flowType: "signInEverywhere" }) }), /userFlowType/],
+    ["a tenant that is neither a GUID nor a domain", () => project.setConfig({ "b2c:tenantId": "not a tenant" }), /b2c:tenantId/],
+  ];
+  test.each(cases)("%s", async (_name, breakIt, namesKey) => {
+    await project.setConfig({ ...emulatorConfig(emu), "b2c:socialSignIn": signIn() }, APP_KEYS);
+    await breakIt();
+    emu.clearRequestLog();
+    const preview = await project.preview([], { allowFailure: true });
+    expect(preview.code).not.toBe(0);
+    expect(preview.stdout + preview.stderr).toMatch(namesKey);
+    expect(graphWrites(emu.requestLog())).toEqual([]);
+    expect(emu.snapshot().identityProviders).toEqual([]);
+  });
+});
+
+describe("Graph faults during up, through the real engine", () => {
+  let emu: RunningEmulator;
+  let project: EngineProject;
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    project = new EngineProject();
+    await project.init({ ...emulatorConfig(emu), "b2c:socialSignIn": signIn() }, { "b2c:clientSecret": emu.clientSecret, ...APP_KEYS });
+  });
+  afterAll(async () => {
+    project?.cleanup();
+    await emu?.stop();
+  });
+
+  test("429 bursts with Retry-After, 503s and a lost create answer: up converges with no duplicate", async () => {
+    emu.setFaults({
+      rules: [
+        { method: "POST", path: "/identity/identityProviders", status: 429, code: "TooManyRequests", retryAfter: 0.2, times: 4 },
+        { method: "POST", path: "/trustFramework/keySets", status: 503, code: "serviceNotAvailable", times: 3 },
+        { method: "POST", path: "/userFlowIdentityProviders", status: 503, times: 2 },
+        // The flow is created, then the connection drops before the answer: the outcome is unknown.
+        { method: "POST", path: "/identity/b2cUserFlows", loseResponse: true, times: 1 } as any,
+      ],
+    });
+    await project.up();
+    const left = emu.getFaults().rules.map((r) => r.times);
+    expect(left.every((t) => t === 0 || t === undefined)).toBe(true); // every fault really fired
+    const tenant = emu.snapshot();
+    expect(tenant.identityProviders.map((p) => p.type).sort()).toEqual(["QQ", "WeChat"]);
+    expect(tenant.userFlows.map((f) => f.id)).toEqual(["B2C_1_signupsignin"]);
+    expect(tenant.keySets.map((k) => k.id).sort()).toEqual([
+      "B2C_1A_QQSecret",
+      "B2C_1A_TokenEncryptionKeyContainer",
+      "B2C_1A_TokenSigningKeyContainer",
+      "B2C_1A_WeChatSecret",
+    ]);
+    for (const keySet of tenant.keySets) expect(keySet.keys).toHaveLength(1);
+    emu.setFaults({ rules: [] });
+    emu.clearRequestLog();
+    await project.up(["--expect-no-changes"]);
+    expect(graphWrites(emu.requestLog())).toEqual([]);
+  });
+
+  test("replacing the flow (a new flow type version) brings its attachments back in the same up", async () => {
+    await project.setConfig({ "b2c:socialSignIn": signIn({ flowVersion: 1 }) });
+    await project.up();
+    const flow = emu.snapshot().userFlows[0];
+    expect(flow.userFlowTypeVersion).toBe(1);
+    expect(flow.identityProviderIds.map((id) => id.toLowerCase()).sort()).toEqual(["qq-oauth", "wechat-oauth"]);
+    await project.up(["--expect-no-changes"]);
+  });
+
+  test("destroy under 429s and 503s leaves nothing behind", async () => {
+    emu.setFaults({
+      rules: [
+        { method: "DELETE", path: "/trustFramework/keySets", status: 429, code: "TooManyRequests", retryAfter: 0.1, times: 3 },
+        { method: "DELETE", path: "/identity/identityProviders", status: 503, times: 2 },
+      ],
+    });
+    await project.destroy();
+    const tenant = emu.snapshot();
+    expect([tenant.identityProviders, tenant.userFlows, tenant.keySets, tenant.policies]).toEqual([[], [], [], []]);
+  });
+});
