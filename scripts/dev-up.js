@@ -38,10 +38,11 @@ const baseEnv = {
   // The dev stack's file carries the encryption salt of this passphrase (stacks/Pulumi.dev.yaml), so
   // the throw-away local backend needs no set-up and the file does not change under the user.
   PULUMI_CONFIG_PASSPHRASE: "local-dev-stack",
-  PULUMI_CONFIG_PASSPHRASE_FILE: "",
   PULUMI_SKIP_UPDATE_CHECK: "true",
   PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: process.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION ?? "true",
 };
+
+delete baseEnv.PULUMI_CONFIG_PASSPHRASE_FILE;
 
 // The CLI first, before anything is built or started.
 const probe = spawnSync(launcher, ["version"], { encoding: "utf8", env: baseEnv });
