@@ -9,6 +9,7 @@ import { B2CSocialSignIn, B2CSocialSignInArgs } from "../components/B2CSocialSig
 import { PolicyKey } from "../components/PolicyKey";
 import { TrustFrameworkPolicySet } from "../components/TrustFrameworkPolicySet";
 import { canonicalProviderType } from "../validation/identityProviders";
+import { withoutStackFrames } from "../validation/inputError";
 import { normalizeKeySetId } from "../validation/policyKeys";
 import { pulumiConfigReader, readStackConfig } from "./stackConfig";
 import { KeySetConfig, readTenantExtras } from "./tenantConfig";
@@ -40,8 +41,8 @@ function signInKeySetNames(args: B2CSocialSignInArgs): string[] {
 
 export function stackProgram() {
   const reader = pulumiConfigReader();
-  const { settings, args } = readStackConfig(reader);
-  const extras = readTenantExtras(reader);
+  const { settings, args } = explainConfigErrors(() => readStackConfig(reader));
+  const extras = explainConfigErrors(() => readTenantExtras(reader));
   const signIn = new B2CSocialSignIn("social-sign-in", args);
   const keySets = extras.keySets.map((k) => keySetComponent(k, extras.expiryWarningDays));
   const keySetIds = pulumi
@@ -64,4 +65,17 @@ export function stackProgram() {
     keySetIds,
     ...(policyIds ? { policyIds } : {}),
   };
+}
+
+/**
+ * Stack config problems are the user's to fix: reported as a RunError, which the Pulumi runtime
+ * prints as the message alone (naming the key), without a stack trace.
+ */
+function explainConfigErrors<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (pulumi.RunError.isInstance(error) || !(error instanceof Error)) throw error;
+    throw withoutStackFrames(Object.assign(new pulumi.RunError(error.message), { name: error.name }));
+  }
 }
