@@ -28,8 +28,12 @@ export interface CliResult {
 }
 
 export interface ProjectOptions {
-  /** The program (index.js). Default: the package's stack program. */
+  /** The program. Default: the package's stack program. */
   program?: string;
+  /** A TypeScript program (index.ts, run through ts-node as in Pulumi's TypeScript template). */
+  typescript?: boolean;
+  /** With install "installed": the node_modules folder to use (linked as the project's). */
+  nodeModules?: string;
   /** Extra files in the project folder, by relative path. */
   files?: Record<string, string>;
   /**
@@ -68,10 +72,11 @@ export class EngineProject {
     this.home = path.join(this.root, "pulumi-home");
     this.stack = options.stack ?? "test";
     for (const d of [this.dir, this.backendDir, this.home]) fs.mkdirSync(d, { recursive: true });
+    const main = options.typescript ? "index.ts" : "index.js";
     const files: Record<string, string> = {
-      "Pulumi.yaml": "name: b2c-engine-test\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+      "Pulumi.yaml": `name: b2c-engine-test\nruntime:\n  name: nodejs\n  options:\n    typescript: ${Boolean(options.typescript)}\nmain: ${main}\n`,
       "package.json": JSON.stringify({ name: "b2c-engine-test", version: "1.0.0", private: true }),
-      "index.js": options.program ?? STACK_PROGRAM,
+      [main]: options.program ?? STACK_PROGRAM,
       ...options.files,
     };
     for (const [name, text] of Object.entries(files)) {
@@ -79,6 +84,7 @@ export class EngineProject {
       fs.writeFileSync(path.join(this.dir, name), text);
     }
     if ((options.install ?? "link") === "link") this.linkPackage();
+    else if (options.nodeModules) fs.symlinkSync(options.nodeModules, path.join(this.dir, "node_modules"));
   }
 
   /**
