@@ -283,38 +283,6 @@ export function compressRateLimitClock(factor: number): () => void {
   return () => spy.mockRestore();
 }
 
-export interface LostResponseRule {
-  method: string;
-  /** Matched against the URL path (version prefix included). */
-  path: RegExp;
-  times: number;
-}
-
-/**
- * What the emulator's dropConnection can't show (it drops BEFORE handling): the request reached
- * Graph and was carried out, but the answer never came back (reset after the write). Wraps the
- * fetch the providers' Graph client uses (Node's, see nodeGlobal): a matching request is sent, its
- * answer awaited and thrown away, and the caller gets the TypeError undici gives for a reset
- * connection.
- * Returns what was lost and the restore function.
- */
-export function loseResponses(rules: LostResponseRule[]): { lost: string[]; restore: () => void } {
-  const realFetch = nodeGlobal.fetch;
-  const lost: string[] = [];
-  const left = rules.map((r) => ({ ...r }));
-  nodeGlobal.fetch = (async (input: any, init?: any) => {
-    const method = String(init?.method ?? input?.method ?? "GET").toUpperCase();
-    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
-    const rule = left.find((r) => r.times > 0 && r.method === method && r.path.test(url.pathname));
-    if (rule) rule.times--;
-    const response = await realFetch(input, init);
-    if (!rule) return response;
-    await response.arrayBuffer();
-    lost.push(`${method} ${url.pathname} -> ${response.status}`);
-    throw Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
-  }) as typeof fetch;
-  return { lost, restore: () => void (nodeGlobal.fetch = realFetch) };
-}
 
 /** A self-signed certificate and its key (forge objects), valid from yesterday for a year. */
 function selfSigned(): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
