@@ -1,0 +1,93 @@
+// Custom policies through the real engine: Microsoft's SocialAccounts starter pack with the WeChat
+// and QQ claims providers merged in, their keys in the same program, uploaded in BasePolicy order.
+import * as path from "path";
+import type { RunningEmulator } from "../../emulator";
+import { startTestEmulator } from "../helpers/emulator";
+import { emulatorConfig, EngineProject } from "../helpers/pulumiEngine";
+import { graphWrites } from "../helpers/requestLog";
+import { STARTER_PACK_DIR } from "../policies/starterPack";
+
+const program = (packDir: string) => `
+const fs = require("fs");
+const path = require("path");
+const pulumi = require("@pulumi/pulumi");
+const b2c = require("pulumi-b2c-identity");
+const config = new pulumi.Config("b2c");
+const dir = ${JSON.stringify(packDir)};
+const files = fs.readdirSync(dir).filter((f) => f.endsWith(".xml")).map((fileName) => ({
+  fileName,
+  xml: fs.readFileSync(path.join(dir, fileName), "utf8").replace("facebook_clientid", "{Settings:FacebookAppId}"),
+}));
+const keys = [
+  new b2c.TokenSigningKey("signing"),
+  new b2c.TokenEncryptionKey("encryption"),
+  new b2c.WeChatSecretKey("wechat", { appKey: config.requireSecret("wechatAppKey") }),
+  new b2c.QQSecretKey("qq", { appKey: config.requireSecret("qqAppKey") }),
+  new b2c.PolicyKey("facebook", { name: "FacebookSecret", secret: { value: config.requireSecret("facebookAppSecret") } }),
+];
+const set = new b2c.TrustFrameworkPolicySet("policies", {
+  policies: b2c.mergeSocialProvidersIntoPolicySet(files, [
+    b2c.weChatProviderPolicy({ appId: "wx0123456789abcdef" }),
+    b2c.qqProviderPolicy({ appId: "101000001" }),
+  ]),
+  identityExperienceFrameworkAppId: "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa",
+  proxyIdentityExperienceFrameworkAppId: "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb",
+  appSettings: { Environments: [{ Name: "test", Tenant: config.require("tenantId"), PolicySettings: { FacebookAppId: "fb-app-1" } }] },
+  environment: "test",
+  keySets: keys,
+});
+module.exports = { policyIds: set.policyIds };
+`;
+
+describe("custom policies through the real engine", () => {
+  let emu: RunningEmulator;
+  let project: EngineProject;
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    project = new EngineProject({ program: program(path.join(STARTER_PACK_DIR, "SocialAccounts")) });
+    await project.init(emulatorConfig(emu), {
+      "b2c:clientSecret": emu.clientSecret,
+      "b2c:wechatAppKey": "engine-wechat-key",
+      "b2c:qqAppKey": "engine-qq-key",
+      "b2c:facebookAppSecret": "engine-facebook-secret",
+    });
+  });
+  afterAll(async () => {
+    project?.cleanup();
+    await emu?.stop();
+  });
+
+  test("up uploads the set in BasePolicy order, after the keys, with the WeChat and QQ technical profiles", async () => {
+    await project.up();
+    const writes = graphWrites(emu.requestLog()).map((e) => `${e.method} ${e.path.replace(/^\/beta/, "")}`);
+    const uploads = writes.filter((w) => w.startsWith("PUT /trustFramework/policies/")).map((w) => w.split("/")[3].replace("/$value", ""));
+    expect(uploads.slice(0, 3)).toEqual(["B2C_1A_TrustFrameworkBase", "B2C_1A_TrustFrameworkLocalization", "B2C_1A_TrustFrameworkExtensions"]);
+    expect(uploads.slice(3).sort()).toEqual(["B2C_1A_ProfileEdit", "B2C_1A_signup_signin"]); // the relying parties, last
+    // Every keyset is written before the first policy upload that references keys.
+    const firstUpload = writes.findIndex((w) => w.startsWith("PUT /trustFramework/policies/"));
+    const lastKeyWrite = writes.map((w, i) => (w.includes("/trustFramework/keySets") ? i : -1)).reduce((a, b) => Math.max(a, b), -1);
+    expect(lastKeyWrite).toBeLessThan(firstUpload);
+    const extensions = emu.snapshot().policies.find((p) => p.id === "B2C_1A_TrustFrameworkExtensions")!.xml;
+    expect(extensions).toContain('TechnicalProfile Id="WeChat-OAuth2"');
+    expect(extensions).toContain('TechnicalProfile Id="QQ-OAuth2"');
+    expect(extensions).toContain("wx0123456789abcdef");
+    expect(extensions).not.toContain("engine-wechat-key"); // the key is referenced, never inlined
+    expect(emu.snapshot().policies.length).toBe(uploads.length);
+  });
+
+  test("a second up and a refresh change nothing", async () => {
+    emu.clearRequestLog();
+    await project.up(["--expect-no-changes"]);
+    await project.refresh(["--expect-no-changes"]);
+    expect(graphWrites(emu.requestLog())).toEqual([]);
+  });
+
+  test("destroy removes the policies (children first) and the keys", async () => {
+    emu.clearRequestLog();
+    await project.destroy();
+    expect(emu.snapshot().policies).toEqual([]);
+    expect(emu.snapshot().keySets).toEqual([]);
+    const deletes = graphWrites(emu.requestLog()).filter((e) => e.path.includes("/trustFramework/policies/")).map((e) => e.path.split("/").pop());
+    expect(deletes.indexOf("B2C_1A_TrustFrameworkBase")).toBe(deletes.length - 1);
+  });
+});
