@@ -90,17 +90,32 @@ describe("the stack program through the real Pulumi engine", () => {
     expect(keys.length).toBeGreaterThan(1); // the old key stays until the new one is active
   });
 
-  test("drift: an object deleted out of band is seen by refresh and recreated by up", async () => {
+  test("drift: what is deleted or renamed out of band is seen by refresh and repaired by up", async () => {
     const { graphFetch } = await import("../helpers/emulator");
     expect((await graphFetch(emu, "DELETE", "/beta/trustFramework/keySets/B2C_1A_QQSecret")).status).toBe(204);
+    expect((await graphFetch(emu, "DELETE", "/beta/identity/b2cUserFlows/B2C_1_signupsignin/userFlowIdentityProviders/QQ-OAUTH/$ref")).status).toBe(204);
+    const renamed = await graphFetch(emu, "PATCH", "/v1.0/identity/identityProviders/WeChat-OAUTH", {
+      "@odata.type": "microsoft.graph.socialIdentityProvider",
+      displayName: "renamed in the portal",
+    });
+    expect(renamed.status).toBe(204);
     const refresh = await project.refresh();
     expect(refresh.stdout).toMatch(/deleted/);
-    expect((await project.resources()).some((r) => r.outputs?.keySetId === "B2C_1A_QQSecret")).toBe(false);
+    const inState = await project.resources();
+    expect(inState.some((r) => r.outputs?.keySetId === "B2C_1A_QQSecret")).toBe(false);
+    expect(inState.find((r) => r.outputs?.identityProviderId === "WeChat-OAUTH")?.outputs.displayName).toBe("renamed in the portal");
     emu.clearRequestLog();
     await project.up();
-    expect(emu.snapshot().keySets.map((k) => k.id)).toContain("B2C_1A_QQSecret");
-    const writes = graphWrites(emu.requestLog()).map((e) => `${e.method} ${e.path}`);
-    expect(writes.every((w) => w.includes("B2C_1A_QQSecret") || w.endsWith("/trustFramework/keySets"))).toBe(true);
+    const tenant = emu.snapshot();
+    expect(tenant.keySets.map((k) => k.id)).toContain("B2C_1A_QQSecret");
+    expect(tenant.userFlows[0].identityProviderIds.map((id: string) => id.toLowerCase()).sort()).toEqual(["qq-oauth", "wechat-oauth"]);
+    expect(tenant.identityProviders.find((p) => p.type === "WeChat")!.displayName).toBe("WeChat");
+    const writes = graphWrites(emu.requestLog()).map((e) => `${e.method} ${e.path.replace(/^\/(v1\.0|beta)/, "")}`);
+    expect(writes.filter((w) => !/B2C_1A_QQSecret|\/trustFramework\/keySets$/.test(w)).sort()).toEqual([
+      "PATCH /identity/identityProviders/WeChat-OAUTH",
+      "POST /identity/b2cUserFlows/B2C_1_signupsignin/userFlowIdentityProviders/$ref",
+    ]);
+    await project.up(["--expect-no-changes"]);
   });
 
   test("removal: dropping QQ from the config deletes only QQ's objects", async () => {
