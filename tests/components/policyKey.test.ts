@@ -43,9 +43,12 @@ function dynamicOf(registrations: Registration[]): Registration {
   return found[0];
 }
 
-/** Mocked outputs: what the provider would return for a created keyset. */
+/**
+ * Mocked outputs: what the provider would return for a created keyset. The keyset id is one the
+ * component could not derive from its name, so asserting it shows the output is the resource's.
+ */
 const created = (reg: Registration) =>
-  reg.type === DYNAMIC ? { keySetId: "B2C_1A_WeChatSecret", activeKeyId: "kid-1", keys: [{ kid: "kid-1", use: "sig", kty: "OCT" }] } : undefined;
+  reg.type === DYNAMIC ? { keySetId: "B2C_1A_FromResource", activeKeyId: "kid-1", keys: [{ kid: "kid-1", use: "sig", kty: "OCT" }] } : undefined;
 
 describe("PolicyKey component", () => {
   test("type tokens, parenting and outputs", async () => {
@@ -59,7 +62,7 @@ describe("PolicyKey component", () => {
     expect(registrations.map((r) => r.type)).toEqual([COMPONENT, DYNAMIC]);
     expect(registrations.map((r) => r.name)).toEqual(["wechat-key", "wechat-key"]);
     expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::${COMPONENT}$${DYNAMIC}::wechat-key`);
-    expect(await valueOf(key.keySetId)).toBe("B2C_1A_WeChatSecret");
+    expect(await valueOf(key.keySetId)).toBe("B2C_1A_FromResource");
     expect(await valueOf(key.activeKeyId)).toBe("kid-1");
     expect(await valueOf(key.keys)).toEqual([{ kid: "kid-1", use: "sig", kty: "OCT" }]);
   });
@@ -142,13 +145,13 @@ describe("presets", () => {
         signing = new TokenSigningKey("signing");
         new TokenEncryptionKey("encryption", { adoptExisting: true });
       },
-      { outputs: (reg) => (reg.type === DYNAMIC ? { keySetId: `B2C_1A_${reg.inputs.name}` } : undefined) },
+      { outputs: (reg) => (reg.type === DYNAMIC ? { keySetId: `from-resource/${reg.name}` } : undefined) },
     );
     const sig = registrations.find((r) => r.type === DYNAMIC && r.name === "signing")!;
     const enc = registrations.find((r) => r.type === DYNAMIC && r.name === "encryption")!;
     expect(sig.inputs).toMatchObject({ name: "TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig" }, adoptExisting: false });
     expect(enc.inputs).toMatchObject({ name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA", use: "enc" }, adoptExisting: true });
-    expect(await valueOf(signing.keySetId)).toBe("B2C_1A_TokenSigningKeyContainer");
+    expect(await valueOf(signing.keySetId)).toBe("from-resource/signing");
     expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::b2c-identity:index:TokenEncryptionKey$${DYNAMIC}::encryption`);
   });
 
