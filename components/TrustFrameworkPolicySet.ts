@@ -12,11 +12,9 @@ import {
   substitutePlaceholders,
   tenantDomainOf,
 } from "../policies/placeholders";
-import { readPolicyHeader } from "../policies/policyHeader";
-import { orderPoliciesForUpload } from "../policies/uploadOrder";
-import { attributeLine, descendantElements, parseXml } from "../policies/xmlDocument";
-import { dependencyHash, policyContentHash, TrustFrameworkPolicyResource } from "../providers/trustFrameworkPolicy";
+import { policyContentHash, TrustFrameworkPolicyResource } from "../providers/trustFrameworkPolicy";
 import { InputProblem, throwIfProblems } from "../validation/inputError";
+import { planPolicySet, policyDependencyHash, unknownKeySetProblems } from "./policySetPlan";
 
 /** One custom policy file: its name (used in messages, e.g. "TrustFrameworkBase.xml") and its XML text. */
 export interface PolicyFileArgs {
@@ -65,13 +63,6 @@ interface PreparedPolicy {
   fileName: string;
   /** Substituted XML, with stand-ins for app ids not known yet. */
   xml: string;
-}
-
-interface PolicyNode {
-  fileName: string;
-  policyId: string;
-  basePolicyId?: string;
-  keySetIds: string[];
 }
 
 function isPending(value: unknown): boolean {
@@ -155,42 +146,6 @@ function chooseEnvironment(appSettings: AppSettings | undefined, name: string | 
   }
 }
 
-/** StorageReferenceIds of a parsed policy, deduplicated case-insensitively, in document order. */
-function referencedKeySets(doc: ReturnType<typeof parseXml>["doc"]): string[] {
-  const ids: string[] = [];
-  for (const key of descendantElements(doc, "Key")) {
-    const id = key.getAttribute("StorageReferenceId")?.trim();
-    if (id && !ids.some((k) => sameId(k, id))) ids.push(id);
-  }
-  return ids;
-}
-
-/**
- * Reads PolicyId, BasePolicy and key references, and orders the set (parents first). When that is
- * impossible (a file that doesn't parse, a cycle, a missing base…) there is no plan, only the
- * reason; the full validation then reports every problem.
- */
-function planUploads(prepared: PreparedPolicy[], existingPolicyIds: string[]): { plan?: PolicyNode[]; reason?: string } {
-  const nodes: PolicyNode[] = [];
-  for (const p of prepared) {
-    try {
-      const { doc } = parseXml(p.xml);
-      const header = readPolicyHeader(doc);
-      const policyId = header.policyId?.value.trim();
-      if (!policyId) return { reason: `${p.fileName} has no PolicyId` };
-      nodes.push({ fileName: p.fileName, policyId, basePolicyId: header.basePolicy?.policyId?.value.trim() || undefined, keySetIds: referencedKeySets(doc) });
-    } catch (error) {
-      return { reason: `${p.fileName}: ${(error as Error).message}` };
-    }
-  }
-  try {
-    const ordered = orderPoliciesForUpload(prepared, { existingPolicyIds });
-    return { plan: ordered.map((o) => nodes.find((n) => n.fileName === o.file.fileName)!) };
-  } catch (error) {
-    return { reason: (error as Error).message };
-  }
-}
-
 /**
  * The one error for every problem of the set: a ResourceError on the component with the stack
  * hidden, so Pulumi prints just the message, once (its unhandled-rejection handler reports an error
@@ -210,13 +165,6 @@ function policySetError(component: pulumi.Resource, name: string, problems: Poli
     `TrustFrameworkPolicySet "${name}": ${problems.length} problem(s) found before uploading anything${note}:\n${formatPolicyProblems(problems)}`,
     problems,
   );
-}
-
-/** Line of the first StorageReferenceId naming `keySetId` in a document (for deferred key problems). */
-function keyReferenceLine(xml: string, keySetId: string): number {
-  const { doc } = parseXml(xml);
-  const key = descendantElements(doc, "Key").find((k) => sameId(k.getAttribute("StorageReferenceId") ?? "", keySetId));
-  return key ? attributeLine(key, "StorageReferenceId") : 1;
 }
 
 /**
@@ -320,16 +268,18 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
     const keySetsPending = keySetRefs.some((k) => typeof k !== "string");
     const existingPolicyIds = args.existingPolicyIds ?? [];
     const existingKeySetIds = args.existingKeySetIds ?? [];
-    const immediate: Promise<PolicyProblem[]> = validatePolicySet(prepared, {
+    // One parse per file: the plan (order, references) and the validation share the documents.
+    const planned = planPolicySet(prepared, { existingPolicyIds });
+    const plan = planned.order;
+    const immediate: Promise<PolicyProblem[]> = validatePolicySet(planned.documents, {
       tenantDomain: this.tenant,
       existingPolicyIds,
       declaredKeySetIds: knownKeySets,
       existingKeySetIds,
     }).then((found) => (keySetsPending ? found.filter((p) => p.kind !== "policy-key") : found));
     // What the service accepts (e.g. a PublicPolicyUri on another host) is a warning, not a failure.
-    for (const warning of policySetWarnings(prepared, { tenantDomain: this.tenant })) pulumi.log.warn(`${label}: ${warning.message}`, this);
-    const { plan, reason: noPlanReason } = planUploads(prepared, existingPolicyIds);
-    const noPlan = (): Error => setFailure(this, `${label}: ${noPlanReason}`, []);
+    for (const warning of policySetWarnings(planned.documents, { tenantDomain: this.tenant })) pulumi.log.warn(`${label}: ${warning.message}`, this);
+    const noPlan = (): Error => setFailure(this, `${label}: ${planned.reason}`, []);
     const pendingNote = keySetsPending ? " (StorageReferenceIds are checked once the keySets' ids are known)" : "";
     const allKeySets: pulumi.Output<string[]> = pulumi.all(keySetRefs).apply((ids) => ids.map((id) => String(id)));
     const checked: pulumi.Output<boolean> = keySetsPending
@@ -337,17 +287,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
           if (found.length > 0) throw policySetError(this, name, found, pendingNote);
           if (!plan) throw noPlan();
           // The deferred StorageReferenceId check: same rule and wording as validatePolicySet.
-          const known = [...ids, ...existingKeySetIds];
-          const late: PolicyProblem[] = [];
-          for (const p of prepared) {
-            const { doc } = parseXml(p.xml);
-            for (const keySetId of referencedKeySets(doc)) {
-              if (known.some((k) => sameId(k, keySetId))) continue;
-              const line = keyReferenceLine(p.xml, keySetId);
-              const text = `StorageReferenceId ${keySetId} is neither a policy key this stack creates nor one in the tenant`;
-              late.push({ file: p.fileName, line, problem: text, kind: "policy-key", message: `${p.fileName}:${line}: ${text}` });
-            }
-          }
+          const late = unknownKeySetProblems(planned, [...ids, ...existingKeySetIds]);
           if (late.length > 0) throw policySetError(this, name, late);
           return true;
         })
@@ -378,27 +318,14 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
       });
 
     const resources: TrustFrameworkPolicyResource[] = [];
-    const contentHashes: Record<string, pulumi.Output<string>> = {};
-    const dependsOnHashes: Record<string, pulumi.Output<string>> = {};
-    const byId: Record<string, TrustFrameworkPolicyResource> = {};
+    const uploaded: Record<string, { resource: TrustFrameworkPolicyResource; content: pulumi.Output<string>; dependsOn: pulumi.Output<string> }> = {};
     for (const node of plan ?? []) {
-      const key = node.policyId.toUpperCase();
       const xml = finalXml(prepared.find((p) => p.fileName === node.fileName)!);
-      const baseKey = node.basePolicyId?.toUpperCase();
-      const parent = baseKey ? byId[baseKey] : undefined;
-      const referenced = node.keySetIds.map((k) => k.toUpperCase()).sort();
-      // What the upload depends on: the parent's content and its own dependencies (so the whole
-      // chain below a changed policy is re-uploaded) and the key sets referenced.
-      const dependsOnHash = pulumi
-        .all([parent ? contentHashes[baseKey!] : pulumi.output(""), parent ? dependsOnHashes[baseKey!] : pulumi.output("")])
-        .apply(([parentContent, parentDepends]) =>
-          dependencyHash({
-            base: node.basePolicyId ? { id: node.basePolicyId.toUpperCase(), content: parent ? parentContent : "existing", dependsOn: parentDepends } : null,
-            keySets: referenced,
-          }),
-        );
-      contentHashes[key] = xml.apply(policyContentHash);
-      dependsOnHashes[key] = dependsOnHash;
+      const base = node.baseInSet ? uploaded[node.basePolicyId!.toUpperCase()] : undefined;
+      const parent = base?.resource;
+      const dependsOnHash: pulumi.Output<string> = base
+        ? pulumi.all([base.content, base.dependsOn]).apply(([content, dependsOn]) => policyDependencyHash(node, { content, dependsOn }))
+        : pulumi.output(policyDependencyHash(node));
       const dependsOn = mergeDependsOn(args.dependsOn, parent);
       const resource = new TrustFrameworkPolicyResource(
         `${name}-${node.policyId}`,
@@ -410,12 +337,12 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
           ...(parent ? { basePolicyId: node.basePolicyId } : {}),
           // Likewise only key sets this program creates are retried while B2C can't see them yet. This
           // Output also makes the upload wait for the PolicyKey resources behind keySets.
-          keySetIds: allKeySets.apply((declared) => node.keySetIds.filter((k) => declared.some((d) => sameId(d, k)))),
+          keySetIds: allKeySets.apply((declared) => node.keySets.map((k) => k.keySetId).filter((k) => declared.some((d) => sameId(d, k)))),
           ...(args.adoptExisting ? { adoptExisting: true } : {}),
         },
         { parent: this, ...(dependsOn ? { dependsOn } : {}) },
       );
-      byId[key] = resource;
+      uploaded[node.policyId.toUpperCase()] = { resource, content: xml.apply(policyContentHash), dependsOn: dependsOnHash };
       resources.push(resource);
     }
     this.policies = resources;

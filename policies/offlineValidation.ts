@@ -25,11 +25,13 @@
 import { findLeftoverPlaceholders } from "./placeholders";
 import { policyIdKey, readPolicyHeader, type PolicyHeader } from "./policyHeader";
 import { validatePoliciesAgainstSchema } from "./xsdValidation";
-import { attributeLine, descendantElements, parseXml, XmlSyntaxError } from "./xmlDocument";
+import { attributeLine, descendantElements, parseXml, type ParsedXml, XmlSyntaxError } from "./xmlDocument";
 
 export interface PolicyDocument {
   fileName: string;
   xml: string;
+  /** The document already parsed from `xml` (by the caller's plan), so it is not parsed again. */
+  parsed?: ParsedXml["doc"];
 }
 
 export interface PolicySetContext {
@@ -91,7 +93,7 @@ export async function validatePolicySet(
 
   docs.forEach((doc, index) => {
     try {
-      const { doc: dom } = parseXml(doc.xml);
+      const dom = doc.parsed ?? parseXml(doc.xml).doc;
       parsed.push({ index, fileName: doc.fileName, xml: doc.xml, doc: dom, header: readPolicyHeader(dom) });
     } catch (error) {
       if (!(error instanceof XmlSyntaxError)) throw error;
@@ -224,7 +226,7 @@ export function policySetWarnings(docs: ReadonlyArray<PolicyDocument>, ctx: Pick
   for (const doc of docs) {
     let header: PolicyHeader;
     try {
-      header = readPolicyHeader(parseXml(doc.xml).doc);
+      header = readPolicyHeader(doc.parsed ?? parseXml(doc.xml).doc);
     } catch (error) {
       if (error instanceof XmlSyntaxError) continue;
       throw error;
