@@ -7,7 +7,10 @@ import { DEFAULT_TENANT_NAME } from "../emulator";
 
 type Call = (method: string, path: string, body?: unknown, contentType?: string) => Promise<void>;
 
-const PACK = path.join(process.cwd(), "tests", "fixtures", "b2c-starterpack", "SocialAndLocalAccounts");
+// From bench/ (sources) or .bench-build/bench/ (compiled), wherever the program runs.
+const PACK = [path.join(__dirname, ".."), path.join(__dirname, "..", "..")]
+  .map((root) => path.join(root, "tests", "fixtures", "b2c-starterpack", "SocialAndLocalAccounts"))
+  .find((dir) => fs.existsSync(dir))!;
 const IEF_APP = "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa";
 const PROXY_APP = "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb";
 
@@ -66,7 +69,9 @@ export const extraBenchResources = {
           keySets: [key1, key2, key3],
         }).policyIds;
       },
-      minimum: { create: 1, update: 1, "no-op": 0, refresh: 1, destroy: 1 },
+      // PUT is an upsert, so a create reads first: that GET is what tells our new policy from a
+      // hand-made one we must not take over (README "Adopting an existing tenant").
+      minimum: { create: 2, update: 1, "no-op": 0, refresh: 1, destroy: 1 },
     },
   ],
   filterFor: (kind: string) => (p: string) => kind === "custom policy" && /\/trustFramework\/policies/i.test(p),
