@@ -55,6 +55,10 @@ export interface B2CSocialSignInArgs {
   tokenKeys?: boolean;
   /** Custom domain serving the sign-in pages (host name), used in every callback URL. Optional. */
   customDomain?: pulumi.Input<string>;
+  /** Warn at preview and up when the active key of any keyset this creates expires within this many days. Default 30. */
+  expiryWarningDays?: number;
+  /** With tokenKeys: days before a token key's expiry at which an `up` has B2C generate the next key in the same keyset. Optional: no roll-over. */
+  tokenKeysRotateBeforeExpiryDays?: number;
 }
 
 export interface SocialSignInProviderOutput {
@@ -117,20 +121,21 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
       if (spec.policyKey) {
         keys[`${type}Secret`] = new PolicyKey(
           `${name}-${slug(type)}-secret`,
-          { name: `${type}Secret`, secret: { value: spec.clientSecret, use: "sig" } },
+          { name: `${type}Secret`, secret: { value: spec.clientSecret, use: "sig" }, expiryWarningDays: args.expiryWarningDays },
           { parent: this },
         );
       }
     }
     if (args.tokenKeys) {
+      const rollOver = args.tokenKeysRotateBeforeExpiryDays !== undefined ? { rotateBeforeExpiryDays: args.tokenKeysRotateBeforeExpiryDays } : {};
       keys.TokenSigningKeyContainer = new PolicyKey(
         `${name}-token-signing`,
-        { name: "TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig" } },
+        { name: "TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig", ...rollOver }, expiryWarningDays: args.expiryWarningDays },
         { parent: this },
       );
       keys.TokenEncryptionKeyContainer = new PolicyKey(
         `${name}-token-encryption`,
-        { name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA", use: "enc" } },
+        { name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA", use: "enc", ...rollOver }, expiryWarningDays: args.expiryWarningDays },
         { parent: this },
       );
     }

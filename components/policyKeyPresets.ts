@@ -21,6 +21,8 @@ export interface AppSecretKeyArgs {
   rotationNotBeforeDelayMinutes?: number;
   /** Manage an existing keyset of this name instead of failing (the APP KEY is added once as the active key). Default false. */
   adoptExisting?: boolean;
+  /** Warn at preview and up when the active key expires within this many days. Default 30. */
+  expiryWarningDays?: number;
 }
 
 /** Arguments of the token key presets. */
@@ -35,6 +37,10 @@ export interface TokenKeyArgs {
   rotationTrigger?: pulumi.Input<string>;
   /** Manage an existing keyset of this name instead of failing; existing RSA keys of the same use are kept and no key is generated. Default false. */
   adoptExisting?: boolean;
+  /** Warn at preview and up when the active key expires within this many days. Default 30. */
+  expiryWarningDays?: number;
+  /** Days before the active key's expiry at which an `up` has B2C generate the next key in the same keyset (it becomes active before the old one expires). Optional: no roll-over. */
+  rotateBeforeExpiryDays?: number;
 }
 
 abstract class PolicyKeyPreset extends pulumi.ComponentResource implements PolicyKeyOutputs {
@@ -65,6 +71,7 @@ function appSecretKey(parent: PolicyKeyPreset, type: string, defaultName: string
       rotationTrigger: args.rotationTrigger,
       rotationNotBeforeDelayMinutes: args.rotationNotBeforeDelayMinutes,
       adoptExisting: args.adoptExisting,
+      expiryWarningDays: args.expiryWarningDays,
     },
     { "secret.value": "appKey", "secret.notBefore": "notBefore", "secret.expiresOn": "expiresOn", name: "keySetName" },
   );
@@ -77,11 +84,18 @@ function tokenKey(parent: PolicyKeyPreset, type: string, defaultName: string, us
     name,
     {
       name: args.keySetName ?? defaultName,
-      generate: { keyType: "RSA", use, notBefore: args.notBefore, expiresOn: args.expiresOn },
+      generate: {
+        keyType: "RSA",
+        use,
+        notBefore: args.notBefore,
+        expiresOn: args.expiresOn,
+        ...(args.rotateBeforeExpiryDays !== undefined ? { rotateBeforeExpiryDays: args.rotateBeforeExpiryDays } : {}),
+      },
       rotationTrigger: args.rotationTrigger,
       adoptExisting: args.adoptExisting,
+      expiryWarningDays: args.expiryWarningDays,
     },
-    { "generate.notBefore": "notBefore", "generate.expiresOn": "expiresOn", name: "keySetName" },
+    { "generate.notBefore": "notBefore", "generate.expiresOn": "expiresOn", "generate.rotateBeforeExpiryDays": "rotateBeforeExpiryDays", name: "keySetName" },
   );
 }
 

@@ -43,7 +43,7 @@ export function stackProgram() {
   const reader = pulumiConfigReader();
   const { settings, args } = explainConfigErrors(() => readStackConfig(reader));
   const extras = explainConfigErrors(() => readTenantExtras(reader));
-  const signIn = new B2CSocialSignIn("social-sign-in", args);
+  const signIn = new B2CSocialSignIn("social-sign-in", { ...args, expiryWarningDays: extras.expiryWarningDays });
   const keySets = extras.keySets.map((k) => keySetComponent(k, extras.expiryWarningDays));
   const keySetIds = pulumi
     .all([signIn.keySetIds, pulumi.all(keySets.map((k) => k.keySetId))])
