@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { GraphApi, GraphResult } from "../graph/client";
 import { GraphRequestError, isGraphRequestError } from "../graph/errors";
 import { canonicalKeyType, certificateDer } from "../validation/policyKeys";

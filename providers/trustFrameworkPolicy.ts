@@ -1,12 +1,16 @@
 import { thinProvider } from "./thinProvider";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
 import { GraphApi } from "../graph/client";
-import { GraphRequestError, isGraphRequestError } from "../graph/errors";
-import { normalizePolicyXml } from "../policies/normalize";
+import { isGraphRequestError } from "../graph/errors";
 import { inputError, InputProblem } from "../validation/inputError";
 import { checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, UNKNOWN } from "./providerContext";
 import { adoptHint, retainedOnDelete } from "./ownership";
+import { bodyText, normalizePolicyForDiff, policyContentHash, policyError, policyIdOfXml, sameId } from "./policyDocument";
+import { explainUploadError, isFreshDependencyFailure } from "./policyUploadErrors";
+
+export { dependencyHash, normalizePolicyForDiff, policyContentHash, policyIdOfXml } from "./policyDocument";
+export type { PolicyValidationFailure } from "./policyUploadErrors";
+export { isFreshDependencyFailure, parsePolicyValidationFailure } from "./policyUploadErrors";
 
 // TrustFrameworkPolicy: ONE custom policy (Graph beta /trustFramework/policies, https://learn.microsoft.com/graph/api/resources/trustframeworkpolicy?view=graph-rest-beta).
 //
@@ -68,74 +72,8 @@ const FRESH_DEPENDENCY_WINDOW_MS = 30_000;
 /** How long after our own upload a refresh keeps retrying a 404 before concluding the policy was deleted. */
 const POLICY_ID_PATTERN = /^B2C_1A_[A-Za-z0-9_.-]+$/i;
 
-/** normalizePolicyXml, with a malformed document reported as this provider's error. */
-export function normalizePolicyForDiff(xml: string): string {
-  try {
-    return normalizePolicyXml(xml);
-  } catch (error) {
-    throw policyError(`not well-formed XML: ${(error as Error).message || "the document could not be parsed"}`);
-  }
-}
-
-/**
- * The text of an XML response. The calls ask for no responseType, so the Graph client picks the
- * handling by content type: errors arrive parsed, and an application/xml body as the unread stream
- * (the client only parses XML where a global DOMParser exists), or as text/bytes otherwise.
- */
-async function bodyText(body: unknown): Promise<string> {
-  if (typeof body === "string") return body;
-  if (body === undefined || body === null) return "";
-  if (body instanceof ArrayBuffer) return Buffer.from(new Uint8Array(body)).toString("utf8");
-  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
-  if (typeof (body as { getReader?: unknown }).getReader === "function" || typeof (body as { arrayBuffer?: unknown }).arrayBuffer === "function") {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return new Response(body as any).text();
-  }
-  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  throw policyError(`unexpected response body for a policy document (${Object.prototype.toString.call(body)})`);
-}
-
 function itemPath(id: string): string {
   return `${COLLECTION}/${encodeURIComponent(id)}`;
-}
-
-function policyError(message: string, cause?: unknown): Error {
-  // A factory, not an Error subclass (the closure serializer cannot rebuild those).
-  return Object.assign(new Error(message), { name: "TrustFrameworkPolicyError", cause });
-}
-
-/**
- * `sha256:<hex>` of the normalized policy. A document that does not parse (only possible for what
- * the tenant returns: inputs are checked) is hashed as written, so it still differs.
- */
-export function policyContentHash(xml: string): string {
-  let normal: string;
-  try {
-    normal = normalizePolicyForDiff(xml);
-  } catch {
-    normal = `unparsed:${xml}`;
-  }
-  return `sha256:${createHash("sha256").update(normal, "utf8").digest("hex")}`;
-}
-
-/** `sha256:<hex>` of a JSON value: the component's dependsOnHash. */
-export function dependencyHash(value: unknown): string {
-  return `sha256:${createHash("sha256").update(JSON.stringify(value), "utf8").digest("hex")}`;
-}
-
-/** The PolicyId attribute of the root element, read without a full parse (undefined when absent). */
-export function policyIdOfXml(xml: string): string | undefined {
-  const root = /<(?:[\w.-]+:)?TrustFrameworkPolicy\b([^>]*)>/.exec(xml);
-  const id = root ? /\sPolicyId\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(root[1]) : null;
-  return id ? (id[1] ?? id[2]).trim() : undefined;
-}
-
-function sameId(a: string | undefined, b: string | undefined): boolean {
-  return (a ?? "").trim().toUpperCase() === (b ?? "").trim().toUpperCase();
 }
 
 function checkInputs(news: Record<string, any>): InputProblem[] {
@@ -182,79 +120,6 @@ function outputsFrom(inputs: TrustFrameworkPolicyInputs, id: string, adopted = f
     keySetIds: inputs.keySetIds ?? [],
     lastUploadAt: Date.now(),
   };
-}
-
-/** The validation details of B2C's "Validation failed: N validation error(s) found in policy …" message. */
-export interface PolicyValidationFailure {
-  /** N as B2C counts it. */
-  count: number;
-  /** StorageReferenceIds named as missing ("does not have CryptographicKey referenced by storageReferenceId"). */
-  missingKeySetIds: string[];
-  /** BasePolicy ids named as missing ("Policy with 'policyId': X cannot be found in the directory"). */
-  missingPolicyIds: string[];
-  /** How many details were recognised as one of the two above (B2C sometimes repeats a detail). */
-  recognised: number;
-}
-
-/** Reads B2C's policy validation message; undefined when it is not one. */
-export function parsePolicyValidationFailure(message: string): PolicyValidationFailure | undefined {
-  const head = /Validation failed:\s*(\d+)\s+validation error/i.exec(message);
-  if (!head) return undefined;
-  const missingKeySetIds: string[] = [];
-  const missingPolicyIds: string[] = [];
-  let recognised = 0;
-  const keyPattern = /does not have CryptographicKey referenced by storageReferenceId\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_.-]*[A-Za-z0-9_-]))/gi;
-  for (let m = keyPattern.exec(message); m; m = keyPattern.exec(message)) {
-    recognised++;
-    const keySetId = m[1] ?? m[2] ?? m[3];
-    if (!missingKeySetIds.some((k) => sameId(k, keySetId))) missingKeySetIds.push(keySetId);
-  }
-  const policyPattern = /Policy with 'policyId':\s*'?([A-Za-z0-9_.-]+)'?\s+cannot be found in the directory/gi;
-  for (let m = policyPattern.exec(message); m; m = policyPattern.exec(message)) {
-    recognised++;
-    if (!missingPolicyIds.some((p) => sameId(p, m![1]))) missingPolicyIds.push(m[1]);
-  }
-  return { count: Number(head[1]), missingKeySetIds, missingPolicyIds, recognised };
-}
-
-/**
- * Whether an upload failure only says that something this policy was told about (a key set in
- * `keySetIds`, its `basePolicyId`) can't be seen yet: worth retrying for a short while.
- */
-export function isFreshDependencyFailure(error: unknown, inputs: Pick<TrustFrameworkPolicyInputs, "keySetIds" | "basePolicyId">): boolean {
-  if (!isGraphRequestError(error) || error.status !== 400) return false;
-  const failure = parsePolicyValidationFailure(error.graphMessage);
-  if (!failure || failure.recognised < failure.count) return false;
-  if (failure.missingKeySetIds.length + failure.missingPolicyIds.length === 0) return false;
-  const expectedKeys = inputs.keySetIds ?? [];
-  return (
-    failure.missingKeySetIds.every((k) => expectedKeys.some((e) => sameId(e, k))) &&
-    failure.missingPolicyIds.every((p) => sameId(p, inputs.basePolicyId))
-  );
-}
-
-/** A readable message for an upload that B2C rejected. */
-function explainUploadError(error: GraphRequestError, inputs: TrustFrameworkPolicyInputs, waitedMs: number): string {
-  const failure = parsePolicyValidationFailure(error.graphMessage);
-  const hints: string[] = [];
-  if (failure) {
-    const unexpectedKeys = failure.missingKeySetIds.filter((k) => !(inputs.keySetIds ?? []).some((e) => sameId(e, k)));
-    if (failure.missingKeySetIds.length > 0) {
-      hints.push(
-        `policy key(s) ${failure.missingKeySetIds.join(", ")} are not in the tenant` +
-          (unexpectedKeys.length > 0
-            ? `: create them first (a PolicyKey in this program, passed in keySets) or check the StorageReferenceId`
-            : waitedMs > 0
-              ? ` (still not visible after ${Math.round(waitedMs / 1000)} s)`
-              : ""),
-      );
-    }
-    if (failure.missingPolicyIds.length > 0) {
-      hints.push(`base policy ${failure.missingPolicyIds.join(", ")} is not in the tenant: upload it first (put it in the same policy set)`);
-    }
-  }
-  if (error.code === "AADB2C90113") hints.push("the XML is not well-formed");
-  return `Could not upload custom policy ${inputs.policyId}: ${error.graphMessage}${hints.length > 0 ? ` (${hints.join("; ")})` : ""}`;
 }
 
 async function upload(graph: GraphApi, inputs: TrustFrameworkPolicyInputs, freshWindowMs: number): Promise<void> {

@@ -1,0 +1,72 @@
+// A custom policy document as TrustFrameworkPolicy sees it: normalized for comparison, hashed for
+// state, its PolicyId, and the text of Graph's XML answers.
+import { createHash } from "crypto";
+import { normalizePolicyXml } from "../policies/normalize";
+
+export function policyError(message: string, cause?: unknown): Error {
+  // A factory, not an Error subclass (the closure serializer cannot rebuild those).
+  return Object.assign(new Error(message), { name: "TrustFrameworkPolicyError", cause });
+}
+
+/** normalizePolicyXml, with a malformed document reported as this provider's error. */
+export function normalizePolicyForDiff(xml: string): string {
+  try {
+    return normalizePolicyXml(xml);
+  } catch (error) {
+    throw policyError(`not well-formed XML: ${(error as Error).message || "the document could not be parsed"}`);
+  }
+}
+
+/**
+ * The text of an XML response. The calls ask for no responseType, so the Graph client picks the
+ * handling by content type: errors arrive parsed, and an application/xml body as the unread stream
+ * (the client only parses XML where a global DOMParser exists), or as text/bytes otherwise.
+ */
+export async function bodyText(body: unknown): Promise<string> {
+  if (typeof body === "string") return body;
+  if (body === undefined || body === null) return "";
+  if (body instanceof ArrayBuffer) return Buffer.from(new Uint8Array(body)).toString("utf8");
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+  if (typeof (body as { getReader?: unknown }).getReader === "function" || typeof (body as { arrayBuffer?: unknown }).arrayBuffer === "function") {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return new Response(body as any).text();
+  }
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  throw policyError(`unexpected response body for a policy document (${Object.prototype.toString.call(body)})`);
+}
+
+
+
+/**
+ * `sha256:<hex>` of the normalized policy. A document that does not parse (only possible for what
+ * the tenant returns: inputs are checked) is hashed as written, so it still differs.
+ */
+export function policyContentHash(xml: string): string {
+  let normal: string;
+  try {
+    normal = normalizePolicyForDiff(xml);
+  } catch {
+    normal = `unparsed:${xml}`;
+  }
+  return `sha256:${createHash("sha256").update(normal, "utf8").digest("hex")}`;
+}
+
+/** `sha256:<hex>` of a JSON value: the component's dependsOnHash. */
+export function dependencyHash(value: unknown): string {
+  return `sha256:${createHash("sha256").update(JSON.stringify(value), "utf8").digest("hex")}`;
+}
+
+/** The PolicyId attribute of the root element, read without a full parse (undefined when absent). */
+export function policyIdOfXml(xml: string): string | undefined {
+  const root = /<(?:[\w.-]+:)?TrustFrameworkPolicy\b([^>]*)>/.exec(xml);
+  const id = root ? /\sPolicyId\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(root[1]) : null;
+  return id ? (id[1] ?? id[2]).trim() : undefined;
+}
+
+export function sameId(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? "").trim().toUpperCase() === (b ?? "").trim().toUpperCase();
+}
