@@ -2,9 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { AdoptedKeyInfo, adoptedKeySetProblems, AdoptedKeySetResource } from "../providers/adoptedKeySet";
 import { validateExpirySettings } from "../providers/keyExpiry";
 import { throwIfProblems } from "../validation/inputError";
+import { tenantInput, TenantArgs } from "./inputChecks";
 import { watchKeyExpiry } from "./keyExpiryWarnings";
 
-export interface AdoptedKeySetArgs {
+export interface AdoptedKeySetArgs extends TenantArgs {
   /** The existing keyset's id, with or without `B2C_1A_` (e.g. "B2C_1A_FacebookSecret"). Required; it must exist. */
   name: string;
   /** How its keys were made, as `b2c-identity import` recorded it: secret, generate, certificate or pkcs12. Informational. Optional. */
@@ -34,7 +35,7 @@ export class AdoptedKeySet extends pulumi.ComponentResource {
   constructor(name: string, args: AdoptedKeySetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:AdoptedKeySet", name, {}, opts);
     throwIfProblems(`AdoptedKeySet "${name}"`, [...adoptedKeySetProblems({ ...args }), ...validateExpirySettings({ expiryWarningDays: args.expiryWarningDays })]);
-    const resource = new AdoptedKeySetResource(name, { name: args.name, source: args.source, use: args.use, keyType: args.keyType }, { parent: this });
+    const resource = new AdoptedKeySetResource(name, { name: args.name, source: args.source, use: args.use, keyType: args.keyType, ...tenantInput(`AdoptedKeySet "${name}"`, args.tenant) }, { parent: this });
     this.keySetId = resource.keySetId;
     this.activeKeyId = resource.activeKeyId;
     this.keys = resource.keys;

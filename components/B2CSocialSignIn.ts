@@ -4,7 +4,7 @@ import { canonicalProviderType, SocialProviderType } from "../validation/identit
 import { validateSocialSignIn } from "../validation/socialSignIn";
 import { normalizeUserFlowId, UserFlowType } from "../validation/userFlows";
 import { B2CUserFlow } from "./B2CUserFlow";
-import { knownValues } from "./inputChecks";
+import { knownValues, TenantArgs } from "./inputChecks";
 import { PolicyKey } from "./PolicyKey";
 import { SocialIdentityProvider } from "./SocialIdentityProvider";
 import { callbackDomainOf } from "./WeChatIdentityProvider";
@@ -46,7 +46,7 @@ export interface SocialSignInUserFlow {
   adoptExisting?: boolean;
 }
 
-export interface B2CSocialSignInArgs {
+export interface B2CSocialSignInArgs extends TenantArgs {
   /** The social identity providers to enable. At least one; each type once. */
   identityProviders: SocialSignInIdentityProvider[];
   /** User flows to create or attach the providers to. Default none. */
@@ -115,13 +115,14 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
           displayName: spec.displayName,
           customDomain: args.customDomain,
           adoptExisting: spec.adoptExisting,
+          tenant: args.tenant,
         },
         { parent: this },
       );
       if (spec.policyKey) {
         keys[`${type}Secret`] = new PolicyKey(
           `${name}-${slug(type)}-secret`,
-          { name: `${type}Secret`, secret: { value: spec.clientSecret, use: "sig" }, expiryWarningDays: args.expiryWarningDays },
+          { name: `${type}Secret`, secret: { value: spec.clientSecret, use: "sig" }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
           { parent: this },
         );
       }
@@ -130,12 +131,12 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
       const rollOver = args.tokenKeysRotateBeforeExpiryDays !== undefined ? { rotateBeforeExpiryDays: args.tokenKeysRotateBeforeExpiryDays } : {};
       keys.TokenSigningKeyContainer = new PolicyKey(
         `${name}-token-signing`,
-        { name: "TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig", ...rollOver }, expiryWarningDays: args.expiryWarningDays },
+        { name: "TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig", ...rollOver }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
         { parent: this },
       );
       keys.TokenEncryptionKeyContainer = new PolicyKey(
         `${name}-token-encryption`,
-        { name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA", use: "enc", ...rollOver }, expiryWarningDays: args.expiryWarningDays },
+        { name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA", use: "enc", ...rollOver }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
         { parent: this },
       );
     }
@@ -156,6 +157,7 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
             defaultLanguageTag: spec.defaultLanguageTag,
             testApplicationId: spec.testApplicationId,
             adoptExisting: spec.adoptExisting,
+            tenant: args.tenant,
           },
           { parent: this },
         );
@@ -178,6 +180,7 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
             userFlowCreationId,
             // A flow made by hand (attached to, or adopted) may show this button already: take that attachment over.
             adoptExisting: spec.create === false || spec.adoptExisting === true,
+            tenant: args.tenant,
           },
           { parent: this },
         );

@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { UserFlowResource } from "../providers/userFlow";
 import { throwIfProblems } from "../validation/inputError";
 import { normalizeUserFlowId, UserFlowType, validateUserFlow } from "../validation/userFlows";
-import { declareOnce, knownValues } from "./inputChecks";
+import { declareOnce, knownValues, tenantInput, TenantArgs } from "./inputChecks";
 
-export interface B2CUserFlowArgs {
+export interface B2CUserFlowArgs extends TenantArgs {
   /** Flow name, with or without the `B2C_1_` prefix Graph adds (e.g. "signupsignin"). 1-64 of [A-Za-z0-9_-]. Ids are case-insensitive: a change of case only is no change; another name replaces the flow. */
   name: string;
   /** signUpOrSignIn, signUp, signIn, passwordReset, profileUpdate or resourceOwner. Changing it replaces the flow. https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow */
@@ -33,7 +33,8 @@ export class B2CUserFlow extends pulumi.ComponentResource {
   constructor(name: string, args: B2CUserFlowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:B2CUserFlow", name, {}, opts);
     throwIfProblems(`B2CUserFlow "${name}"`, validateUserFlow(knownValues(args), true));
-    declareOnce("user flow", typeof args.name === "string" ? normalizeUserFlowId(args.name) : undefined, "name", `B2CUserFlow "${name}"`);
+    const tenant = tenantInput(`B2CUserFlow "${name}"`, args.tenant);
+    declareOnce("user flow", typeof args.name === "string" ? normalizeUserFlowId(args.name) : undefined, "name", `B2CUserFlow "${name}"`, args.tenant);
     const flow = new UserFlowResource(
       name,
       {
@@ -44,6 +45,7 @@ export class B2CUserFlow extends pulumi.ComponentResource {
         defaultLanguageTag: args.defaultLanguageTag,
         testApplicationId: args.testApplicationId,
         adoptExisting: args.adoptExisting ?? false,
+        ...tenant,
       },
       { parent: this },
     );

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyKeyInfo, PolicyKeyResource } from "../providers/policyKey";
 import { InputProblem, throwIfProblems } from "../validation/inputError";
 import { GeneratedKeyType, KeyUse, normalizeKeySetId, PENDING, PolicyKeyInput, validatePolicyKey } from "../validation/policyKeys";
-import { checkedInput, declareOnce } from "./inputChecks";
+import { checkedInput, declareOnce, tenantInput, TenantArgs } from "./inputChecks";
 import { watchKeyExpiry } from "./keyExpiryWarnings";
 import { validateExpirySettings } from "../providers/keyExpiry";
 
@@ -53,7 +53,7 @@ export interface PolicyKeyPkcs12Args {
   password: pulumi.Input<string>;
 }
 
-export interface PolicyKeyArgs {
+export interface PolicyKeyArgs extends TenantArgs {
   /** Keyset name, with or without the `B2C_1A_` prefix Graph adds (e.g. "WeChatSecret"); what policies reference as StorageReferenceId. Letters, digits, '_' and '-', at most 128 characters with the prefix. Changing it (other than case/prefix) replaces the keyset. */
   name: string;
   /** Key source: a secret you know. Give exactly one of secret, generate, certificate, pkcs12; changing the kind of source replaces the keyset. */
@@ -132,7 +132,8 @@ export function createPolicyKey(
   names: Record<string, string> = {},
 ): PolicyKeyOutputs {
   throwIfProblems(label, renamed([...validatePolicyKey(knownPolicyKeyInput(args)), ...validateExpirySettings(args)], names));
-  declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, "name", label);
+  const tenant = tenantInput(label, args.tenant);
+  declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, "name", label, args.tenant);
   // An Output-valued field is checked when it resolves, before it reaches the provider.
   const field = (source: "secret" | "certificate" | "pkcs12", key: string, value: pulumi.Input<string>) =>
     checkedInput<string>(label, value, (v) => policyKeyFieldProblems(source, key, v, names));
@@ -162,6 +163,7 @@ export function createPolicyKey(
       rotationTrigger: args.rotationTrigger,
       ...(args.rotationNotBeforeDelayMinutes !== undefined ? { rotationNotBeforeDelayMinutes: args.rotationNotBeforeDelayMinutes } : {}),
       adoptExisting: args.adoptExisting ?? false,
+      ...tenant,
     },
     { parent },
   );

@@ -10,9 +10,9 @@ import {
   SocialProviderType,
   validateSocialIdentityProvider,
 } from "../validation/identityProviders";
-import { checkedInput, declareOnce, knownValues } from "./inputChecks";
+import { checkedInput, declareOnce, knownValues, tenantInput, TenantArgs } from "./inputChecks";
 
-export interface SocialIdentityProviderArgs {
+export interface SocialIdentityProviderArgs extends TenantArgs {
   /**
    * Identity provider type: WeChat, QQ, Weibo, GitHub, Google, Facebook, Amazon, LinkedIn, Twitter or
    * Microsoft (case-insensitive). Changing it replaces the provider.
@@ -51,7 +51,8 @@ export function createIdentityProvider(
   names: ArgumentNames,
 ): IdentityProviderOutputs {
   throwIfProblems(label, validateSocialIdentityProvider(knownValues(args), names, false));
-  declareOnce("identity provider type", typeof args.type === "string" ? canonicalProviderType(args.type) : undefined, names.type, label);
+  const tenant = tenantInput(label, args.tenant);
+  declareOnce("identity provider type", typeof args.type === "string" ? canonicalProviderType(args.type) : undefined, names.type, label, args.tenant);
   const resource = new IdentityProviderResource(
     name,
     {
@@ -63,6 +64,7 @@ export function createIdentityProvider(
       displayName: args.displayName ?? pulumi.output(args.type).apply((t) => PORTAL_DISPLAY_NAMES[canonicalProviderType(t)!] ?? t),
       customDomain: args.customDomain,
       adoptExisting: args.adoptExisting ?? false,
+      ...tenant,
     },
     { parent },
   );
@@ -111,7 +113,7 @@ export class SocialIdentityProvider extends IdentityProviderComponent {
 }
 
 /** Arguments of the WeChat and QQ presets, named as the Microsoft how-tos name them. */
-export interface AppIdentityProviderArgs {
+export interface AppIdentityProviderArgs extends TenantArgs {
   /** The APP ID from the provider's developer portal. Required, non-blank. */
   appId: pulumi.Input<string>;
   /** The APP KEY. Always treated as a Pulumi secret. Required, non-blank; change it to rotate in place. */
@@ -136,7 +138,7 @@ export function createAppIdentityProvider(
     parent,
     label,
     name,
-    { type, clientId: args.appId, clientSecret: args.appKey, displayName: args.displayName, customDomain: args.customDomain, adoptExisting: args.adoptExisting },
+    { type, clientId: args.appId, clientSecret: args.appKey, displayName: args.displayName, customDomain: args.customDomain, adoptExisting: args.adoptExisting, tenant: args.tenant },
     APP_ARGUMENT_NAMES,
   );
 }

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDS, CLOUD_NAMES } from "../graph/clouds";
-import { readSetting, SettingName } from "../graph/settings";
+import { configKey, DEFAULT_CONFIG_NAMESPACE, readSetting, SettingName } from "../graph/settings";
 import { formatPolicyProblems, PolicyProblem, policySetWarnings, validatePolicySet } from "../policies/offlineValidation";
 import {
   AppSettings,
@@ -14,6 +14,7 @@ import {
 } from "../policies/placeholders";
 import { policyContentHash, TrustFrameworkPolicyResource } from "../providers/trustFrameworkPolicy";
 import { InputProblem, throwIfProblems } from "../validation/inputError";
+import { tenantInput, tenantProblems } from "./inputChecks";
 import { planPolicySet, policyDependencyHash, unknownKeySetProblems } from "./policySetPlan";
 
 /** One custom policy file: its name (used in messages, e.g. "TrustFrameworkBase.xml") and its XML text. */
@@ -50,6 +51,12 @@ export interface TrustFrameworkPolicySetArgs {
   existingKeySetIds?: string[];
   /** Resources every policy upload waits for (e.g. an identity provider the journeys use). Optional. */
   dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
+  /**
+   * The stack config namespace of the tenant (what the other components call `tenant`; here `tenant`
+   * is the tenant's domain): `"b2c-eu"` reads `b2c-eu:tenantId`, `b2c-eu:clientId`, … at deploy time,
+   * and the default domain from `b2c-eu:tenantId` / `b2c-eu:tenantName`. Not a secret. Default `"b2c"`.
+   */
+  configNamespace?: string;
   /** true: policies with these PolicyIds that exist already (made in the portal, or by another stack) are replaced and managed, and left in the tenant on destroy. Default false: uploading over an existing policy fails, naming it. */
   adoptExisting?: boolean;
 }
@@ -77,11 +84,11 @@ function sameId(a: string, b: string): boolean {
   return a.trim().toUpperCase() === b.trim().toUpperCase();
 }
 
-/** @internal The stack's tenant domain from `b2c:tenantId` / `b2c:tenantName` (and the B2C_* environment fallbacks). */
-export function stackTenantDomain(): string | undefined {
-  const config = new pulumi.Config("b2c");
-  const source = { get: (key: string) => config.get(key.replace(/^b2c:/, "")) };
-  const read = (name: SettingName) => readSetting(name, source, process.env);
+/** @internal The stack's tenant domain from `b2c:tenantId` / `b2c:tenantName` (and the B2C_* environment fallbacks), or under another config namespace. */
+export function stackTenantDomain(namespace: string = DEFAULT_CONFIG_NAMESPACE): string | undefined {
+  const config = new pulumi.Config(namespace);
+  const source = { get: (key: string) => config.get(key.slice(namespace.length + 1)) };
+  const read = (name: SettingName) => readSetting(name, source, process.env, namespace);
   const tenantId = read("tenantId");
   if (tenantId && /\.(onmicrosoft\.com|partner\.onmschina\.cn)$/i.test(tenantId)) return tenantId.toLowerCase();
   const tenantName = read("tenantName");
@@ -211,9 +218,11 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
         seen.push(f.fileName);
       }
     }
+    problems.push(...tenantProblems(args.configNamespace, "configNamespace"));
+    const namespace = problems.some((p) => p.argument === "configNamespace") ? DEFAULT_CONFIG_NAMESPACE : (args.configNamespace ?? DEFAULT_CONFIG_NAMESPACE);
     const appSettings = loadAppSettings(args.appSettings, problems);
     const environment = chooseEnvironment(appSettings, args.environment, problems);
-    const fromStack = stackTenantDomain();
+    const fromStack = stackTenantDomain(namespace);
     let tenant: string | undefined;
     try {
       tenant = args.tenant !== undefined ? tenantDomainOf(args.tenant).toLowerCase() : (fromStack ?? (environment ? tenantDomainOf(environment.Tenant).toLowerCase() : undefined));
@@ -221,7 +230,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
       problems.push({ argument: "tenant", reason: (error as Error).message });
     }
     if (!tenant && !problems.some((p) => p.argument === "tenant")) {
-      problems.push({ argument: "tenant", reason: "is not known: set it, or stack config b2c:tenantId (a domain) or b2c:tenantName" });
+      problems.push({ argument: "tenant", reason: `is not known: set it, or stack config ${configKey("tenantId", namespace)} (a domain) or ${configKey("tenantName", namespace)}` });
     }
     if (tenant && environment && tenantDomainOf(environment.Tenant).toLowerCase() !== tenant) {
       problems.push({
@@ -339,6 +348,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
           // Output also makes the upload wait for the PolicyKey resources behind keySets.
           keySetIds: allKeySets.apply((declared) => node.keySets.map((k) => k.keySetId).filter((k) => declared.some((d) => sameId(d, k)))),
           ...(args.adoptExisting ? { adoptExisting: true } : {}),
+          ...tenantInput(label, args.configNamespace, "configNamespace"),
         },
         { parent: this, ...(dependsOn ? { dependsOn } : {}) },
       );

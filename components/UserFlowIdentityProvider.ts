@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { UserFlowIdentityProviderResource } from "../providers/userFlowIdentityProvider";
 import { throwIfProblems } from "../validation/inputError";
 import { validateAttachment } from "../validation/userFlows";
-import { knownValues } from "./inputChecks";
+import { knownValues, tenantInput, TenantArgs } from "./inputChecks";
 
-export interface UserFlowIdentityProviderArgs {
+export interface UserFlowIdentityProviderArgs extends TenantArgs {
   /**
    * The user flow, with or without the `B2C_1_` prefix (e.g. a B2CUserFlow's `userFlowId`). Changing it re-attaches.
    * A plain string names a flow that exists already: preview checks that it does (one GET).
@@ -33,6 +33,7 @@ export class UserFlowIdentityProvider extends pulumi.ComponentResource {
   constructor(name: string, args: UserFlowIdentityProviderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:UserFlowIdentityProvider", name, {}, opts);
     throwIfProblems(`UserFlowIdentityProvider "${name}"`, validateAttachment(knownValues(args), false));
+    const tenant = tenantInput(`UserFlowIdentityProvider "${name}"`, args.tenant);
     const attachment = new UserFlowIdentityProviderResource(
       name,
       {
@@ -43,6 +44,7 @@ export class UserFlowIdentityProvider extends pulumi.ComponentResource {
         ...(typeof args.userFlowId === "string" ? { userFlowMustExist: true } : {}),
         ...(typeof args.identityProviderId === "string" ? { identityProviderMustExist: true } : {}),
         ...(args.adoptExisting ? { adoptExisting: true } : {}),
+        ...tenant,
       },
       { parent: this },
     );

@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createPolicyKey, PolicyKeyDate, PolicyKeyInfo, PolicyKeyOutputs } from "./PolicyKey";
+import { TenantArgs } from "./inputChecks";
 
 // Presets for the keys users need most: the WeChat / QQ client secrets of the Microsoft how-tos, and
 // the two token keys of the custom policy starter pack (TrustFrameworkBase.xml references
 // B2C_1A_TokenSigningKeyContainer and B2C_1A_TokenEncryptionKeyContainer).
 
 /** Arguments of the WeChat and QQ secret key presets. */
-export interface AppSecretKeyArgs {
+export interface AppSecretKeyArgs extends TenantArgs {
   /** The APP KEY from the provider's developer portal. Always a Pulumi secret, never stored in state. Required, non-blank; a new value adds a new key to the same keyset (rotation in place). */
   appKey: pulumi.Input<string>;
   /** Keyset name. Default "WeChatSecret" / "QQSecret" (B2C_1A_ is added): the StorageReferenceId the how-to's technical profile uses. https://learn.microsoft.com/azure/active-directory-b2c/identity-provider-wechat */
@@ -26,7 +27,7 @@ export interface AppSecretKeyArgs {
 }
 
 /** Arguments of the token key presets. */
-export interface TokenKeyArgs {
+export interface TokenKeyArgs extends TenantArgs {
   /** Keyset name. Default "TokenSigningKeyContainer" / "TokenEncryptionKeyContainer" (B2C_1A_ is added), as the starter pack references them. https://learn.microsoft.com/azure/active-directory-b2c/tutorial-create-user-flows?pivots=b2c-custom-policy#add-signing-and-encryption-keys-for-identity-experience-framework-applications */
   keySetName?: string;
   /** Activation date (nbf). Default: none at creation, now on a rotation. Must be before expiresOn. */
@@ -72,6 +73,7 @@ function appSecretKey(parent: PolicyKeyPreset, type: string, defaultName: string
       rotationNotBeforeDelayMinutes: args.rotationNotBeforeDelayMinutes,
       adoptExisting: args.adoptExisting,
       expiryWarningDays: args.expiryWarningDays,
+      tenant: args.tenant,
     },
     { "secret.value": "appKey", "secret.notBefore": "notBefore", "secret.expiresOn": "expiresOn", name: "keySetName" },
   );
@@ -94,6 +96,7 @@ function tokenKey(parent: PolicyKeyPreset, type: string, defaultName: string, us
       rotationTrigger: args.rotationTrigger,
       adoptExisting: args.adoptExisting,
       expiryWarningDays: args.expiryWarningDays,
+      tenant: args.tenant,
     },
     { "generate.notBefore": "notBefore", "generate.expiresOn": "expiresOn", "generate.rotateBeforeExpiryDays": "rotateBeforeExpiryDays", name: "keySetName" },
   );

@@ -21,6 +21,22 @@ export const SETTING_KEYS = {
 
 export type SettingName = keyof typeof SETTING_KEYS;
 
+/**
+ * The stack config namespace of the tenant's settings when none is given. Another namespace (a
+ * component's `tenant` argument, e.g. "b2c-eu") reads `b2c-eu:tenantId`, `b2c-eu:clientId`, … so
+ * one program can manage several tenants; the environment fallbacks then do not apply, so that a
+ * missing key never lands objects in the environment's tenant instead.
+ */
+export const DEFAULT_CONFIG_NAMESPACE = "b2c";
+
+/** A Pulumi config namespace: what may stand before the ':' of a stack config key. */
+export const CONFIG_NAMESPACE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** The stack config key of a setting under a namespace: `configKey("clientId", "b2c-eu")` is "b2c-eu:clientId". */
+export function configKey(name: SettingName, namespace: string = DEFAULT_CONFIG_NAMESPACE): string {
+  return `${namespace}:${SETTING_KEYS[name].config.slice(SETTING_KEYS[name].config.indexOf(":") + 1)}`;
+}
+
 export interface GraphSettings {
   /** GUID or `<name>.onmicrosoft.com`. */
   tenantId: string;
@@ -54,28 +70,34 @@ const TENANT_DOMAIN = /^([a-z0-9][a-z0-9-]{0,62})\.(onmicrosoft\.com|partner\.on
 const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/i;
 
 /** How to set a setting, for error messages. */
-export function describeSetting(name: SettingName): string {
+export function describeSetting(name: SettingName, namespace: string = DEFAULT_CONFIG_NAMESPACE): string {
   const k = SETTING_KEYS[name];
-  return `stack config '${k.config}' (or environment variable ${k.env})`;
+  return namespace === DEFAULT_CONFIG_NAMESPACE
+    ? `stack config '${k.config}' (or environment variable ${k.env})`
+    : `stack config '${configKey(name, namespace)}'`;
 }
 
-/** Reads one setting: stack config first, then environment; blank counts as unset. */
-export function readSetting(name: SettingName, config: ConfigSource | undefined, env: NodeJS.ProcessEnv): string | undefined {
+/**
+ * Reads one setting: stack config first, then (default namespace only) environment; blank counts
+ * as unset.
+ */
+export function readSetting(name: SettingName, config: ConfigSource | undefined, env: NodeJS.ProcessEnv, namespace: string = DEFAULT_CONFIG_NAMESPACE): string | undefined {
   const k = SETTING_KEYS[name];
-  const fromConfig = config?.get(k.config);
-  const value = fromConfig !== undefined && fromConfig !== null && fromConfig !== "" ? fromConfig : env[k.env];
+  const fromConfig = config?.get(configKey(name, namespace));
+  const fallback = namespace === DEFAULT_CONFIG_NAMESPACE ? env[k.env] : undefined;
+  const value = fromConfig !== undefined && fromConfig !== null && fromConfig !== "" ? fromConfig : fallback;
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-function httpsUrl(name: SettingName, value: string): string {
+function httpsUrl(name: SettingName, value: string, namespace: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw configError(`${describeSetting(name)} is not a URL: '${value}'.`);
+    throw configError(`${describeSetting(name, namespace)} is not a URL: '${value}'.`);
   }
   if (url.protocol !== "https:") {
-    throw configError(`${describeSetting(name)} must use https, got '${value}'.`);
+    throw configError(`${describeSetting(name, namespace)} must use https, got '${value}'.`);
   }
   return value.replace(/\/+$/, "");
 }
@@ -84,57 +106,60 @@ function httpsUrl(name: SettingName, value: string): string {
  * Resolves and validates the Graph settings before any network call.
  * Throws GraphConfigError naming the key to set.
  */
-export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env): GraphSettings {
-  const tenantId = readSetting("tenantId", config, env);
+export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env, namespace: string = DEFAULT_CONFIG_NAMESPACE): GraphSettings {
+  if (!CONFIG_NAMESPACE_PATTERN.test(namespace)) {
+    throw configError(`The config namespace '${namespace}' (a component's \`tenant\` argument) must be letters, digits, '-', '_' or '.', e.g. 'b2c-eu'.`);
+  }
+  const tenantId = readSetting("tenantId", config, env, namespace);
   if (!tenantId) {
     throw configError(
-      `No B2C tenant configured: set ${describeSetting("tenantId")} to the tenant GUID or '<name>.onmicrosoft.com'.`,
+      `No B2C tenant configured: set ${describeSetting("tenantId", namespace)} to the tenant GUID or '<name>.onmicrosoft.com'.`,
     );
   }
   const domainMatch = TENANT_DOMAIN.exec(tenantId);
   if (!GUID.test(tenantId) && !domainMatch) {
     throw configError(
-      `${describeSetting("tenantId")} must be a GUID or '<name>.onmicrosoft.com', got '${tenantId}'.`,
+      `${describeSetting("tenantId", namespace)} must be a GUID or '<name>.onmicrosoft.com', got '${tenantId}'.`,
     );
   }
-  const tenantName = readSetting("tenantName", config, env) ?? domainMatch?.[1];
+  const tenantName = readSetting("tenantName", config, env, namespace) ?? domainMatch?.[1];
   if (tenantName !== undefined && !TENANT_NAME.test(tenantName)) {
     throw configError(
-      `${describeSetting("tenantName")} must be the tenant's short name (letters, digits, '-'), got '${tenantName}'.`,
+      `${describeSetting("tenantName", namespace)} must be the tenant's short name (letters, digits, '-'), got '${tenantName}'.`,
     );
   }
-  const cloudValue = readSetting("cloud", config, env) ?? "AzurePublic";
+  const cloudValue = readSetting("cloud", config, env, namespace) ?? "AzurePublic";
   const cloud = CLOUD_NAMES.find((c) => c.toLowerCase() === cloudValue.toLowerCase());
   if (!cloud) {
-    throw configError(`${describeSetting("cloud")} must be one of ${CLOUD_NAMES.join(", ")}, got '${cloudValue}'.`);
+    throw configError(`${describeSetting("cloud", namespace)} must be one of ${CLOUD_NAMES.join(", ")}, got '${cloudValue}'.`);
   }
   const endpoints = CLOUDS[cloud];
-  const graphOverride = readSetting("graphEndpoint", config, env);
-  const authorityOverride = readSetting("authorityHost", config, env);
-  const clientId = readSetting("clientId", config, env);
-  const clientSecret = readSetting("clientSecret", config, env);
-  const clientCertificatePath = readSetting("clientCertificatePath", config, env);
+  const graphOverride = readSetting("graphEndpoint", config, env, namespace);
+  const authorityOverride = readSetting("authorityHost", config, env, namespace);
+  const clientId = readSetting("clientId", config, env, namespace);
+  const clientSecret = readSetting("clientSecret", config, env, namespace);
+  const clientCertificatePath = readSetting("clientCertificatePath", config, env, namespace);
   if (clientId !== undefined && !GUID.test(clientId) && !graphOverride) {
-    throw configError(`${describeSetting("clientId")} must be the application (client) id GUID, got '${clientId}'.`);
+    throw configError(`${describeSetting("clientId", namespace)} must be the application (client) id GUID, got '${clientId}'.`);
   }
   if ((clientSecret || clientCertificatePath) && !clientId) {
     throw configError(
-      `A client ${clientSecret ? "secret" : "certificate"} is configured but no application: set ${describeSetting("clientId")}.`,
+      `A client ${clientSecret ? "secret" : "certificate"} is configured but no application: set ${describeSetting("clientId", namespace)}.`,
     );
   }
-  const budgetValue = readSetting("retryBudgetSeconds", config, env);
+  const budgetValue = readSetting("retryBudgetSeconds", config, env, namespace);
   const retryBudgetSeconds = budgetValue === undefined ? DEFAULT_RETRY_BUDGET_SECONDS : Number(budgetValue);
   if (!Number.isFinite(retryBudgetSeconds) || retryBudgetSeconds <= 0 || retryBudgetSeconds > 3600) {
-    throw configError(`${describeSetting("retryBudgetSeconds")} must be a number of seconds between 0 and 3600, got '${budgetValue}'.`);
+    throw configError(`${describeSetting("retryBudgetSeconds", namespace)} must be a number of seconds between 0 and 3600, got '${budgetValue}'.`);
   }
-  const graphEndpoint = graphOverride ? httpsUrl("graphEndpoint", graphOverride) : endpoints.graphEndpoint;
-  const authorityHost = authorityOverride ? httpsUrl("authorityHost", authorityOverride) : endpoints.authorityHost;
+  const graphEndpoint = graphOverride ? httpsUrl("graphEndpoint", graphOverride, namespace) : endpoints.graphEndpoint;
+  const authorityHost = authorityOverride ? httpsUrl("authorityHost", authorityOverride, namespace) : endpoints.authorityHost;
   if ((graphOverride || authorityOverride) && !clientSecret && !clientCertificatePath) {
     // Managed identity and Azure CLI tokens come from the real Microsoft Entra ID, never from a
     // custom authority (the local emulator, a proxy): only an app credential can work there.
     throw configError(
       `A custom authority or Graph endpoint is configured, so an application credential is needed: set ` +
-        `${describeSetting("clientSecret")} or ${describeSetting("clientCertificatePath")}, with ${describeSetting("clientId")}.`,
+        `${describeSetting("clientSecret", namespace)} or ${describeSetting("clientCertificatePath", namespace)}, with ${describeSetting("clientId", namespace)}.`,
     );
   }
   return {

@@ -1,12 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import type { InputProblem } from "../validation/inputError";
-import { ConfigSource, GraphSettings, resolveGraphSettings } from "../graph/settings";
+import { ConfigSource, DEFAULT_CONFIG_NAMESPACE, GraphSettings, resolveGraphSettings } from "../graph/settings";
 
 /** A dynamic provider that remembers the stack config the engine hands to `configure`. */
 export interface ConfiguredProvider {
   /** Stack config given to `configure`; absent when the engine did not call it (environment only). */
   configSource?: ConfigSource;
+  /** The stack config namespace of this call's tenant (the resource's `configNamespace` input); default `b2c`. */
+  configNamespace?: string;
 }
 
 /** `configure` shared by every provider: keep the stack config for the methods that follow. */
@@ -14,9 +16,64 @@ export async function rememberConfig(this: ConfiguredProvider, req: pulumi.dynam
   this.configSource = req.config;
 }
 
-/** Settings for this call: stack config (`b2c:*`) first, then environment. Throws naming the key. */
+/** Settings for this call: stack config (`b2c:*`, or the call's namespace) first, then environment. Throws naming the key. */
 export function settingsOf(provider: ConfiguredProvider): GraphSettings {
-  return resolveGraphSettings(provider.configSource);
+  return resolveGraphSettings(provider.configSource, process.env, provider.configNamespace ?? DEFAULT_CONFIG_NAMESPACE);
+}
+
+/** The namespace a resource's inputs or state name (`configNamespace`), default `b2c`. */
+function namespaceOf(values: unknown): string {
+  const ns = (values as Record<string, unknown> | undefined)?.configNamespace;
+  return typeof ns === "string" && ns !== "" ? ns : DEFAULT_CONFIG_NAMESPACE;
+}
+
+/** Keeps a non-default `configNamespace` on what a method returns as inputs or state. */
+function keepNamespace<T>(values: T, ns: string): T {
+  return ns === DEFAULT_CONFIG_NAMESPACE || !values || typeof values !== "object" ? values : ({ ...values, configNamespace: ns } as T);
+}
+
+/**
+ * Several tenants in one program: the provider's `configure` gets the whole stack config, and each
+ * resource names its tenant's config namespace in a plain, non-secret input, `configNamespace`
+ * (absent means `b2c`, so state written before it existed reads as before). Each method runs on a
+ * per-call object that carries that namespace (settingsOf/graphOf read it), so concurrent calls for
+ * different tenants never share it. The namespace is kept in the inputs `check` returns and in the
+ * state `create`/`read`/`update` return, so `read` and `delete` go to the same tenant, and a change of
+ * namespace replaces the object (it is another tenant's).
+ */
+export function withConfigNamespace<P extends pulumi.dynamic.ResourceProvider & ConfiguredProvider>(provider: P): P {
+  const scoped = (self: object, ns: string) => Object.create(self, { configNamespace: { value: ns } });
+  const p = provider as any;
+  const wrapped: any = Object.create(provider);
+  if (p.check) wrapped.check = async function (this: object, olds: any, news: any) {
+    const ns = namespaceOf(news);
+    const result = await p.check.call(scoped(this, ns), olds, news);
+    return result?.inputs ? { ...result, inputs: keepNamespace(result.inputs, ns) } : result;
+  };
+  if (p.diff) wrapped.diff = async function (this: object, id: string, olds: any, news: any) {
+    const result = await p.diff.call(scoped(this, namespaceOf(news)), id, olds, news);
+    if (namespaceOf(olds) === namespaceOf(news)) return result;
+    return { ...result, changes: true, replaces: [...(result?.replaces ?? []), "configNamespace"], stables: [] };
+  };
+  if (p.create) wrapped.create = async function (this: object, inputs: any) {
+    const ns = namespaceOf(inputs);
+    const result = await p.create.call(scoped(this, ns), inputs);
+    return { ...result, outs: keepNamespace(result.outs, ns) };
+  };
+  if (p.read) wrapped.read = async function (this: object, id: string, props: any) {
+    const ns = namespaceOf(props);
+    const result = await p.read.call(scoped(this, ns), id, props);
+    return result?.props ? { ...result, props: keepNamespace(result.props, ns) } : result;
+  };
+  if (p.update) wrapped.update = async function (this: object, id: string, olds: any, news: any) {
+    const ns = namespaceOf(news);
+    const result = await p.update.call(scoped(this, ns), id, olds, news);
+    return { ...result, outs: keepNamespace(result?.outs, ns) };
+  };
+  if (p.delete) wrapped.delete = async function (this: object, id: string, props: any) {
+    return p.delete.call(scoped(this, namespaceOf(props)), id, props);
+  };
+  return wrapped as P;
 }
 
 /** A Graph API built inside the method: nothing holding a credential is captured by the provider. */
