@@ -142,7 +142,7 @@ export class GraphApi {
         graphError.retryBudgetExhausted = true;
         graphError.message +=
           ` (gave up after ${g.attempts} attempt(s) in ${g.elapsedSeconds.toFixed(1)} s: the next wait of ${g.nextWaitSeconds.toFixed(1)} s ` +
-          `would pass the retry budget of ${g.budgetSeconds} s, ${describeSetting("retryBudgetSeconds")})`;
+          `would pass the retry budget of ${g.budgetSeconds} s, ${describeSetting("retryBudgetSeconds", this.settings.configNamespace)})`;
       }
       throw graphError;
     }
@@ -154,7 +154,7 @@ export function toGraphRequestError(
   error: unknown,
   operation: GraphOperationInfo,
   secrets?: readonly (string | undefined)[],
-  settings?: Pick<GraphSettings, "tenantId" | "clientId" | "authorityHost">,
+  settings?: Pick<GraphSettings, "tenantId" | "clientId" | "authorityHost" | "configNamespace">,
 ): GraphRequestError {
   if (isGraphRequestError(error)) return error;
   const e = error as Partial<GraphError> & { message?: string; cause?: { code?: string } };
@@ -164,19 +164,19 @@ export function toGraphRequestError(
     const message = e.message ?? "";
     // The token endpoint's AADSTS codes that point at one setting (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
     const hint = /AADSTS(90002|900023|90013)\b|endpoints_resolution_error/.test(message)
-      ? `The tenant ${settings?.tenantId ?? ""} was not found at ${settings?.authorityHost ?? "the authority"}: check ${describeSetting("tenantId")} (the B2C tenant's GUID or <name>.onmicrosoft.com) and b2c:cloud. `
+      ? `The tenant ${settings?.tenantId ?? ""} was not found at ${settings?.authorityHost ?? "the authority"}: check ${describeSetting("tenantId", settings?.configNamespace)} (the B2C tenant's GUID or <name>.onmicrosoft.com) and b2c:cloud. `
       : /AADSTS(700016|90014)\b/.test(message)
-        ? `Application ${settings?.clientId ?? ""} is not registered in tenant ${settings?.tenantId ?? ""}: check ${describeSetting("clientId")} and ${describeSetting("tenantId")}. `
+        ? `Application ${settings?.clientId ?? ""} is not registered in tenant ${settings?.tenantId ?? ""}: check ${describeSetting("clientId", settings?.configNamespace)} and ${describeSetting("tenantId", settings?.configNamespace)}. `
         : /AADSTS(7000215|7000222|700027)\b/.test(message)
-          ? `The credential was refused: check ${describeSetting("clientSecret")} (the secret's value, not its id; not expired) or ${describeSetting("clientCertificatePath")}. `
+          ? `The credential was refused: check ${describeSetting("clientSecret", settings?.configNamespace)} (the secret's value, not its id; not expired) or ${describeSetting("clientCertificatePath", settings?.configNamespace)}. `
           : "";
     return graphRequestError({
       status: 0,
       code: "authenticationFailed",
       graphMessage:
-        `could not get a Graph token for tenant ${settings?.tenantId ?? "?"} (${describeSetting("tenantId")}) ` +
-        `(${credentialErrors.includes(e?.name ?? "") ? e.name : e.code}): ${message}. ${hint}Credentials are read from ${describeSetting("clientId")} ` +
-        `with ${describeSetting("clientSecret")} or ${describeSetting("clientCertificatePath")}; without them ` +
+        `could not get a Graph token for tenant ${settings?.tenantId ?? "?"} (${describeSetting("tenantId", settings?.configNamespace)}) ` +
+        `(${credentialErrors.includes(e?.name ?? "") ? e.name : e.code}): ${message}. ${hint}Credentials are read from ${describeSetting("clientId", settings?.configNamespace)} ` +
+        `with ${describeSetting("clientSecret", settings?.configNamespace)} or ${describeSetting("clientCertificatePath", settings?.configNamespace)}; without them ` +
         `DefaultAzureCredential is used (workload identity, managed identity, Azure CLI)`,
       operation,
       secrets,

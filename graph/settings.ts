@@ -53,6 +53,8 @@ export interface GraphSettings {
   tenantDomain?: string;
   /** True when graphEndpoint or authorityHost were overridden (local emulator, proxies). */
   customEndpoints: boolean;
+  /** The stack config namespace these settings were read from ("b2c" unless a component named another), for messages. */
+  configNamespace?: string;
   /** Time budget of one Graph request and its retries (429/503/504, transient B2C codes, dropped connections), seconds. Default 60. */
   retryBudgetSeconds: number;
 }
@@ -163,6 +165,7 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
     );
   }
   return {
+    configNamespace: namespace,
     tenantId,
     tenantName,
     clientId,

@@ -4,7 +4,7 @@
 // objects in both, and each lands in its own tenant, is updated there and deleted from there.
 import { DEFAULT_PERMISSIONS, RunningEmulator } from "../../emulator";
 import { startTestEmulator } from "../helpers/emulator";
-import { B2CUserFlow, PolicyKey, TrustFrameworkPolicySet, UserFlowIdentityProvider, WeChatIdentityProvider } from "../../components";
+import { B2CUserFlow, IefApplications, PolicyKey, TrustFrameworkPolicySet, UserFlowIdentityProvider, WeChatIdentityProvider } from "../../components";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { capture, emulatorStackConfig } from "../helpers/pulumiHarness";
 import { graphCalls, tokenRequests } from "../helpers/requestLog";
@@ -118,4 +118,29 @@ test("a namespace without its keys names the missing key, and does not fall back
     if (previous === undefined) delete process.env.B2C_TENANT_ID;
     else process.env.B2C_TENANT_ID = previous;
   }
+});
+
+test("a refused credential under a namespace names that namespace's keys", async () => {
+  const engine = new LifecycleEngine({ ...emulatorStackConfig(home), ...underNamespace(eu, "b2c-eu"), "b2c-eu:clientSecret": "Wrong-EU-Secret" });
+  const failure = engine.up(() => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "Distinct-App-Key-eu", tenant: "b2c-eu" }));
+  await expect(failure).rejects.toThrow(/stack config 'b2c-eu:clientSecret'/);
+  await expect(failure).rejects.not.toThrow(/'b2c:/);
+});
+
+test("IefApplications and TrustFrameworkPolicySet read their default tenant domain under their configNamespace", async () => {
+  const { registrations } = await capture(
+    () => {
+      new IefApplications("ief-eu", { configNamespace: "b2c-eu" });
+    },
+    { config: { "b2c:tenantId": "contosohome.onmicrosoft.com", "b2c-eu:tenantId": "contosoeu.onmicrosoft.com" } },
+  );
+  const app = registrations.find((r) => r.name === "ief-eu-ief")!;
+  expect(app.inputs.web.redirectUris).toEqual(["https://contosoeu.b2clogin.com/contosoeu.onmicrosoft.com"]);
+  await capture(
+    () => {
+      const set = new TrustFrameworkPolicySet("p", { policies: [{ fileName: "base.xml", xml: policy("contosoeu.onmicrosoft.com", "B2C_1A_X") }], existingKeySetIds: ["B2C_1A_X"], configNamespace: "b2c-eu" });
+      expect(set.tenant).toBe("contosoeu.onmicrosoft.com");
+    },
+    { config: { "b2c:tenantId": "contosohome.onmicrosoft.com", "b2c-eu:tenantId": "contosoeu.onmicrosoft.com" } },
+  );
 });
