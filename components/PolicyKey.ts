@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyKeyInfo, PolicyKeyResource } from "../providers/policyKey";
-import { InputProblem, throwIfProblems } from "../validation/inputError";
-import { GeneratedKeyType, KeyUse, normalizeKeySetId, PENDING, PolicyKeyInput, validatePolicyKey } from "../validation/policyKeys";
-import { checkedInput, declareOnce, tenantInput, TenantArgs } from "./inputChecks";
+import { InputProblem, renameProblems, throwIfProblems } from "../validation/inputError";
+import { GeneratedKeyType, KeyUse, normalizeKeySetId, PolicyKeyInput, validatePolicyKey } from "../validation/policyKeys";
+import { UNKNOWN } from "../validation/notKnownYet";
+import { checkedInput, declareOnce, tenantInput, TenantArgs, withUnknowns } from "./inputChecks";
 import { watchKeyExpiry } from "./keyExpiryWarnings";
 import { validateExpirySettings } from "../providers/keyExpiry";
 
@@ -86,32 +87,8 @@ export interface PolicyKeyOutputs {
   readonly activeKeyExpiresOn: pulumi.Output<string | undefined>;
 }
 
-function isPending(value: unknown): boolean {
-  return pulumi.Output.isInstance(value) || value instanceof Promise;
-}
-
-/** The arguments as far as they are known now: Outputs (one level into key sources too) become PENDING. */
-function knownPolicyKeyInput(args: PolicyKeyArgs): PolicyKeyInput {
-  const known: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) {
-    if (isPending(value)) {
-      known[key] = PENDING;
-    } else if (value && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date)) {
-      known[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isPending(v) ? PENDING : v]));
-    } else {
-      known[key] = value;
-    }
-  }
-  return known;
-}
-
 function dateInput(value: PolicyKeyDate | undefined): string | undefined {
   return value instanceof Date ? value.toISOString() : value;
-}
-
-/** Maps problem arguments to the names a preset's caller used (e.g. secret.value -> appKey). */
-function renamed(problems: InputProblem[], names: Record<string, string>): InputProblem[] {
-  return problems.map((p) => ({ ...p, argument: names[p.argument] ?? p.argument }));
 }
 
 /**
@@ -120,7 +97,7 @@ function renamed(problems: InputProblem[], names: Record<string, string>): Input
  */
 export function policyKeyFieldProblems(source: "secret" | "certificate" | "pkcs12", key: string, value: unknown, names: Record<string, string> = {}): InputProblem[] {
   const argument = `${source}.${key}`;
-  return renamed(validatePolicyKey({ name: PENDING, [source]: { [key]: value } }).filter((p) => p.argument === argument), names);
+  return renameProblems(validatePolicyKey({ name: UNKNOWN, [source]: { [key]: value } }).filter((p) => p.argument === argument), names);
 }
 
 /** @internal Shared by PolicyKey and its presets: validates, then builds the dynamic resource under `parent`. */
@@ -131,7 +108,7 @@ export function createPolicyKey(
   args: PolicyKeyArgs,
   names: Record<string, string> = {},
 ): PolicyKeyOutputs {
-  throwIfProblems(label, renamed([...validatePolicyKey(knownPolicyKeyInput(args)), ...validateExpirySettings(args)], names));
+  throwIfProblems(label, renameProblems([...validatePolicyKey(withUnknowns(args) as PolicyKeyInput), ...validateExpirySettings(args)], names));
   const tenant = tenantInput(label, args.tenant);
   declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, "name", label, args.tenant);
   // An Output-valued field is checked when it resolves, before it reaches the provider.

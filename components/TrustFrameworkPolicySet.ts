@@ -14,7 +14,7 @@ import {
 } from "../policies/placeholders";
 import { policyContentHash, TrustFrameworkPolicyResource } from "../providers/trustFrameworkPolicy";
 import { InputProblem, throwIfProblems } from "../validation/inputError";
-import { tenantInput, tenantProblems } from "./inputChecks";
+import { isOutputLike, tenantInput, tenantProblems } from "./inputChecks";
 import { planPolicySet, policyDependencyHash, unknownKeySetProblems } from "./policySetPlan";
 
 /** One custom policy file: its name (used in messages, e.g. "TrustFrameworkBase.xml") and its XML text. */
@@ -70,10 +70,6 @@ interface PreparedPolicy {
   fileName: string;
   /** Substituted XML, with stand-ins for app ids not known yet. */
   xml: string;
-}
-
-function isPending(value: unknown): boolean {
-  return pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
 function xmlEscape(value: string): string {
@@ -242,7 +238,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
       ["identityExperienceFrameworkAppId", args.identityExperienceFrameworkAppId],
       ["proxyIdentityExperienceFrameworkAppId", args.proxyIdentityExperienceFrameworkAppId],
     ] as const) {
-      if (value !== undefined && !isPending(value) && !GUID.test(String(value).trim())) {
+      if (value !== undefined && !isOutputLike(value) && !GUID.test(String(value).trim())) {
         problems.push({ argument, reason: `must be an application (client) id GUID, got ${JSON.stringify(value)}` });
       }
     }
@@ -252,9 +248,9 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
     // 2. Substitution with everything known now; app ids given as Outputs get stand-ins.
     const iefArg = args.identityExperienceFrameworkAppId;
     const proxyArg = args.proxyIdentityExperienceFrameworkAppId;
-    const iefNow = iefArg === undefined ? environment?.PolicySettings.IdentityExperienceFrameworkAppId : isPending(iefArg) ? IEF_APP_ID_STANDIN : String(iefArg).trim();
+    const iefNow = iefArg === undefined ? environment?.PolicySettings.IdentityExperienceFrameworkAppId : isOutputLike(iefArg) ? IEF_APP_ID_STANDIN : String(iefArg).trim();
     const proxyNow =
-      proxyArg === undefined ? environment?.PolicySettings.ProxyIdentityExperienceFrameworkAppId : isPending(proxyArg) ? PROXY_APP_ID_STANDIN : String(proxyArg).trim();
+      proxyArg === undefined ? environment?.PolicySettings.ProxyIdentityExperienceFrameworkAppId : isOutputLike(proxyArg) ? PROXY_APP_ID_STANDIN : String(proxyArg).trim();
     const settings: Record<string, string> = { ...(environment?.PolicySettings ?? {}) };
     if (iefNow !== undefined) settings.IdentityExperienceFrameworkAppId = iefNow;
     if (proxyNow !== undefined) settings.ProxyIdentityExperienceFrameworkAppId = proxyNow;
@@ -272,7 +268,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
 
     // 3. Offline validation, started now (it doesn't wait for any Output). Key sets given as
     //    Outputs (created by this program) are only known later: their check is deferred.
-    const keySetRefs = (args.keySets ?? []).map((k) => (k !== null && typeof k === "object" && !pulumi.Output.isInstance(k) && !(k instanceof Promise) && "keySetId" in k ? k.keySetId : (k as pulumi.Input<string>)));
+    const keySetRefs = (args.keySets ?? []).map((k) => (k !== null && typeof k === "object" && !isOutputLike(k) && "keySetId" in k ? k.keySetId : (k as pulumi.Input<string>)));
     const knownKeySets = keySetRefs.filter((k): k is string => typeof k === "string");
     const keySetsPending = keySetRefs.some((k) => typeof k !== "string");
     const existingPolicyIds = args.existingPolicyIds ?? [];
@@ -313,16 +309,16 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
     const finalXml = (p: PreparedPolicy): pulumi.Output<string> =>
       pulumi.all([checked, ids]).apply(([, [ief, proxy]]) => {
         const late: InputProblem[] = [];
-        if (isPending(iefArg) && !GUID.test(String(ief ?? "").trim())) {
+        if (isOutputLike(iefArg) && !GUID.test(String(ief ?? "").trim())) {
           late.push({ argument: "identityExperienceFrameworkAppId", reason: `must be an application (client) id GUID, got ${JSON.stringify(ief)}` });
         }
-        if (isPending(proxyArg) && !GUID.test(String(proxy ?? "").trim())) {
+        if (isOutputLike(proxyArg) && !GUID.test(String(proxy ?? "").trim())) {
           late.push({ argument: "proxyIdentityExperienceFrameworkAppId", reason: `must be an application (client) id GUID, got ${JSON.stringify(proxy)}` });
         }
         throwIfProblems(label, late);
         let xml = p.xml;
-        if (isPending(iefArg)) xml = xml.split(IEF_APP_ID_STANDIN).join(xmlEscape(String(ief).trim()));
-        if (isPending(proxyArg)) xml = xml.split(PROXY_APP_ID_STANDIN).join(xmlEscape(String(proxy).trim()));
+        if (isOutputLike(iefArg)) xml = xml.split(IEF_APP_ID_STANDIN).join(xmlEscape(String(ief).trim()));
+        if (isOutputLike(proxyArg)) xml = xml.split(PROXY_APP_ID_STANDIN).join(xmlEscape(String(proxy).trim()));
         return xml;
       });
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE_PATTERN, DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
 import { InputProblem, throwIfProblems } from "../validation/inputError";
+import { UNKNOWN } from "../validation/notKnownYet";
 
 /** What every Graph component's optional `tenant` argument is: the stack config namespace of its tenant. */
 export interface TenantArgs {
@@ -32,15 +33,33 @@ export function tenantInput(label: string, tenant: string | undefined, argument 
   return tenant === undefined || tenant === DEFAULT_CONFIG_NAMESPACE ? {} : { configNamespace: tenant };
 }
 
-/** The arguments whose values are already known (not Outputs or Promises). */
-export function knownValues<T extends object>(args: T): Partial<Record<keyof T, unknown>> {
-  const known: Partial<Record<keyof T, unknown>> = {};
+/** True for an argument whose value is not known at construction (an Output or a Promise). */
+export function isOutputLike(value: unknown): boolean {
+  return pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+/**
+ * The arguments as far as they are known now, in the one convention for "not known yet"
+ * (validation/notKnownYet.ts): Outputs and Promises, also one level into plain objects (e.g. a key
+ * source's fields), become UNKNOWN, which the checks skip.
+ */
+export function withUnknowns<T extends object>(args: T): Record<keyof T, unknown> {
+  const known: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) {
-    if (!pulumi.Output.isInstance(value) && !(value instanceof Promise)) {
-      known[key as keyof T] = value;
-    }
+    if (isOutputLike(value)) known[key] = UNKNOWN;
+    else if (value && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date) && Object.getPrototypeOf(value) === Object.prototype) {
+      known[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isOutputLike(v) ? UNKNOWN : v]));
+    } else known[key] = value;
   }
-  return known;
+  return known as Record<keyof T, unknown>;
+}
+
+/**
+ * The known arguments only (the top-level ones `withUnknowns` would make UNKNOWN are left out), for
+ * checks that treat a missing value as "not given" (`requireAll = false`).
+ */
+export function knownValues<T extends object>(args: T): Partial<Record<keyof T, unknown>> {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => !isOutputLike(v))) as Partial<Record<keyof T, unknown>>;
 }
 
 /**

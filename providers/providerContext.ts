@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import type { InputProblem } from "../validation/inputError";
+import { isUnknown } from "../validation/notKnownYet";
 import { ConfigSource, DEFAULT_CONFIG_NAMESPACE, GraphSettings, resolveGraphSettings } from "../graph/settings";
 
 /** A dynamic provider that remembers the stack config the engine hands to `configure`. */
@@ -99,12 +100,8 @@ export function checkFailures(problems: InputProblem[]): { property: string; rea
   return problems.map((p) => ({ property: p.argument, reason: p.reason }));
 }
 
-/** The engine's placeholder for a value not known during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
-}
+// "Not known yet": one convention for components, validation and providers (validation/notKnownYet.ts).
+export { isUnknown, UNKNOWN } from "../validation/notKnownYet";
 
 /** Names of the keys whose values differ (compared as JSON, unknowns count as changed). */
 export function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): string[] {

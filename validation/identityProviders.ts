@@ -1,4 +1,4 @@
-import { InputProblem, isBlank } from "./inputError";
+import { InputProblem, isBlank, renameProblems } from "./inputError";
 
 /**
  * Social identity provider types a B2C tenant accepts (docs/graph-b2c-api.md §2.1,
@@ -49,7 +49,7 @@ export interface SocialIdentityProviderInput {
   adoptExisting?: unknown;
 }
 
-/** Argument names as the caller knows them (WeChat/QQ presets say appId/appKey). */
+/** Argument names as the caller knows them (WeChat/QQ presets say appId/appKey), applied with renameProblems. */
 export interface ArgumentNames {
   type: string;
   clientId: string;
@@ -72,19 +72,19 @@ export function validateSocialIdentityProvider(
   const present = (v: unknown) => requireAll || v !== undefined;
   if (present(input.type) && !canonicalProviderType(input.type)) {
     problems.push({
-      argument: names.type,
+      argument: "type",
       reason: `unknown identity provider type '${String(input.type)}'; valid types: ${SOCIAL_PROVIDER_TYPES.join(", ")}`,
     });
   }
   if (present(input.clientId) && isBlank(input.clientId)) {
-    problems.push({ argument: names.clientId, reason: "must be a non-empty string (the provider's app/client id)" });
+    problems.push({ argument: "clientId", reason: "must be a non-empty string (the provider's app/client id)" });
   } else if (typeof input.clientId === "string" && /\s/.test(input.clientId.trim())) {
-    problems.push({ argument: names.clientId, reason: "must not contain whitespace" });
+    problems.push({ argument: "clientId", reason: "must not contain whitespace" });
   }
   const shape = typeof input.clientId === "string" && input.clientId.trim() !== "" ? appIdShapeProblem(canonicalProviderType(input.type), input.clientId.trim()) : undefined;
-  if (shape) problems.push({ argument: names.clientId, reason: shape });
+  if (shape) problems.push({ argument: "clientId", reason: shape });
   if (present(input.clientSecret) && isBlank(input.clientSecret)) {
-    problems.push({ argument: names.clientSecret, reason: "must be a non-empty string (the provider's app key/client secret)" });
+    problems.push({ argument: "clientSecret", reason: "must be a non-empty string (the provider's app key/client secret)" });
   }
   if (input.displayName !== undefined && (typeof input.displayName !== "string" || input.displayName.trim() === "")) {
     problems.push({ argument: "displayName", reason: "must be a non-empty string when given" });
@@ -100,7 +100,7 @@ export function validateSocialIdentityProvider(
   if (input.adoptExisting !== undefined && typeof input.adoptExisting !== "boolean") {
     problems.push({ argument: "adoptExisting", reason: "must be true or false" });
   }
-  return problems;
+  return renameProblems(problems, names as unknown as Record<string, string>);
 }
 
 /**

@@ -27,6 +27,14 @@ export function throwIfProblems(resource: string, problems: InputProblem[]): voi
   if (problems.length > 0) throw inputError(resource, problems);
 }
 
+/**
+ * The one way to name problems as the caller wrote the arguments: `names` maps a checked argument
+ * to the caller's name (a preset's `appKey` for `clientSecret`, `secret.value`, …); others keep theirs.
+ */
+export function renameProblems(problems: InputProblem[], names: Readonly<Record<string, string>>): InputProblem[] {
+  return problems.map((p) => ({ ...p, argument: names[p.argument] ?? p.argument }));
+}
+
 export function isBlank(value: unknown): boolean {
   return typeof value !== "string" || value.trim() === "";
 }

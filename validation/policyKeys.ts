@@ -1,5 +1,6 @@
 import { createHash, X509Certificate } from "crypto";
 import { InputProblem, isBlank } from "./inputError";
+import { isUnknown } from "./notKnownYet";
 
 // Pure checks for PolicyKey (Graph beta /trustFramework/keySets, https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta). Reached by
 // the dynamic provider's code, so: no Set/Map/class at module scope, only arrays, objects, regexes.
@@ -7,11 +8,6 @@ import { InputProblem, isBlank } from "./inputError";
 /** The prefix Graph adds to every keyset id (`WeChatSecret` -> `B2C_1A_WeChatSecret`). */
 export const KEYSET_PREFIX = "B2C_1A_";
 
-/**
- * Marks a value that is not known yet (an Output during construction, an unknown during preview):
- * its checks are skipped. Same text as the engine's unknown placeholder, so `check` can pass inputs as they are.
- */
-export const PENDING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const KEY_SOURCES = ["secret", "generate", "certificate", "pkcs12"] as const;
 export type KeySource = (typeof KEY_SOURCES)[number];
@@ -120,7 +116,7 @@ function given(value: unknown): boolean {
 }
 
 function pending(value: unknown): boolean {
-  return value === PENDING;
+  return isUnknown(value);
 }
 
 /** The key sources given (present and not null), in KEY_SOURCES order. */
@@ -319,7 +315,7 @@ export function pkcs12Problem(bytes: Buffer, password: string): InputProblem | u
 }
 
 /**
- * Checks PolicyKey arguments before any Graph call. Values equal to PENDING are not known yet and
+ * Checks PolicyKey arguments before any Graph call. Values equal to UNKNOWN (validation/notKnownYet.ts) are not known yet and
  * are skipped; everything else is checked (undefined means "not given"). `now` is Unix seconds.
  */
 export function validatePolicyKey(input: PolicyKeyInput, now: number = Math.floor(Date.now() / 1000)): InputProblem[] {

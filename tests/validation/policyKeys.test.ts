@@ -4,12 +4,12 @@ import {
   canonicalKeyType,
   certificateDer,
   normalizeKeySetId,
-  PENDING,
   PolicyKeyInput,
   sameKeySet,
   toUnixSeconds,
   validatePolicyKey,
 } from "../../validation/policyKeys";
+import { UNKNOWN } from "../../validation/notKnownYet";
 
 const NOW = Math.floor(Date.parse("2026-01-01T00:00:00Z") / 1000);
 
@@ -172,9 +172,9 @@ describe("validatePolicyKey", () => {
     expect(arguments_({ ...secret(), adoptExisting: "yes" })).toEqual(["adoptExisting"]);
   });
 
-  test("values not known yet (PENDING) are skipped", () => {
-    expect(arguments_({ name: PENDING, secret: { value: PENDING, expiresOn: PENDING } })).toEqual([]);
-    expect(arguments_({ name: "X", pkcs12: { value: PENDING, password: PENDING } })).toEqual([]);
+  test("values not known yet (UNKNOWN) are skipped", () => {
+    expect(arguments_({ name: UNKNOWN, secret: { value: UNKNOWN, expiresOn: UNKNOWN } })).toEqual([]);
+    expect(arguments_({ name: "X", pkcs12: { value: UNKNOWN, password: UNKNOWN } })).toEqual([]);
   });
 });
 
