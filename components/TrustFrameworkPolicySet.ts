@@ -66,7 +66,7 @@ const IEF_APP_ID_STANDIN = "1ef00000-0000-4000-8000-0000000000a1";
 const PROXY_APP_ID_STANDIN = "1ef00000-0000-4000-8000-0000000000a2";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface PreparedPolicy {
+export interface PreparedPolicy {
   fileName: string;
   /** Substituted XML, with stand-ins for app ids not known yet. */
   xml: string;
@@ -171,6 +171,86 @@ function policySetError(component: pulumi.Resource, name: string, problems: Poli
 }
 
 /**
+ * @internal The set's arguments checked (synchronously: a mistake fails at once, in preview too,
+ * naming the argument) and its files read and substituted with everything known now; app ids given
+ * as Outputs get stand-ins, swapped for the real values when they are known.
+ */
+export function preparePolicySet(label: string, args: TrustFrameworkPolicySetArgs): { tenant: string; prepared: PreparedPolicy[] } {
+  const problems: InputProblem[] = [];
+  let files: PolicyFileArgs[] = [];
+  if ((args.policies === undefined) === (args.folder === undefined)) {
+    problems.push({ argument: "policies", reason: "give exactly one of policies (a list of {fileName, xml}) and folder (a path)" });
+  } else if (args.folder !== undefined) {
+    files = readFolder(args.folder, problems);
+  } else if (!Array.isArray(args.policies) || args.policies.length === 0) {
+    problems.push({ argument: "policies", reason: "must be a non-empty list of {fileName, xml}" });
+  } else {
+    files = args.policies;
+    files.forEach((f, i) => {
+      if (!f || typeof f.fileName !== "string" || f.fileName.trim() === "") problems.push({ argument: `policies[${i}].fileName`, reason: "is required" });
+      if (!f || typeof f.xml !== "string" || f.xml.trim() === "") problems.push({ argument: `policies[${i}].xml`, reason: "must be the policy XML text" });
+    });
+    const seen: string[] = [];
+    for (const f of files) {
+      if (typeof f?.fileName !== "string") continue;
+      if (seen.some((s) => s.toLowerCase() === f.fileName.toLowerCase())) problems.push({ argument: "policies", reason: `file name ${f.fileName} is given twice` });
+      seen.push(f.fileName);
+    }
+  }
+  problems.push(...tenantProblems(args.configNamespace, "configNamespace"));
+  const namespace = problems.some((p) => p.argument === "configNamespace") ? DEFAULT_CONFIG_NAMESPACE : (args.configNamespace ?? DEFAULT_CONFIG_NAMESPACE);
+  const appSettings = loadAppSettings(args.appSettings, problems);
+  const environment = chooseEnvironment(appSettings, args.environment, problems);
+  const fromStack = stackTenantDomain(namespace);
+  let tenant: string | undefined;
+  try {
+    tenant = args.tenant !== undefined ? tenantDomainOf(args.tenant).toLowerCase() : (fromStack ?? (environment ? tenantDomainOf(environment.Tenant).toLowerCase() : undefined));
+  } catch (error) {
+    problems.push({ argument: "tenant", reason: (error as Error).message });
+  }
+  if (!tenant && !problems.some((p) => p.argument === "tenant")) {
+    problems.push({ argument: "tenant", reason: `is not known: set it, or stack config ${configKey("tenantId", namespace)} (a domain) or ${configKey("tenantName", namespace)}` });
+  }
+  if (tenant && environment && tenantDomainOf(environment.Tenant).toLowerCase() !== tenant) {
+    problems.push({
+      argument: "environment",
+      reason: `appSettings environment "${environment.Name}" is for tenant ${environment.Tenant}, but this stack's tenant is ${tenant}`,
+    });
+  }
+  for (const [argument, value] of [
+    ["identityExperienceFrameworkAppId", args.identityExperienceFrameworkAppId],
+    ["proxyIdentityExperienceFrameworkAppId", args.proxyIdentityExperienceFrameworkAppId],
+  ] as const) {
+    if (value !== undefined && !isOutputLike(value) && !GUID.test(String(value).trim())) {
+      problems.push({ argument, reason: `must be an application (client) id GUID, got ${JSON.stringify(value)}` });
+    }
+  }
+  throwIfProblems(label, problems);
+
+  // Substitution with everything known now; app ids given as Outputs get stand-ins.
+  const iefArg = args.identityExperienceFrameworkAppId;
+  const proxyArg = args.proxyIdentityExperienceFrameworkAppId;
+  const iefNow = iefArg === undefined ? environment?.PolicySettings.IdentityExperienceFrameworkAppId : isOutputLike(iefArg) ? IEF_APP_ID_STANDIN : String(iefArg).trim();
+  const proxyNow =
+    proxyArg === undefined ? environment?.PolicySettings.ProxyIdentityExperienceFrameworkAppId : isOutputLike(proxyArg) ? PROXY_APP_ID_STANDIN : String(proxyArg).trim();
+  const settings: Record<string, string> = { ...(environment?.PolicySettings ?? {}) };
+  if (iefNow !== undefined) settings.IdentityExperienceFrameworkAppId = iefNow;
+  if (proxyNow !== undefined) settings.ProxyIdentityExperienceFrameworkAppId = proxyNow;
+  const prepared: PreparedPolicy[] = files.map((f) => ({
+    fileName: f.fileName,
+    xml: substitutePlaceholders(f.xml, {
+      tenant: tenant!,
+      identityExperienceFrameworkAppId: iefNow,
+      proxyIdentityExperienceFrameworkAppId: proxyNow,
+      settings,
+      environmentName: environment?.Name,
+      fileName: f.fileName,
+    }),
+  }));
+  return { tenant: tenant!, prepared };
+}
+
+/**
  * A set of Azure AD B2C custom policies (TrustFrameworkBase, Localization, Extensions, relying
  * parties), uploaded with Graph beta `PUT /trustFramework/policies/{id}/$value` in BasePolicy order.
  * Placeholders (the starter pack's `yourtenant`, the IEF app ids, the VS Code extension's
@@ -192,81 +272,13 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
     super("b2c-identity:index:TrustFrameworkPolicySet", name, {}, opts);
     const label = `TrustFrameworkPolicySet "${name}"`;
 
-    // 1. Arguments (synchronous: a mistake here fails at once, in preview too).
-    const problems: InputProblem[] = [];
-    let files: PolicyFileArgs[] = [];
-    if ((args.policies === undefined) === (args.folder === undefined)) {
-      problems.push({ argument: "policies", reason: "give exactly one of policies (a list of {fileName, xml}) and folder (a path)" });
-    } else if (args.folder !== undefined) {
-      files = readFolder(args.folder, problems);
-    } else if (!Array.isArray(args.policies) || args.policies.length === 0) {
-      problems.push({ argument: "policies", reason: "must be a non-empty list of {fileName, xml}" });
-    } else {
-      files = args.policies;
-      files.forEach((f, i) => {
-        if (!f || typeof f.fileName !== "string" || f.fileName.trim() === "") problems.push({ argument: `policies[${i}].fileName`, reason: "is required" });
-        if (!f || typeof f.xml !== "string" || f.xml.trim() === "") problems.push({ argument: `policies[${i}].xml`, reason: "must be the policy XML text" });
-      });
-      const seen: string[] = [];
-      for (const f of files) {
-        if (typeof f?.fileName !== "string") continue;
-        if (seen.some((s) => s.toLowerCase() === f.fileName.toLowerCase())) problems.push({ argument: "policies", reason: `file name ${f.fileName} is given twice` });
-        seen.push(f.fileName);
-      }
-    }
-    problems.push(...tenantProblems(args.configNamespace, "configNamespace"));
-    const namespace = problems.some((p) => p.argument === "configNamespace") ? DEFAULT_CONFIG_NAMESPACE : (args.configNamespace ?? DEFAULT_CONFIG_NAMESPACE);
-    const appSettings = loadAppSettings(args.appSettings, problems);
-    const environment = chooseEnvironment(appSettings, args.environment, problems);
-    const fromStack = stackTenantDomain(namespace);
-    let tenant: string | undefined;
-    try {
-      tenant = args.tenant !== undefined ? tenantDomainOf(args.tenant).toLowerCase() : (fromStack ?? (environment ? tenantDomainOf(environment.Tenant).toLowerCase() : undefined));
-    } catch (error) {
-      problems.push({ argument: "tenant", reason: (error as Error).message });
-    }
-    if (!tenant && !problems.some((p) => p.argument === "tenant")) {
-      problems.push({ argument: "tenant", reason: `is not known: set it, or stack config ${configKey("tenantId", namespace)} (a domain) or ${configKey("tenantName", namespace)}` });
-    }
-    if (tenant && environment && tenantDomainOf(environment.Tenant).toLowerCase() !== tenant) {
-      problems.push({
-        argument: "environment",
-        reason: `appSettings environment "${environment.Name}" is for tenant ${environment.Tenant}, but this stack's tenant is ${tenant}`,
-      });
-    }
-    for (const [argument, value] of [
-      ["identityExperienceFrameworkAppId", args.identityExperienceFrameworkAppId],
-      ["proxyIdentityExperienceFrameworkAppId", args.proxyIdentityExperienceFrameworkAppId],
-    ] as const) {
-      if (value !== undefined && !isOutputLike(value) && !GUID.test(String(value).trim())) {
-        problems.push({ argument, reason: `must be an application (client) id GUID, got ${JSON.stringify(value)}` });
-      }
-    }
-    throwIfProblems(label, problems);
-    this.tenant = tenant!;
-
-    // 2. Substitution with everything known now; app ids given as Outputs get stand-ins.
+    // 1. Arguments checked, files read and substituted.
+    const { tenant, prepared } = preparePolicySet(label, args);
+    this.tenant = tenant;
     const iefArg = args.identityExperienceFrameworkAppId;
     const proxyArg = args.proxyIdentityExperienceFrameworkAppId;
-    const iefNow = iefArg === undefined ? environment?.PolicySettings.IdentityExperienceFrameworkAppId : isOutputLike(iefArg) ? IEF_APP_ID_STANDIN : String(iefArg).trim();
-    const proxyNow =
-      proxyArg === undefined ? environment?.PolicySettings.ProxyIdentityExperienceFrameworkAppId : isOutputLike(proxyArg) ? PROXY_APP_ID_STANDIN : String(proxyArg).trim();
-    const settings: Record<string, string> = { ...(environment?.PolicySettings ?? {}) };
-    if (iefNow !== undefined) settings.IdentityExperienceFrameworkAppId = iefNow;
-    if (proxyNow !== undefined) settings.ProxyIdentityExperienceFrameworkAppId = proxyNow;
-    const prepared: PreparedPolicy[] = files.map((f) => ({
-      fileName: f.fileName,
-      xml: substitutePlaceholders(f.xml, {
-        tenant: this.tenant,
-        identityExperienceFrameworkAppId: iefNow,
-        proxyIdentityExperienceFrameworkAppId: proxyNow,
-        settings,
-        environmentName: environment?.Name,
-        fileName: f.fileName,
-      }),
-    }));
 
-    // 3. Offline validation, started now (it doesn't wait for any Output). Key sets given as
+    // 2. Offline validation, started now (it doesn't wait for any Output). Key sets given as
     //    Outputs (created by this program) are only known later: their check is deferred.
     const keySetRefs = (args.keySets ?? []).map((k) => (k !== null && typeof k === "object" && !isOutputLike(k) && "keySetId" in k ? k.keySetId : (k as pulumi.Input<string>)));
     const knownKeySets = keySetRefs.filter((k): k is string => typeof k === "string");
@@ -304,7 +316,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
           }),
         );
 
-    // 4. One resource per policy, parents first.
+    // 3. One resource per policy, parents first.
     const ids = pulumi.all([pulumi.output(iefArg), pulumi.output(proxyArg)]);
     const finalXml = (p: PreparedPolicy): pulumi.Output<string> =>
       pulumi.all([checked, ids]).apply(([, [ief, proxy]]) => {
