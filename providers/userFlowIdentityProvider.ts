@@ -182,13 +182,16 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     const body = { "@odata.id": `${graph.settings.graphEndpoint}/beta/identity/identityProviders/${inputs.identityProviderId}` };
     const description = `attach identity provider ${inputs.identityProviderId} to user flow ${flowId}`;
     const id = `${flowId}/${inputs.identityProviderId}`;
-    // Whether it is attached already can't be told from the attach's answer (whether a duplicate
-    // attach is an error is undocumented): look first. A missing flow fails here, within the window.
-    const before = await attachedIds(graph, flowId, ATTACH_NOT_FOUND_WINDOW_MS);
-    if (before === undefined) throw new Error(missingMessage(flowId, inputs.identityProviderId, "user flow", graph.settings.tenantId));
-    if (before.some((x) => x.toLowerCase() === inputs.identityProviderId.toLowerCase())) {
-      if (!inputs.adoptExisting) throw new Error(alreadyAttachedMessage(flowId, inputs.identityProviderId));
-      return { id, outs: outputsOf(inputs, flowId, { adopted: true, lastWriteAt: Date.now() }) };
+    // A flow made by hand (named, not created by this program) may show this button already, and
+    // whether a duplicate attach is an error is undocumented: look first there (one read). A flow this
+    // program created has no attachments of others; a duplicate attach there answers "exists" below.
+    if (inputs.userFlowMustExist === true || inputs.adoptExisting === true) {
+      const before = await attachedIds(graph, flowId, ATTACH_NOT_FOUND_WINDOW_MS);
+      if (before === undefined) throw new Error(missingMessage(flowId, inputs.identityProviderId, "user flow", graph.settings.tenantId));
+      if (before.some((x) => x.toLowerCase() === inputs.identityProviderId.toLowerCase())) {
+        if (!inputs.adoptExisting) throw new Error(alreadyAttachedMessage(flowId, inputs.identityProviderId));
+        return { id, outs: outputsOf(inputs, flowId, { adopted: true, lastWriteAt: Date.now() }) };
+      }
     }
     try {
       await graph.request({ method: "POST", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description, retryNotFoundForMs: ATTACH_NOT_FOUND_WINDOW_MS });
@@ -201,7 +204,8 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
       } else if (isAlreadyAttached(error)) {
         throw new Error(alreadyAttachedMessage(flowId, inputs.identityProviderId));
       } else if (isGraphRequestError(error) && error.isNotFound) {
-        throw new Error(missingMessage(flowId, inputs.identityProviderId, "identity provider", graph.settings.tenantId) + ` Graph said: ${error.graphMessage}`);
+        const missing = /^\s*UserFlow with/i.test(error.graphMessage) ? "user flow" : "identity provider";
+        throw new Error(missingMessage(flowId, inputs.identityProviderId, missing, graph.settings.tenantId) + ` Graph said: ${error.graphMessage}`);
       } else {
         throw error;
       }
