@@ -139,9 +139,21 @@ export class FaultInjector {
     return undefined;
   }
 
+  /** When restartConsistencyWindow was last called: objects older than that count as written then. */
+  private consistencyWindowRestartedAt = 0;
+
   /** True while an object created at `createdAt` is still invisible to reads. */
   isInConsistencyWindow(createdAt: number, now = Date.now()): boolean {
-    return this.settings.consistencyWindowMs > 0 && now - createdAt < this.settings.consistencyWindowMs;
+    const writtenAt = Math.max(createdAt, this.consistencyWindowRestartedAt);
+    return this.settings.consistencyWindowMs > 0 && now - writtenAt < this.settings.consistencyWindowMs;
+  }
+
+  /**
+   * Every existing object answers reads as if it had just been written: a test can then run a
+   * refresh inside the window however long the step before it took.
+   */
+  restartConsistencyWindow(now = Date.now()): void {
+    this.consistencyWindowRestartedAt = now;
   }
 
   /** Marks a write on `target` as started; returns true if another write on it was already in flight. */

@@ -85,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     requestLog: () => runtime.log.list(),
     clearRequestLog: () => runtime.log.clear(),
     setFaults: (f) => runtime.faults.update(f),
+    restartConsistencyWindow: () => runtime.faults.restartConsistencyWindow(),
     getFaults: () => runtime.faults.get(),
     setBehaviour: (b) => runtime.setBehaviour(b),
     getBehaviour: () => runtime.getBehaviour(),

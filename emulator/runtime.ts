@@ -38,7 +38,6 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   requireXmlContentTypeForPolicies: true,
   validatePolicies: true,
   rateLimitScope: "identityContainer",
-  rateLimitScope: "identityContainer",
   availableProviderTypesExcludeConfigured: false,
   cloud: "AzurePublic",
   downloadAddsTenantObjectId: false,
@@ -114,7 +113,6 @@ export class EmulatorRuntime {
     oneOf("missingKeySetOnKeyOperation", ["AADB2C90073", "AADB2C95052"]);
     oneOf("deprecatedEndpoints", ["reject", "emulate"]);
     oneOf("batchResponseOrder", ["reversed", "request"]);
-    oneOf("rateLimitScope", ["identityContainer", "all"]);
     oneOf("rateLimitScope", ["identityContainer", "all"]);
     oneOf("cloud", ["AzurePublic", "AzureChina", "AzureUSGovernment"]);
     oneOf("userFlowIdPrefix", ["always", "keepPrefixed"]);

@@ -134,13 +134,6 @@ export interface EmulatorBehaviour {
    * the Azure AD B2C / CPIM limits); "all": every Graph route. Default "identityContainer".
    */
   rateLimitScope: "identityContainer" | "all";
-  /**
-   * Which routes the rate limit (faults.rateLimit) counts. "identityContainer": the identity-provider
-   * and user-flow routes only, the "identityContainer, identityProvider resources" the CPIM limit (300
-   * per tenant, 200 per app and tenant, per minute) is documented for (https://learn.microsoft.com/graph/throttling-limits,
-   * the Azure AD B2C / CPIM limits); "all": every Graph route. Default "identityContainer".
-   */
-  rateLimitScope: "identityContainer" | "all";
   /** Run the policy validation checks (TenantId, PolicyId, BasePolicy, StorageReferenceId). Well-formedness is always checked. Default true. */
   validatePolicies: boolean;
   /** Deprecated beta /identityProviders API and b2cUserFlows/{id}/identityProviders nav: "reject" (400) or "emulate" (old shape). Default "reject". */
@@ -278,6 +271,8 @@ export interface RunningEmulator {
   requestLog(): RequestLogEntry[];
   clearRequestLog(): void;
   setFaults(f: Partial<FaultSettings>): void;
+  /** With consistencyWindowMs set: every existing object answers reads as if just written (404 for the window). */
+  restartConsistencyWindow(): void;
   getFaults(): FaultSettings;
   setBehaviour(b: Partial<EmulatorBehaviour>): void;
   getBehaviour(): EmulatorBehaviour;

@@ -258,3 +258,27 @@ test("setFaults validates its input: no regular expressions, no unknown fields",
   expect(() => emu.setFaults({ latencyMs: -1 })).toThrow();
   expect(emu.getFaults().latencyMs).toBe(0);
 });
+
+describe("restartConsistencyWindow", () => {
+  let emu: import("../../emulator").RunningEmulator;
+  beforeAll(async () => {
+    emu = await (await import("../helpers/emulator")).startTestEmulator();
+  });
+  afterAll(() => emu.stop());
+
+  test("objects written before it answer 404 again for the window, then reappear", async () => {
+    const { graphFetch } = await import("../helpers/emulator");
+    const created = await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", {
+      "@odata.type": "microsoft.graph.socialIdentityProvider", displayName: "QQ", identityProviderType: "QQ", clientId: "101000001", clientSecret: "q",
+    });
+    expect(created.status).toBe(201);
+    emu.setFaults({ consistencyWindowMs: 300 });
+    expect((await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/QQ-OAUTH")).status).toBe(404); // just created
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/QQ-OAUTH")).status).toBe(200);
+    emu.restartConsistencyWindow();
+    expect((await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/QQ-OAUTH")).status).toBe(404);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/QQ-OAUTH")).status).toBe(200);
+  });
+});

@@ -190,10 +190,12 @@ describe("refresh inside Graph's consistency window, through the real engine", (
   });
 
   test("a refresh right after up keeps what up created, though Graph still answers 404 for it", async () => {
-    // Every object the up creates answers 404 on GET for 4 s after its creation.
+    // Every object the up creates answers 404 on GET for 4 s after its creation; and again from
+    // the moment the refresh starts, however long the up took on a loaded machine.
     emu.setFaults({ consistencyWindowMs: 4000 });
     await project.up();
     emu.clearRequestLog();
+    emu.restartConsistencyWindow();
     await project.refresh(["--expect-no-changes"]);
     const notYetVisible = emu.requestLog().filter((e) => e.kind === "graph" && e.method === "GET" && e.status === 404);
     expect(notYetVisible.length).toBeGreaterThan(0); // the refresh really ran inside the window
