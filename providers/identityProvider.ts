@@ -12,8 +12,9 @@ import {
   SOCIAL_ARGUMENT_NAMES,
   validateSocialIdentityProvider,
 } from "../validation/identityProviders";
-import { checkFailures, changedKeys, ConfiguredProvider, graphOf, isUnknown, processMemo, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
+import { checkFailures, changedKeys, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
 import { adoptHint, differingFields, notOursAfterLostAnswer, retainedOnDelete } from "./ownership";
+import { availableTypes, COLLECTION, findByType, flowsUsing, GraphSocialIdentityProvider, itemPath, SOCIAL_ODATA_TYPE } from "./identityProviderLookups";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 
 /** Inputs of the identity provider dynamic resource (after check). */
@@ -40,53 +41,9 @@ export interface IdentityProviderOutputs {
   lastWriteAt: number;
 }
 
-interface GraphSocialIdentityProvider {
-  "@odata.type"?: string;
-  id: string;
-  displayName?: string;
-  identityProviderType?: string;
-  clientId?: string;
-}
-
-const COLLECTION = "/identity/identityProviders";
-const SOCIAL_ODATA_TYPE = "microsoft.graph.socialIdentityProvider";
-
-function itemPath(id: string): string {
-  return `${COLLECTION}/${encodeURIComponent(id)}`;
-}
-
 function redirectUri(settings: GraphSettings, customDomain?: string): string {
   const tenantName = requireTenantName(settings);
   return redirectUriFor(tenantName, settings.tenantDomain!, settings.b2cLoginDomain, customDomain);
-}
-
-async function listProviders(graph: GraphApi): Promise<GraphSocialIdentityProvider[]> {
-  return graph.list<GraphSocialIdentityProvider>(identityProviderApiVersion(graph.settings.cloud), COLLECTION, "list identity providers");
-}
-
-async function findByType(graph: GraphApi, type: string): Promise<GraphSocialIdentityProvider | undefined> {
-  const all = await listProviders(graph);
-  return all.find((p) => (p.identityProviderType ?? "").toLowerCase() === type.toLowerCase());
-}
-
-/** Types the tenant can still add, once per tenant and process (availableProviderTypes, §2.8). */
-async function availableTypes(graph: GraphApi): Promise<string[]> {
-  const memo = processMemo<Promise<string[]>>("available-provider-types");
-  const key = `${graph.settings.graphEndpoint}|${graph.settings.tenantId}`;
-  let types = memo.get(key);
-  if (!types) {
-    types = graph
-      .request<{ value: string[] }>({
-        method: "GET",
-        version: identityProviderApiVersion(graph.settings.cloud),
-        path: `${COLLECTION}/availableProviderTypes`,
-        description: "list available identity provider types",
-      })
-      .then((r) => r.value ?? []);
-    types.catch(() => memo.delete(key));
-    memo.set(key, types);
-  }
-  return types;
 }
 
 function existsMessage(existing: GraphSocialIdentityProvider, type: string, tenant: string): string {
@@ -132,21 +89,6 @@ async function adopt(graph: GraphApi, existing: GraphSocialIdentityProvider, inp
     inputs.type,
     inputs.clientSecret,
   );
-}
-
-/** User flows whose identity providers include `id`, for the "still attached" message. */
-async function flowsUsing(graph: GraphApi, id: string): Promise<string[]> {
-  const flows = await graph.list<{ id: string }>("beta", "/identity/b2cUserFlows", "list user flows");
-  const using: string[] = [];
-  for (const flow of flows) {
-    const idps = await graph.list<{ id: string }>(
-      "beta",
-      `/identity/b2cUserFlows/${encodeURIComponent(flow.id)}/userFlowIdentityProviders`,
-      `list identity providers of user flow ${flow.id}`,
-    );
-    if (idps.some((p) => p.id.toLowerCase() === id.toLowerCase())) using.push(flow.id);
-  }
-  return using;
 }
 
 export interface IdentityProviderProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
