@@ -2,6 +2,7 @@ import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
 import { GraphSettings } from "../graph/settings";
 import { activeKey, validUntil } from "../providers/keyExpiry";
+import type { GraphUserFlow } from "../providers/userFlow";
 import { defaultSecretKey } from "../program/stackConfig";
 import { canonicalProviderType } from "../validation/identityProviders";
 
@@ -16,13 +17,6 @@ interface GraphIdentityProvider {
   identityProviderType?: string;
   clientId?: string;
   "@odata.type"?: string;
-}
-interface GraphUserFlow {
-  id: string;
-  userFlowType?: string;
-  userFlowTypeVersion?: number;
-  isLanguageCustomizationEnabled?: boolean;
-  defaultLanguageTag?: string | null;
 }
 interface GraphKey {
   kid?: string;

@@ -54,7 +54,8 @@ export interface UserFlowOutputs extends UserFlowInputs {
   lastWriteAt: number;
 }
 
-interface GraphUserFlow {
+/** A user flow as Graph answers it (beta b2cIdentityUserFlow). */
+export interface GraphUserFlow {
   id: string;
   userFlowType?: string;
   userFlowTypeVersion?: number;

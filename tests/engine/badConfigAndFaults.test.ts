@@ -2,8 +2,7 @@
 // Graph faults (429 bursts with Retry-After, 503s, a create whose answer is lost) are ridden out by
 // `up` with no duplicate and nothing left behind.
 import type { RunningEmulator } from "../../emulator";
-import { startTestEmulator } from "../helpers/emulator";
-import { emulatorConfig, EngineProject } from "../helpers/pulumiEngine";
+import { emulatorConfig, EngineProject, useEngineStack } from "../helpers/pulumiEngine";
 import { graphWrites } from "../helpers/requestLog";
 
 const APP_KEYS = { "b2c:wechatAppKey": "engine-wechat-app-key", "b2c:qqAppKey": "engine-qq-app-key" };
@@ -29,15 +28,7 @@ function signIn(overrides: { wechatAppId?: unknown; flowProviders?: string[]; fl
 describe("bad stack config stops preview, naming the key, before any Graph write", () => {
   let emu: RunningEmulator;
   let project: EngineProject;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-    project = new EngineProject();
-    await project.init({ ...emulatorConfig(emu), "b2c:socialSignIn": signIn() }, { "b2c:clientSecret": emu.clientSecret, ...APP_KEYS });
-  });
-  afterAll(async () => {
-    project?.cleanup();
-    await emu?.stop();
-  });
+  useEngineStack((s) => ({ emu, project } = s), () => ({ config: { "b2c:socialSignIn": signIn() }, secrets: APP_KEYS }));
 
   const cases: [string, () => Promise<unknown>, RegExp][] = [
     ["a missing APP KEY", () => project.pulumi(["config", "rm", "b2c:qqAppKey"]), /b2c:qqAppKey/],
@@ -60,15 +51,7 @@ describe("bad stack config stops preview, naming the key, before any Graph write
 describe("Graph faults during up, through the real engine", () => {
   let emu: RunningEmulator;
   let project: EngineProject;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-    project = new EngineProject();
-    await project.init({ ...emulatorConfig(emu), "b2c:socialSignIn": signIn() }, { "b2c:clientSecret": emu.clientSecret, ...APP_KEYS });
-  });
-  afterAll(async () => {
-    project?.cleanup();
-    await emu?.stop();
-  });
+  useEngineStack((s) => ({ emu, project } = s), () => ({ config: { "b2c:socialSignIn": signIn() }, secrets: APP_KEYS }));
 
   test("429 bursts with Retry-After, 503s and a lost create answer: up converges with no duplicate", async () => {
     emu.setFaults({

@@ -2,8 +2,7 @@
 // and QQ claims providers merged in, their keys in the same program, uploaded in BasePolicy order.
 import * as path from "path";
 import type { RunningEmulator } from "../../emulator";
-import { startTestEmulator } from "../helpers/emulator";
-import { emulatorConfig, EngineProject } from "../helpers/pulumiEngine";
+import { EngineProject, useEngineStack } from "../helpers/pulumiEngine";
 import { graphWrites } from "../helpers/requestLog";
 import { STARTER_PACK_DIR } from "../policies/starterPack";
 
@@ -42,20 +41,13 @@ module.exports = { policyIds: set.policyIds };
 describe("custom policies through the real engine", () => {
   let emu: RunningEmulator;
   let project: EngineProject;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-    project = new EngineProject({ program: program(path.join(STARTER_PACK_DIR, "SocialAccounts")) });
-    await project.init(emulatorConfig(emu), {
-      "b2c:clientSecret": emu.clientSecret,
-      "b2c:wechatAppKey": "engine-wechat-key",
-      "b2c:qqAppKey": "engine-qq-key",
-      "b2c:facebookAppSecret": "engine-facebook-secret",
-    });
-  });
-  afterAll(async () => {
-    project?.cleanup();
-    await emu?.stop();
-  });
+  useEngineStack(
+    (s) => ({ emu, project } = s),
+    () => ({
+      project: { program: program(path.join(STARTER_PACK_DIR, "SocialAccounts")) },
+      secrets: { "b2c:wechatAppKey": "engine-wechat-key", "b2c:qqAppKey": "engine-qq-key", "b2c:facebookAppSecret": "engine-facebook-secret" },
+    }),
+  );
 
   test("up uploads the set in BasePolicy order, after the keys, with the WeChat and QQ technical profiles", async () => {
     await project.up();

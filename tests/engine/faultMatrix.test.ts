@@ -6,8 +6,7 @@
 // exactly what is declared (no duplicate, no orphan), every fault fired, and a second `up` is a
 // no-op with 0 Graph writes (no leftover in state); after destroy nothing of ours is left.
 import type { FaultRule, RunningEmulator } from "../../emulator";
-import { startTestEmulator } from "../helpers/emulator";
-import { emulatorConfig, EngineProject } from "../helpers/pulumiEngine";
+import { EngineProject, useEngineStack } from "../helpers/pulumiEngine";
 import { describeCalls, graphWrites } from "../helpers/requestLog";
 
 const PROGRAM = `
@@ -83,15 +82,7 @@ const declared = (v: 1 | 2 | undefined) =>
 describe.each(FAULTS)("fault matrix through the real engine: $name", ({ rule }) => {
   let emu: RunningEmulator;
   let project: EngineProject;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-    project = new EngineProject({ program: PROGRAM });
-    await project.init({ ...emulatorConfig(emu), "matrix:version": "1" }, { "b2c:clientSecret": emu.clientSecret });
-  });
-  afterAll(async () => {
-    project?.cleanup();
-    await emu?.stop();
-  });
+  useEngineStack((s) => ({ emu, project } = s), () => ({ project: { program: PROGRAM }, config: { "matrix:version": "1" } }));
 
   const inject = (targets: Target[]) => emu.setFaults({ rules: targets.map((t) => ({ ...t, ...rule })) });
   const everyFaultFired = () => expect(emu.getFaults().rules.map((r) => `${r.method} ${r.path}: ${r.times} left`)).toEqual(emu.getFaults().rules.map((r) => `${r.method} ${r.path}: 0 left`));

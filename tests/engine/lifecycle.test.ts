@@ -2,8 +2,7 @@
 // host) against the emulator, with the emulator's request log as the witness. The steps build on
 // each other, like a stack's life: up, no-op up, refresh, rotation, drift, removal, destroy.
 import type { RunningEmulator } from "../../emulator";
-import { startTestEmulator } from "../helpers/emulator";
-import { emulatorConfig, EngineProject, summaryCounts } from "../helpers/pulumiEngine";
+import { EngineProject, summaryCounts, useEngineStack } from "../helpers/pulumiEngine";
 import { describeCalls, graphWrites } from "../helpers/requestLog";
 
 const WECHAT_KEY = "canary-WeChat-AppKey-7f3a9c51";
@@ -31,18 +30,12 @@ describe("the stack program through the real Pulumi engine", () => {
   let before: ReturnType<RunningEmulator["snapshot"]>;
   let firstOutputs: Record<string, any>;
 
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-    project = new EngineProject();
-    await project.init(
-      { ...emulatorConfig(emu), "b2c:socialSignIn": socialSignIn(["WeChat", "QQ"]) },
-      { "b2c:clientSecret": emu.clientSecret, "b2c:wechatAppKey": WECHAT_KEY, "b2c:qqAppKey": QQ_KEY },
-    );
+  useEngineStack(
+    (s) => ({ emu, project } = s),
+    () => ({ config: { "b2c:socialSignIn": socialSignIn(["WeChat", "QQ"]) }, secrets: { "b2c:wechatAppKey": WECHAT_KEY, "b2c:qqAppKey": QQ_KEY } }),
+  );
+  beforeAll(() => {
     before = emu.snapshot();
-  });
-  afterAll(async () => {
-    project?.cleanup();
-    await emu?.stop();
   });
 
   test("up from empty creates what the stack declares, and nothing else", async () => {
@@ -176,18 +169,7 @@ describe("the stack program through the real Pulumi engine", () => {
 describe("refresh inside Graph's consistency window, through the real engine", () => {
   let emu: RunningEmulator;
   let project: EngineProject;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-    project = new EngineProject();
-    await project.init(
-      { ...emulatorConfig(emu), "b2c:socialSignIn": socialSignIn(["WeChat"]) },
-      { "b2c:clientSecret": emu.clientSecret, "b2c:wechatAppKey": WECHAT_KEY },
-    );
-  });
-  afterAll(async () => {
-    project?.cleanup();
-    await emu?.stop();
-  });
+  useEngineStack((s) => ({ emu, project } = s), () => ({ config: { "b2c:socialSignIn": socialSignIn(["WeChat"]) }, secrets: { "b2c:wechatAppKey": WECHAT_KEY } }));
 
   test("a refresh right after up keeps what up created, though Graph still answers 404 for it", async () => {
     // Every object the up creates answers 404 on GET for 4 s after its creation; and again from

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { RunningEmulator } from "../../emulator";
+import { startTestEmulator } from "./emulator";
 
 /** This repository: the nearest folder up with our package.json (from tests/ or a compiled copy). */
 export const repoRoot = ((): string => {
@@ -224,4 +225,32 @@ export function summaryCounts(output: string): Record<string, number> {
     counts[match[2]] = Number(match[1]);
   }
   return counts;
+}
+
+export interface EngineStackSpec {
+  /** Stack config beside emulatorConfig(emu). */
+  config?: Record<string, unknown>;
+  /** Secret config beside b2c:clientSecret. */
+  secrets?: Record<string, string>;
+  project?: ProjectOptions;
+}
+
+/**
+ * The usual engine test file setup: before the first test, an emulator and a stack pointed at it
+ * (its config and secrets from `spec`); after the last, both gone. `set` receives them, so a file
+ * keeps its own `let emu` and `let project`.
+ */
+export function useEngineStack(set: (stack: { emu: RunningEmulator; project: EngineProject }) => void, spec: (emu: RunningEmulator) => EngineStackSpec): void {
+  let stack: { emu: RunningEmulator; project: EngineProject } | undefined;
+  beforeAll(async () => {
+    const emu = await startTestEmulator();
+    const wanted = spec(emu);
+    stack = { emu, project: new EngineProject(wanted.project) };
+    set(stack);
+    await stack.project.init({ ...emulatorConfig(emu), ...wanted.config }, { "b2c:clientSecret": emu.clientSecret, ...wanted.secrets });
+  });
+  afterAll(async () => {
+    stack?.project.cleanup();
+    await stack?.emu.stop();
+  });
 }
