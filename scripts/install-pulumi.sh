@@ -33,8 +33,10 @@ export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
 work="$(mktemp -d)"
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
-# `go mod download -json` prints the module's folder in the module cache and, for a tag, its commit.
-module_json() { go mod download -json "$1" 2>&1; }
+# `go mod download -json` prints the module's folder in the module cache and, for a tag, its commit
+# (on stdout; a failure is a JSON object with an Error field, and a non-zero exit). Progress and
+# warnings stay on stderr, out of the JSON.
+module_json() { go mod download -json "$1"; }
 json_field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);const v=process.argv[1].split(".").reduce((o,k)=>o&&o[k],j);if(!v){console.error(j.Error||"missing "+process.argv[1]);process.exit(1)}console.log(v)})' "$1"; }
 
 origin_commit() { # the commit a tag was resolved from: printed by -json, or kept in the cached .info
