@@ -37,7 +37,15 @@ function floorMs(phase: Phase, requests: number): number {
   return Math.max(chain * LATENCY_MS, (Math.max(0, requests - LIMIT_PER_MINUTE) / LIMIT_PER_MINUTE) * 60_000);
 }
 
-async function runPhases(emu: RunningEmulator, project: EngineProject): Promise<Measured[]> {
+interface StateFacts {
+  stateBytes: number;
+  resources: number;
+  providerBytesMax: number;
+  resourceEntryBytesMax: number;
+  entryBytesMaxByType: Record<string, number>;
+}
+
+async function runPhases(emu: RunningEmulator, project: EngineProject): Promise<{ rows: Measured[]; state: StateFacts }> {
   const rows: Measured[] = [];
   const phase = async (name: Phase, run: () => Promise<unknown>) => {
     emu.clearRequestLog();
@@ -51,34 +59,29 @@ async function runPhases(emu: RunningEmulator, project: EngineProject): Promise<
   await phase("preview (no-op)", () => project.preview(["--expect-no-changes"]));
   await phase("up (no-op)", () => project.up(["--expect-no-changes"]));
   await phase("refresh", () => project.refresh(["--expect-no-changes"]));
-  rows.push(...(await stateSize(project)));
+  const state = stateFactsOf(await project.exportState());
   await phase("destroy", () => project.destroy());
-  return rows;
+  return { rows, state };
 }
 
-let stateFacts:
-  | { stateBytes: number; resources: number; providerBytesMax: number; resourceEntryBytesMax: number; entryBytesMaxByType: Record<string, number> }
-  | undefined;
-
-async function stateSize(project: EngineProject): Promise<Measured[]> {
-  const state = await project.exportState();
+function stateFactsOf(state: any): StateFacts {
   const resources = state.deployment.resources as any[];
   const dynamic = resources.filter((r) => r.inputs?.__provider);
-  stateFacts = {
+  const entryBytesMaxByType: Record<string, number> = {};
+  for (const r of dynamic) {
+    const type = r.type.split(":").pop();
+    entryBytesMaxByType[type] = Math.max(entryBytesMaxByType[type] ?? 0, JSON.stringify(r).length);
+  }
+  return {
     stateBytes: JSON.stringify(state).length,
     resources: resources.length,
     providerBytesMax: Math.max(...dynamic.map((r) => r.inputs.__provider.length)),
     resourceEntryBytesMax: Math.max(...dynamic.map((r) => JSON.stringify(r).length)),
-    entryBytesMaxByType: {},
+    entryBytesMaxByType,
   };
-  for (const r of dynamic) {
-    const type = r.type.split(":").pop();
-    stateFacts.entryBytesMaxByType[type] = Math.max(stateFacts.entryBytesMaxByType[type] ?? 0, JSON.stringify(r).length);
-  }
-  return [];
 }
 
-async function measure(latency: boolean): Promise<Measured[]> {
+async function measure(latency: boolean): Promise<{ rows: Measured[]; state: StateFacts }> {
   const emu = await startEmulator({ port: 0 });
   const project = new EngineProject({ program: PROGRAM(emu.tenantDomain) });
   try {
@@ -105,8 +108,8 @@ async function sequential(): Promise<{ ms: number; requests: number }> {
 }
 
 async function main(): Promise<void> {
-  const idle = await measure(false); // 0 ms, no limit: the engine's and the program's own time
-  const limited = await measure(true);
+  const idle = (await measure(false)).rows; // 0 ms, no limit: the engine's and the program's own time
+  const { rows: limited, state: stateFacts } = await measure(true);
   const script = await sequential();
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   console.log(
@@ -123,10 +126,10 @@ async function main(): Promise<void> {
   });
   console.log(`plain sequential script, same creates: ${s(script.ms)} (${script.requests} requests)`);
   console.log(
-    `state: ${stateFacts!.stateBytes} bytes for ${stateFacts!.resources} resources; largest __provider ${stateFacts!.providerBytesMax} bytes, ` +
-      `largest resource entry ${stateFacts!.resourceEntryBytesMax} bytes`,
+    `state: ${stateFacts.stateBytes} bytes for ${stateFacts.resources} resources; largest __provider ${stateFacts.providerBytesMax} bytes, ` +
+      `largest resource entry ${stateFacts.resourceEntryBytesMax} bytes`,
   );
-  console.log(`largest resource entry by type: ${JSON.stringify(stateFacts!.entryBytesMaxByType)}`);
+  console.log(`largest resource entry by type: ${JSON.stringify(stateFacts.entryBytesMaxByType)}`);
   console.log(JSON.stringify({ latencyMs: LATENCY_MS, limitPerMinute: LIMIT_PER_MINUTE, phases: rows, sequentialScript: script, state: stateFacts }));
 }
 

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { thinProvider } from "./thinProvider";
 import { normalizeKeySetId } from "../validation/policyKeys";
 import { activeKey, ExpiryKey } from "./keyExpiry";
+import { GraphKeySet, keyInfo } from "./policyKeyState";
 import { checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig } from "./providerContext";
 
 // AdoptedKeySet: a policy key container (Graph beta /trustFramework/keySets/{id}) the stack takes
@@ -36,30 +37,9 @@ export interface AdoptedKeySetOutputs extends AdoptedKeySetInputs {
   lastReadAt: number;
 }
 
-interface GraphKeySet {
-  id: string;
-  keys?: { kid?: string; use?: string; kty?: string; nbf?: number | string; exp?: number | string; status?: string }[];
-}
-
-function seconds(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
-
+/** The keyset's keys as state keeps them: the policy key's view of a key, plus its status. */
 function keyInfos(set: GraphKeySet): AdoptedKeyInfo[] {
-  return (set.keys ?? []).map((k) => {
-    const nbf = seconds(k.nbf);
-    const exp = seconds(k.exp);
-    return {
-      kid: k.kid ?? "",
-      ...(k.use !== undefined ? { use: k.use } : {}),
-      ...(k.kty !== undefined ? { kty: k.kty } : {}),
-      ...(nbf !== undefined ? { nbf } : {}),
-      ...(exp !== undefined ? { exp } : {}),
-      ...(k.status !== undefined ? { status: k.status } : {}),
-    };
-  });
+  return (set.keys ?? []).map((k) => ({ ...keyInfo(k), ...(k.status !== undefined ? { status: k.status } : {}) }));
 }
 
 /** Problems of the inputs (pure, no Graph call). */

@@ -60,7 +60,7 @@ describe("Graph faults during up, through the real engine", () => {
         { method: "POST", path: "/trustFramework/keySets", status: 503, code: "serviceNotAvailable", times: 3 },
         { method: "POST", path: "/userFlowIdentityProviders", status: 503, times: 2 },
         // The flow is created, then the connection drops before the answer: the outcome is unknown.
-        { method: "POST", path: "/identity/b2cUserFlows", loseResponse: true, times: 1 } as any,
+        { method: "POST", path: "/identity/b2cUserFlows", loseResponse: true, times: 1 },
       ],
     });
     await project.up();

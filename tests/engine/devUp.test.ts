@@ -10,7 +10,7 @@ function devUp(args: string[], devDir: string): Promise<{ code: number; output: 
   return new Promise((resolve, reject) => {
     const child = spawn("npm", ["run", "dev:up", "--silent", "--", ...args], {
       cwd: repoRoot,
-      env: { ...process.env, B2C_DEV_DIR: devDir, PULUMI_HOME: path.dirname(path.dirname(path.dirname(path.dirname(pulumiCli())))) },
+      env: { ...process.env, B2C_DEV_DIR: devDir },
     });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
@@ -22,6 +22,7 @@ function devUp(args: string[], devDir: string): Promise<{ code: number; output: 
 
 describe("npm run dev:up", () => {
   const devDir = fs.mkdtempSync(path.join(os.tmpdir(), "b2c-identity-dev-"));
+  beforeAll(() => void pulumiCli()); // without the CLI: the error says to run `npm run pulumi:install`
   afterAll(() => fs.rmSync(devDir, { recursive: true, force: true }));
 
   test("up creates the dev stack and prints its outputs; preview and up then show no change; destroy empties it", async () => {

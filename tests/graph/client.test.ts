@@ -6,6 +6,7 @@ import { resolveGraphSettings } from "../../graph/settings";
 import { startTestEmulator } from "../helpers/emulator";
 import { emulatorStackConfig } from "../helpers/pulumiHarness";
 import { graphCalls, tokenRequests } from "../helpers/requestLog";
+import { failureOf } from "../helpers/failures";
 
 let emu: RunningEmulator;
 let config: Record<string, string>;
@@ -23,14 +24,6 @@ beforeEach(() => {
   emu.clearRequestLog();
 });
 
-async function failureOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 test("the real ClientSecretCredential gets a token from the emulator", async () => {
   const credential = new ClientSecretCredential(emu.tenantDomain, emu.clientId, emu.clientSecret, {

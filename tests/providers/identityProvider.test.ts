@@ -7,6 +7,7 @@ import { QQIdentityProvider } from "../../components/QQIdentityProvider";
 import { graphFetch, startTestEmulator, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { graphCalls, graphWrites, describeCalls } from "../helpers/requestLog";
+import { failureOf } from "../helpers/failures";
 
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -24,14 +25,6 @@ async function serialized(program: () => unknown): Promise<{ reg: Registration; 
 const wechat = (appKey = "wechat-app-key-1", extra: Record<string, unknown> = {}) =>
   serialized(() => new WeChatIdentityProvider("wechat", { appId: "wx00000000000000a1", appKey: pulumi.secret(appKey), ...extra }));
 
-async function failureOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected failure");
-}
 
 test("create costs exactly one Graph write and returns the id Graph assigned and the callback URL", async () => {
   const { reg, provider } = await wechat();

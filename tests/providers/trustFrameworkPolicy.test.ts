@@ -13,6 +13,7 @@ import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 import { readStarterPack, VARIANTS } from "../policies/starterPack";
+import { failureOf } from "../helpers/failures";
 
 const TYPE = "pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy";
 const NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06";
@@ -56,14 +57,6 @@ async function serialized(args: Record<string, any>): Promise<{ reg: Registratio
   return { reg, provider: (await loadProvider(reg.providerText!, emulatorStackConfig(emu))) as Provider };
 }
 
-async function failureOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 async function createKeySet(id: string): Promise<void> {
   expect((await graphFetch(emu, "POST", "/beta/trustFramework/keySets", { id })).status).toBe(201);

@@ -16,6 +16,7 @@ import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPoli
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
+import { failureOf } from "../helpers/failures";
 
 let emu: RunningEmulator;
 useTestEmulator((e) => (emu = e));
@@ -32,14 +33,6 @@ async function providerFor(program: () => unknown, type: string): Promise<{ inpu
   return { inputs: reg.inputs, provider: (await loadProvider(reg.providerText!, emulatorStackConfig(emu))) as Provider };
 }
 
-async function failureOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 const once = (rule: Omit<FaultRule, "times">): void => emu.setFaults({ rules: [{ ...rule, times: 1 }] });
 const firedOnce = (fault: string) => expect(emu.requestLog().filter((e) => e.fault === fault)).toHaveLength(1);
