@@ -181,11 +181,11 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
   };
 }
 
-/** The tenant's short name, or an error naming b2c:tenantName when it cannot be known. */
+/** The tenant's short name, or an error naming `<namespace>:tenantName` when it cannot be known. */
 export function requireTenantName(settings: GraphSettings): string {
   if (!settings.tenantName) {
     throw configError(
-      `The tenant's short name is needed for sign-in URLs: set ${describeSetting("tenantName")} (the <name> in <name>.onmicrosoft.com).`,
+      `The tenant's short name is needed for sign-in URLs: set ${describeSetting("tenantName", settings.configNamespace)} (the <name> in <name>.onmicrosoft.com).`,
     );
   }
   return settings.tenantName;

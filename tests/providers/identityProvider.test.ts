@@ -207,6 +207,24 @@ test("check fails on the type, naming it, in a workforce tenant", async () => {
   }
 });
 
+test("check names the resource's own config namespace (b2c-eu:tenantId, not b2c:tenantId)", async () => {
+  const workforce = await startTestEmulator({ tenantMode: "workforce" });
+  try {
+    const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "k", tenant: "b2c-eu" }));
+    const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
+    const config = Object.fromEntries(Object.entries(emulatorStackConfig(workforce)).map(([k, v]) => [k.replace(/^b2c:/, "b2c-eu:"), v]));
+    const provider = await loadProvider(reg.providerText!, config);
+    workforce.clearRequestLog();
+    const result = await provider.check!({}, reg.inputs);
+    expect(result.failures?.[0].property).toBe("type");
+    expect(result.failures?.[0].reason).toContain("stack config 'b2c-eu:tenantId'");
+    expect(result.failures?.[0].reason).not.toContain("b2c:tenantId");
+    expect(graphWrites(workforce.requestLog())).toHaveLength(0);
+  } finally {
+    await workforce.stop();
+  }
+});
+
 test("check reports invalid inputs by argument, without calling Graph", async () => {
   const { provider } = await wechat();
   emu.clearRequestLog();
