@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { B2CSocialSignInArgs } from "../components/B2CSocialSignIn";
 import { resolveGraphSettings, GraphSettings } from "../graph/settings";
 import { canonicalProviderType } from "../validation/identityProviders";
-import { InputProblem, throwIfProblems } from "../validation/inputError";
+import { InputProblem, renameProblems, throwIfProblems } from "../validation/inputError";
 import { validateSocialSignIn } from "../validation/socialSignIn";
 
 /** The structured stack config key describing the tenant's social sign-in. */
@@ -126,19 +126,22 @@ export function readStackConfig(get: StackConfigReader): { settings: GraphSettin
     customDomain: raw!.customDomain,
   };
   // A provider given as `appId` (the how-tos' name) is reported as appId, not clientId.
-  const usesAppId = (i: number) => Array.isArray(raw!.identityProviders) && raw!.identityProviders[i]?.clientId === undefined && raw!.identityProviders[i]?.appId !== undefined;
+  const appIdNames: Record<string, string> = {};
+  (Array.isArray(raw!.identityProviders) ? raw!.identityProviders : []).forEach((p, i) => {
+    if (p?.clientId === undefined && p?.appId !== undefined) appIdNames[`${SIGN_IN_KEY}.identityProviders[${i}].clientId`] = `${SIGN_IN_KEY}.identityProviders[${i}].appId`;
+  });
   problems.push(
-    ...validateSocialSignIn(
-      {
-        identityProviders: Array.isArray(raw!.identityProviders) ? identityProviders.map((p) => ({ ...p, clientSecret: undefined })) : (raw!.identityProviders as any),
-        userFlows: raw!.userFlows as any,
-        tokenKeys: raw!.tokenKeys,
-      },
-      `${SIGN_IN_KEY}.`,
-    ).map((p) => {
-      const m = /^(.*\.identityProviders\[(\d+)\]\.)clientId$/.exec(p.argument);
-      return m && usesAppId(Number(m[2])) ? { ...p, argument: `${m[1]}appId` } : p;
-    }),
+    ...renameProblems(
+      validateSocialSignIn(
+        {
+          identityProviders: Array.isArray(raw!.identityProviders) ? identityProviders.map((p) => ({ ...p, clientSecret: undefined })) : (raw!.identityProviders as any),
+          userFlows: raw!.userFlows as any,
+          tokenKeys: raw!.tokenKeys,
+        },
+        `${SIGN_IN_KEY}.`,
+      ),
+      appIdNames,
+    ),
   );
   throwIfProblems("the stack configuration", problems);
   return { settings, args };

@@ -103,3 +103,17 @@ test("stringFromYaml", () => {
   expect(problems.map((p) => p.argument)).toEqual(["x.clientId", "x.displayName"]);
   expect(problems[1].reason).toContain('quote it in the stack file (e.g. displayName: "…")');
 });
+
+test("a validation problem names the APP ID as the config wrote it: appId for appId, clientId for clientId", () => {
+  const config = JSON.stringify({
+    identityProviders: [
+      { type: "WeChat", appId: "wx-not-an-app-id" },
+      { type: "QQ", clientId: "not-digits" },
+    ],
+  });
+  const { error } = read({ ...REAL_TENANT, ...keys, "b2c:socialSignIn": config }, Object.keys(keys));
+  expect(error?.message).toContain("b2c:socialSignIn.identityProviders[0].appId: is not a WeChat APP ID");
+  expect(error?.message).toContain("b2c:socialSignIn.identityProviders[1].clientId: is not a QQ APP ID");
+  expect(error?.message).not.toContain("identityProviders[0].clientId");
+  expect(error?.message).not.toContain("identityProviders[1].appId");
+});
