@@ -3,8 +3,9 @@
 import { AADB2C_MESSAGES, GraphError, b2cError } from "./graphErrors";
 import type { FaultRule, FaultSettings, RateLimitSettings } from "./types";
 
-export const DEFAULT_RATE_LIMIT: RateLimitSettings = { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 };
-const WINDOW_MS = 60_000;
+/** The real limit's sliding window: one minute. */
+export const RATE_LIMIT_WINDOW_MS = 60_000;
+export const DEFAULT_RATE_LIMIT: RateLimitSettings = { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200, windowMs: RATE_LIMIT_WINDOW_MS };
 
 /**
  * What an injected rule asks the server to do: drop the connection before handling ("the request
@@ -17,7 +18,7 @@ export type InjectedFault = { kind: "drop"; rule: FaultRule } | { kind: "loseRes
 export const FAULT_RULE_FIELDS: readonly string[] = ["method", "path", "status", "code", "retryAfter", "dropConnection", "loseResponse", "times"];
 /** The fields of a fault settings object. */
 export const FAULT_SETTINGS_FIELDS: readonly string[] = ["rules", "latencyMs", "rateLimit", "consistencyWindowMs"];
-const RATE_LIMIT_FIELDS: readonly string[] = ["enabled", "perTenantPerMinute", "perAppPerTenantPerMinute"];
+const RATE_LIMIT_FIELDS: readonly string[] = ["enabled", "perTenantPerMinute", "perAppPerTenantPerMinute", "windowMs"];
 /** Characters that meant something in the regular expressions rules used to be; refused so that an old rule fails loudly instead of never matching. */
 const PATTERN_CHARACTERS = /[\[\](){}+?|\\]/;
 
@@ -59,7 +60,7 @@ export class FaultInjector {
     return {
       rules: this.settings.rules.map((rule) => ({ ...rule })),
       latencyMs: this.settings.latencyMs,
-      rateLimit: { ...this.settings.rateLimit },
+      rateLimit: shownRateLimit(this.settings.rateLimit),
       consistencyWindowMs: this.settings.consistencyWindowMs,
     };
   }
@@ -85,6 +86,7 @@ export class FaultInjector {
         enabled: Boolean(merged.enabled),
         perTenantPerMinute: nonNegative("rateLimit.perTenantPerMinute", merged.perTenantPerMinute),
         perAppPerTenantPerMinute: nonNegative("rateLimit.perAppPerTenantPerMinute", merged.perAppPerTenantPerMinute),
+        windowMs: positive("rateLimit.windowMs", merged.windowMs ?? RATE_LIMIT_WINDOW_MS),
       };
       this.tenantWindow = [];
       this.appWindows.clear();
@@ -113,18 +115,19 @@ export class FaultInjector {
   checkRateLimit(clientId: string, now = Date.now()): GraphError | undefined {
     const limits = this.settings.rateLimit;
     if (!limits.enabled) return undefined;
-    const cutoff = now - WINDOW_MS;
+    const windowMs = limits.windowMs ?? RATE_LIMIT_WINDOW_MS;
+    const cutoff = now - windowMs;
     this.tenantWindow = this.tenantWindow.filter((t) => t > cutoff);
     const appWindow = (this.appWindows.get(clientId) ?? []).filter((t) => t > cutoff);
     this.appWindows.set(clientId, appWindow);
     let waitMs = 0;
     let scope = "";
     if (this.tenantWindow.length >= limits.perTenantPerMinute) {
-      waitMs = slotFreesIn(this.tenantWindow, limits.perTenantPerMinute, now);
+      waitMs = slotFreesIn(this.tenantWindow, limits.perTenantPerMinute, now, windowMs);
       scope = "tenant";
     }
     if (appWindow.length >= limits.perAppPerTenantPerMinute) {
-      const appWait = slotFreesIn(appWindow, limits.perAppPerTenantPerMinute, now);
+      const appWait = slotFreesIn(appWindow, limits.perAppPerTenantPerMinute, now, windowMs);
       if (appWait >= waitMs) {
         waitMs = appWait;
         scope = "application";
@@ -170,10 +173,21 @@ export class FaultInjector {
   }
 }
 
-function slotFreesIn(window: number[], limit: number, now: number): number {
+function slotFreesIn(window: number[], limit: number, now: number, windowMs: number): number {
   // The request can pass once the window holds limit-1 entries: when entry [length-limit] expires.
   const index = Math.max(0, window.length - limit);
-  return window[index] + WINDOW_MS - now;
+  return window[index] + windowMs - now;
+}
+
+/** The rate limit as getFaults() shows it: `windowMs` only when it is not the real minute. */
+function shownRateLimit(limits: RateLimitSettings): RateLimitSettings {
+  const { windowMs, ...rest } = limits;
+  return windowMs === undefined || windowMs === RATE_LIMIT_WINDOW_MS ? { ...rest } : { ...rest, windowMs };
+}
+
+function positive(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw new TypeError(`faults.${name} must be a positive number`);
+  return value;
 }
 
 function nonNegative(name: string, value: unknown): number {

@@ -43,6 +43,12 @@ export interface RateLimitSettings {
   enabled: boolean;
   perTenantPerMinute: number;
   perAppPerTenantPerMinute: number;
+  /**
+   * Length of the sliding window in ms; default 60 000, the real minute (shown by getFaults() only
+   * when set to something else). A shorter window is the limit with time compressed, for tests: the
+   * per-minute counts then apply per window, and Retry-After is in wall seconds.
+   */
+  windowMs?: number;
 }
 
 export interface FaultSettings {

@@ -4,7 +4,7 @@ import { pathMatches } from "../../emulator/faults";
 import { controlFetch, getToken, graphFetch, requestToken, startTestEmulator } from "../helpers/emulator";
 
 const OTHER_APP = { clientId: "second-app", clientSecret: "second-secret", permissions: ["IdentityProvider.ReadWrite.All", "TrustFrameworkKeySet.ReadWrite.All"] };
-const NO_FAULTS = { rules: [], latencyMs: 0, consistencyWindowMs: 0, rateLimit: { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 } };
+const NO_FAULTS = { rules: [], latencyMs: 0, consistencyWindowMs: 0, rateLimit: { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200, windowMs: 60_000 } };
 
 let emu: RunningEmulator;
 beforeAll(async () => {
@@ -211,6 +211,43 @@ describe("checklist 29: rate limit", () => {
     const second = Number((await graphFetch(emu, "GET", LIST)).headers.get("retry-after"));
     expect(first - second).toBeGreaterThan(0.2);
     expect(first - second).toBeLessThan(1.5);
+  });
+
+  test("windowMs compresses the limit's minute: Retry-After counts from the short window, a slot frees when it passes", async () => {
+    emu.setFaults({ rateLimit: { enabled: true, perTenantPerMinute: 2, perAppPerTenantPerMinute: 100, windowMs: 800 } });
+    expect(emu.getFaults().rateLimit).toEqual({ enabled: true, perTenantPerMinute: 2, perAppPerTenantPerMinute: 100, windowMs: 800 });
+    const started = Date.now();
+    expect((await graphFetch(emu, "GET", LIST)).status).toBe(200);
+    expect((await graphFetch(emu, "GET", LIST)).status).toBe(200);
+    const limited = await graphFetch(emu, "GET", LIST);
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(0.8);
+    // Waiting what Retry-After says is enough: the slot has freed in the short window.
+    await new Promise((r) => setTimeout(r, Math.max(0, started + 800 - Date.now()) + 50));
+    expect((await graphFetch(emu, "GET", LIST)).status).toBe(200);
+    expect(emu.requestLog().filter((e) => e.status === 429).map((e) => e.fault)).toEqual(["rateLimit:tenant"]);
+  });
+
+  test("windowMs through the control API: kept when rateLimit is merged, refused unless positive, the real minute hidden", async () => {
+    const put = (rateLimit: unknown) => controlFetch(emu, "PUT", "/faults", { rateLimit });
+    const set = await put({ enabled: true, perTenantPerMinute: 1, windowMs: 5_000 });
+    expect(set.status).toBe(200);
+    expect((await set.json()).rateLimit).toEqual({ enabled: true, perTenantPerMinute: 1, perAppPerTenantPerMinute: 200, windowMs: 5_000 });
+    expect((await graphFetch(emu, "GET", LIST)).status).toBe(200);
+    const limited = await graphFetch(emu, "GET", LIST);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(5);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(3);
+    // Merged: changing the count keeps the window.
+    expect((await (await put({ perTenantPerMinute: 2 })).json()).rateLimit.windowMs).toBe(5_000);
+    for (const windowMs of [0, -1, "2s"]) {
+      const refused = await put({ windowMs });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error.message).toContain("rateLimit.windowMs");
+    }
+    expect((await (await put({ windowMs: 60_000 })).json()).rateLimit).toEqual({ enabled: true, perTenantPerMinute: 2, perAppPerTenantPerMinute: 200 });
   });
 });
 

@@ -10,7 +10,7 @@ import type { FaultRule, FaultSettings, RequestLogEntry, RunningEmulator } from 
 import { startTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import {
-  compressRateLimitClock,
+  compressedRateLimit,
   DYNAMIC,
   expectIntendedTenant,
   IntendedTenant,
@@ -50,7 +50,7 @@ const DETACH = "^/identity/b2cUserFlows/*/userFlowIdentityProviders/*/$ref$";
 const rules = (...list: FaultRule[]): Partial<FaultSettings> => ({ rules: list });
 const count = (log: RequestLogEntry[], fault: RegExp) => log.filter((e) => e.fault !== undefined && fault.test(e.fault)).length;
 
-const RATE_LIMIT = { enabled: true, perTenantPerMinute: 6, perAppPerTenantPerMinute: 200 };
+const RATE_LIMIT = compressedRateLimit(6, 30);
 
 const CASES: FaultCase[] = [
   {
@@ -76,11 +76,10 @@ const CASES: FaultCase[] = [
     },
   },
   {
-    // See compressRateLimitClock: 6 calls per (compressed) minute against 11 calls in up and 9 in
+    // See compressedRateLimit: 6 calls per (compressed) minute against 11 calls in up and 9 in
     // destroy, with the minute lasting 2 s of wall time (factor 30). Scaled like this the tenant is
     // throttled in up and in destroy, with Retry-After values of at most 2 s.
     name: "per-tenant rate limit (6 per minute, clock compressed 30x)",
-    arrange: () => compressRateLimitClock(30),
     faults: { up: { rateLimit: RATE_LIMIT }, update: { rateLimit: RATE_LIMIT }, destroy: { rateLimit: RATE_LIMIT } },
     fired: (phase, log) => {
       if (phase === "up" || phase === "destroy") expect(count(log, /^rateLimit:tenant$/)).toBeGreaterThan(0);

@@ -1,14 +1,12 @@
 // Shared fixtures of the reliability suite (tests/reliability): the tenant every run declares
 // through index.ts, exact expectations of what the emulator must hold afterwards, a preview
-// runner (program construction + every provider's `check`, never a create), and the test-side
-// fault tools the emulator lacks (a time-compressed rate limiter, responses lost after the request
-// landed).
+// runner (program construction + every provider's `check`, never a create), and a time-compressed
+// rate limit (the emulator's own, with a short window).
 import { createHash, generateKeyPairSync } from "crypto";
 import * as forge from "node-forge";
 import * as pulumi from "@pulumi/pulumi";
 import requireFromString from "require-from-string";
-import type { EmulatorSnapshot, FaultSettings, RequestLogEntry, RunningEmulator } from "../../emulator";
-import { FaultInjector } from "../../emulator/faults";
+import type { EmulatorSnapshot, FaultSettings, RateLimitSettings, RequestLogEntry, RunningEmulator } from "../../emulator";
 import { graphFetch } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { emulatorStackConfig, loadProvider, unwrapSecrets } from "../helpers/pulumiHarness";
@@ -156,7 +154,7 @@ export async function seedHandMadeObjects(emu: RunningEmulator): Promise<void> {
 export const NO_FAULTS: FaultSettings = {
   rules: [],
   latencyMs: 0,
-  rateLimit: { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200 },
+  rateLimit: { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200, windowMs: 60_000 },
   consistencyWindowMs: 0,
 };
 
@@ -265,24 +263,14 @@ export async function preview(program: () => unknown, config: Record<string, str
 /**
  * The real CPIM limit is 300 requests per tenant per sliding 60 s window; the whole lifecycle of the
  * reliability tenant makes ~25 Graph calls, so a proportional limit is a handful of calls per window,
- * and a real 60 s window would make every throttled run wait most of a minute. This runs the
- * emulator's own limiter (its window bookkeeping and Retry-After computation) on a clock `factor`
- * times faster than the wall clock and scales the Retry-After it answers back to wall seconds:
- * e.g. factor 20 turns "6 per minute" into 6 per 3 s of wall time, with Retry-After values the
- * client can honour as they are. Returns the restore function.
+ * and a real 60 s window would make every throttled run wait most of a minute. The emulator's
+ * `rateLimit.windowMs` shortens the window: `perTenantPerMinute` calls per `60 s / factor` of wall
+ * time, with Retry-After values in wall seconds the client can honour as they are (e.g. factor 30
+ * turns "6 per minute" into 6 per 2 s).
  */
-export function compressRateLimitClock(factor: number): () => void {
-  const original = FaultInjector.prototype.checkRateLimit;
-  const start = Date.now();
-  const spy = jest.spyOn(FaultInjector.prototype, "checkRateLimit").mockImplementation(function (this: FaultInjector, clientId: string) {
-    const error = original.call(this, clientId, start + (Date.now() - start) * factor);
-    const headers = error?.options.headers;
-    if (headers?.["Retry-After"] !== undefined) headers["Retry-After"] = String(Math.max(0.001, Number(headers["Retry-After"]) / factor));
-    return error;
-  });
-  return () => spy.mockRestore();
+export function compressedRateLimit(perTenantPerMinute: number, factor: number): RateLimitSettings {
+  return { enabled: true, perTenantPerMinute, perAppPerTenantPerMinute: 200, windowMs: 60_000 / factor };
 }
-
 
 /** A self-signed certificate and its key (forge objects), valid from yesterday for a year. */
 function selfSigned(): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
