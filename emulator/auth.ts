@@ -1,8 +1,8 @@
-// Token side (OpenID configuration + client-credentials token endpoint, enough for @azure/identity's
-// ClientSecretCredential and ClientCertificateCredential) and bearer/permission checks for Graph.
+// Token side (client-credentials tokens, enough for @azure/identity's ClientSecretCredential and
+// ClientCertificateCredential; its HTTP routes are in tokenRoutes.ts) and the bearer and permission
+// checks of the Graph pipeline (authenticate, authorize).
 import { createHash, createHmac, randomUUID, timingSafeEqual, verify as verifySignature, X509Certificate, constants } from "crypto";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { GraphError } from "./graphErrors";
+import { TokenProblem, insufficientPrivileges, invalidAuthenticationToken } from "./errorCatalogue";
 import type { Access, ApiFamily, AuthenticatedApp } from "./graphRouter";
 import type { EmulatorRuntime } from "./runtime";
 import type { EmulatorApplication } from "./types";
@@ -104,36 +104,6 @@ export class TokenService {
         correlation_id: correlation,
         error_uri: `${this.runtime.baseUrl}/error?code=${aadsts}`,
       },
-    };
-  }
-
-  openIdConfiguration(tenantSegment: string): Record<string, unknown> {
-    const base = this.runtime.baseUrl;
-    const tid = this.runtime.tenant.tenantId;
-    return {
-      token_endpoint: `${base}/${tenantSegment}/oauth2/v2.0/token`,
-      token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-      jwks_uri: `${base}/${tenantSegment}/discovery/v2.0/keys`,
-      response_modes_supported: ["query", "fragment", "form_post"],
-      subject_types_supported: ["pairwise"],
-      id_token_signing_alg_values_supported: ["RS256"],
-      response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
-      scopes_supported: ["openid", "profile", "email", "offline_access"],
-      issuer: `${base}/${tid}/v2.0`,
-      request_uri_parameter_supported: false,
-      userinfo_endpoint: `${base}/oidc/userinfo`,
-      authorization_endpoint: `${base}/${tenantSegment}/oauth2/v2.0/authorize`,
-      device_authorization_endpoint: `${base}/${tenantSegment}/oauth2/v2.0/devicecode`,
-      http_logout_supported: true,
-      frontchannel_logout_supported: true,
-      end_session_endpoint: `${base}/${tenantSegment}/oauth2/v2.0/logout`,
-      claims_supported: ["sub", "iss", "aud", "exp", "iat", "nbf", "tid", "roles"],
-      kerberos_endpoint: `${base}/${tenantSegment}/kerberos`,
-      tenant_region_scope: "EU",
-      cloud_instance_name: "emulator.local",
-      cloud_graph_host_name: "graph.windows.net",
-      msgraph_host: new URL(base).host,
-      rbac_url: base,
     };
   }
 
@@ -272,28 +242,23 @@ export class TokenService {
 
   /** Validates "Authorization: Bearer <token>"; throws 401 InvalidAuthenticationToken. */
   authenticate(authorization: string | undefined): AuthenticatedApp {
-    const unauthorized = (message: string) =>
-      new GraphError(401, "InvalidAuthenticationToken", message, {
-        headers: {
-          "WWW-Authenticate": `Bearer realm="", authorization_uri="${this.runtime.baseUrl}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
-        },
-      });
-    if (!authorization || authorization.trim() === "") throw unauthorized("Access token is empty.");
+    const unauthorized = (problem: TokenProblem) => invalidAuthenticationToken(problem, this.runtime.baseUrl);
+    if (!authorization || authorization.trim() === "") throw unauthorized("empty");
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) throw unauthorized("Access token validation failure. The Authorization header must use the Bearer scheme.");
+    if (!match) throw unauthorized("notBearer");
     const parts = match[1].split(".");
     const payload = parts.length === 3 ? decodeJwtPart(parts[1]) : undefined;
-    if (!payload) throw unauthorized("IDX14100: JWT is not well formed, there are no dots (.). Access token validation failure.");
+    if (!payload) throw unauthorized("malformed");
     const app = typeof payload.appid === "string" ? this.findApplication(payload.appid) : undefined;
     const expected = app ? createHmac("sha256", signingKey(this.runtime.tenant.tenantId, app)).update(`${parts[0]}.${parts[1]}`).digest("base64url") : "";
-    if (!app || !constantTimeEquals(parts[2], expected)) throw unauthorized("Access token validation failure. Invalid signature.");
-    if (payload.tid !== this.runtime.tenant.tenantId) throw unauthorized("Access token validation failure. Invalid tenant.");
+    if (!app || !constantTimeEquals(parts[2], expected)) throw unauthorized("signature");
+    if (payload.tid !== this.runtime.tenant.tenantId) throw unauthorized("tenant");
     const audiences = [...GRAPH_RESOURCES, this.runtime.baseUrl].map((a) => a.toLowerCase());
     if (typeof payload.aud !== "string" || !audiences.includes(payload.aud.toLowerCase())) {
-      throw unauthorized("Access token validation failure. Invalid audience.");
+      throw unauthorized("audience");
     }
     if (typeof payload.exp !== "number" || payload.exp <= Math.floor(Date.now() / 1000)) {
-      throw unauthorized("Lifetime validation failed, the token is expired.");
+      throw unauthorized("expired");
     }
     // The app registry decides, not the token: a token signed with the app's own credential could
     // claim any role, so only roles granted to the app in the registry count.
@@ -307,7 +272,7 @@ export class TokenService {
     if (family === "batch" || !this.runtime.behaviour.enforcePermissions) return;
     const accepted = FAMILY_PERMISSIONS[family][access].map((p) => p.toLowerCase());
     if (!app.permissions.some((p) => accepted.includes(p.toLowerCase()))) {
-      throw new GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+      throw insufficientPrivileges();
     }
   }
 }
@@ -316,45 +281,4 @@ function constantTimeEquals(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
-
-function parseBasicAuth(header: string | undefined): { clientId: string; clientSecret: string } | undefined {
-  const match = header ? /^Basic\s+(\S+)$/i.exec(header) : null;
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1], "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  if (colon < 0) return undefined;
-  return { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
-}
-
-/** Registers the OpenID configuration and token endpoints. `noteClientId` tags the request log entry. */
-export function registerTokenRoutes(app: FastifyInstance, tokens: TokenService, noteClientId: (request: FastifyRequest, clientId: string) => void): void {
-  app.get("/:tenant/v2.0/.well-known/openid-configuration", async (request: FastifyRequest, reply: FastifyReply) => {
-    const { tenant } = request.params as { tenant: string };
-    if (!tokens.matchesTenant(tenant)) {
-      const error = tokens.oauthError(400, "invalid_tenant", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-      return reply.code(error.status).header("content-type", "application/json; charset=utf-8").send(error.body);
-    }
-    return reply.code(200).header("content-type", "application/json; charset=utf-8").send(tokens.openIdConfiguration(tenant));
-  });
-
-  app.get("/:tenant/discovery/v2.0/keys", async (_request, reply) => reply.code(200).send({ keys: [] }));
-
-  app.post("/:tenant/oauth2/v2.0/token", async (request: FastifyRequest, reply: FastifyReply) => {
-    const { tenant } = request.params as { tenant: string };
-    const contentType = String(request.headers["content-type"] ?? "").toLowerCase();
-    let result: { status: number; body: unknown; clientId?: string };
-    if (!contentType.startsWith("application/x-www-form-urlencoded")) {
-      result = tokens.oauthError(400, "invalid_request", 900144, "The request body must be application/x-www-form-urlencoded.");
-    } else {
-      const raw = request.body instanceof Buffer ? request.body.toString("utf8") : "";
-      result = tokens.issueToken(tenant, new URLSearchParams(raw), parseBasicAuth(request.headers.authorization));
-    }
-    if (result.clientId) noteClientId(request, result.clientId);
-    return reply
-      .code(result.status)
-      .header("content-type", "application/json; charset=utf-8")
-      .header("cache-control", "no-store, no-cache")
-      .send(result.body);
-  });
 }

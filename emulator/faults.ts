@@ -1,6 +1,7 @@
 // Fault injection, kept apart from the happy path: injected rules, latency, CPIM-style rate limit
 // (sliding 60 s window) and the eventual-consistency window. Applies to Graph routes only.
-import { AADB2C_MESSAGES, GraphError, b2cError } from "./graphErrors";
+import { injectedFault, tooManyRequests } from "./errorCatalogue";
+import type { GraphError } from "./graphErrors";
 import type { FaultRule, FaultSettings, RateLimitSettings } from "./types";
 
 /** The real limit's sliding window: one minute. */
@@ -227,34 +228,10 @@ function validateRule(rule: FaultRule): FaultRule {
   return { ...rule };
 }
 
-/** The documented 429 body (GD concepts/throttling.md). */
-export function tooManyRequests(retryAfter: number | undefined, fault: string, scope?: string): GraphError {
-  const headers: Record<string, string> = {};
-  if (retryAfter !== undefined) headers["Retry-After"] = String(retryAfter);
-  if (scope) headers["x-ms-throttle-scope"] = scope === "tenant" ? "Tenant" : "Tenant_Application";
-  return new GraphError(429, "TooManyRequests", "Please retry again later.", {
-    headers,
-    innerError: { code: "429", message: "Please retry after", status: "429" },
-    fault,
-  });
-}
-
-const DEFAULT_MESSAGES: Record<string, string> = {
-  AADB2C90063: "There is a problem with the service.",
-  // The catalogue's texts (https://learn.microsoft.com/azure/active-directory-b2c/error-codes).
-  AADB2C95053: AADB2C_MESSAGES.AADB2C95053,
-  AADB2C90229: AADB2C_MESSAGES.AADB2C90229,
-  AADB2C90244: AADB2C_MESSAGES.AADB2C90244,
-  AADB2C95043: AADB2C_MESSAGES.AADB2C95043,
-  serviceNotAvailable: "The service is temporarily unavailable. Please retry later.",
-  gatewayTimeout: "The gateway did not receive a response in time.",
-  generalException: "An unspecified error has occurred.",
-};
-
 /**
- * Builds the error of an injected rule. Status defaults: AADB2C95053 409, other AADB2C* codes 400
+ * The error of an injected rule. Status defaults: AADB2C95053 409, other AADB2C* codes 400
  * (the real status of AADB2C90063 is unconfirmed, probably 400 or 5xx), TooManyRequests 429,
- * otherwise 503.
+ * otherwise 503. Code defaults by status; texts from the error catalogue.
  */
 export function injectedError(rule: FaultRule): GraphError {
   const status =
@@ -264,12 +241,9 @@ export function injectedError(rule: FaultRule): GraphError {
   if (status === 429 && (rule.code === undefined || rule.code === "TooManyRequests")) {
     return tooManyRequests(rule.retryAfter, fault);
   }
-  const code = rule.code ?? defaultCodeForStatus(status);
   const headers: Record<string, string> = {};
   if (rule.retryAfter !== undefined) headers["Retry-After"] = String(rule.retryAfter);
-  const message = DEFAULT_MESSAGES[code] ?? `Injected fault ${code}.`;
-  if (code.startsWith("AADB2C")) return b2cError(status, code, message, { headers, fault });
-  return new GraphError(status, code, message, { headers, fault });
+  return injectedFault(status, rule.code ?? defaultCodeForStatus(status), headers, fault);
 }
 
 function defaultCodeForStatus(status: number): string {
@@ -287,9 +261,4 @@ function defaultCodeForStatus(status: number): string {
     default:
       return status >= 500 ? "generalException" : "BadRequest";
   }
-}
-
-/** 409 AADB2C95053 for overlapping writes to one object (status unconfirmed; 409 is the natural value). */
-export function concurrentWriteError(): GraphError {
-  return b2cError(409, "AADB2C95053", DEFAULT_MESSAGES.AADB2C95053, { fault: "concurrentWrite" });
 }

@@ -1,7 +1,8 @@
 // Case-insensitive Graph path router shared by the route families. It knows which segment of an
 // unknown path is the unknown one (Graph: 400 "Resource not found for the segment '<name>'.").
 import type { IncomingHttpHeaders } from "http";
-import { GraphError, methodNotAllowed, resourceNotFoundForSegment } from "./graphErrors";
+import { invalidUri, methodNotAllowed, noResourceSegment, notImplementedPath, resourceNotFoundForSegment } from "./errorCatalogue";
+import type { GraphError } from "./graphErrors";
 import type { EmulatorRuntime } from "./runtime";
 
 export type GraphVersion = "v1.0" | "beta";
@@ -99,7 +100,7 @@ export function splitGraphPath(path: string): string[] {
     try {
       segment = decodeURIComponent(raw);
     } catch {
-      throw new GraphError(400, "BadRequest", "The request URI is not valid.");
+      throw invalidUri();
     }
     const call = /^([^()]+)\((.*)\)$/.exec(segment);
     if (call) {
@@ -169,6 +170,6 @@ function unknownPathError(candidates: CompiledRoute[], segments: string[]): Grap
     if (next.length === 0) return resourceNotFoundForSegment(segments[i]);
     alive = next;
   }
-  if (segments.length === 0) return new GraphError(400, "BadRequest", "Invalid request: no resource segment.");
-  return new GraphError(400, "BadRequest", `The emulator does not implement a request on '/${segments.join("/")}'.`);
+  if (segments.length === 0) return noResourceSegment();
+  return notImplementedPath(`/${segments.join("/")}`);
 }

@@ -1,5 +1,5 @@
 // OData collection responses: @odata.context, $top, opaque $skiptoken paging with absolute nextLinks.
-import { GraphError } from "./graphErrors";
+import { badQuery, invalidQueryOptionValue, invalidSkipToken, unknownSelectOrExpand } from "./errorCatalogue";
 import type { GraphCall, GraphResult } from "./graphRouter";
 
 export function contextUrl(call: GraphCall, fragment: string): string {
@@ -19,7 +19,7 @@ function decodeSkipToken(token: string): number {
     if (typeof parsed.o !== "number" || !Number.isInteger(parsed.o) || parsed.o < 0) throw new Error("offset");
     return parsed.o;
   } catch {
-    throw new GraphError(400, "BadRequest", "The $skiptoken value is not valid.");
+    throw invalidSkipToken();
   }
 }
 
@@ -27,7 +27,7 @@ function nonNegativeIntegerOption(call: GraphCall, name: string, minimum: number
   const raw = call.query.get(name);
   if (raw === null) return undefined;
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < minimum) {
-    throw new GraphError(400, "BadRequest", `Invalid value '${raw}' for query option '${name}'.`);
+    throw invalidQueryOptionValue(name, raw);
   }
   return Number(raw);
 }
@@ -40,10 +40,6 @@ function nonNegativeIntegerOption(call: GraphCall, name: string, minimum: number
 
 type FilterValue = string | number | boolean | null;
 type Filter = (item: Record<string, unknown>) => boolean;
-
-function badQuery(message: string): GraphError {
-  return new GraphError(400, "BadRequest", message);
-}
 
 const PROPERTY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -138,7 +134,7 @@ function parseSelect(call: GraphCall): string[] | undefined {
 function project(item: Record<string, unknown>, names: string[], known: ReadonlySet<string>): Record<string, unknown> {
   for (const name of names) {
     if (![...known].some((k) => k.toLowerCase() === name.toLowerCase())) {
-      throw badQuery(`Parsing OData Select and Expand failed: Could not find a property named '${name}' on the type of this resource.`);
+      throw unknownSelectOrExpand(name);
     }
   }
   return Object.fromEntries(Object.entries(item).filter(([k]) => k.startsWith("@odata.") || names.some((n) => n.toLowerCase() === k.toLowerCase())));

@@ -2,7 +2,7 @@
 // (AADB2C90113), PolicyId = URL id, TenantId = tenant, BasePolicy exists, every StorageReferenceId
 // names an existing (visible) keyset. No XSD validation here.
 import { DOMParser } from "@xmldom/xmldom";
-import { GraphError, POLICY_VALIDATION_ERROR_CODE, aadb2cError, b2cError } from "./graphErrors";
+import { aadb2cError, policyValidationFailed } from "./errorCatalogue";
 
 export interface PolicyValidationContext {
   tenantId: string;
@@ -126,14 +126,7 @@ export function validatePolicy(xml: string, urlId: string | undefined, context: 
       }
     }
   }
-  if (details.length > 0) {
-    throw new GraphError(
-      400,
-      POLICY_VALIDATION_ERROR_CODE,
-      `Validation failed: ${details.length} validation error(s) found in policy "${shownId}" of tenant "${context.tenantDomain}".${details.join("")}`,
-      { b2c: true },
-    );
-  }
+  if (details.length > 0) throw policyValidationFailed(shownId, context.tenantDomain, details);
   return { policyId };
 }
 

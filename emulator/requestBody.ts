@@ -1,5 +1,6 @@
 // Reading and type-checking request bodies the way Graph reports problems (400/415 envelopes).
-import { GraphError, invalidRequestBody, unknownProperty, unsupportedMediaType, wrongPropertyType } from "./graphErrors";
+import { emptyPayload, jsonObjectExpected, requiredPropertyMissing, unknownProperty, unreadableJson, unsupportedMediaType, wrongPropertyType } from "./errorCatalogue";
+import type { GraphError } from "./graphErrors";
 import type { GraphCall } from "./graphRouter";
 
 export type JsonObject = Record<string, unknown>;
@@ -23,20 +24,16 @@ export function readJsonObject(call: GraphCall, options: { optional?: boolean } 
   const raw = call.rawBody;
   if (!raw || raw.length === 0) {
     if (options.optional) return {};
-    throw invalidRequestBody("Empty Payload. JSON content expected.");
+    throw emptyPayload();
   }
   if (!isJsonContentType(call.contentType)) throw unsupportedMediaType("application/json");
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString("utf8"));
   } catch {
-    throw invalidRequestBody(
-      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
-    );
+    throw unreadableJson();
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw invalidRequestBody("Invalid JSON payload: a JSON object was expected.");
-  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw jsonObjectExpected();
   return parsed as JsonObject;
 }
 
@@ -64,7 +61,7 @@ export function optionalString(body: JsonObject, name: string): string | undefin
 export function requiredString(body: JsonObject, name: string, missing?: () => GraphError): string {
   const value = optionalString(body, name);
   if (value === undefined || value === "") {
-    throw missing ? missing() : invalidRequestBody(`Required property '${name}' is missing or empty.`);
+    throw missing ? missing() : requiredPropertyMissing(name);
   }
   return value;
 }

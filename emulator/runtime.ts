@@ -1,7 +1,8 @@
-import { createHash, createHmac, randomBytes } from "crypto";
 // Shared state of one running emulator, handed to the route families.
+import { createHash, createHmac, randomBytes } from "crypto";
 import { EmulatorClock } from "./clock";
 import { FaultInjector } from "./faults";
+import { GraphError, withOptions } from "./graphErrors";
 import { RequestLog } from "./requestLog";
 import { EmulatorStore } from "./store";
 import type { EmulatorApplication, EmulatorBehaviour } from "./types";
@@ -136,6 +137,16 @@ export class EmulatorRuntime {
   /** True while a freshly created object must still answer 404 on reads. */
   isInvisible(createdAt: number): boolean {
     return this.faults.isInConsistencyWindow(createdAt);
+  }
+
+  /**
+   * The record, or the `notFound` error when there is none; for reads also while the record is
+   * inside the consistency window (the answer then names the fault in the request log).
+   */
+  found<T extends { readonly createdAt: number }>(record: T | undefined, notFound: () => GraphError, forRead: boolean): T {
+    if (!record) throw notFound();
+    if (forRead && this.isInvisible(record.createdAt)) throw withOptions(notFound(), { fault: "consistencyWindow" });
+    return record;
   }
 }
 

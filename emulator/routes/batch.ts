@@ -1,7 +1,8 @@
 // JSON batching: POST /{v1.0|beta}/$batch. Inner requests run through the whole pipeline (auth,
 // faults, rate limit per request), in parallel unless chained with dependsOn.
 import { randomUUID } from "crypto";
-import { graphDate, invalidRequestBody } from "../graphErrors";
+import { failedDependency as failedDependencyError, invalidBatchPayload } from "../errorCatalogue";
+import { errorEnvelope } from "../graphErrors";
 import { BOTH_VERSIONS, GraphCall, GraphResult, GraphRoute, InnerResponse } from "../graphRouter";
 import { JsonObject, isJsonContentType, readJsonObject } from "../requestBody";
 
@@ -28,42 +29,42 @@ interface BatchItemResponse {
 
 function parseItems(body: JsonObject): BatchItem[] {
   const requests = body.requests;
-  if (!Array.isArray(requests)) throw invalidRequestBody("Invalid batch payload: the 'requests' array is required.");
-  if (requests.length === 0) throw invalidRequestBody("Invalid batch payload: the 'requests' array is empty.");
+  if (!Array.isArray(requests)) throw invalidBatchPayload("the 'requests' array is required.");
+  if (requests.length === 0) throw invalidBatchPayload("the 'requests' array is empty.");
   if (requests.length > MAX_BATCH_REQUESTS) {
-    throw invalidRequestBody(`Invalid batch payload: the number of requests (${requests.length}) exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
+    throw invalidBatchPayload(`the number of requests (${requests.length}) exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
   }
   const items: BatchItem[] = [];
   const seen = new Set<string>();
   for (const raw of requests) {
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidRequestBody("Invalid batch payload: every request must be an object.");
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidBatchPayload("every request must be an object.");
     const r = raw as JsonObject;
-    if (typeof r.id !== "string" || r.id.trim() === "") throw invalidRequestBody("Invalid batch payload: every request needs a string 'id'.");
-    if (seen.has(r.id.toLowerCase())) throw invalidRequestBody(`Invalid batch payload: the request id '${r.id}' is duplicated (ids are compared case-insensitively).`);
+    if (typeof r.id !== "string" || r.id.trim() === "") throw invalidBatchPayload("every request needs a string 'id'.");
+    if (seen.has(r.id.toLowerCase())) throw invalidBatchPayload(`the request id '${r.id}' is duplicated (ids are compared case-insensitively).`);
     seen.add(r.id.toLowerCase());
     if (typeof r.method !== "string" || !METHODS.includes(r.method.toUpperCase())) {
-      throw invalidRequestBody(`Invalid batch payload: request '${r.id}' has a missing or unsupported 'method'.`);
+      throw invalidBatchPayload(`request '${r.id}' has a missing or unsupported 'method'.`);
     }
-    if (typeof r.url !== "string" || r.url.trim() === "") throw invalidRequestBody(`Invalid batch payload: request '${r.id}' needs a 'url'.`);
+    if (typeof r.url !== "string" || r.url.trim() === "") throw invalidBatchPayload(`request '${r.id}' needs a 'url'.`);
     if (/^[a-z][a-z0-9+.-]*:/i.test(r.url.trim())) {
-      throw invalidRequestBody(`Invalid batch payload: request '${r.id}' has an absolute url; urls must be relative to the version root (e.g. '/trustFramework/keySets').`);
+      throw invalidBatchPayload(`request '${r.id}' has an absolute url; urls must be relative to the version root (e.g. '/trustFramework/keySets').`);
     }
-    if (/^\/?\$batch\b/i.test(r.url.trim())) throw invalidRequestBody("Invalid batch payload: a batch cannot contain another $batch.");
+    if (/^\/?\$batch\b/i.test(r.url.trim())) throw invalidBatchPayload("a batch cannot contain another $batch.");
     const headers: Record<string, string> = {};
     if (r.headers !== undefined && r.headers !== null) {
-      if (typeof r.headers !== "object" || Array.isArray(r.headers)) throw invalidRequestBody(`Invalid batch payload: 'headers' of request '${r.id}' must be an object.`);
+      if (typeof r.headers !== "object" || Array.isArray(r.headers)) throw invalidBatchPayload(`'headers' of request '${r.id}' must be an object.`);
       for (const [name, value] of Object.entries(r.headers as JsonObject)) {
-        if (typeof value !== "string") throw invalidRequestBody(`Invalid batch payload: header '${name}' of request '${r.id}' must be a string.`);
+        if (typeof value !== "string") throw invalidBatchPayload(`header '${name}' of request '${r.id}' must be a string.`);
         headers[name.toLowerCase()] = value;
       }
     }
     if (r.body !== undefined && r.body !== null && !headers["content-type"]) {
-      throw invalidRequestBody(`Invalid batch payload: request '${r.id}' has a body but no 'Content-Type' header.`);
+      throw invalidBatchPayload(`request '${r.id}' has a body but no 'Content-Type' header.`);
     }
     let dependsOn: string[] = [];
     if (r.dependsOn !== undefined && r.dependsOn !== null) {
       if (!Array.isArray(r.dependsOn) || !r.dependsOn.every((d) => typeof d === "string")) {
-        throw invalidRequestBody(`Invalid batch payload: 'dependsOn' of request '${r.id}' must be an array of ids.`);
+        throw invalidBatchPayload(`'dependsOn' of request '${r.id}' must be an array of ids.`);
       }
       dependsOn = r.dependsOn as string[];
     }
@@ -73,7 +74,7 @@ function parseItems(body: JsonObject): BatchItem[] {
   for (const item of items) {
     for (const dep of item.dependsOn) {
       if (!byId.has(dep.toLowerCase()) || dep.toLowerCase() === item.id.toLowerCase()) {
-        throw invalidRequestBody(`Invalid batch payload: request '${item.id}' depends on unknown request '${dep}'.`);
+        throw invalidBatchPayload(`request '${item.id}' depends on unknown request '${dep}'.`);
       }
     }
   }
@@ -86,7 +87,7 @@ function checkAcyclic(items: BatchItem[], byId: Map<string, BatchItem>): void {
   const visit = (item: BatchItem): void => {
     const key = item.id.toLowerCase();
     if (state.get(key) === "done") return;
-    if (state.get(key) === "visiting") throw invalidRequestBody("Invalid batch payload: the dependsOn chain has a cycle.");
+    if (state.get(key) === "visiting") throw invalidBatchPayload("the dependsOn chain has a cycle.");
     state.set(key, "visiting");
     for (const dep of item.dependsOn) visit(byId.get(dep.toLowerCase())!);
     state.set(key, "done");
@@ -118,18 +119,9 @@ function responseBody(response: InnerResponse): unknown {
 }
 
 function failedDependency(item: BatchItem): BatchItemResponse {
-  return {
-    id: item.id,
-    status: 424,
-    headers: { "content-type": "application/json" },
-    body: {
-      error: {
-        code: "FailedDependency",
-        message: `The request '${item.id}' was not executed because a request it depends on failed.`,
-        innerError: { date: graphDate(), "request-id": randomUUID(), "client-request-id": item.headers["client-request-id"] ?? randomUUID() },
-      },
-    },
-  };
+  const error = failedDependencyError(item.id);
+  const ids = { requestId: randomUUID(), clientRequestId: item.headers["client-request-id"] ?? randomUUID() };
+  return { id: item.id, status: error.status, headers: { "content-type": "application/json" }, body: errorEnvelope(error, ids) };
 }
 
 async function batch(call: GraphCall): Promise<GraphResult> {

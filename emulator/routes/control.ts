@@ -4,6 +4,8 @@
 // as salted fingerprints; unknown fields in a PUT are refused with 400 naming the field.
 import { timingSafeEqual } from "crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { controlBadRequest, controlTokenRequired } from "../errorCatalogue";
+import type { GraphError } from "../graphErrors";
 import type { EmulatorRuntime } from "../runtime";
 
 /** Whether the request carries the control token. */
@@ -39,9 +41,15 @@ function jsonBody(request: FastifyRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** The control API's errors are plain {"error":{code,message}} (it is not Graph). */
+function sendControlError(reply: FastifyReply, error: GraphError): FastifyReply {
+  reply.code(error.status).header("content-type", "application/json; charset=utf-8");
+  for (const [name, value] of Object.entries(error.options.headers ?? {})) reply.header(name, value);
+  return reply.send(JSON.stringify({ error: { code: error.code, message: error.message } }));
+}
+
 function badRequest(reply: FastifyReply, err: unknown): FastifyReply {
-  const message = err instanceof Error ? err.message : String(err);
-  return reply.code(400).header("content-type", "application/json; charset=utf-8").send({ error: { code: "BadRequest", message } });
+  return sendControlError(reply, controlBadRequest(err instanceof Error ? err.message : String(err)));
 }
 
 function json(reply: FastifyReply, status: number, body: unknown): FastifyReply {
@@ -52,18 +60,7 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
   app.addHook("onRequest", async (request, reply) => {
     if (!(request.raw.url ?? request.url).startsWith("/_emulator/")) return;
     if (hasControlToken(request, runtime.controlToken)) return;
-    await reply
-      .code(401)
-      .header("content-type", "application/json; charset=utf-8")
-      .header("WWW-Authenticate", 'Bearer realm="b2c-emulator-control"')
-      .send(
-        JSON.stringify({
-          error: {
-            code: "Unauthorized",
-            message: "The emulator's control API needs its control token: send 'Authorization: Bearer <controlToken>' (printed at start as controlToken).",
-          },
-        }),
-      );
+    await sendControlError(reply, controlTokenRequired());
     return reply;
   });
   app.get("/_emulator/requests", async (_request, reply) => json(reply, 200, runtime.log.list()));

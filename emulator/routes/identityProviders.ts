@@ -1,10 +1,23 @@
 // /identity/identityProviders (v1.0 and beta) and the deprecated beta /identityProviders API.
-import { GraphError, alreadyExists, invalidRequestBody, notFoundInDirectory, resourceNotFoundForSegment } from "../graphErrors";
+import {
+  abstractIdentityProvider,
+  emptyProperty,
+  identityProviderExists,
+  identityProviderInUse,
+  identityProviderTypeFixed,
+  identityProviderTypeOnlyInB2c,
+  invalidIdentityProviderType,
+  legacyIdentityProviderTypeFixed,
+  notFoundInDirectory,
+  readOnlyProperty,
+  resourceNotFoundForSegment,
+  unsupportedIdentityProviderKind,
+} from "../errorCatalogue";
 import { BETA_ONLY, BOTH_VERSIONS, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
 import { collectionResult, contextUrl, entityBody } from "../odataCollections";
 import { JsonObject, odataType, optionalString, readJsonObject, rejectUnknownProperties, requiredString } from "../requestBody";
 import type { EmulatorRuntime } from "../runtime";
-import { StoredIdentityProvider, sha256Hex } from "../store";
+import type { IdentityProviderView } from "../store";
 
 /** identityProviderType values of socialIdentityProvider in B2C tenants (documented casing). */
 export const B2C_SOCIAL_TYPES = ["Microsoft", "Google", "Amazon", "LinkedIn", "Facebook", "GitHub", "Twitter", "Weibo", "QQ", "WeChat"];
@@ -23,7 +36,7 @@ export function identityProviderIdFor(type: string): string {
   return type === "Microsoft" ? "MSA-OIDC" : `${type}-OAUTH`;
 }
 
-export function identityProviderJson(idp: StoredIdentityProvider, mask: string): Record<string, unknown> {
+export function identityProviderJson(idp: IdentityProviderView, mask: string): Record<string, unknown> {
   return {
     "@odata.type": "#microsoft.graph.socialIdentityProvider",
     id: idp.id,
@@ -35,7 +48,7 @@ export function identityProviderJson(idp: StoredIdentityProvider, mask: string):
 }
 
 /** Shape of the deprecated beta identityProvider type. */
-export function legacyIdentityProviderJson(idp: StoredIdentityProvider): Record<string, unknown> {
+export function legacyIdentityProviderJson(idp: IdentityProviderView): Record<string, unknown> {
   return { id: idp.id, name: idp.displayName, type: idp.identityProviderType, clientId: idp.clientId, clientSecret: LEGACY_SECRET_MASK };
 }
 
@@ -46,80 +59,41 @@ function allowedTypes(runtime: EmulatorRuntime): string[] {
 function checkType(runtime: EmulatorRuntime, type: string, property: string): void {
   const allowed = allowedTypes(runtime);
   if (allowed.includes(type)) return;
-  if (runtime.tenant.mode === "workforce" && B2C_SOCIAL_TYPES.includes(type)) {
-    throw invalidRequestBody(
-      `Identity provider type '${type}' is only supported in Azure AD B2C tenants. Supported values in this tenant: ${allowed.join(", ")}.`,
-    );
-  }
-  throw invalidRequestBody(`Invalid value '${type}' for property '${property}'. Supported values: ${allowed.join(", ")}.`);
+  if (runtime.tenant.mode === "workforce" && B2C_SOCIAL_TYPES.includes(type)) throw identityProviderTypeOnlyInB2c(type, allowed);
+  throw invalidIdentityProviderType(type, property, allowed);
 }
 
 /** The IdP with this id, or 404 AADB2C90073 (also while it is inside the consistency window, for reads). */
-export function findIdentityProvider(runtime: EmulatorRuntime, id: string, forRead: boolean): StoredIdentityProvider {
-  const idp = runtime.store.identityProviders.get(id);
-  const error = notFoundInDirectory("IdentityProvider", "id", id, runtime.tenant.tenantDomain);
-  if (!idp) throw error;
-  if (forRead && runtime.isInvisible(idp.createdAt)) {
-    throw new GraphError(error.status, error.code, error.message, { ...error.options, fault: "consistencyWindow" });
-  }
-  return idp;
+export function findIdentityProvider(runtime: EmulatorRuntime, id: string, forRead: boolean): IdentityProviderView {
+  return runtime.found(runtime.store.identityProvider(id), () => notFoundInDirectory("IdentityProvider", "id", id, runtime.tenant.tenantDomain), forRead);
 }
 
 /** Creates an IdP (shared by the current and the deprecated API). */
-function createIdentityProvider(runtime: EmulatorRuntime, fields: { type: string; displayName: string; clientId: string; clientSecret: string }, typeProperty: string): StoredIdentityProvider {
+function createIdentityProvider(runtime: EmulatorRuntime, fields: { type: string; displayName: string; clientId: string; clientSecret: string }, typeProperty: string): IdentityProviderView {
   checkType(runtime, fields.type, typeProperty);
   const id = identityProviderIdFor(fields.type);
-  if (runtime.store.identityProviders.has(id)) {
-    throw alreadyExists(
-      runtime.behaviour.duplicateIdentityProviderStatus,
-      `Another object with the same value for property identityProviderType already exists: an identity provider of type '${fields.type}' ('${id}') is already configured in this tenant.`,
-    );
-  }
-  const idp: StoredIdentityProvider = {
-    id,
-    displayName: fields.displayName,
-    identityProviderType: fields.type,
-    clientId: fields.clientId,
-    clientSecretSha256: sha256Hex(fields.clientSecret),
-    createdAt: Date.now(),
-  };
-  runtime.store.identityProviders.set(idp);
-  return idp;
-}
-
-function flowsUsing(runtime: EmulatorRuntime, idpId: string): string[] {
-  return runtime.store.userFlows
-    .values()
-    .filter((flow) => flow.identityProviderIds.some((id) => id.toLowerCase() === idpId.toLowerCase()))
-    .map((flow) => flow.id);
+  if (runtime.store.identityProvider(id)) throw identityProviderExists(runtime.behaviour.duplicateIdentityProviderStatus, fields.type, id);
+  return runtime.store.createIdentityProvider({ id, ...fields });
 }
 
 function deleteIdentityProvider(runtime: EmulatorRuntime, id: string): void {
   const idp = findIdentityProvider(runtime, id, false);
-  const flows = flowsUsing(runtime, idp.id);
+  const flows = runtime.store.flowsUsingProvider(idp.id);
   if (flows.length > 0) {
-    if (runtime.behaviour.deleteAttachedIdentityProvider === "fail") {
-      throw new GraphError(
-        400,
-        "BadRequest",
-        `The identity provider '${idp.id}' is used by the user flow(s) ${flows.join(", ")} and cannot be deleted. Remove it from those user flows first.`,
-      );
-    }
-    for (const flow of runtime.store.userFlows.values()) {
-      flow.identityProviderIds = flow.identityProviderIds.filter((x) => x.toLowerCase() !== idp.id.toLowerCase());
-    }
+    if (runtime.behaviour.deleteAttachedIdentityProvider === "fail") throw identityProviderInUse(idp.id, flows);
+    runtime.store.detachProviderEverywhere(idp.id);
   }
-  runtime.store.identityProviders.delete(idp.id);
+  runtime.store.deleteIdentityProvider(idp.id);
 }
 
 function checkSocialOdataType(body: JsonObject, required: boolean): void {
   const type = odataType(body);
   if (type === undefined) {
-    if (required) throw invalidRequestBody("Cannot create an abstract class. Specify '@odata.type' (e.g. 'microsoft.graph.socialIdentityProvider').");
+    if (required) throw abstractIdentityProvider();
     return;
   }
   if (type !== SOCIAL_TYPE) {
-    throw invalidRequestBody(`The emulator supports only '${SOCIAL_TYPE_NAME}' identity providers; got '${String(body["@odata.type"])}'.`);
+    throw unsupportedIdentityProviderKind(SOCIAL_TYPE_NAME, String(body["@odata.type"]));
   }
 }
 
@@ -158,7 +132,7 @@ function create(call: GraphCall): GraphResult {
 
 function list(call: GraphCall): GraphResult {
   const mask = call.runtime.behaviour.secretMask;
-  const items = call.runtime.store.identityProviders.values().map((idp) => identityProviderJson(idp, mask));
+  const items = call.runtime.store.identityProviders().map((idp) => identityProviderJson(idp, mask));
   return collectionResult(call, items, "identity/identityProviders");
 }
 
@@ -177,25 +151,21 @@ function update(call: GraphCall): GraphResult {
   checkSocialOdataType(body, false);
   rejectUnknownProperties(body, ["id", "displayName", "identityProviderType", "clientId", "clientSecret"], SOCIAL_TYPE_NAME);
   const type = optionalString(body, "identityProviderType");
-  if (type !== undefined && type !== idp.identityProviderType) {
-    throw invalidRequestBody(`Property 'identityProviderType' cannot be changed (current value '${idp.identityProviderType}'). Delete and re-create the identity provider instead.`);
-  }
+  if (type !== undefined && type !== idp.identityProviderType) throw identityProviderTypeFixed(idp.identityProviderType);
   const id = optionalString(body, "id");
-  if (id !== undefined && id.toLowerCase() !== idp.id.toLowerCase()) throw invalidRequestBody("Property 'id' is read-only.");
-  applyUpdates(idp, body, { displayName: "displayName" });
+  if (id !== undefined && id.toLowerCase() !== idp.id.toLowerCase()) throw readOnlyProperty("id");
+  applyUpdates(runtime, idp, body, { displayName: "displayName" });
   return { status: 204 };
 }
 
-function applyUpdates(idp: StoredIdentityProvider, body: JsonObject, names: { displayName: string }): void {
+function applyUpdates(runtime: EmulatorRuntime, idp: IdentityProviderView, body: JsonObject, names: { displayName: string }): void {
   const displayName = optionalString(body, names.displayName);
   const clientId = optionalString(body, "clientId");
   const clientSecret = optionalString(body, "clientSecret");
   for (const [name, value] of [[names.displayName, displayName], ["clientId", clientId], ["clientSecret", clientSecret]] as const) {
-    if (value === "") throw invalidRequestBody(`Property '${name}' cannot be empty.`);
+    if (value === "") throw emptyProperty(name);
   }
-  if (displayName !== undefined) idp.displayName = displayName;
-  if (clientId !== undefined) idp.clientId = clientId;
-  if (clientSecret !== undefined) idp.clientSecretSha256 = sha256Hex(clientSecret);
+  runtime.store.updateIdentityProvider(idp.id, { displayName, clientId, clientSecret });
 }
 
 function remove(call: GraphCall): GraphResult {
@@ -211,7 +181,7 @@ function remove(call: GraphCall): GraphResult {
  */
 function availableProviderTypes(call: GraphCall): GraphResult {
   const runtime = call.runtime;
-  const configured = new Set(runtime.store.identityProviders.values().map((idp) => idp.identityProviderType.toLowerCase()));
+  const configured = new Set(runtime.store.identityProviders().map((idp) => idp.identityProviderType.toLowerCase()));
   const all = runtime.tenant.mode === "b2c" ? B2C_AVAILABLE_TYPES : WORKFORCE_AVAILABLE_TYPES;
   const value = runtime.behaviour.availableProviderTypesExcludeConfigured ? all.filter((type) => !configured.has(type.toLowerCase())) : all;
   return { status: 200, body: { "@odata.context": contextUrl(call, "Collection(Edm.String)"), value } };
@@ -236,7 +206,7 @@ function legacyCreate(call: GraphCall): GraphResult {
 }
 
 function legacyList(call: GraphCall): GraphResult {
-  return collectionResult(call, call.runtime.store.identityProviders.values().map(legacyIdentityProviderJson), "identityProviders");
+  return collectionResult(call, call.runtime.store.identityProviders().map(legacyIdentityProviderJson), "identityProviders");
 }
 
 function legacyGet(call: GraphCall): GraphResult {
@@ -249,8 +219,8 @@ function legacyUpdate(call: GraphCall): GraphResult {
   const body = readJsonObject(call);
   rejectUnknownProperties(body, ["id", "name", "type", "clientId", "clientSecret"], "microsoft.graph.identityProvider");
   const type = optionalString(body, "type");
-  if (type !== undefined && type !== idp.identityProviderType) throw invalidRequestBody("Property 'type' cannot be changed.");
-  applyUpdates(idp, body, { displayName: "name" });
+  if (type !== undefined && type !== idp.identityProviderType) throw legacyIdentityProviderTypeFixed();
+  applyUpdates(call.runtime, idp, body, { displayName: "name" });
   return { status: 204 };
 }
 

@@ -1,20 +1,14 @@
 // /trustFramework/policies (beta, B2C only): list, get ($value), PUT $value upsert, POST, delete.
-import { GraphError, aadb2cError, alreadyExists, notFoundInDirectory } from "../graphErrors";
+import { aadb2cError, notFoundInDirectory, policyExists } from "../errorCatalogue";
 import { BETA_ONLY, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
 import { collectionResult, contextUrl } from "../odataCollections";
 import { validatePolicy, withPublicPolicyUri, withTenantObjectId } from "../policyValidation";
 import { readXmlText } from "../requestBody";
 import type { EmulatorRuntime } from "../runtime";
-import type { StoredPolicy } from "../store";
+import type { PolicyView } from "../store";
 
-function findPolicy(runtime: EmulatorRuntime, id: string, forRead: boolean): StoredPolicy {
-  const policy = runtime.store.policies.get(id);
-  const error = notFoundInDirectory("Policy", "policyId", id, runtime.tenant.tenantDomain);
-  if (!policy) throw error;
-  if (forRead && runtime.isInvisible(policy.createdAt)) {
-    throw new GraphError(error.status, error.code, error.message, { ...error.options, fault: "consistencyWindow" });
-  }
-  return policy;
+function findPolicy(runtime: EmulatorRuntime, id: string, forRead: boolean): PolicyView {
+  return runtime.found(runtime.store.policy(id), () => notFoundInDirectory("Policy", "policyId", id, runtime.tenant.tenantDomain), forRead);
 }
 
 function readPolicyXml(call: GraphCall): string {
@@ -27,23 +21,23 @@ function validate(call: GraphCall, xml: string, urlId: string | undefined): stri
     tenantId: runtime.tenant.tenantId,
     tenantDomain: runtime.tenant.tenantDomain,
     semanticChecks: runtime.behaviour.validatePolicies,
-    policyExists: (id) => runtime.store.policies.has(id),
+    policyExists: (id) => runtime.store.policy(id) !== undefined,
     keySetVisible: (id) => {
-      const set = runtime.store.keySets.get(id);
+      const set = runtime.store.keySet(id);
       return set !== undefined && !runtime.isInvisible(set.createdAt);
     },
   });
   return policyId;
 }
 
-function xmlResult(call: GraphCall, status: number, policy: StoredPolicy, headers: Record<string, string> = {}): GraphResult {
+function xmlResult(call: GraphCall, status: number, policy: PolicyView, headers: Record<string, string> = {}): GraphResult {
   const tenant = call.runtime.tenant;
   const xml = withPublicPolicyUri(policy.xml, policy.id, tenant.tenantDomain);
   return { status, xml: call.runtime.behaviour.downloadAddsTenantObjectId ? withTenantObjectId(xml, tenant.tenantId) : xml, headers };
 }
 
 function list(call: GraphCall): GraphResult {
-  return collectionResult(call, call.runtime.store.policies.values().map((p) => ({ id: p.id })), "trustFramework/policies");
+  return collectionResult(call, call.runtime.store.policies().map((p) => ({ id: p.id })), "trustFramework/policies");
 }
 
 function getEntity(call: GraphCall): GraphResult {
@@ -57,19 +51,10 @@ function getValue(call: GraphCall): GraphResult {
 
 /** PUT …/{id}/$value: 201 when created, 200 when replaced. */
 function upsert(call: GraphCall): GraphResult {
-  const runtime = call.runtime;
   const xml = readPolicyXml(call);
-  const policyId = validate(call, xml, call.params.id);
-  const existing = runtime.store.policies.get(call.params.id);
-  const now = Date.now();
-  if (existing) {
-    existing.xml = xml;
-    existing.updatedAt = now;
-    return xmlResult(call, 200, existing);
-  }
-  const policy: StoredPolicy = { id: policyId, xml, createdAt: now, updatedAt: now };
-  runtime.store.policies.set(policy);
-  return xmlResult(call, 201, policy);
+  // validate() has checked that the document's PolicyId is the URL's id (case-insensitively).
+  const { policy, created } = call.runtime.store.markPolicyUploaded(validate(call, xml, call.params.id), xml);
+  return xmlResult(call, created ? 201 : 200, policy);
 }
 
 function putWithoutValue(): GraphResult {
@@ -80,18 +65,14 @@ function create(call: GraphCall): GraphResult {
   const runtime = call.runtime;
   const xml = readPolicyXml(call);
   const policyId = validate(call, xml, undefined);
-  if (runtime.store.policies.has(policyId)) {
-    throw alreadyExists(409, `A policy with id '${policyId}' already exists. Use PUT /trustFramework/policies/${policyId}/$value to replace it.`);
-  }
-  const now = Date.now();
-  const policy: StoredPolicy = { id: policyId, xml, createdAt: now, updatedAt: now };
-  runtime.store.policies.set(policy);
+  if (runtime.store.policy(policyId)) throw policyExists(policyId);
+  const policy = runtime.store.createPolicy(policyId, xml);
   return xmlResult(call, 201, policy, { Location: `/trustFramework/policies/${policyId}/` });
 }
 
 function remove(call: GraphCall): GraphResult {
   const policy = findPolicy(call.runtime, call.params.id, false);
-  call.runtime.store.policies.delete(policy.id);
+  call.runtime.store.deletePolicy(policy.id);
   return { status: 204 };
 }
 

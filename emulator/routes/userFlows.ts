@@ -1,11 +1,24 @@
 // /identity/b2cUserFlows (beta, B2C tenants only), userFlowIdentityProviders and their $ref
 // attach/detach, plus the deprecated identityProviders navigation.
-import { GraphError, alreadyExists, b2cError, invalidRequestBody, notFoundInDirectory } from "../graphErrors";
+import {
+  invalidLanguageTag,
+  invalidOdataIdReference,
+  invalidRequestBody,
+  notAttachedToFlow,
+  notFoundInDirectory,
+  odataIdRequired,
+  referenceAlreadyExists,
+  unknownSelectOrExpand,
+  unsupportedUserFlowType,
+  userFlowExists,
+  userFlowPropertyFixed,
+  userFlowTypeVersionMissing,
+} from "../errorCatalogue";
 import { BETA_ONLY, GraphCall, GraphResult, GraphRoute, splitGraphPath } from "../graphRouter";
 import { collectionResult, contextUrl, entityBody } from "../odataCollections";
 import { JsonObject, optionalBoolean, optionalNumber, optionalString, readJsonObject, rejectUnknownProperties, requiredString } from "../requestBody";
 import type { EmulatorRuntime } from "../runtime";
-import type { StoredUserFlow } from "../store";
+import type { UserFlowView } from "../store";
 import { findIdentityProvider, identityProviderJson, legacyIdentityProviderJson } from "./identityProviders";
 
 export const USER_FLOW_TYPES = ["signUp", "signIn", "signUpOrSignIn", "passwordReset", "profileUpdate", "resourceOwner"];
@@ -18,21 +31,11 @@ function withPrefix(runtime: EmulatorRuntime, id: string): string {
   return USER_FLOW_PREFIX + id;
 }
 
-function findUserFlow(runtime: EmulatorRuntime, id: string, forRead: boolean): StoredUserFlow {
-  const flow = runtime.store.userFlows.get(id);
-  const error = notFoundInDirectory("UserFlow", "id", id, runtime.tenant.tenantDomain);
-  if (!flow) throw error;
-  if (forRead && runtime.isInvisible(flow.createdAt)) {
-    throw new GraphError(error.status, error.code, error.message, { ...error.options, fault: "consistencyWindow" });
-  }
-  return flow;
+function findUserFlow(runtime: EmulatorRuntime, id: string, forRead: boolean): UserFlowView {
+  return runtime.found(runtime.store.userFlow(id), () => notFoundInDirectory("UserFlow", "id", id, runtime.tenant.tenantDomain), forRead);
 }
 
-function attachedIdentityProviders(runtime: EmulatorRuntime, flow: StoredUserFlow) {
-  return flow.identityProviderIds.map((id) => runtime.store.identityProviders.get(id)).filter((idp) => idp !== undefined);
-}
-
-function userFlowJson(call: GraphCall, flow: StoredUserFlow, expand: Set<string>): Record<string, unknown> {
+function userFlowJson(call: GraphCall, flow: UserFlowView, expand: Set<string>): Record<string, unknown> {
   const json: Record<string, unknown> = {
     id: flow.id,
     userFlowType: flow.userFlowType,
@@ -41,7 +44,7 @@ function userFlowJson(call: GraphCall, flow: StoredUserFlow, expand: Set<string>
     defaultLanguageTag: flow.defaultLanguageTag,
     apiConnectorConfiguration: {},
   };
-  const idps = attachedIdentityProviders(call.runtime, flow);
+  const idps = call.runtime.store.providersOfFlow(flow);
   if (expand.has("identityproviders")) json.identityProviders = idps.map(legacyIdentityProviderJson);
   if (expand.has("userflowidentityproviders")) {
     json.userFlowIdentityProviders = idps.map((idp) => identityProviderJson(idp, call.runtime.behaviour.secretMask));
@@ -56,7 +59,7 @@ function parseExpand(call: GraphCall): Set<string> {
   for (const item of raw.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
     const name = item.toLowerCase();
     if (name !== "identityproviders" && name !== "userflowidentityproviders") {
-      throw new GraphError(400, "BadRequest", `Parsing OData Select and Expand failed: Could not find a property named '${item}' on type '${USER_FLOW_TYPE_NAME}'.`);
+      throw unknownSelectOrExpand(item, USER_FLOW_TYPE_NAME);
     }
     out.add(name);
   }
@@ -66,9 +69,7 @@ function parseExpand(call: GraphCall): Set<string> {
 /** The IdP id an "@odata.id" points at; `legacy` expects ".../identityProviders/{id}", otherwise ".../identity/identityProviders/{id}". */
 function referencedIdentityProviderId(body: JsonObject, legacy: boolean): string {
   const ref = body["@odata.id"];
-  if (typeof ref !== "string" || ref.trim() === "") {
-    throw invalidRequestBody("The '@odata.id' annotation is required in a $ref request body.");
-  }
+  if (typeof ref !== "string" || ref.trim() === "") throw odataIdRequired();
   let path = ref.trim();
   try {
     path = new URL(path).pathname;
@@ -85,8 +86,7 @@ function referencedIdentityProviderId(body: JsonObject, legacy: boolean): string
   const expected = legacy ? ["identityproviders"] : ["identity", "identityproviders"];
   const matches = segments.length === expected.length + 1 && expected.every((name, i) => segments[i].toLowerCase() === name);
   if (!matches) {
-    const shape = legacy ? "/identityProviders/{id}" : "/identity/identityProviders/{id}";
-    throw invalidRequestBody(`Invalid '@odata.id' value '${ref}': it must reference an identity provider as '<graph root>${shape}'.`);
+    throw invalidOdataIdReference(ref, legacy ? "/identityProviders/{id}" : "/identity/identityProviders/{id}");
   }
   return segments[segments.length - 1];
 }
@@ -111,13 +111,9 @@ function create(call: GraphCall): GraphResult {
   );
   const id = withPrefix(runtime, requiredString(body, "id"));
   const userFlowType = requiredString(body, "userFlowType");
-  if (!USER_FLOW_TYPES.includes(userFlowType)) {
-    throw invalidRequestBody(`Requested value '${userFlowType}' was not found for property 'userFlowType'. Supported values: ${USER_FLOW_TYPES.join(", ")}.`);
-  }
+  if (!USER_FLOW_TYPES.includes(userFlowType)) throw unsupportedUserFlowType(userFlowType, USER_FLOW_TYPES);
   const userFlowTypeVersion = optionalNumber(body, "userFlowTypeVersion");
-  if (userFlowTypeVersion === undefined || userFlowTypeVersion <= 0) {
-    throw invalidRequestBody("Required property 'userFlowTypeVersion' is missing or not a positive number.");
-  }
+  if (userFlowTypeVersion === undefined || userFlowTypeVersion <= 0) throw userFlowTypeVersionMissing();
   const identityProviderIds: string[] = [];
   if (body.identityProviders !== undefined && body.identityProviders !== null) {
     if (!Array.isArray(body.identityProviders)) throw invalidRequestBody("Property 'identityProviders' must be an array.");
@@ -128,8 +124,8 @@ function create(call: GraphCall): GraphResult {
       if (!identityProviderIds.some((x) => x.toLowerCase() === idp.id.toLowerCase())) identityProviderIds.push(idp.id);
     }
   }
-  if (runtime.store.userFlows.has(id)) throw alreadyExists(409, `A user flow with id '${id}' already exists.`);
-  const flow: StoredUserFlow = {
+  if (runtime.store.userFlow(id)) throw userFlowExists(id);
+  const flow = runtime.store.createUserFlow({
     id,
     userFlowType,
     userFlowTypeVersion,
@@ -137,9 +133,7 @@ function create(call: GraphCall): GraphResult {
     // The create page's example answers "en" to a body without one (behaviour.defaultLanguageTagOnCreate).
     defaultLanguageTag: optionalString(body, "defaultLanguageTag") ?? (runtime.behaviour.defaultLanguageTagOnCreate || null),
     identityProviderIds,
-    createdAt: Date.now(),
-  };
-  runtime.store.userFlows.set(flow);
+  });
   return {
     status: 201,
     headers: { Location: `${call.versionRoot}/identity/b2cUserFlows/${encodeURIComponent(flow.id)}` },
@@ -149,7 +143,7 @@ function create(call: GraphCall): GraphResult {
 
 function list(call: GraphCall): GraphResult {
   const expand = parseExpand(call);
-  const items = call.runtime.store.userFlows.values().map((flow) => userFlowJson(call, flow, expand));
+  const items = call.runtime.store.userFlows().map((flow) => userFlowJson(call, flow, expand));
   return collectionResult(call, items, "identity/b2cUserFlows");
 }
 
@@ -178,29 +172,26 @@ function update(call: GraphCall): GraphResult {
     if (value === undefined) continue;
     const current = (flow as unknown as Record<string, unknown>)[name];
     const same = typeof value === "string" && typeof current === "string" ? value.toLowerCase() === current.toLowerCase() : value === current;
-    if (!same) {
-      throw invalidRequestBody(`Property '${name}' of a ${USER_FLOW_TYPE_NAME} cannot be updated; only ${UPDATABLE.join(" and ")} can.`);
-    }
+    if (!same) throw userFlowPropertyFixed(name, USER_FLOW_TYPE_NAME, UPDATABLE);
   }
   const enabled = optionalBoolean(body, "isLanguageCustomizationEnabled");
   const tag = body.defaultLanguageTag === null ? null : optionalString(body, "defaultLanguageTag");
-  if (tag === "") throw invalidRequestBody("Property 'defaultLanguageTag' must be an RFC 5646 language tag or null.");
-  if (enabled !== undefined) flow.isLanguageCustomizationEnabled = enabled;
-  if (tag !== undefined) flow.defaultLanguageTag = tag;
+  if (tag === "") throw invalidLanguageTag();
+  const changed = runtime.store.changeUserFlowLanguage(flow.id, { isLanguageCustomizationEnabled: enabled, defaultLanguageTag: tag });
   if (runtime.behaviour.userFlowUpdateStatus === 204) return { status: 204 };
-  return { status: 200, body: { "@odata.context": contextUrl(call, "identity/b2cUserFlows/$entity"), ...userFlowJson(call, flow, new Set()) } };
+  return { status: 200, body: { "@odata.context": contextUrl(call, "identity/b2cUserFlows/$entity"), ...userFlowJson(call, changed, new Set()) } };
 }
 
 function remove(call: GraphCall): GraphResult {
   const flow = findUserFlow(call.runtime, call.params.id, false);
-  call.runtime.store.userFlows.delete(flow.id);
+  call.runtime.store.deleteUserFlow(flow.id);
   return { status: 204 };
 }
 
 function listFlowIdentityProviders(call: GraphCall): GraphResult {
   const flow = findUserFlow(call.runtime, call.params.id, true);
   const mask = call.runtime.behaviour.secretMask;
-  const items = attachedIdentityProviders(call.runtime, flow).map((idp) => identityProviderJson(idp, mask));
+  const items = call.runtime.store.providersOfFlow(flow).map((idp) => identityProviderJson(idp, mask));
   return collectionResult(call, items, "Collection(microsoft.graph.identityProviderBase)");
 }
 
@@ -210,33 +201,24 @@ function attach(call: GraphCall, legacy: boolean): GraphResult {
   const body = readJsonObject(call);
   rejectUnknownProperties(body, [], "$ref");
   const idp = findIdentityProvider(runtime, referencedIdentityProviderId(body, legacy), false);
-  if (flow.identityProviderIds.some((id) => id.toLowerCase() === idp.id.toLowerCase())) {
+  if (runtime.store.isProviderAttached(flow.id, idp.id)) {
     if (runtime.behaviour.duplicateAttach === "ok") return { status: 204 };
-    throw new GraphError(
-      400,
-      "Request_BadRequest",
-      `One or more added object references already exist for the following modified properties: '${legacy ? "identityProviders" : "userFlowIdentityProviders"}'.`,
-    );
+    throw referenceAlreadyExists(legacy ? "identityProviders" : "userFlowIdentityProviders");
   }
-  flow.identityProviderIds.push(idp.id);
+  runtime.store.attachProviderToFlow(flow.id, idp.id);
   return { status: 204 };
 }
 
 function detach(call: GraphCall): GraphResult {
   const runtime = call.runtime;
   const flow = findUserFlow(runtime, call.params.id, false);
-  const idpId = call.params.idpId;
-  const index = flow.identityProviderIds.findIndex((id) => id.toLowerCase() === idpId.toLowerCase());
-  if (index < 0) {
-    throw b2cError(404, "AADB2C90073", `IdentityProvider with 'id': '${idpId}' cannot be found in the user flow '${flow.id}'.`);
-  }
-  flow.identityProviderIds.splice(index, 1);
+  if (!runtime.store.detachProviderFromFlow(flow.id, call.params.idpId)) throw notAttachedToFlow(call.params.idpId, flow.id);
   return { status: 204 };
 }
 
 function legacyListFlowIdentityProviders(call: GraphCall): GraphResult {
   const flow = findUserFlow(call.runtime, call.params.id, true);
-  return collectionResult(call, attachedIdentityProviders(call.runtime, flow).map(legacyIdentityProviderJson), "Collection(microsoft.graph.identityProvider)");
+  return collectionResult(call, call.runtime.store.providersOfFlow(flow).map(legacyIdentityProviderJson), "Collection(microsoft.graph.identityProvider)");
 }
 
 export function userFlowRoutes(): GraphRoute[] {
