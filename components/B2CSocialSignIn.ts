@@ -4,7 +4,7 @@ import { canonicalProviderType, SocialProviderType } from "../validation/identit
 import { validateSocialSignIn } from "../validation/socialSignIn";
 import { normalizeUserFlowId, UserFlowType } from "../validation/userFlows";
 import { B2CUserFlow } from "./B2CUserFlow";
-import { knownValues, TenantArgs } from "./inputChecks";
+import { TenantArgs, withUnknowns } from "./inputChecks";
 import { PolicyKey } from "./PolicyKey";
 import { SocialIdentityProvider } from "./SocialIdentityProvider";
 import { callbackDomainOf } from "./WeChatIdentityProvider";
@@ -96,8 +96,8 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
     throwIfProblems(
       `B2CSocialSignIn "${name}"`,
       validateSocialSignIn({
-        identityProviders: args.identityProviders?.map((p) => knownValues(p)),
-        userFlows: args.userFlows?.map((f) => knownValues(f)),
+        identityProviders: args.identityProviders?.map((p) => withUnknowns(p)),
+        userFlows: args.userFlows?.map((f) => withUnknowns(f)),
         tokenKeys: args.tokenKeys,
       }),
     );

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { UserFlowResource } from "../providers/userFlow";
 import { throwIfProblems } from "../validation/inputError";
 import { normalizeUserFlowId, UserFlowType, validateUserFlow } from "../validation/userFlows";
-import { declareOnce, knownValues, tenantInput, TenantArgs } from "./inputChecks";
+import { declareOnce, tenantInput, TenantArgs, withUnknowns } from "./inputChecks";
 
 export interface B2CUserFlowArgs extends TenantArgs {
   /** Flow name, with or without the `B2C_1_` prefix Graph adds (e.g. "signupsignin"). 1-64 of [A-Za-z0-9_-]. Ids are case-insensitive: a change of case only is no change; another name replaces the flow. */
@@ -32,7 +32,7 @@ export class B2CUserFlow extends pulumi.ComponentResource {
 
   constructor(name: string, args: B2CUserFlowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:B2CUserFlow", name, {}, opts);
-    throwIfProblems(`B2CUserFlow "${name}"`, validateUserFlow(knownValues(args), true));
+    throwIfProblems(`B2CUserFlow "${name}"`, validateUserFlow(withUnknowns(args)));
     const tenant = tenantInput(`B2CUserFlow "${name}"`, args.tenant);
     declareOnce("user flow", typeof args.name === "string" ? normalizeUserFlowId(args.name) : undefined, "name", `B2CUserFlow "${name}"`, args.tenant);
     const flow = new UserFlowResource(

@@ -10,7 +10,7 @@ import {
   SocialProviderType,
   validateSocialIdentityProvider,
 } from "../validation/identityProviders";
-import { checkedInput, declareOnce, knownValues, tenantInput, TenantArgs } from "./inputChecks";
+import { checkedInput, declareOnce, tenantInput, TenantArgs, withUnknowns } from "./inputChecks";
 
 export interface SocialIdentityProviderArgs extends TenantArgs {
   /**
@@ -50,16 +50,16 @@ export function createIdentityProvider(
   args: SocialIdentityProviderArgs,
   names: ArgumentNames,
 ): IdentityProviderOutputs {
-  throwIfProblems(label, validateSocialIdentityProvider(knownValues(args), names, false));
+  throwIfProblems(label, validateSocialIdentityProvider(withUnknowns(args), names));
   const tenant = tenantInput(label, args.tenant);
   declareOnce("identity provider type", typeof args.type === "string" ? canonicalProviderType(args.type) : undefined, names.type, label, args.tenant);
   const resource = new IdentityProviderResource(
     name,
     {
       type: pulumi.output(args.type).apply((t) => canonicalProviderType(t) ?? t),
-      clientId: checkedInput(label, args.clientId, (v) => validateSocialIdentityProvider({ clientId: v }, names, true).filter((p) => p.argument === names.clientId)),
+      clientId: checkedInput(label, args.clientId, (v) => validateSocialIdentityProvider({ clientId: v }, names).filter((p) => p.argument === names.clientId)),
       clientSecret: pulumi.secret(
-        checkedInput(label, args.clientSecret, (v) => validateSocialIdentityProvider({ clientSecret: v }, names, true).filter((p) => p.argument === names.clientSecret)),
+        checkedInput(label, args.clientSecret, (v) => validateSocialIdentityProvider({ clientSecret: v }, names).filter((p) => p.argument === names.clientSecret)),
       ),
       displayName: args.displayName ?? pulumi.output(args.type).apply((t) => PORTAL_DISPLAY_NAMES[canonicalProviderType(t)!] ?? t),
       customDomain: args.customDomain,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { UserFlowIdentityProviderResource } from "../providers/userFlowIdentityProvider";
 import { throwIfProblems } from "../validation/inputError";
 import { validateAttachment } from "../validation/userFlows";
-import { knownValues, tenantInput, TenantArgs } from "./inputChecks";
+import { tenantInput, TenantArgs, withUnknowns } from "./inputChecks";
 
 export interface UserFlowIdentityProviderArgs extends TenantArgs {
   /**
@@ -32,7 +32,7 @@ export class UserFlowIdentityProvider extends pulumi.ComponentResource {
 
   constructor(name: string, args: UserFlowIdentityProviderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:UserFlowIdentityProvider", name, {}, opts);
-    throwIfProblems(`UserFlowIdentityProvider "${name}"`, validateAttachment(knownValues(args), false));
+    throwIfProblems(`UserFlowIdentityProvider "${name}"`, validateAttachment(withUnknowns(args)));
     const tenant = tenantInput(`UserFlowIdentityProvider "${name}"`, args.tenant);
     const attachment = new UserFlowIdentityProviderResource(
       name,

@@ -55,14 +55,6 @@ export function withUnknowns<T extends object>(args: T): Record<keyof T, unknown
 }
 
 /**
- * The known arguments only (the top-level ones `withUnknowns` would make UNKNOWN are left out), for
- * checks that treat a missing value as "not given" (`requireAll = false`).
- */
-export function knownValues<T extends object>(args: T): Partial<Record<keyof T, unknown>> {
-  return Object.fromEntries(Object.entries(args).filter(([, v]) => !isOutputLike(v))) as Partial<Record<keyof T, unknown>>;
-}
-
-/**
  * Validates what is known now (throwing at construction, i.e. at preview) and defers the rest: an
  * Output-valued argument is checked when it resolves, before it reaches any provider.
  */

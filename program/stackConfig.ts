@@ -3,6 +3,7 @@ import type { B2CSocialSignInArgs } from "../components/B2CSocialSignIn";
 import { resolveGraphSettings, GraphSettings } from "../graph/settings";
 import { canonicalProviderType } from "../validation/identityProviders";
 import { InputProblem, renameProblems, throwIfProblems } from "../validation/inputError";
+import { UNKNOWN } from "../validation/notKnownYet";
 import { validateSocialSignIn } from "../validation/socialSignIn";
 
 /** The structured stack config key describing the tenant's social sign-in. */
@@ -130,11 +131,12 @@ export function readStackConfig(get: StackConfigReader): { settings: GraphSettin
   (Array.isArray(raw!.identityProviders) ? raw!.identityProviders : []).forEach((p, i) => {
     if (p?.clientId === undefined && p?.appId !== undefined) appIdNames[`${SIGN_IN_KEY}.identityProviders[${i}].clientId`] = `${SIGN_IN_KEY}.identityProviders[${i}].appId`;
   });
+  // Each APP KEY is a secret Output, checked above under its own key: not known to this check.
   problems.push(
     ...renameProblems(
       validateSocialSignIn(
         {
-          identityProviders: Array.isArray(raw!.identityProviders) ? identityProviders.map((p) => ({ ...p, clientSecret: undefined })) : (raw!.identityProviders as any),
+          identityProviders: Array.isArray(raw!.identityProviders) ? identityProviders.map((p) => ({ ...p, clientSecret: UNKNOWN })) : (raw!.identityProviders as any),
           userFlows: raw!.userFlows as any,
           tokenKeys: raw!.tokenKeys,
         },

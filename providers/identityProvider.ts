@@ -98,30 +98,19 @@ export const identityProviderProvider: IdentityProviderProvider = {
   configure: rememberConfig,
 
   async check(olds, news) {
-    const problems = validateSocialIdentityProvider(
-      {
-        type: news.type,
-        clientId: isUnknown(news.clientId) ? undefined : news.clientId,
-        clientSecret: isUnknown(news.clientSecret) ? undefined : news.clientSecret,
-        displayName: news.displayName,
-        customDomain: news.customDomain,
-        adoptExisting: news.adoptExisting,
-      },
-      SOCIAL_ARGUMENT_NAMES,
-      false,
-    );
+    // A value not known yet (UNKNOWN, during preview) is skipped; a missing or bad one is refused.
+    const problems = validateSocialIdentityProvider(news, SOCIAL_ARGUMENT_NAMES);
     if (problems.length > 0) {
       return { failures: checkFailures(problems) };
     }
-    const type = canonicalProviderType(news.type)!;
+    const type = isUnknown(news.type) ? undefined : canonicalProviderType(news.type)!;
     const inputs = {
       ...news,
-      type,
-      displayName: news.displayName ?? PORTAL_DISPLAY_NAMES[type],
+      ...(type ? { type, displayName: news.displayName ?? PORTAL_DISPLAY_NAMES[type] } : {}),
       adoptExisting: news.adoptExisting ?? false,
     };
     // A new provider: make sure the tenant can have this type at all (WeChat/QQ need a B2C tenant).
-    if (!olds?.identityProviderId && !olds?.type) {
+    if (type && !olds?.identityProviderId && !olds?.type) {
       const graph = graphOf(this);
       const available = await availableTypes(graph);
       if (!available.some((t) => t.toLowerCase() === type.toLowerCase()) && !(await findByType(graph, type))) {

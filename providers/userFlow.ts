@@ -4,8 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { GraphSettings, requireTenantName } from "../graph/settings";
-import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX } from "../validation/userFlows";
-import { changedKeys, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
+import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX, validateUserFlow } from "../validation/userFlows";
+import { changedKeys, checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
 import { notOursAfterLostAnswer, retainedOnDelete, userFlowDifferences } from "./ownership";
 
 // B2CUserFlow's provider, over Graph beta /identity/b2cUserFlows
@@ -133,6 +133,12 @@ export interface UserFlowProvider extends pulumi.dynamic.ResourceProvider, Confi
 /** Dynamic provider for one B2C user flow: Graph beta /identity/b2cUserFlows. */
 export const userFlowProvider: UserFlowProvider = {
   configure: rememberConfig,
+
+  async check(_olds, news) {
+    // Local only, B2CUserFlow's own check again: a value not known yet (preview) is skipped.
+    const problems = validateUserFlow(news);
+    return problems.length > 0 ? { failures: checkFailures(problems) } : { inputs: news };
+  },
 
   async diff(_id, olds: UserFlowOutputs, news: UserFlowInputs) {
     const sameName =

@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
 import { isGraphRequestError } from "../graph/errors";
-import { normalizeUserFlowId } from "../validation/userFlows";
-import { changedKeys, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig } from "./providerContext";
+import { retryWhile } from "../graph/patience";
+import { normalizeUserFlowId, validateAttachment } from "../validation/userFlows";
+import { changedKeys, checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig } from "./providerContext";
 import { adoptHint, retainedOnDelete } from "./ownership";
 
 export interface AttachmentInputs {
@@ -94,6 +95,9 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
   configure: rememberConfig,
 
   async check(olds, news) {
+    // UserFlowIdentityProvider's own check again: a value not known yet (preview) is skipped.
+    const problems = validateAttachment(news);
+    if (problems.length > 0) return { failures: checkFailures(problems) };
     const inputs = { ...news, userFlowId: typeof news.userFlowId === "string" ? normalizeUserFlowId(news.userFlowId) : news.userFlowId };
     // A flow that must exist already (named by hand, e.g. `create: false`) is looked up in preview,
     // when it is new to this attachment: a missing one would otherwise fail only at the attach, after
@@ -217,13 +221,12 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     // Right after our own attach, a list without it (or a 404 for the flow) is more likely eventual
     // consistency than a detach: keep looking until the grace runs out, as the other providers do.
     const graph = graphOf(this);
-    const deadline = Date.now() + readGraceMs(props.lastWriteAt);
-    for (let attempt = 0; ; attempt++) {
-      const ids = await attachedIds(graph, props.userFlowId, Math.max(0, deadline - Date.now()));
-      if (ids?.some((x) => x.toLowerCase() === props.identityProviderId.toLowerCase())) return { id, props };
-      if (Date.now() >= deadline) return { id: "", props: {} };
-      await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt, Math.max(0, deadline - Date.now()))));
-    }
+    const attached = (ids: string[] | undefined) => ids?.some((x) => x.toLowerCase() === props.identityProviderId.toLowerCase()) ?? false;
+    const ids = await retryWhile(({ remainingMs }) => attachedIds(graph, props.userFlowId, remainingMs), {
+      windowMs: readGraceMs(props.lastWriteAt),
+      transient: (outcome) => outcome.ok && !attached(outcome.value),
+    });
+    return attached(ids) ? { id, props } : { id: "", props: {} };
   },
 
   async delete(_id, props: AttachmentOutputs) {

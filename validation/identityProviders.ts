@@ -1,4 +1,5 @@
 import { InputProblem, isBlank, renameProblems } from "./inputError";
+import { isUnknown } from "./notKnownYet";
 
 /**
  * Social identity provider types a B2C tenant accepts (docs/graph-b2c-api.md §2.1,
@@ -60,47 +61,52 @@ export const SOCIAL_ARGUMENT_NAMES: ArgumentNames = { type: "type", clientId: "c
 export const APP_ARGUMENT_NAMES: ArgumentNames = { type: "type", clientId: "appId", clientSecret: "appKey" };
 
 /**
- * Checks a social identity provider's arguments. Values that are not known yet (undefined during a
- * preview of computed inputs) are skipped unless `requireAll`.
+ * Checks a social identity provider's arguments. A value not known yet (UNKNOWN, validation/notKnownYet.ts)
+ * is skipped; a missing required one (type, clientId, clientSecret) is a problem.
  */
-export function validateSocialIdentityProvider(
-  input: SocialIdentityProviderInput,
-  names: ArgumentNames = SOCIAL_ARGUMENT_NAMES,
-  requireAll = true,
-): InputProblem[] {
+export function validateSocialIdentityProvider(input: SocialIdentityProviderInput, names: ArgumentNames = SOCIAL_ARGUMENT_NAMES): InputProblem[] {
   const problems: InputProblem[] = [];
-  const present = (v: unknown) => requireAll || v !== undefined;
-  if (present(input.type) && !canonicalProviderType(input.type)) {
+  const known = (v: unknown) => !isUnknown(v);
+  if (input.type === undefined) {
+    problems.push({ argument: "type", reason: `is required: one of ${SOCIAL_PROVIDER_TYPES.join(", ")}` });
+  } else if (known(input.type) && !canonicalProviderType(input.type)) {
     problems.push({
       argument: "type",
       reason: `unknown identity provider type '${String(input.type)}'; valid types: ${SOCIAL_PROVIDER_TYPES.join(", ")}`,
     });
   }
-  if (present(input.clientId) && isBlank(input.clientId)) {
+  if (input.clientId === undefined) {
+    problems.push({ argument: "clientId", reason: "is required (the provider's app/client id)" });
+  } else if (known(input.clientId) && isBlank(input.clientId)) {
     problems.push({ argument: "clientId", reason: "must be a non-empty string (the provider's app/client id)" });
-  } else if (typeof input.clientId === "string" && /\s/.test(input.clientId.trim())) {
+  } else if (known(input.clientId) && typeof input.clientId === "string" && /\s/.test(input.clientId.trim())) {
     problems.push({ argument: "clientId", reason: "must not contain whitespace" });
   }
-  const shape = typeof input.clientId === "string" && input.clientId.trim() !== "" ? appIdShapeProblem(canonicalProviderType(input.type), input.clientId.trim()) : undefined;
+  const shape =
+    known(input.clientId) && typeof input.clientId === "string" && input.clientId.trim() !== ""
+      ? appIdShapeProblem(canonicalProviderType(input.type), input.clientId.trim())
+      : undefined;
   if (shape) problems.push({ argument: "clientId", reason: shape });
-  if (present(input.clientSecret) && isBlank(input.clientSecret)) {
+  if (input.clientSecret === undefined) {
+    problems.push({ argument: "clientSecret", reason: "is required (the provider's app key/client secret)" });
+  } else if (known(input.clientSecret) && isBlank(input.clientSecret)) {
     problems.push({ argument: "clientSecret", reason: "must be a non-empty string (the provider's app key/client secret)" });
   }
-  if (input.displayName !== undefined && (typeof input.displayName !== "string" || input.displayName.trim() === "")) {
+  if (input.displayName !== undefined && known(input.displayName) && (typeof input.displayName !== "string" || input.displayName.trim() === "")) {
     problems.push({ argument: "displayName", reason: "must be a non-empty string when given" });
   } else if (typeof input.displayName === "string" && input.displayName.length > 256) {
     problems.push({ argument: "displayName", reason: "must be at most 256 characters" });
   }
-  if (input.customDomain !== undefined && (typeof input.customDomain !== "string" || !HOSTNAME.test(input.customDomain))) {
+  if (input.customDomain !== undefined && known(input.customDomain) && (typeof input.customDomain !== "string" || !HOSTNAME.test(input.customDomain))) {
     problems.push({
       argument: "customDomain",
       reason: `must be a host name such as 'login.contoso.com' (no scheme, path or port), got '${String(input.customDomain)}'`,
     });
   }
-  if (input.adoptExisting !== undefined && typeof input.adoptExisting !== "boolean") {
+  if (input.adoptExisting !== undefined && known(input.adoptExisting) && typeof input.adoptExisting !== "boolean") {
     problems.push({ argument: "adoptExisting", reason: "must be true or false" });
   }
-  return renameProblems(problems, names as unknown as Record<string, string>);
+  return renameProblems(problems, { ...names });
 }
 
 /**

@@ -2,7 +2,7 @@ import { InputProblem, isBlank } from "./inputError";
 import { canonicalProviderType, validateSocialIdentityProvider } from "./identityProviders";
 import { normalizeUserFlowId, validateUserFlow } from "./userFlows";
 
-/** The shape B2CSocialSignIn validates (values may be undefined where not known yet). */
+/** The shape B2CSocialSignIn validates (a value not known yet is UNKNOWN, validation/notKnownYet.ts). */
 export interface SocialSignInInput {
   identityProviders?: { type?: unknown; clientId?: unknown; clientSecret?: unknown; displayName?: unknown; adoptExisting?: unknown; policyKey?: unknown }[];
   userFlows?: {
@@ -40,13 +40,9 @@ export function validateSocialSignIn(input: SocialSignInInput, prefix = ""): Inp
     }
     for (const problem of validateSocialIdentityProvider(
       { type: p.type, clientId: p.clientId, clientSecret: p.clientSecret, displayName: p.displayName, adoptExisting: p.adoptExisting },
-      undefined,
-      false,
     )) {
       at(`identityProviders[${i}].${problem.argument}`, problem.reason);
     }
-    if (p.type === undefined) at(`identityProviders[${i}].type`, "is required");
-    if (p.clientId === undefined) at(`identityProviders[${i}].clientId`, "is required");
     if (p.policyKey !== undefined && typeof p.policyKey !== "boolean") at(`identityProviders[${i}].policyKey`, "must be true or false");
     const type = canonicalProviderType(p.type);
     if (type) {
@@ -72,7 +68,6 @@ export function validateSocialSignIn(input: SocialSignInInput, prefix = ""): Inp
         testApplicationId: f.testApplicationId,
         adoptExisting: f.adoptExisting,
       },
-      true,
     );
     for (const problem of flowProblems) at(`userFlows[${i}].${problem.argument}`, problem.reason);
     if (!isBlank(f.name)) {

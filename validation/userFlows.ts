@@ -1,4 +1,5 @@
 import { InputProblem, isBlank } from "./inputError";
+import { isUnknown } from "./notKnownYet";
 
 /** https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow (beta) */
 export const USER_FLOW_TYPES = ["signUpOrSignIn", "signUp", "signIn", "passwordReset", "profileUpdate", "resourceOwner"] as const;
@@ -29,42 +30,48 @@ export interface B2CUserFlowInput {
   adoptExisting?: unknown;
 }
 
-export function validateUserFlow(input: B2CUserFlowInput, requireAll = true): InputProblem[] {
+/**
+ * Checks a user flow's arguments. A value not known yet (UNKNOWN, validation/notKnownYet.ts) is
+ * skipped; a missing name or userFlowType is a problem.
+ */
+export function validateUserFlow(input: B2CUserFlowInput): InputProblem[] {
   const problems: InputProblem[] = [];
-  if ((requireAll || input.name !== undefined) && (isBlank(input.name) || !FLOW_NAME.test(String(input.name).trim()))) {
+  const given = (v: unknown) => v !== undefined && !isUnknown(v);
+  if (!isUnknown(input.name) && (isBlank(input.name) || !FLOW_NAME.test(String(input.name).trim()))) {
     problems.push({ argument: "name", reason: `must be 1-64 letters, digits, '_' or '-' (with or without the B2C_1_ prefix), got '${String(input.name)}'` });
   }
-  if ((requireAll || input.userFlowType !== undefined) && !USER_FLOW_TYPES.includes(input.userFlowType as UserFlowType)) {
+  if (!isUnknown(input.userFlowType) && !USER_FLOW_TYPES.includes(input.userFlowType as UserFlowType)) {
     problems.push({ argument: "userFlowType", reason: `must be one of ${USER_FLOW_TYPES.join(", ")}, got '${String(input.userFlowType)}'` });
   }
   const version = input.userFlowTypeVersion;
-  if (version !== undefined && !USER_FLOW_VERSIONS.includes(version as number)) {
+  if (given(version) && !USER_FLOW_VERSIONS.includes(version as number)) {
     problems.push({
       argument: "userFlowTypeVersion",
       reason: `must be one of ${USER_FLOW_VERSIONS.join(", ")} (3 is the recommended version, https://learn.microsoft.com/azure/active-directory-b2c/user-flow-versions), got '${String(version)}'`,
     });
   }
-  if (input.isLanguageCustomizationEnabled !== undefined && typeof input.isLanguageCustomizationEnabled !== "boolean") {
+  if (given(input.isLanguageCustomizationEnabled) && typeof input.isLanguageCustomizationEnabled !== "boolean") {
     problems.push({ argument: "isLanguageCustomizationEnabled", reason: "must be true or false" });
   }
-  if (input.defaultLanguageTag !== undefined && (typeof input.defaultLanguageTag !== "string" || !LANGUAGE_TAG.test(input.defaultLanguageTag))) {
+  if (given(input.defaultLanguageTag) && (typeof input.defaultLanguageTag !== "string" || !LANGUAGE_TAG.test(input.defaultLanguageTag))) {
     problems.push({ argument: "defaultLanguageTag", reason: `must be an RFC 5646 language tag such as 'en' or 'zh-Hans', got '${String(input.defaultLanguageTag)}'` });
   }
-  if (input.testApplicationId !== undefined && (typeof input.testApplicationId !== "string" || !GUID.test(input.testApplicationId))) {
+  if (given(input.testApplicationId) && (typeof input.testApplicationId !== "string" || !GUID.test(input.testApplicationId))) {
     problems.push({ argument: "testApplicationId", reason: `must be an application (client) id GUID, got '${String(input.testApplicationId)}'` });
   }
-  if (input.adoptExisting !== undefined && typeof input.adoptExisting !== "boolean") {
+  if (given(input.adoptExisting) && typeof input.adoptExisting !== "boolean") {
     problems.push({ argument: "adoptExisting", reason: "must be true or false" });
   }
   return problems;
 }
 
-export function validateAttachment(input: { userFlowId?: unknown; identityProviderId?: unknown }, requireAll = true): InputProblem[] {
+/** Checks an attachment's arguments: both ids are required; a value not known yet (UNKNOWN) is skipped. */
+export function validateAttachment(input: { userFlowId?: unknown; identityProviderId?: unknown }): InputProblem[] {
   const problems: InputProblem[] = [];
-  if ((requireAll || input.userFlowId !== undefined) && (isBlank(input.userFlowId) || !FLOW_NAME.test(String(input.userFlowId).trim()))) {
+  if (!isUnknown(input.userFlowId) && (isBlank(input.userFlowId) || !FLOW_NAME.test(String(input.userFlowId).trim()))) {
     problems.push({ argument: "userFlowId", reason: `must name a user flow (with or without B2C_1_), got '${String(input.userFlowId)}'` });
   }
-  if ((requireAll || input.identityProviderId !== undefined) && (isBlank(input.identityProviderId) || /[\s/?#]/.test(String(input.identityProviderId).trim()))) {
+  if (!isUnknown(input.identityProviderId) && (isBlank(input.identityProviderId) || /[\s/?#]/.test(String(input.identityProviderId).trim()))) {
     problems.push({ argument: "identityProviderId", reason: `must be an identity provider id such as 'WeChat-OAUTH', got '${String(input.identityProviderId)}'` });
   }
   return problems;

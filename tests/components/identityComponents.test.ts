@@ -61,6 +61,30 @@ test("invalid known arguments throw at construction, naming them", () => {
   expect(() => new UserFlowIdentityProvider("a", { userFlowId: "", identityProviderId: "x" })).toThrow(/userFlowId/);
 });
 
+test("not known yet is skipped, missing is refused: Outputs pass construction, absent required arguments do not", async () => {
+  // Outputs (values not known at construction) are checked later, never taken as missing.
+  const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 10));
+  const { registrations } = await capture(() => {
+    new SocialIdentityProvider("s1", { type: pulumi.output("WeChat"), clientId: pulumi.output(later("wx0123456789abcdef")), clientSecret: pulumi.secret(later("k")) });
+    new UserFlowIdentityProvider("a1", { userFlowId: pulumi.output(later("B2C_1_susi")), identityProviderId: pulumi.output(later("WeChat-OAUTH")) });
+    new B2CUserFlow("f1", { name: "susi", userFlowType: "signIn", testApplicationId: pulumi.output(later("11111111-2222-3333-4444-555555555555")) });
+  });
+  expect(registrations.map((r) => r.type)).toEqual(
+    expect.arrayContaining([
+      "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider",
+      "pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider",
+      "pulumi-nodejs:dynamic/b2c-identity:UserFlow",
+    ]),
+  );
+  // A JavaScript caller leaving a required argument out hears so at construction.
+  const missingSecret = { type: "WeChat", clientId: "wx0123456789abcdef" } as unknown as ConstructorParameters<typeof SocialIdentityProvider>[1];
+  expect(() => new SocialIdentityProvider("s2", missingSecret)).toThrow(/clientSecret: is required/);
+  const missingFlow = { identityProviderId: "WeChat-OAUTH" } as unknown as ConstructorParameters<typeof UserFlowIdentityProvider>[1];
+  expect(() => new UserFlowIdentityProvider("a2", missingFlow)).toThrow(/userFlowId/);
+  // A known bad value next to an Output is still refused.
+  expect(() => new WeChatIdentityProvider("w1", { appId: "101", appKey: pulumi.secret(later("k")) })).toThrow(/appId: is not a WeChat APP ID/);
+});
+
 test("B2CUserFlow and UserFlowIdentityProvider register their dynamic resources under their components", async () => {
   const { seen, opts } = parentage();
   const { registrations } = await capture(() => {

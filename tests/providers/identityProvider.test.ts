@@ -8,6 +8,7 @@ import { graphFetch, startTestEmulator, useTestEmulator } from "../helpers/emula
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { graphCalls, graphWrites, describeCalls } from "../helpers/requestLog";
 import { failureOf } from "../helpers/failures";
+import { UNKNOWN } from "../../validation/notKnownYet";
 
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -223,6 +224,20 @@ test("check names the resource's own config namespace (b2c-eu:tenantId, not b2c:
   } finally {
     await workforce.stop();
   }
+});
+
+test("check in a preview: a value not known yet is skipped (no 'is required'); a known bad one is still refused", async () => {
+  const { reg, provider } = await wechat();
+  const preview = await provider.check!({}, { ...reg.inputs, clientId: UNKNOWN, clientSecret: UNKNOWN });
+  expect(preview.failures).toBeUndefined();
+  expect(preview.inputs).toMatchObject({ type: "WeChat", clientId: UNKNOWN, clientSecret: UNKNOWN });
+  emu.clearRequestLog();
+  const bad = await provider.check!({}, { ...reg.inputs, clientId: "101", clientSecret: UNKNOWN });
+  expect(bad.failures?.map((f) => f.property)).toEqual(["clientId"]);
+  const { clientSecret: _dropped, ...withoutSecret } = reg.inputs;
+  const missing = await provider.check!({}, withoutSecret);
+  expect(missing.failures).toEqual([{ property: "clientSecret", reason: expect.stringMatching(/^is required/) }]);
+  expect(graphCalls(emu.requestLog())).toHaveLength(0);
 });
 
 test("check reports invalid inputs by argument, without calling Graph", async () => {

@@ -5,6 +5,7 @@ import { QQIdentityProvider } from "../../components/QQIdentityProvider";
 import { useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { graphCalls, graphWrites } from "../helpers/requestLog";
+import { UNKNOWN } from "../../validation/notKnownYet";
 
 const APP = "11111111-2222-3333-4444-555555555555";
 let emu: RunningEmulator;
@@ -35,6 +36,24 @@ test("a user flow is created with the B2C_1_ prefix and a run URL, and deleted",
   await provider.delete!(id, outs);
   await provider.delete!(id, outs);
   expect(emu.snapshot().userFlows).toHaveLength(0);
+});
+
+test("check, flow and attachment: a value not known yet (preview) is skipped, a known bad one refused, a missing one required; no Graph call", async () => {
+  const { reg, provider } = await flow();
+  const attach = await providerFor(() => new UserFlowIdentityProvider("a", { userFlowId: "B2C_1_susi", identityProviderId: "WeChat-OAUTH" }), "UserFlowIdentityProvider");
+  emu.clearRequestLog();
+  const preview = await provider.check!({}, { ...reg.inputs, name: UNKNOWN, userFlowType: UNKNOWN, testApplicationId: UNKNOWN });
+  expect(preview.failures).toBeUndefined();
+  expect(preview.inputs).toMatchObject({ name: UNKNOWN, testApplicationId: UNKNOWN });
+  const bad = await provider.check!({}, { ...reg.inputs, name: UNKNOWN, defaultLanguageTag: "english!" });
+  expect(bad.failures?.map((f) => f.property)).toEqual(["defaultLanguageTag"]);
+  const { userFlowType: _dropped, ...withoutType } = reg.inputs;
+  expect((await provider.check!({}, withoutType)).failures?.map((f) => f.property)).toEqual(["userFlowType"]);
+  // The attachment: unknown ids (a flow and provider created in the same preview) pass; a bad known id does not.
+  const { userFlowMustExist: _a, identityProviderMustExist: _b, ...plain } = attach.reg.inputs;
+  expect((await attach.provider.check!({}, { ...plain, userFlowId: UNKNOWN, identityProviderId: UNKNOWN })).failures).toBeUndefined();
+  expect((await attach.provider.check!({}, { ...plain, userFlowId: UNKNOWN, identityProviderId: "a/b" })).failures?.map((f) => f.property)).toEqual(["identityProviderId"]);
+  expect(graphCalls(emu.requestLog())).toHaveLength(0);
 });
 
 test("a flow's type change replaces it, deleting first (same id)", async () => {

@@ -11,6 +11,7 @@ import { graphFetch } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { emulatorStackConfig, loadProvider, unwrapSecrets } from "../helpers/pulumiHarness";
 import { graphWrites } from "../helpers/requestLog";
+import { UNKNOWN } from "../../validation/notKnownYet";
 
 // The language host's "wait until every resource operation is done" (internal to @pulumi/pulumi).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -165,6 +166,14 @@ export function writeLines(log: RequestLogEntry[]): string[] {
 
 const SECRET_CONFIG = /secret|key|password/i;
 
+/** A value not known yet as the engine hands it to a dynamic provider: its placeholder string, not the mocks' object. */
+function asEngineSends(value: unknown): unknown {
+  if (pulumi.isUnknown(value)) return UNKNOWN;
+  if (Array.isArray(value)) return value.map(asEngineSends);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asEngineSends(v)]));
+  return value;
+}
+
 /**
  * `pulumi preview` of a fresh stack: runs the program under mocks and hands every dynamic resource
  * to its serialized provider's `check` (configured with the stack config), as the engine's preview
@@ -193,7 +202,7 @@ export async function preview(program: () => unknown, config: Record<string, str
         try {
           const { __provider, ...raw } = args.inputs;
           const provider = await loadProvider(__provider as string, config);
-          const result = provider.check ? await provider.check({}, unwrapSecrets(raw)) : { inputs: raw };
+          const result = provider.check ? await provider.check({}, asEngineSends(unwrapSecrets(raw))) : { inputs: raw };
           if (result.failures?.length) {
             throw new Error(`${args.type} "${args.name}": ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
           }

@@ -1,4 +1,5 @@
 import { canonicalProviderType, redirectUriFor, validateSocialIdentityProvider, APP_ARGUMENT_NAMES, SOCIAL_PROVIDER_TYPES } from "../../validation/identityProviders";
+import { UNKNOWN } from "../../validation/notKnownYet";
 import { normalizeUserFlowId, runUserFlowUrl, validateAttachment, validateUserFlow } from "../../validation/userFlows";
 
 const valid = { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: "key" };
@@ -55,9 +56,15 @@ describe("social identity provider validation", () => {
   test("presets name appId/appKey", () => {
     expect(args(validateSocialIdentityProvider({ type: "QQ", clientId: "", clientSecret: "" }, APP_ARGUMENT_NAMES))).toEqual(["appId", "appKey"]);
   });
-  test("unknown values are skipped unless required", () => {
-    expect(validateSocialIdentityProvider({ type: "QQ" }, APP_ARGUMENT_NAMES, false)).toEqual([]);
-    expect(args(validateSocialIdentityProvider({ type: "QQ" }, APP_ARGUMENT_NAMES, true))).toEqual(["appId", "appKey"]);
+  test("a value not known yet (UNKNOWN) is skipped; a missing one is required", () => {
+    expect(validateSocialIdentityProvider({ type: "QQ", clientId: UNKNOWN, clientSecret: UNKNOWN }, APP_ARGUMENT_NAMES)).toEqual([]);
+    expect(validateSocialIdentityProvider({ type: UNKNOWN, clientId: "wx0123456789abcdef", clientSecret: "k", displayName: UNKNOWN, customDomain: UNKNOWN })).toEqual([]);
+    const missing = validateSocialIdentityProvider({ type: "QQ" }, APP_ARGUMENT_NAMES);
+    expect(args(missing)).toEqual(["appId", "appKey"]);
+    expect(missing.map((p) => p.reason)).toEqual([expect.stringMatching(/^is required/), expect.stringMatching(/^is required/)]);
+    // Known bad values are still refused next to unknown ones.
+    expect(args(validateSocialIdentityProvider({ type: "WeChat", clientId: "101", clientSecret: UNKNOWN }))).toEqual(["clientId"]);
+    expect(args(validateSocialIdentityProvider({ type: UNKNOWN, clientId: UNKNOWN, clientSecret: " " }))).toEqual(["clientSecret"]);
   });
   test("redirect URI with and without a custom domain", () => {
     expect(redirectUriFor("contoso", "contoso.onmicrosoft.com", "b2clogin.com")).toBe("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp");
@@ -84,6 +91,14 @@ describe("user flow validation", () => {
   });
   test("attachments need both ids", () => {
     expect(args(validateAttachment({ userFlowId: "", identityProviderId: "a/b" }))).toEqual(["userFlowId", "identityProviderId"]);
+    expect(args(validateAttachment({}))).toEqual(["userFlowId", "identityProviderId"]);
+  });
+  test("a value not known yet (UNKNOWN) is skipped; a missing one is required; a known bad one is refused", () => {
+    expect(validateAttachment({ userFlowId: UNKNOWN, identityProviderId: UNKNOWN })).toEqual([]);
+    expect(args(validateAttachment({ userFlowId: UNKNOWN, identityProviderId: "a b" }))).toEqual(["identityProviderId"]);
+    expect(validateUserFlow({ name: UNKNOWN, userFlowType: UNKNOWN, userFlowTypeVersion: UNKNOWN, defaultLanguageTag: UNKNOWN, testApplicationId: UNKNOWN })).toEqual([]);
+    expect(args(validateUserFlow({ name: "susi" }))).toEqual(["userFlowType"]);
+    expect(args(validateUserFlow({ name: UNKNOWN, userFlowType: "signIn", defaultLanguageTag: "english!" }))).toEqual(["defaultLanguageTag"]);
   });
   test("run user flow URL returns to jwt.ms", () => {
     const url = new URL(
