@@ -1,6 +1,8 @@
 // Every Graph and B2C error the emulator answers with: status, error.code and message text, named
 // for the situation. Routes and pipeline stages throw these by name; no other file builds an error
-// answer of its own. (The token endpoint's AADSTS answers are OAuth errors, not Graph's: auth.ts.)
+// answer of its own. A few take a detail from the caller where the text names a problem of the
+// request itself (a $batch payload's, a $filter's). (The token endpoint's AADSTS answers are OAuth
+// errors, not Graph's: auth.ts.)
 import { GraphError, GraphErrorOptions } from "./graphErrors";
 
 /**
@@ -89,6 +91,8 @@ export const jsonObjectExpected = () => invalidRequestBody("Invalid JSON payload
 export const requiredPropertyMissing = (name: string) => invalidRequestBody(`Required property '${name}' is missing or empty.`);
 export const emptyProperty = (name: string) => invalidRequestBody(`Property '${name}' cannot be empty.`);
 export const readOnlyProperty = (name: string) => invalidRequestBody(`Property '${name}' is read-only.`);
+export const propertyNotArray = (name: string) => invalidRequestBody(`Property '${name}' must be an array.`);
+export const itemWithoutId = (name: string) => invalidRequestBody(`Every item of '${name}' needs an 'id'.`);
 export const unknownProperty = (property: string, typeName: string) =>
   badRequest(
     `The property '${property}' does not exist on type '${typeName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,

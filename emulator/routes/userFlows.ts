@@ -3,10 +3,11 @@
 import {
   invalidLanguageTag,
   invalidOdataIdReference,
-  invalidRequestBody,
   notAttachedToFlow,
   notFoundInDirectory,
+  itemWithoutId,
   odataIdRequired,
+  propertyNotArray,
   referenceAlreadyExists,
   unknownSelectOrExpand,
   unsupportedUserFlowType,
@@ -116,10 +117,10 @@ function create(call: GraphCall): GraphResult {
   if (userFlowTypeVersion === undefined || userFlowTypeVersion <= 0) throw userFlowTypeVersionMissing();
   const identityProviderIds: string[] = [];
   if (body.identityProviders !== undefined && body.identityProviders !== null) {
-    if (!Array.isArray(body.identityProviders)) throw invalidRequestBody("Property 'identityProviders' must be an array.");
+    if (!Array.isArray(body.identityProviders)) throw propertyNotArray("identityProviders");
     for (const item of body.identityProviders) {
       const ref = item !== null && typeof item === "object" ? (item as JsonObject).id : undefined;
-      if (typeof ref !== "string") throw invalidRequestBody("Every item of 'identityProviders' needs an 'id'.");
+      if (typeof ref !== "string") throw itemWithoutId("identityProviders");
       const idp = findIdentityProvider(runtime, ref, false);
       if (!identityProviderIds.some((x) => x.toLowerCase() === idp.id.toLowerCase())) identityProviderIds.push(idp.id);
     }
