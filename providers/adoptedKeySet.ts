@@ -3,7 +3,7 @@ import { thinProvider } from "./thinProvider";
 import { normalizeKeySetId } from "../validation/policyKeys";
 import { activeKey, ExpiryKey } from "./keyExpiry";
 import { GraphKeySet, keyInfo } from "./policyKeyState";
-import { checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig } from "./providerContext";
+import { checkFailures, ConfigNamespaceArgs, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 
 // AdoptedKeySet: a policy key container (Graph beta /trustFramework/keySets/{id}) the stack takes
 // over AS IT IS, the way `b2c-identity import` writes a hand-built tenant's keysets: the stack reads
@@ -42,18 +42,18 @@ function keyInfos(set: GraphKeySet): AdoptedKeyInfo[] {
   return (set.keys ?? []).map((k) => ({ ...keyInfo(k), ...(k.status !== undefined ? { status: k.status } : {}) }));
 }
 
-/** Problems of the inputs (pure, no Graph call). */
-export function adoptedKeySetProblems(news: Record<string, unknown>): { argument: string; reason: string }[] {
+/** Problems of the inputs (pure, no Graph call); a value not known yet (UNKNOWN) is skipped. */
+export function adoptedKeySetProblems(news: Partial<Record<keyof AdoptedKeySetInputs, unknown>>): { argument: string; reason: string }[] {
   const problems: { argument: string; reason: string }[] = [];
   const name = news.name;
   if (!isUnknown(name) && (typeof name !== "string" || !/^(B2C_1A_)?[A-Za-z0-9_-]+$/i.test(name.trim()))) {
     problems.push({ argument: "name", reason: `must be a keyset name like B2C_1A_TokenSigningKeyContainer, got ${JSON.stringify(name)}` });
   }
-  if (news.use !== undefined && news.use !== "sig" && news.use !== "enc") problems.push({ argument: "use", reason: `must be "sig" or "enc", got ${JSON.stringify(news.use)}` });
-  if (news.keyType !== undefined && !["rsa", "oct"].includes(String(news.keyType).toLowerCase())) {
+  if (news.use !== undefined && !isUnknown(news.use) && news.use !== "sig" && news.use !== "enc") problems.push({ argument: "use", reason: `must be "sig" or "enc", got ${JSON.stringify(news.use)}` });
+  if (news.keyType !== undefined && !isUnknown(news.keyType) && !["rsa", "oct"].includes(String(news.keyType).toLowerCase())) {
     problems.push({ argument: "keyType", reason: `must be "RSA" or "oct", got ${JSON.stringify(news.keyType)}` });
   }
-  if (news.source !== undefined && !["secret", "generate", "certificate", "pkcs12"].includes(String(news.source))) {
+  if (news.source !== undefined && !isUnknown(news.source) && !["secret", "generate", "certificate", "pkcs12"].includes(String(news.source))) {
     problems.push({ argument: "source", reason: `must be secret, generate, certificate or pkcs12, got ${JSON.stringify(news.source)}` });
   }
   return problems;
@@ -100,7 +100,7 @@ async function adopt(provider: ConfiguredProvider, inputs: AdoptedKeySetInputs):
   return { id: set.id, outs: outputsOf(inputs, set) };
 }
 
-export interface AdoptedKeySetProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
+export interface AdoptedKeySetProvider extends TypedProvider<AdoptedKeySetInputs, AdoptedKeySetOutputs> {}
 
 /** Dynamic provider for a keyset adopted as it is: reads only, retained on delete. */
 export const adoptedKeySetProvider: AdoptedKeySetProvider = {
@@ -114,7 +114,7 @@ export const adoptedKeySetProvider: AdoptedKeySetProvider = {
 
   async diff(_id, olds: AdoptedKeySetOutputs, news: AdoptedKeySetInputs) {
     const renamed = isUnknown(news.name) || normalizeKeySetId(news.name).toLowerCase() !== olds.keySetId.toLowerCase();
-    const changed = ["use", "keyType", "source"].filter((k) => (olds as any)[k] !== (news as any)[k]);
+    const changed = (["use", "keyType", "source"] as const).filter((k) => olds[k] !== news[k]);
     // A new name is another keyset: adopt that one (a read); the old one stays in the tenant.
     return { changes: renamed || changed.length > 0, replaces: renamed ? ["name"] : [], deleteBeforeReplace: false };
   },
@@ -139,13 +139,25 @@ export const adoptedKeySetProvider: AdoptedKeySetProvider = {
   },
 };
 
+/** Arguments of the adopted keyset dynamic resource (AdoptedKeySetInputs, each may be an Output). */
+export interface AdoptedKeySetResourceArgs extends ConfigNamespaceArgs {
+  /** Keyset id, with or without B2C_1A_; it must exist. Another name adopts that keyset instead. */
+  name: pulumi.Input<AdoptedKeySetInputs["name"]>;
+  /** How its keys were made (secret, generate, certificate, pkcs12). Informational. */
+  source?: pulumi.Input<NonNullable<AdoptedKeySetInputs["source"]>>;
+  /** "sig" or "enc": every key must have this use. */
+  use?: pulumi.Input<NonNullable<AdoptedKeySetInputs["use"]>>;
+  /** "RSA" or "oct": every key must have this type. */
+  keyType?: pulumi.Input<NonNullable<AdoptedKeySetInputs["keyType"]>>;
+}
+
 /** The dynamic resource behind AdoptedKeySet (`pulumi-nodejs:dynamic/b2c-identity:AdoptedKeySet`). */
 export class AdoptedKeySetResource extends pulumi.dynamic.Resource {
   declare readonly keySetId: pulumi.Output<string>;
   declare readonly activeKeyId: pulumi.Output<string>;
   declare readonly keys: pulumi.Output<AdoptedKeyInfo[]>;
 
-  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: AdoptedKeySetResourceArgs, opts?: pulumi.CustomResourceOptions) {
     super(thinProvider("adoptedKeySet"), name, { keySetId: undefined, activeKeyId: undefined, keys: undefined, adopted: undefined, ...args }, opts, "b2c-identity", "AdoptedKeySet");
   }
 }

@@ -12,7 +12,7 @@ import {
   SOCIAL_ARGUMENT_NAMES,
   validateSocialIdentityProvider,
 } from "../validation/identityProviders";
-import { checkFailures, changedKeys, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
+import { checkFailures, changedKeys, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "./providerContext";
 import { adoptHint, differingFields, notOursAfterLostAnswer, retainedOnDelete } from "./ownership";
 import { availableTypes, COLLECTION, findByType, flowsUsing, GraphSocialIdentityProvider, itemPath, SOCIAL_ODATA_TYPE } from "./identityProviderLookups";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
@@ -91,7 +91,7 @@ async function adopt(graph: GraphApi, existing: GraphSocialIdentityProvider, inp
   );
 }
 
-export interface IdentityProviderProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
+export interface IdentityProviderProvider extends TypedProvider<IdentityProviderInputs, IdentityProviderOutputs> {}
 
 /** Dynamic provider for one social identity provider: Graph v1.0 /identity/identityProviders. */
 export const identityProviderProvider: IdentityProviderProvider = {
@@ -109,8 +109,8 @@ export const identityProviderProvider: IdentityProviderProvider = {
       ...(type ? { type, displayName: news.displayName ?? PORTAL_DISPLAY_NAMES[type] } : {}),
       adoptExisting: news.adoptExisting ?? false,
     };
-    // A new provider: make sure the tenant can have this type at all (WeChat/QQ need a B2C tenant).
-    if (type && !olds?.identityProviderId && !olds?.type) {
+    // A new provider (no old inputs): make sure the tenant can have this type at all (WeChat/QQ need a B2C tenant).
+    if (type && !olds?.type) {
       const graph = graphOf(this);
       const available = await availableTypes(graph);
       if (!available.some((t) => t.toLowerCase() === type.toLowerCase()) && !(await findByType(graph, type))) {
@@ -133,7 +133,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
 
   async diff(_id, olds: IdentityProviderOutputs, news: IdentityProviderInputs) {
     const replaces = (news.type ?? "").toLowerCase() !== (olds.type ?? "").toLowerCase() ? ["type"] : [];
-    const changed = changedKeys(olds as any, news as any, ["displayName", "clientId", "customDomain"]);
+    const changed: string[] = [...changedKeys(olds, news, ["displayName", "clientId", "customDomain"])];
     if (isUnknown(news.clientSecret) || !secretMatchesFingerprint(news.clientSecret, olds.clientSecretHash)) {
       changed.push("clientSecret");
     }
@@ -259,6 +259,22 @@ export const identityProviderProvider: IdentityProviderProvider = {
   },
 };
 
+/** Arguments of the identity provider dynamic resource: the inputs `check` completes into IdentityProviderInputs. */
+export interface IdentityProviderResourceArgs extends ConfigNamespaceArgs {
+  /** Identity provider type (WeChat, QQ, Google, …, case-insensitive); a change replaces the provider. */
+  type: pulumi.Input<IdentityProviderInputs["type"]>;
+  /** The app/client id from the provider's developer portal (WeChat/QQ: APP ID). */
+  clientId: pulumi.Input<IdentityProviderInputs["clientId"]>;
+  /** The app secret (WeChat/QQ: APP KEY); pass it as a Pulumi secret. State keeps only a salted fingerprint. */
+  clientSecret: pulumi.Input<IdentityProviderInputs["clientSecret"]>;
+  /** Name on the sign-in button; default the portal's name for the type. */
+  displayName?: pulumi.Input<IdentityProviderInputs["displayName"]>;
+  /** Custom domain serving the sign-in pages (host name only); changes `redirectUri`. */
+  customDomain?: pulumi.Input<NonNullable<IdentityProviderInputs["customDomain"]>>;
+  /** Take over the provider of this type that exists in the tenant. Default false. */
+  adoptExisting?: pulumi.Input<IdentityProviderInputs["adoptExisting"]>;
+}
+
 /** The dynamic resource behind SocialIdentityProvider (`pulumi-nodejs:dynamic/b2c-identity:IdentityProvider`). */
 export class IdentityProviderResource extends pulumi.dynamic.Resource {
   declare readonly identityProviderId: pulumi.Output<string>;
@@ -268,7 +284,7 @@ export class IdentityProviderResource extends pulumi.dynamic.Resource {
   declare readonly redirectUri: pulumi.Output<string>;
   declare readonly adopted: pulumi.Output<boolean>;
 
-  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: IdentityProviderResourceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       thinProvider("identityProvider"),
       name,

@@ -3,7 +3,7 @@ import { thinProvider } from "./thinProvider";
 import { GraphResult } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { KEYSET_PREFIX, normalizeKeySetId, validatePolicyKey } from "../validation/policyKeys";
-import { checkFailures, ConfiguredProvider, graphOf, rememberConfig, readGraceMs } from "./providerContext";
+import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, rememberConfig, readGraceMs, TypedProvider } from "./providerContext";
 import { notOursAfterLostAnswer, retainedOnDelete } from "./ownership";
 import { rolloverDates, validateExpirySettings } from "./keyExpiry";
 import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs } from "./policyKeyState";
@@ -38,7 +38,7 @@ export { localActiveKey } from "./policyKeyActive";
 export type { KeyOperation } from "./policyKeyOperations";
 export { isKeyWeSent } from "./policyKeyOperations";
 
-export interface PolicyKeyProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
+export interface PolicyKeyProvider extends TypedProvider<PolicyKeyInputs, PolicyKeyOutputs> {}
 
 /** Dynamic provider for one policy key container: Graph beta /trustFramework/keySets. */
 export const policyKeyProvider: PolicyKeyProvider = {
@@ -199,6 +199,26 @@ export const policyKeyProvider: PolicyKeyProvider = {
   },
 };
 
+/** Arguments of the policy key dynamic resource (PolicyKeyInputs; each field may be an Output). Exactly one key source. */
+export interface PolicyKeyResourceArgs extends ConfigNamespaceArgs {
+  /** Keyset name, with or without B2C_1A_; another name (not only case or prefix) replaces the keyset. */
+  name: pulumi.Input<PolicyKeyInputs["name"]>;
+  /** A secret you know (uploadSecret); pass `value` as a Pulumi secret. State keeps only a salted fingerprint. */
+  secret?: InputFields<NonNullable<PolicyKeyInputs["secret"]>>;
+  /** A key B2C generates (generateKey). */
+  generate?: InputFields<NonNullable<PolicyKeyInputs["generate"]>>;
+  /** A certificate, base64 DER or PEM (uploadCertificate). */
+  certificate?: InputFields<NonNullable<PolicyKeyInputs["certificate"]>>;
+  /** A PKCS#12 file and its password (uploadPkcs12); pass both as Pulumi secrets. */
+  pkcs12?: InputFields<NonNullable<PolicyKeyInputs["pkcs12"]>>;
+  /** Any string; a change adds a new key to the keyset. */
+  rotationTrigger?: pulumi.Input<string>;
+  /** Minutes after a rotation at which the key it adds becomes active; default 0. */
+  rotationNotBeforeDelayMinutes?: pulumi.Input<number>;
+  /** Manage a keyset of this name that exists already. Default false. */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
 /** The dynamic resource behind PolicyKey (`pulumi-nodejs:dynamic/b2c-identity:PolicyKey`). */
 export class PolicyKeyResource extends pulumi.dynamic.Resource {
   declare readonly keySetId: pulumi.Output<string>;
@@ -206,7 +226,7 @@ export class PolicyKeyResource extends pulumi.dynamic.Resource {
   declare readonly keys: pulumi.Output<PolicyKeyInfo[]>;
   declare readonly adopted: pulumi.Output<boolean>;
 
-  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: PolicyKeyResourceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       thinProvider("policyKey"),
       name,

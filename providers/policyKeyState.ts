@@ -10,7 +10,8 @@ import { rotationDue } from "./keyExpiry";
 export interface PolicyKeyInputs {
   name: string;
   secret?: { value: string; use?: KeyUse; keyType?: "oct"; notBefore?: string; expiresOn?: string };
-  generate?: { keyType: string; use: KeyUse; notBefore?: string; expiresOn?: string };
+  /** rotateBeforeExpiryDays: roll the key over when the keyset's keys run out within this many days (keyExpiry.ts). */
+  generate?: { keyType: string; use: KeyUse; notBefore?: string; expiresOn?: string; rotateBeforeExpiryDays?: number };
   certificate?: { value: string };
   pkcs12?: { value: string; password: string };
   rotationTrigger?: string;

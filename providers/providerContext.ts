@@ -12,6 +12,31 @@ export interface ConfiguredProvider {
   configNamespace?: string;
 }
 
+/**
+ * A dynamic provider over its own input and state types (SST-style): `I` is what `check` returns and
+ * `create`/`diff`/`update` receive (`check` also gets the engine's raw inputs in that shape, where a
+ * value not known yet is UNKNOWN), `O` is the state. `read` always gets the state (the engine's
+ * dynamic-provider host passes the resource's properties) and may answer that the object is gone.
+ */
+export interface TypedProvider<I, O> extends Omit<pulumi.dynamic.ResourceProvider<I, O>, "read">, ConfiguredProvider {
+  read?: (id: string, props: O) => Promise<pulumi.dynamic.ReadResult<O> | Gone>;
+}
+
+/** What `read` answers for an object deleted out of band: no id (the engine drops it from state), no properties. */
+export interface Gone {
+  id: "";
+  props: Record<string, never>;
+}
+
+/** A resource's arguments for the plain fields `T` (e.g. a key source's): each may be an Output. */
+export type InputFields<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+/** The argument every dynamic resource takes besides its own: its tenant's config namespace. */
+export interface ConfigNamespaceArgs {
+  /** The stack config namespace of the resource's tenant (e.g. "b2c-eu"); absent means "b2c". Plain, never a secret; a change replaces. */
+  configNamespace?: pulumi.Input<string>;
+}
+
 /** `configure` shared by every provider: keep the stack config for the methods that follow. */
 export async function rememberConfig(this: ConfiguredProvider, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   this.configSource = req.config;
@@ -104,7 +129,7 @@ export function checkFailures(problems: InputProblem[]): { property: string; rea
 export { isUnknown, UNKNOWN } from "../validation/notKnownYet";
 
 /** Names of the keys whose values differ (compared as JSON, unknowns count as changed). */
-export function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): string[] {
+export function changedKeys<K extends string>(olds: Partial<Record<K, unknown>>, news: Partial<Record<K, unknown>>, keys: readonly K[]): K[] {
   return keys.filter((k) => isUnknown(news[k]) || JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
 }
 

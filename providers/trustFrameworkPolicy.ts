@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { inputError, InputProblem } from "../validation/inputError";
-import { checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, UNKNOWN } from "./providerContext";
+import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider, UNKNOWN } from "./providerContext";
 import { adoptHint, retainedOnDelete } from "./ownership";
 import { bodyText, normalizePolicyForDiff, policyContentHash, policyError, policyIdOfXml, sameId } from "./policyDocument";
 import { explainUploadError, isFreshDependencyFailure } from "./policyUploadErrors";
@@ -151,7 +151,7 @@ async function upload(graph: GraphApi, inputs: TrustFrameworkPolicyInputs, fresh
   }
 }
 
-export interface TrustFrameworkPolicyProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
+export interface TrustFrameworkPolicyProvider extends TypedProvider<TrustFrameworkPolicyInputs, TrustFrameworkPolicyOutputs> {}
 
 /** Dynamic provider for one custom policy: Graph beta /trustFramework/policies/{id}/$value. */
 export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
@@ -163,7 +163,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     if (problems.length > 0) {
       return { failures: checkFailures(problems) };
     }
-    const inputs: Record<string, any> = { ...news };
+    const inputs: TrustFrameworkPolicyInputs = { ...news };
     if (typeof news.policyId === "string") inputs.policyId = news.policyId.trim();
     if (Array.isArray(news.keySetIds)) inputs.keySetIds = news.keySetIds.filter((k: unknown) => typeof k === "string" && k !== "");
     return { inputs };
@@ -254,14 +254,14 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
 };
 
 /** Validates inputs at construction where they are known (the provider's check repeats it). */
-export function checkTrustFrameworkPolicyArgs(resource: string, args: Record<string, unknown>): void {
+export function checkTrustFrameworkPolicyArgs(resource: string, args: TrustFrameworkPolicyResourceArgs): void {
   const known = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, pulumi.Output.isInstance(v) || v instanceof Promise ? UNKNOWN : v]));
   const problems = checkInputs(known);
   if (problems.length > 0) throw inputError(resource, problems);
 }
 
 /** Arguments of the TrustFrameworkPolicy dynamic resource. */
-export interface TrustFrameworkPolicyResourceArgs {
+export interface TrustFrameworkPolicyResourceArgs extends ConfigNamespaceArgs {
   /** PolicyId, e.g. "B2C_1A_TrustFrameworkBase"; equal (case-insensitive) to the document's PolicyId. Changing it replaces the policy. */
   policyId: pulumi.Input<string>;
   /** The policy document to upload, placeholders already substituted. https://learn.microsoft.com/graph/api/trustframework-put-trustframeworkpolicy?view=graph-rest-beta */
@@ -286,7 +286,7 @@ export class TrustFrameworkPolicyResource extends pulumi.dynamic.Resource {
   declare readonly keySetIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: TrustFrameworkPolicyResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    checkTrustFrameworkPolicyArgs(`TrustFrameworkPolicy "${name}"`, args as unknown as Record<string, unknown>);
+    checkTrustFrameworkPolicyArgs(`TrustFrameworkPolicy "${name}"`, args);
     super(
       thinProvider("trustFrameworkPolicy"),
       name,

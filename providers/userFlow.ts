@@ -5,7 +5,7 @@ import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { GraphSettings, requireTenantName } from "../graph/settings";
 import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX, validateUserFlow } from "../validation/userFlows";
-import { changedKeys, checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf } from "./providerContext";
+import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "./providerContext";
 import { notOursAfterLostAnswer, retainedOnDelete, userFlowDifferences } from "./ownership";
 
 // B2CUserFlow's provider, over Graph beta /identity/b2cUserFlows
@@ -118,17 +118,16 @@ async function getFlow(graph: GraphApi, flowId: string, retryNotFoundForMs = 0):
 }
 
 /** Declared keys (of `keys`) whose new value differs from the old one. Undeclared keys are never compared. */
-function declaredChanges(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): string[] {
-  return changedKeys(olds, news, keys.filter((k) => news[k] !== undefined));
+function declaredChanges<K extends keyof UserFlowInputs>(olds: Partial<UserFlowOutputs>, news: UserFlowInputs, keys: readonly K[]): K[] {
+  return changedKeys<K>(olds, news, keys.filter((k) => news[k] !== undefined));
 }
 
 /** The PATCH body that brings the flow from `olds` to the declared `news` (empty: nothing to send). */
 export function userFlowPatch(olds: Partial<UserFlowOutputs>, news: UserFlowInputs): Record<string, unknown> {
-  const changed = declaredChanges(olds as Record<string, unknown>, news as unknown as Record<string, unknown>, PATCHABLE);
-  return Object.fromEntries(changed.map((k) => [k, news[k as keyof UserFlowInputs]]));
+  return Object.fromEntries(declaredChanges(olds, news, PATCHABLE).map((k) => [k, news[k]]));
 }
 
-export interface UserFlowProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
+export interface UserFlowProvider extends TypedProvider<UserFlowInputs, UserFlowOutputs> {}
 
 /** Dynamic provider for one B2C user flow: Graph beta /identity/b2cUserFlows. */
 export const userFlowProvider: UserFlowProvider = {
@@ -143,11 +142,8 @@ export const userFlowProvider: UserFlowProvider = {
   async diff(_id, olds: UserFlowOutputs, news: UserFlowInputs) {
     const sameName =
       !isUnknown(news.name) && normalizeUserFlowId(olds.name ?? "").toLowerCase() === normalizeUserFlowId(String(news.name)).toLowerCase();
-    const replaces = [
-      ...(sameName ? [] : ["name"]),
-      ...declaredChanges(olds as any, news as any, FIXED),
-    ];
-    const updates = [...declaredChanges(olds as any, news as any, PATCHABLE), ...changedKeys(olds as any, news as any, ["testApplicationId"])];
+    const replaces = [...(sameName ? [] : ["name"]), ...declaredChanges(olds, news, FIXED)];
+    const updates = [...declaredChanges(olds, news, PATCHABLE), ...changedKeys(olds, news, ["testApplicationId"])];
     return {
       changes: replaces.length + updates.length > 0,
       replaces,
@@ -256,13 +252,31 @@ async function patchFlow(graph: GraphApi, id: string, patch: Record<string, unkn
   return { ...(patch as UserFlowCurrent), ...currentOf(answer ?? undefined) };
 }
 
+/** Arguments of the user flow dynamic resource (UserFlowInputs, each may be an Output). */
+export interface UserFlowResourceArgs extends ConfigNamespaceArgs {
+  /** Flow name, with or without B2C_1_; another name (not only its case) replaces the flow. */
+  name: pulumi.Input<UserFlowInputs["name"]>;
+  /** signUpOrSignIn, signUp, signIn, passwordReset, profileUpdate or resourceOwner; a change replaces the flow. */
+  userFlowType: pulumi.Input<UserFlowInputs["userFlowType"]>;
+  /** 1, 2 or 3; a change replaces the flow. Left out: 3 on create, never compared. */
+  userFlowTypeVersion?: pulumi.Input<number>;
+  /** Left out: the service default, never compared. Changes in place. */
+  isLanguageCustomizationEnabled?: pulumi.Input<boolean>;
+  /** RFC 5646 tag. Left out: whatever the service or the portal sets, never compared. Changes in place. */
+  defaultLanguageTag?: pulumi.Input<string>;
+  /** A web app (client) id whose reply URL is https://jwt.ms: gives `runUserFlowUrl`. */
+  testApplicationId?: pulumi.Input<string>;
+  /** Take over a flow of this name that exists already. Default false. */
+  adoptExisting?: pulumi.Input<UserFlowInputs["adoptExisting"]>;
+}
+
 /** The dynamic resource behind B2CUserFlow (`pulumi-nodejs:dynamic/b2c-identity:UserFlow`). */
 export class UserFlowResource extends pulumi.dynamic.Resource {
   declare readonly userFlowId: pulumi.Output<string>;
   declare readonly runUserFlowUrl: pulumi.Output<string | undefined>;
   declare readonly creationId: pulumi.Output<string>;
 
-  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: UserFlowResourceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       thinProvider("userFlow"),
       name,

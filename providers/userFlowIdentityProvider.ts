@@ -4,7 +4,7 @@ import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
 import { isGraphRequestError } from "../graph/errors";
 import { normalizeUserFlowId, validateAttachment } from "../validation/userFlows";
-import { changedKeys, checkFailures, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig } from "./providerContext";
+import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 import { adoptHint, retainedOnDelete } from "./ownership";
 
 export interface AttachmentInputs {
@@ -84,7 +84,7 @@ function alreadyAttachedMessage(flowId: string, idpId: string): string {
   );
 }
 
-export interface UserFlowIdentityProviderProvider extends pulumi.dynamic.ResourceProvider, ConfiguredProvider {}
+export interface UserFlowIdentityProviderProvider extends TypedProvider<AttachmentInputs, AttachmentOutputs> {}
 
 /**
  * Dynamic provider for one identity provider attached to one user flow (beta
@@ -152,12 +152,14 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     return { inputs };
   },
 
-  async diff(_id, olds: AttachmentInputs, news: AttachmentInputs) {
-    const replaces = changedKeys(
-      { userFlowId: olds.userFlowId?.toLowerCase(), identityProviderId: olds.identityProviderId?.toLowerCase() },
-      { userFlowId: news.userFlowId?.toLowerCase(), identityProviderId: news.identityProviderId?.toLowerCase() },
-      ["userFlowId", "identityProviderId"],
-    );
+  async diff(_id, olds: AttachmentOutputs, news: AttachmentInputs) {
+    const replaces: string[] = [
+      ...changedKeys(
+        { userFlowId: olds.userFlowId?.toLowerCase(), identityProviderId: olds.identityProviderId?.toLowerCase() },
+        { userFlowId: news.userFlowId?.toLowerCase(), identityProviderId: news.identityProviderId?.toLowerCase() },
+        ["userFlowId", "identityProviderId"],
+      ),
+    ];
     // A flow created again (replaced: type or version change) has lost its attachments: attach again.
     // Compared only once state has one, so state written before this input existed does not re-attach.
     // An unknown one (preview) decides nothing by itself: the flow's id is then unknown too.
@@ -240,12 +242,28 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
   },
 };
 
+/** Arguments of the attachment dynamic resource (AttachmentInputs, each may be an Output). */
+export interface UserFlowIdentityProviderResourceArgs extends ConfigNamespaceArgs {
+  /** The user flow, with or without B2C_1_; a change re-attaches. */
+  userFlowId: pulumi.Input<AttachmentInputs["userFlowId"]>;
+  /** The identity provider's Graph id (e.g. WeChat-OAUTH); a change re-attaches. */
+  identityProviderId: pulumi.Input<AttachmentInputs["identityProviderId"]>;
+  /** true when the flow was named by hand: preview checks (one GET) that it exists. */
+  userFlowMustExist?: pulumi.Input<boolean>;
+  /** The flow's creationId (B2CUserFlow): a new one attaches again. */
+  userFlowCreationId?: pulumi.Input<string>;
+  /** true when the identity provider was named by hand: preview checks (one GET) that it exists. */
+  identityProviderMustExist?: pulumi.Input<boolean>;
+  /** Take over an attachment that exists already; left in place on destroy. Default false. */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
 /** The dynamic resource behind UserFlowIdentityProvider (`pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider`). */
 export class UserFlowIdentityProviderResource extends pulumi.dynamic.Resource {
   declare readonly userFlowId: pulumi.Output<string>;
   declare readonly identityProviderId: pulumi.Output<string>;
 
-  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: UserFlowIdentityProviderResourceArgs, opts?: pulumi.CustomResourceOptions) {
     super(thinProvider("userFlowIdentityProvider"), name, args, opts, "b2c-identity", "UserFlowIdentityProvider");
   }
 }
