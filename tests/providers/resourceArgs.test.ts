@@ -1,0 +1,60 @@
+// Typed dynamic-resource arguments (issue 14): each Resource class takes <Name>ResourceArgs, so the
+// compiler refuses what the provider would refuse (the @ts-expect-error lines below fail the type
+// check, `npx tsc --noEmit`, if the arguments go back to an untyped bag), while the inputs the
+// components register, and so the state every existing stack holds, keep their names.
+import * as pulumi from "@pulumi/pulumi";
+import { AdoptedKeySet, B2CUserFlow, PolicyKey, TrustFrameworkPolicySet, UserFlowIdentityProvider, WeChatIdentityProvider } from "../../components";
+import { AdoptedKeySetResource } from "../../providers/adoptedKeySet";
+import { IdentityProviderResource } from "../../providers/identityProvider";
+import { PolicyKeyResource } from "../../providers/policyKey";
+import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPolicy";
+import { UserFlowResource } from "../../providers/userFlow";
+import { UserFlowIdentityProviderResource } from "../../providers/userFlowIdentityProvider";
+import { capture } from "../helpers/pulumiHarness";
+
+/** Never called: only compiled. Each line is a mistake the argument types must catch. */
+export function mistakesTheCompilerRefuses(): void {
+  // @ts-expect-error clientSecret is required
+  new IdentityProviderResource("a", { type: "WeChat", clientId: "wx0123456789abcdef" });
+  // @ts-expect-error adoptExisting is a boolean
+  new IdentityProviderResource("b", { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: pulumi.secret("k"), adoptExisting: "yes" });
+  // @ts-expect-error userFlowTypeVersion is a number
+  new UserFlowResource("c", { name: "susi", userFlowType: "signIn", userFlowTypeVersion: "3" });
+  // @ts-expect-error identityProviderId is required
+  new UserFlowIdentityProviderResource("d", { userFlowId: "B2C_1_susi" });
+  // @ts-expect-error a secret's value is a string
+  new PolicyKeyResource("e", { name: "WeChatSecret", secret: { value: 42 } });
+  // @ts-expect-error a generated key needs its use
+  new PolicyKeyResource("f", { name: "TokenSigningKeyContainer", generate: { keyType: "RSA" } });
+  // @ts-expect-error name is required
+  new AdoptedKeySetResource("g", { use: "sig" });
+  // @ts-expect-error xml is required
+  new TrustFrameworkPolicyResource("h", { policyId: "B2C_1A_Base" });
+  // @ts-expect-error configNamespace is text
+  new UserFlowResource("i", { name: "susi", userFlowType: "signIn", configNamespace: 7 });
+}
+
+test("the components register the same input names as before the arguments were typed (existing state diffs as no change)", async () => {
+  const { registrations } = await capture(() => {
+    const wechat = new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: pulumi.secret("k"), tenant: "b2c-eu" });
+    const flow = new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", testApplicationId: "11111111-2222-3333-4444-555555555555" });
+    new UserFlowIdentityProvider("susi-wechat", { userFlowId: "susi", identityProviderId: "WeChat-OAUTH", userFlowCreationId: flow.creationId, adoptExisting: true });
+    void wechat;
+    const key = new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("k"), expiresOn: "2099-01-01" }, rotationTrigger: "1" });
+    new AdoptedKeySet("adopted", { name: "B2C_1A_FacebookSecret", use: "sig", keyType: "oct" });
+    new TrustFrameworkPolicySet("policies", {
+      tenant: "contoso.onmicrosoft.com",
+      policies: [{ fileName: "base.xml", xml: `<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="contoso.onmicrosoft.com" PolicyId="B2C_1A_Base" PublicPolicyUri="http://contoso.onmicrosoft.com/B2C_1A_Base"><BuildingBlocks /></TrustFrameworkPolicy>` }],
+      keySets: [key],
+    });
+  });
+  const names = (suffix: string) => Object.keys(registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${suffix}`)!.inputs).sort();
+  // The names as they were when the arguments were an untyped bag (the same program, registered before this change).
+  expect(names("IdentityProvider")).toEqual(["adoptExisting", "clientId", "clientSecret", "configNamespace", "displayName", "type"]);
+  expect(names("UserFlow")).toEqual(["adoptExisting", "name", "testApplicationId", "userFlowType", "userFlowTypeVersion"]);
+  expect(names("UserFlowIdentityProvider")).toEqual(["adoptExisting", "identityProviderId", "identityProviderMustExist", "userFlowId", "userFlowMustExist"]);
+  expect(names("PolicyKey")).toEqual(["adoptExisting", "name", "rotationTrigger", "secret"]);
+  expect(Object.keys(registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:PolicyKey")!.inputs.secret).sort()).toEqual(["expiresOn", "use", "value"]);
+  expect(names("AdoptedKeySet")).toEqual(["keyType", "name", "use"]);
+  expect(names("TrustFrameworkPolicy")).toEqual(["dependsOnHash", "keySetIds", "policyId", "xml"]);
+});
