@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { inputError, InputProblem } from "../validation/inputError";
-import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider, UNKNOWN } from "./providerContext";
+import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
+import { withUnknowns } from "../validation/notKnownYet";
 import { adoptHint, retainedOnDelete } from "./ownership";
 import { bodyText, normalizePolicyForDiff, policyContentHash, policyError, policyIdOfXml, sameId } from "./policyDocument";
 import { explainUploadError, isFreshDependencyFailure } from "./policyUploadErrors";
@@ -255,8 +256,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
 
 /** Validates inputs at construction where they are known (the provider's check repeats it). */
 export function checkTrustFrameworkPolicyArgs(resource: string, args: TrustFrameworkPolicyResourceArgs): void {
-  const known = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, pulumi.Output.isInstance(v) || v instanceof Promise ? UNKNOWN : v]));
-  const problems = checkInputs(known);
+  const problems = checkInputs(withUnknowns(args));
   if (problems.length > 0) throw inputError(resource, problems);
 }
 
