@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyKeyInfo, PolicyKeyResource } from "../providers/policyKey";
 import { InputProblem, renameProblems, throwIfProblems } from "../validation/inputError";
-import { GeneratedKeyType, KeyUse, normalizeKeySetId, PolicyKeyInput, validatePolicyKey } from "../validation/policyKeys";
+import { GeneratedKeyType, KeyUse, normalizeKeySetId, validatePolicyKey } from "../validation/policyKeys";
 import { UNKNOWN } from "../validation/notKnownYet";
 import { checkedInput, declareOnce, tenantInput, TenantArgs, withUnknowns } from "./inputChecks";
 import { watchKeyExpiry } from "./keyExpiryWarnings";
@@ -108,7 +108,7 @@ export function createPolicyKey(
   args: PolicyKeyArgs,
   names: Record<string, string> = {},
 ): PolicyKeyOutputs {
-  throwIfProblems(label, renameProblems([...validatePolicyKey(withUnknowns(args) as PolicyKeyInput), ...validateExpirySettings(args)], names));
+  throwIfProblems(label, renameProblems([...validatePolicyKey(withUnknowns(args)), ...validateExpirySettings(args)], names));
   const tenant = tenantInput(label, args.tenant);
   declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, "name", label, args.tenant);
   // An Output-valued field is checked when it resolves, before it reaches the provider.
