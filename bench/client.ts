@@ -3,6 +3,7 @@
 // latency; and how many token requests 500 Graph calls cost. Prints a table and one JSON line.
 import { startEmulator } from "../emulator";
 import { GraphApi } from "../graph/client";
+import { clearCredentialCache } from "../graph/credential";
 import { resolveGraphSettings } from "../graph/settings";
 
 const CALLS = 500;
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
       fetchTimes.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     // Token requests of a fresh process-like start: a new credential, 500 calls.
-    (globalThis as any)[Symbol.for("pulumi-b2c-identity/credential-cache")]?.clear();
+    clearCredentialCache();
     emu.clearRequestLog();
     const fresh = new GraphApi(resolveGraphSettings({ get: (k) => config[k] }, {}));
     for (let i = 0; i < CALLS; i++) await fresh.request({ method: "GET", version: "v1.0", path: PATH, description: "list" });

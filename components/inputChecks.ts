@@ -66,8 +66,7 @@ const NO_MONITOR = {};
  */
 export function declareOnce(what: string, key: unknown, argument: string, label: string, tenant: string = DEFAULT_CONFIG_NAMESPACE): void {
   if (typeof key !== "string" || key.trim() === "") return;
-  const settings: typeof import("@pulumi/pulumi/runtime/settings") = require("@pulumi/pulumi/runtime/settings");
-  const scope = (settings.getMonitor() as object | undefined) ?? NO_MONITOR;
+  const scope = (pulumi.runtime.getMonitor() as object | undefined) ?? NO_MONITOR;
   let seen = declarations.get(scope);
   if (!seen) {
     seen = new Map();

@@ -1,7 +1,9 @@
-import type { Client, GraphError } from "@microsoft/microsoft-graph-client";
+import { AuthenticationHandler, Client, GraphError, HTTPMessageHandler, ResponseType, TelemetryHandler } from "@microsoft/microsoft-graph-client";
+import type { TokenCredential } from "@azure/identity";
 import { CLOUDS } from "./clouds";
 import { CachedTokenAuthProvider, getCredential } from "./credential";
-import { GraphOperationInfo, GraphRequestError, graphRequestError, isGraphRequestError, parseGraphErrorBody } from "./errors";
+import { GraphOperationInfo, GraphRequestError, isGraphRequestError, parseGraphErrorBody } from "./errors";
+import { retryWhile } from "./patience";
 import { B2CRetryHandler, DEFAULT_B2C_RETRY_POLICY, RetryRecord, isNetworkError } from "./retry";
 import { ConfigSource, describeSetting, GraphSettings, resolveGraphSettings } from "./settings";
 
@@ -59,18 +61,12 @@ export class GraphApi {
 
   /** Sends one call; retries (429/503/504, B2C transient codes, dropped connections) happen inside. */
   async call<T = unknown>(call: GraphCall): Promise<GraphResult<T>> {
-    const deadline = Date.now() + (call.retryNotFoundForMs ?? 0);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.send<T>(call);
-      } catch (error) {
-        if (isGraphRequestError(error) && error.isNotFound && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt)));
-          continue;
-        }
-        throw error;
-      }
-    }
+    return retryWhile(() => this.send<T>(call), {
+      windowMs: call.retryNotFoundForMs ?? 0,
+      // A window of patience: the last wait is made in full, so a late object still gets its chance.
+      lastWait: "full",
+      transient: (outcome) => !outcome.ok && isGraphRequestError(outcome.error) && outcome.error.isNotFound,
+    });
   }
 
   async request<T = unknown>(call: GraphCall): Promise<T> {
@@ -100,14 +96,13 @@ export class GraphApi {
   }
 
   private async send<T>(call: GraphCall): Promise<GraphResult<T>> {
-    const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
     const record = new RetryRecord();
     record.resendAfterNetworkError = call.resendAfterNetworkError ?? true;
     const absolute = /^https:\/\//i.test(call.path);
     let request = this.client.api(call.path).middlewareOptions([record]);
     if (!absolute) request = request.version(call.version);
     if (call.contentType) request = request.header("Content-Type", call.contentType);
-    if (call.responseType === "text") request = request.responseType(graph.ResponseType.TEXT);
+    if (call.responseType === "text") request = request.responseType(ResponseType.TEXT);
     const operation: GraphOperationInfo = {
       method: call.method,
       version: call.version,
@@ -170,7 +165,7 @@ export function toGraphRequestError(
         : /AADSTS(7000215|7000222|700027)\b/.test(message)
           ? `The credential was refused: check ${describeSetting("clientSecret", settings?.configNamespace)} (the secret's value, not its id; not expired) or ${describeSetting("clientCertificatePath", settings?.configNamespace)}. `
           : "";
-    return graphRequestError({
+    return new GraphRequestError({
       status: 0,
       code: "authenticationFailed",
       graphMessage:
@@ -183,7 +178,7 @@ export function toGraphRequestError(
     });
   }
   if (isNetworkError(error) || typeof e?.statusCode !== "number" || e.statusCode <= 0) {
-    return graphRequestError({
+    return new GraphRequestError({
       status: 0,
       code: "networkError",
       graphMessage: `${e?.message ?? String(error)}${e?.cause?.code ? ` (${e.cause.code})` : ""}`,
@@ -202,7 +197,7 @@ export function toGraphRequestError(
     }
   }
   const headers = e.headers as Headers | undefined;
-  return graphRequestError({
+  return new GraphRequestError({
     status: e.statusCode,
     code: parsed.code ?? (e.code && e.code !== "Error" ? e.code : undefined),
     graphMessage: parsed.message ?? e.message,
@@ -213,32 +208,30 @@ export function toGraphRequestError(
   });
 }
 
-/** One auth provider per identity and process (on globalThis, never serialized with a provider). */
+/** One auth provider (and so one access token) per credential, i.e. per identity and process. */
+const authProviders = new WeakMap<TokenCredential, CachedTokenAuthProvider>();
+
 function authProviderFor(settings: GraphSettings): CachedTokenAuthProvider {
-  const memo = globalThis as unknown as Record<symbol, WeakMap<object, CachedTokenAuthProvider> | undefined>;
-  const key = Symbol.for("pulumi-b2c-identity/auth-providers");
-  const providers = (memo[key] ??= new WeakMap());
   const credential = getCredential(settings);
-  let provider = providers.get(credential);
+  let provider = authProviders.get(credential);
   if (!provider) {
     provider = new CachedTokenAuthProvider(credential, [`${CLOUDS[settings.cloud].graphEndpoint}/.default`]);
-    providers.set(credential, provider);
+    authProviders.set(credential, provider);
   }
   return provider;
 }
 
 function buildClient(settings: GraphSettings): Client {
-  const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
   const authProvider = authProviderFor(settings);
   // Library handlers where they do the job (auth, telemetry ids); retries are ours alone: the
   // library's RetryHandler counts attempts, ours spends a time budget (graph/retry.ts).
   const middleware = [
-    new graph.AuthenticationHandler(authProvider),
+    new AuthenticationHandler(authProvider),
     new B2CRetryHandler({ ...DEFAULT_B2C_RETRY_POLICY, budgetSeconds: settings.retryBudgetSeconds }),
-    new graph.TelemetryHandler(),
-    new graph.HTTPMessageHandler(),
+    new TelemetryHandler(),
+    new HTTPMessageHandler(),
   ];
-  return graph.Client.initWithMiddleware({
+  return Client.initWithMiddleware({
     middleware,
     baseUrl: settings.graphEndpoint,
     // The bearer token is attached only for Graph's own hosts and these.

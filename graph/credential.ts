@@ -1,21 +1,17 @@
-import type { TokenCredential } from "@azure/identity";
+import { ClientCertificateCredential, ClientSecretCredential, DefaultAzureCredential, TokenCredential } from "@azure/identity";
 import { createHash } from "crypto";
 import { GraphSettings } from "./settings";
 
 /**
- * Process-wide credential cache, kept on globalThis rather than in a module variable: dynamic
- * providers are serialized by value, and a module-level Map would be serialized with its contents.
- * Reusing one credential per identity lets MSAL's token cache serve every call after the first.
+ * One credential per identity and process: MSAL's token cache inside it then serves every call
+ * after the first. The provider implementations are loaded once per process (providers/index.ts),
+ * so a module-level Map is process-wide.
  */
-function credentialCache(): Map<string, TokenCredential> {
-  const key = Symbol.for("pulumi-b2c-identity/credential-cache");
-  const holder = globalThis as unknown as Record<symbol, Map<string, TokenCredential> | undefined>;
-  let cache = holder[key];
-  if (!cache) {
-    cache = new Map();
-    holder[key] = cache;
-  }
-  return cache;
+const credentials = new Map<string, TokenCredential>();
+
+/** Forgets every credential (and so every token), as a fresh process starts: for tests and benchmarks. */
+export function clearCredentialCache(): void {
+  credentials.clear();
 }
 
 /** Which kind of credential the settings select, for messages and tests. */
@@ -37,12 +33,9 @@ export function getCredential(settings: GraphSettings): TokenCredential {
       JSON.stringify([kind, settings.tenantId, settings.clientId, settings.clientSecret, settings.clientCertificatePath, settings.authorityHost]),
     )
     .digest("hex");
-  const cache = credentialCache();
-  const cached = cache.get(cacheKey);
+  const cached = credentials.get(cacheKey);
   if (cached) return cached;
 
-  // Required inside the function so that nothing from @azure/identity is captured at module scope.
-  const identity: typeof import("@azure/identity") = require("@azure/identity");
   const options = {
     authorityHost: settings.authorityHost,
     // Instance discovery asks login.microsoftonline.com about the authority; a custom authority
@@ -51,23 +44,23 @@ export function getCredential(settings: GraphSettings): TokenCredential {
   };
   let credential: TokenCredential;
   if (kind === "clientSecret") {
-    credential = new identity.ClientSecretCredential(settings.tenantId, settings.clientId!, settings.clientSecret!, options);
+    credential = new ClientSecretCredential(settings.tenantId, settings.clientId!, settings.clientSecret!, options);
   } else if (kind === "clientCertificate") {
-    credential = new identity.ClientCertificateCredential(
+    credential = new ClientCertificateCredential(
       settings.tenantId,
       settings.clientId!,
       { certificatePath: settings.clientCertificatePath! },
       options,
     );
   } else {
-    credential = new identity.DefaultAzureCredential({
+    credential = new DefaultAzureCredential({
       ...options,
       tenantId: settings.tenantId,
       managedIdentityClientId: settings.clientId,
       workloadIdentityClientId: settings.clientId,
     });
   }
-  cache.set(cacheKey, credential);
+  credentials.set(cacheKey, credential);
   return credential;
 }
 

@@ -8,12 +8,23 @@ export interface GraphOperationInfo {
   description?: string;
 }
 
+/** What a GraphRequestError is built from. */
+export interface GraphRequestErrorArgs {
+  status: number;
+  code?: string;
+  graphMessage?: string;
+  requestId?: string;
+  clientRequestId?: string;
+  operation: GraphOperationInfo;
+  secrets?: readonly (string | undefined)[];
+}
+
 /**
  * One failed Graph call: HTTP status, Graph/B2C error code, message, request-id and the operation.
  * `message` is a single readable line; secret values handed to the client are never part of it.
  */
-export interface GraphRequestError extends Error {
-  name: "GraphRequestError";
+export class GraphRequestError extends Error {
+  override name = "GraphRequestError" as const;
   status: number;
   code: string;
   graphMessage: string;
@@ -26,42 +37,31 @@ export interface GraphRequestError extends Error {
   afterNetworkRetry?: boolean;
   /** The answer was retryable (429, 503, a transient B2C code) but the time budget was spent. */
   retryBudgetExhausted?: boolean;
+
+  constructor(args: GraphRequestErrorArgs) {
+    const op = args.operation;
+    const operation = `${op.description ? op.description + " (" : ""}${op.method} /${op.version}${op.path}${op.description ? ")" : ""}`;
+    const code = args.code || (args.status === 0 ? "networkError" : `HTTP${args.status}`);
+    const graphMessage = redactSecrets(oneLine(args.graphMessage || "no error message in the response"), args.secrets);
+    const status = args.status === 0 ? "no HTTP response" : `HTTP ${args.status}`;
+    const requestId = args.requestId ? ` [request-id ${args.requestId}]` : "";
+    super(redactSecrets(`${operation} failed: ${status} ${code}: ${graphMessage}${requestId}`, args.secrets));
+    this.status = args.status;
+    this.code = code;
+    this.graphMessage = graphMessage;
+    this.requestId = args.requestId;
+    this.clientRequestId = args.clientRequestId;
+    this.operation = operation;
+    this.isNotFound = args.status === 404 || code === "AADB2C90073";
+  }
 }
 
 /**
- * Builds a GraphRequestError. A factory, not `class extends Error`: the Pulumi closure serializer
- * rewrites `super()` so that a serialized Error subclass loses its message.
+ * By name, not only `instanceof`: an error raised by another copy of this package (a consumer's
+ * install may hold two) is recognised too.
  */
-export function graphRequestError(args: {
-  status: number;
-  code?: string;
-  graphMessage?: string;
-  requestId?: string;
-  clientRequestId?: string;
-  operation: GraphOperationInfo;
-  secrets?: readonly (string | undefined)[];
-}): GraphRequestError {
-  const op = args.operation;
-  const operation = `${op.description ? op.description + " (" : ""}${op.method} /${op.version}${op.path}${op.description ? ")" : ""}`;
-  const code = args.code || (args.status === 0 ? "networkError" : `HTTP${args.status}`);
-  const graphMessage = redactSecrets(oneLine(args.graphMessage || "no error message in the response"), args.secrets);
-  const status = args.status === 0 ? "no HTTP response" : `HTTP ${args.status}`;
-  const requestId = args.requestId ? ` [request-id ${args.requestId}]` : "";
-  const error = new Error(redactSecrets(`${operation} failed: ${status} ${code}: ${graphMessage}${requestId}`, args.secrets));
-  return Object.assign(error, {
-    name: "GraphRequestError" as const,
-    status: args.status,
-    code,
-    graphMessage,
-    requestId: args.requestId,
-    clientRequestId: args.clientRequestId,
-    operation,
-    isNotFound: args.status === 404 || code === "AADB2C90073",
-  });
-}
-
 export function isGraphRequestError(error: unknown): error is GraphRequestError {
-  return error instanceof Error && error.name === "GraphRequestError";
+  return error instanceof GraphRequestError || (error instanceof Error && error.name === "GraphRequestError");
 }
 
 export function oneLine(text: string): string {

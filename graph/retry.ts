@@ -1,4 +1,5 @@
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
+import { retryWhile } from "./patience";
 
 /**
  * B2C error codes that mean "try again": the service's transient internal error, its own throttling
@@ -78,10 +79,11 @@ export async function retryDelayFor(response: Response, attempt: number, policy:
 }
 
 /**
- * The only retry layer of the Graph client (graph/client.ts): 429/503/504 and B2C's transient codes
- * (which arrive as 4xx/5xx bodies), honouring Retry-After, and dropped connections, all within one
- * time budget per request. A wait that would end past the budget is not started: the last answer
- * (or network error) is handed back at once, with `gaveUp` recorded for the message.
+ * The Graph client's retry layer (graph/client.ts): 429/503/504 and B2C's transient codes (which
+ * arrive as 4xx/5xx bodies), honouring Retry-After, and dropped connections, all within one time
+ * budget per request (`retryWhile`, graph/patience.ts). A wait that would end past the budget is not
+ * started: the last answer (or network error) is handed back at once, with `gaveUp` recorded for
+ * the message.
  */
 export class B2CRetryHandler implements Middleware {
   private nextMiddleware?: Middleware;
@@ -94,41 +96,43 @@ export class B2CRetryHandler implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const record = context.middlewareControl?.getMiddlewareOptions(RetryRecord) as RetryRecord | undefined;
-    const started = Date.now();
-    const deadline = started + this.policy.budgetSeconds * 1000;
-    for (let attempt = 0; ; attempt++) {
-      if (record) record.attempts = attempt + 1;
-      let delay: number | undefined;
-      let networkError: unknown;
-      try {
+    const policy = this.policy;
+    await retryWhile(
+      async ({ attempt }) => {
+        if (record) record.attempts = attempt + 1;
         context.response = undefined;
         await this.nextMiddleware!.execute(context);
-        if (!context.response) return;
-        delay = await retryDelayFor(context.response, attempt, this.policy);
-        if (delay === undefined) return;
-      } catch (error) {
-        if (!isNetworkError(error)) throw error;
-        if (record && !record.resendAfterNetworkError) throw error;
-        if (record) record.retriedAfterNetworkError = true;
-        networkError = error;
-        delay = backoffSeconds(attempt, this.policy);
-      }
-      if (Date.now() + delay * 1000 > deadline) {
-        if (record) {
-          record.gaveUp = {
-            attempts: attempt + 1,
-            elapsedSeconds: (Date.now() - started) / 1000,
-            budgetSeconds: this.policy.budgetSeconds,
-            nextWaitSeconds: delay,
-          };
-        }
-        if (networkError !== undefined) throw networkError;
-        return;
-      }
-      // The answer is not used: read it so that its connection goes back to the pool.
-      await context.response?.arrayBuffer().catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, delay! * 1000));
-    }
+        return context.response as Response | undefined;
+      },
+      {
+        windowMs: policy.budgetSeconds * 1000,
+        lastWait: "skipped",
+        async transient(outcome, attempt) {
+          if (outcome.ok) {
+            const delay = outcome.value ? await retryDelayFor(outcome.value, attempt, policy) : undefined;
+            return delay === undefined ? false : delay * 1000;
+          }
+          if (!isNetworkError(outcome.error)) return false;
+          if (record && !record.resendAfterNetworkError) return false;
+          if (record) record.retriedAfterNetworkError = true;
+          return backoffSeconds(attempt, policy) * 1000;
+        },
+        // The answer is not used: read it so that its connection goes back to the pool.
+        beforeWait: async (outcome) => {
+          if (outcome.ok) await outcome.value?.arrayBuffer().catch(() => undefined);
+        },
+        onGiveUp(giveUp) {
+          if (record) {
+            record.gaveUp = {
+              attempts: giveUp.attempts,
+              elapsedSeconds: giveUp.elapsedMs / 1000,
+              budgetSeconds: policy.budgetSeconds,
+              nextWaitSeconds: (giveUp.nextWaitMs ?? 0) / 1000,
+            };
+          }
+        },
+      },
+    );
   }
 }
 

@@ -59,12 +59,9 @@ export interface GraphSettings {
   retryBudgetSeconds: number;
 }
 
-/**
- * A configuration problem; the message names the stack config key and the environment variable.
- * A factory rather than an Error subclass, which the closure serializer cannot rebuild.
- */
-export function configError(message: string): Error {
-  return Object.assign(new Error(message), { name: "GraphConfigError" });
+/** A configuration problem; the message names the stack config key and the environment variable. */
+export class GraphConfigError extends Error {
+  override name = "GraphConfigError";
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -96,10 +93,10 @@ function httpsUrl(name: SettingName, value: string, namespace: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw configError(`${describeSetting(name, namespace)} is not a URL: '${value}'.`);
+    throw new GraphConfigError(`${describeSetting(name, namespace)} is not a URL: '${value}'.`);
   }
   if (url.protocol !== "https:") {
-    throw configError(`${describeSetting(name, namespace)} must use https, got '${value}'.`);
+    throw new GraphConfigError(`${describeSetting(name, namespace)} must use https, got '${value}'.`);
   }
   return value.replace(/\/+$/, "");
 }
@@ -110,30 +107,30 @@ function httpsUrl(name: SettingName, value: string, namespace: string): string {
  */
 export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env, namespace: string = DEFAULT_CONFIG_NAMESPACE): GraphSettings {
   if (!CONFIG_NAMESPACE_PATTERN.test(namespace)) {
-    throw configError(`The config namespace '${namespace}' (a component's \`tenant\` argument) must be letters, digits, '-', '_' or '.', e.g. 'b2c-eu'.`);
+    throw new GraphConfigError(`The config namespace '${namespace}' (a component's \`tenant\` argument) must be letters, digits, '-', '_' or '.', e.g. 'b2c-eu'.`);
   }
   const tenantId = readSetting("tenantId", config, env, namespace);
   if (!tenantId) {
-    throw configError(
+    throw new GraphConfigError(
       `No B2C tenant configured: set ${describeSetting("tenantId", namespace)} to the tenant GUID or '<name>.onmicrosoft.com'.`,
     );
   }
   const domainMatch = TENANT_DOMAIN.exec(tenantId);
   if (!GUID.test(tenantId) && !domainMatch) {
-    throw configError(
+    throw new GraphConfigError(
       `${describeSetting("tenantId", namespace)} must be a GUID or '<name>.onmicrosoft.com', got '${tenantId}'.`,
     );
   }
   const tenantName = readSetting("tenantName", config, env, namespace) ?? domainMatch?.[1];
   if (tenantName !== undefined && !TENANT_NAME.test(tenantName)) {
-    throw configError(
+    throw new GraphConfigError(
       `${describeSetting("tenantName", namespace)} must be the tenant's short name (letters, digits, '-'), got '${tenantName}'.`,
     );
   }
   const cloudValue = readSetting("cloud", config, env, namespace) ?? "AzurePublic";
   const cloud = CLOUD_NAMES.find((c) => c.toLowerCase() === cloudValue.toLowerCase());
   if (!cloud) {
-    throw configError(`${describeSetting("cloud", namespace)} must be one of ${CLOUD_NAMES.join(", ")}, got '${cloudValue}'.`);
+    throw new GraphConfigError(`${describeSetting("cloud", namespace)} must be one of ${CLOUD_NAMES.join(", ")}, got '${cloudValue}'.`);
   }
   const endpoints = CLOUDS[cloud];
   const graphOverride = readSetting("graphEndpoint", config, env, namespace);
@@ -142,24 +139,24 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
   const clientSecret = readSetting("clientSecret", config, env, namespace);
   const clientCertificatePath = readSetting("clientCertificatePath", config, env, namespace);
   if (clientId !== undefined && !GUID.test(clientId) && !graphOverride) {
-    throw configError(`${describeSetting("clientId", namespace)} must be the application (client) id GUID, got '${clientId}'.`);
+    throw new GraphConfigError(`${describeSetting("clientId", namespace)} must be the application (client) id GUID, got '${clientId}'.`);
   }
   if ((clientSecret || clientCertificatePath) && !clientId) {
-    throw configError(
+    throw new GraphConfigError(
       `A client ${clientSecret ? "secret" : "certificate"} is configured but no application: set ${describeSetting("clientId", namespace)}.`,
     );
   }
   const budgetValue = readSetting("retryBudgetSeconds", config, env, namespace);
   const retryBudgetSeconds = budgetValue === undefined ? DEFAULT_RETRY_BUDGET_SECONDS : Number(budgetValue);
   if (!Number.isFinite(retryBudgetSeconds) || retryBudgetSeconds <= 0 || retryBudgetSeconds > 3600) {
-    throw configError(`${describeSetting("retryBudgetSeconds", namespace)} must be a number of seconds between 0 and 3600, got '${budgetValue}'.`);
+    throw new GraphConfigError(`${describeSetting("retryBudgetSeconds", namespace)} must be a number of seconds between 0 and 3600, got '${budgetValue}'.`);
   }
   const graphEndpoint = graphOverride ? httpsUrl("graphEndpoint", graphOverride, namespace) : endpoints.graphEndpoint;
   const authorityHost = authorityOverride ? httpsUrl("authorityHost", authorityOverride, namespace) : endpoints.authorityHost;
   if ((graphOverride || authorityOverride) && !clientSecret && !clientCertificatePath) {
     // Managed identity and Azure CLI tokens come from the real Microsoft Entra ID, never from a
     // custom authority (the local emulator, a proxy): only an app credential can work there.
-    throw configError(
+    throw new GraphConfigError(
       `A custom authority or Graph endpoint is configured, so an application credential is needed: set ` +
         `${describeSetting("clientSecret", namespace)} or ${describeSetting("clientCertificatePath", namespace)}, with ${describeSetting("clientId", namespace)}.`,
     );
@@ -184,7 +181,7 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
 /** The tenant's short name, or an error naming `<namespace>:tenantName` when it cannot be known. */
 export function requireTenantName(settings: GraphSettings): string {
   if (!settings.tenantName) {
-    throw configError(
+    throw new GraphConfigError(
       `The tenant's short name is needed for sign-in URLs: set ${describeSetting("tenantName", settings.configNamespace)} (the <name> in <name>.onmicrosoft.com).`,
     );
   }

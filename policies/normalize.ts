@@ -16,11 +16,8 @@
 import type { Element, Node } from "@xmldom/xmldom";
 import { escapeAttribute, escapeText, isElement, NodeTypes, parseXml } from "./xmlDocument";
 
-/**
- * Root attributes the service manages and that therefore do not count as a difference. An array,
- * not a Set: the policy provider serializes this module, and a captured Set cannot be rebuilt.
- */
-const IGNORED_ROOT_ATTRIBUTES: readonly string[] = ["PublicPolicyUri", "TenantObjectId"];
+/** Root attributes the service manages and that therefore do not count as a difference. */
+const IGNORED_ROOT_ATTRIBUTES: ReadonlySet<string> = new Set(["PublicPolicyUri", "TenantObjectId"]);
 
 export function normalizePolicyXml(xml: string): string {
   const { doc } = parseXml(xml);
@@ -37,7 +34,7 @@ export function policiesEqual(a: string, b: string): boolean {
 function writeElement(element: Element, depth: number, isRoot: boolean, lines: string[]): void {
   const indent = "  ".repeat(depth);
   const attributes = Array.from(element.attributes)
-    .filter((a) => !(isRoot && IGNORED_ROOT_ATTRIBUTES.includes(a.name)))
+    .filter((a) => !(isRoot && IGNORED_ROOT_ATTRIBUTES.has(a.name)))
     .map((a) => [a.name, a.value] as const)
     .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
     .map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`)

@@ -159,6 +159,8 @@ function configKeyIsSecret(key: string): boolean | undefined {
   const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean; configSecretKeysEnvKey?: string };
   if (typeof runtime.isConfigSecret !== "function" || !runtime.configSecretKeysEnvKey) return undefined;
   try {
+    // An internal module of @pulumi/pulumi (no public getter): required here, inside the try, so a
+    // version without it means "not available" instead of a program that fails to load.
     const listed = require("@pulumi/pulumi/runtime/state").getStore().config[runtime.configSecretKeysEnvKey];
     if (typeof listed !== "string" || listed === "") return undefined;
   } catch {

@@ -3,9 +3,12 @@
 import { createHash } from "crypto";
 import { normalizePolicyXml } from "../policies/normalize";
 
-export function policyError(message: string, cause?: unknown): Error {
-  // A factory, not an Error subclass (the closure serializer cannot rebuild those).
-  return Object.assign(new Error(message), { name: "TrustFrameworkPolicyError", cause });
+/** A custom policy the provider could not read, compare or upload; `cause` is Graph's error, if any. */
+export class TrustFrameworkPolicyError extends Error {
+  override name = "TrustFrameworkPolicyError";
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+  }
 }
 
 /** normalizePolicyXml, with a malformed document reported as this provider's error. */
@@ -13,7 +16,7 @@ export function normalizePolicyForDiff(xml: string): string {
   try {
     return normalizePolicyXml(xml);
   } catch (error) {
-    throw policyError(`not well-formed XML: ${(error as Error).message || "the document could not be parsed"}`);
+    throw new TrustFrameworkPolicyError(`not well-formed XML: ${(error as Error).message || "the document could not be parsed"}`);
   }
 }
 
@@ -36,7 +39,7 @@ export async function bodyText(body: unknown): Promise<string> {
     for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
     return Buffer.concat(chunks).toString("utf8");
   }
-  throw policyError(`unexpected response body for a policy document (${Object.prototype.toString.call(body)})`);
+  throw new TrustFrameworkPolicyError(`unexpected response body for a policy document (${Object.prototype.toString.call(body)})`);
 }
 
 

@@ -2,13 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { thinProvider } from "./thinProvider";
 import { GraphResult } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
+import { retryWhile } from "../graph/patience";
 import { KEYSET_PREFIX, normalizeKeySetId, validatePolicyKey } from "../validation/policyKeys";
 import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, rememberConfig, readGraceMs, TypedProvider } from "./providerContext";
 import { notOursAfterLostAnswer, retainedOnDelete } from "./ownership";
 import { rolloverDates, validateExpirySettings } from "./keyExpiry";
 import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs } from "./policyKeyState";
 import { activeKeyOf } from "./policyKeyActive";
-import { getKeySet, keyOperation, addKey, explainKeyError, policyKeyError, existsMessage, isDuplicate } from "./policyKeyOperations";
+import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError, existsMessage, isDuplicate } from "./policyKeyOperations";
 import { adopt } from "./policyKeyAdoption";
 
 // PolicyKey: one B2C policy key container (keyset) and the keys added to it, over Graph beta
@@ -75,49 +76,54 @@ export const policyKeyProvider: PolicyKeyProvider = {
       const existing = await getKeySet(graph, wanted);
       if (existing) return adopt(graph, existing, inputs);
     }
-    let keySetId: string | undefined;
     // Set once a POST was re-sent after a dropped connection: an earlier attempt may have created it.
     let mayHaveLanded = false;
-    const deadline = Date.now() + FRESH_KEYSET_WINDOW_MS;
-    for (let attempt = 0; keySetId === undefined; attempt++) {
-      try {
-        const created = await graph.call<GraphKeySet>({
-          method: "POST",
-          version: "beta",
-          path: COLLECTION,
-          // The bare name: the service adds B2C_1A_ (https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta);
-          // field reports say a prefixed id is kept as sent. The bare name gives B2C_1A_<name> either way.
-          body: { id: wanted.slice(KEYSET_PREFIX.length) },
-          description: `create policy key container ${wanted}`,
-        });
-        keySetId = created.value?.id ?? wanted;
-      } catch (error) {
-        if (!isDuplicate(error)) throw error;
-        mayHaveLanded ||= Boolean(error.afterNetworkRetry);
-        const current = await getKeySet(graph, wanted);
-        if (!current) {
-          // Taken, yet not found: either just created (by our lost attempt or by someone else) and
-          // not visible yet, or just deleted (a delete-before-replace) and the name not free
-          // everywhere yet. Both settle within the consistency window: wait, then POST again.
-          if (Date.now() < deadline) {
-            await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt)));
-            continue;
-          }
-          throw error;
+    const posted = await retryWhile(
+      async () => {
+        try {
+          const created = await graph.call<GraphKeySet>({
+            method: "POST",
+            version: "beta",
+            path: COLLECTION,
+            // The bare name: the service adds B2C_1A_ (https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta);
+            // field reports say a prefixed id is kept as sent. The bare name gives B2C_1A_<name> either way.
+            body: { id: wanted.slice(KEYSET_PREFIX.length) },
+            description: `create policy key container ${wanted}`,
+          });
+          return { keySetId: created.value?.id ?? wanted };
+        } catch (error) {
+          if (!isDuplicate(error)) throw error;
+          mayHaveLanded ||= Boolean(error.afterNetworkRetry);
+          return { duplicate: error, current: await getKeySet(graph, wanted) };
         }
-        const empty = (current.keys ?? []).length === 0;
-        if (inputs.adoptExisting && !(empty && mayHaveLanded)) {
-          return adopt(graph, current, inputs);
-        } else if (empty) {
-          // Empty, i.e. exactly what our POST makes: our own first attempt (re-sent after a dropped
-          // connection), or a keyset our earlier create left behind when adding its key and
-          // deleting it again both failed. An empty keyset serves no policy, so taking it is safe:
-          // carry on as if the POST had answered 201.
-          keySetId = current.id;
-        } else {
-          const keyCount = `its key count (${(current.keys ?? []).length}; a keyset this stack just created is empty)`;
-          throw policyKeyError(existsMessage(current.id, graph.settings.tenantId, current.keys ?? []) + (mayHaveLanded ? notOursAfterLostAnswer([keyCount]) : ""), error);
-        }
+      },
+      {
+        windowMs: FRESH_KEYSET_WINDOW_MS,
+        lastWait: "full",
+        // Taken, yet not found: either just created (by our lost attempt or by someone else) and
+        // not visible yet, or just deleted (a delete-before-replace) and the name not free
+        // everywhere yet. Both settle within the consistency window: wait, then POST again.
+        transient: (outcome) => outcome.ok && outcome.value.duplicate !== undefined && !outcome.value.current,
+      },
+    );
+    let keySetId: string;
+    if (posted.duplicate === undefined) {
+      keySetId = posted.keySetId;
+    } else {
+      const { duplicate: error, current } = posted;
+      if (!current) throw error;
+      const empty = (current.keys ?? []).length === 0;
+      if (inputs.adoptExisting && !(empty && mayHaveLanded)) {
+        return adopt(graph, current, inputs);
+      } else if (empty) {
+        // Empty, i.e. exactly what our POST makes: our own first attempt (re-sent after a dropped
+        // connection), or a keyset our earlier create left behind when adding its key and
+        // deleting it again both failed. An empty keyset serves no policy, so taking it is safe:
+        // carry on as if the POST had answered 201.
+        keySetId = current.id;
+      } else {
+        const keyCount = `its key count (${(current.keys ?? []).length}; a keyset this stack just created is empty)`;
+        throw new PolicyKeyError(existsMessage(current.id, graph.settings.tenantId, current.keys ?? []) + (mayHaveLanded ? notOursAfterLostAnswer([keyCount]) : ""), error);
       }
     }
 
@@ -136,7 +142,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
           ` Deleting the new, empty container failed too (${deleteError instanceof Error ? deleteError.message : String(deleteError)}): ` +
           `the next \`pulumi up\` reuses the empty container (an empty container is taken as this stack's), or delete ${keySetId} in the portal.`;
       }
-      throw policyKeyError(`Could not add the key to policy key container ${keySetId}: ${explainKeyError(error)}.${rollback}`, error);
+      throw new PolicyKeyError(`Could not add the key to policy key container ${keySetId}: ${explainKeyError(error)}.${rollback}`, error);
     }
     // A re-sent key upload may have landed twice: record what the keyset really holds.
     const keys = result.retriedAfterNetworkError
@@ -172,13 +178,13 @@ export const policyKeyProvider: PolicyKeyProvider = {
       result = await addKey(graph, id, keyOperation(news, dates.notBefore ?? rotationNotBefore(news), dates.expiresOn), 0, (olds.keys ?? []).map((k) => k.kid));
     } catch (error) {
       if (isGraphRequestError(error) && error.isNotFound) {
-        throw policyKeyError(
+        throw new PolicyKeyError(
           `Policy key container ${id} no longer exists in the tenant, so no key can be added to it. Run \`pulumi refresh\` ` +
             `(it then drops out of the stack) and \`pulumi up\` to create it again.`,
           error,
         );
       }
-      throw policyKeyError(`Could not add a new key to policy key container ${id}: ${explainKeyError(error)}. The container and its keys are unchanged.`, error);
+      throw new PolicyKeyError(`Could not add a new key to policy key container ${id}: ${explainKeyError(error)}. The container and its keys are unchanged.`, error);
     }
     const keys = result.retriedAfterNetworkError
       ? ((await getKeySet(graph, id))?.keys ?? [result.value]).map(keyInfo)

@@ -1,7 +1,7 @@
 import { GraphApi, GraphResult } from "../graph/client";
 import { PolicyKeyInputs, PolicyKeyOutputs, GraphKey, GraphKeySet, FRESH_KEYSET_WINDOW_MS, nowSeconds, rotationNotBefore, seconds, sourceOf, keyInfo, requestedDates, requestedUse, requestedKty, outputsFrom, materialHash, thumbprintsOf } from "./policyKeyState";
 import { activeKeyOf } from "./policyKeyActive";
-import { getKeySet, keyOperation, addKey, explainKeyError, policyKeyError } from "./policyKeyOperations";
+import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError } from "./policyKeyOperations";
 
 // PolicyKey adoption: taking over an existing keyset with adoptExisting (policyKey.ts explains the lifecycle).
 
@@ -30,7 +30,7 @@ export async function adopt(graph: GraphApi, current: GraphKeySet, inputs: Polic
       (wantedUse !== undefined && k.use !== undefined && k.use !== wantedUse),
   );
   if (clash) {
-    throw policyKeyError(
+    throw new PolicyKeyError(
       `Cannot adopt policy key container ${current.id}: it holds ${clash.kty}/${clash.use} keys and this PolicyKey asks for ` +
         `${wantedKty}/${wantedUse}; B2C refuses to mix key types or uses in one container (AADB2C95032, AADB2C95042). ` +
         `Make the PolicyKey match the existing keys, or choose another name.`,
@@ -54,7 +54,7 @@ export async function adopt(graph: GraphApi, current: GraphKeySet, inputs: Polic
     try {
       result = await addKey(graph, current.id, keyOperation(inputs, nbf, dates.expiresOn), 0, existing.map((k) => k.kid ?? ""));
     } catch (error) {
-      throw policyKeyError(`Adopted policy key container ${current.id}, but could not add the key to it: ${explainKeyError(error)}`, error);
+      throw new PolicyKeyError(`Adopted policy key container ${current.id}, but could not add the key to it: ${explainKeyError(error)}`, error);
     }
     keys = result.retriedAfterNetworkError ? ((await getKeySet(graph, current.id, FRESH_KEYSET_WINDOW_MS))?.keys ?? []).map(keyInfo) : [...keys, keyInfo(result.value)];
   }

@@ -1,5 +1,6 @@
 import { GraphApi, GraphResult } from "../graph/client";
 import { GraphRequestError, isGraphRequestError } from "../graph/errors";
+import { backoffMs, retryWhile } from "../graph/patience";
 import { canonicalKeyType, certificateDer } from "../validation/policyKeys";
 import { PolicyKeyInputs, GraphKey, GraphKeySet, DUPLICATE_CODES, NOT_CREATED_YET_CODE, itemPath, seconds, sourceOf, thumbprintsOf } from "./policyKeyState";
 
@@ -55,48 +56,60 @@ export async function addKey(
   knownKids: readonly string[] = [],
 ): Promise<GraphResult<GraphKey>> {
   const deadline = Date.now() + freshWindowMs;
-  let resends = 0;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const result = await graph.call<GraphKey>({
-        method: "POST",
-        version: "beta",
-        path: `${itemPath(keySetId)}/${operation.action}`,
-        body: operation.body,
-        description: `${operation.action} to policy key container ${keySetId}`,
-        secrets: operation.secrets,
-        retryNotFoundForMs: Math.max(0, deadline - Date.now()),
-        resendAfterNetworkError: false,
-      });
-      // After a resend the keyset was read meanwhile and may hold keys others added: callers re-read it.
-      return resends > 0 ? { ...result, retriedAfterNetworkError: true } : result;
-    } catch (error) {
-      if (isGraphRequestError(error) && error.code === NOT_CREATED_YET_CODE && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt)));
-        continue;
-      }
-      if (isGraphRequestError(error) && error.code === "networkError" && resends < 5) {
-        const current = await getKeySet(graph, keySetId, Math.max(0, deadline - Date.now()));
+  const remaining = () => Math.max(0, deadline - Date.now());
+  // Right after the keyset's create, 404 and AADB2C95052 for it mean "not visible yet".
+  const upload = (resent: boolean) =>
+    retryWhile(
+      async ({ remainingMs }) => {
+        const result = await graph.call<GraphKey>({
+          method: "POST",
+          version: "beta",
+          path: `${itemPath(keySetId)}/${operation.action}`,
+          body: operation.body,
+          description: `${operation.action} to policy key container ${keySetId}`,
+          secrets: operation.secrets,
+          retryNotFoundForMs: remainingMs,
+          resendAfterNetworkError: false,
+        });
+        // After a resend the keyset was read meanwhile and may hold keys others added: callers re-read it.
+        return resent ? { ...result, retriedAfterNetworkError: true } : result;
+      },
+      { windowMs: remaining(), lastWait: "full", transient: (outcome) => !outcome.ok && isGraphRequestError(outcome.error) && outcome.error.code === NOT_CREATED_YET_CODE },
+    );
+  let dropped: unknown; // the last upload's error: a dropped connection when there is a next attempt
+  // A dropped connection: read the keyset, then send again (at most 5 times) unless our key landed.
+  return retryWhile(
+    async ({ attempt }) => {
+      if (attempt > 0) {
+        const current = await getKeySet(graph, keySetId, remaining());
         // Only a key that is what we sent counts as our landed upload: a key someone else added
         // meanwhile (an operator's emergency key) must not pass for ours (issue 12, item 2).
         const added = (current?.keys ?? []).filter((k) => k.kid !== undefined && !knownKids.includes(k.kid));
         const ours = added.filter((k) => isKeyWeSent(k, operation));
         if (ours.length === 1) return { value: ours[0], retriedAfterNetworkError: true };
         if (ours.length > 1) {
-          throw policyKeyError(
+          throw new PolicyKeyError(
             `The ${operation.action} to policy key container ${keySetId} lost its answer, and ${ours.length} new keys there ` +
               `(${ours.map((k) => k.kid).join(", ")}) all match what was sent, so which one is ours can't be told. Nothing more was ` +
               `added. Check the keyset in the portal (Identity Experience Framework > Policy keys), then run \`pulumi refresh\` and \`pulumi up\`.`,
-            error,
+            dropped,
           );
         }
-        resends++;
-        await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** resends)));
-        continue;
       }
-      throw error;
-    }
-  }
+      try {
+        return await upload(attempt > 0);
+      } catch (error) {
+        dropped = error;
+        throw error;
+      }
+    },
+    {
+      windowMs: Infinity,
+      maxRetries: 5,
+      backoff: (attempt) => backoffMs(attempt + 1),
+      transient: (outcome) => !outcome.ok && isGraphRequestError(outcome.error) && outcome.error.code === "networkError",
+    },
+  );
 }
 
 /**
@@ -134,9 +147,12 @@ export function explainKeyError(error: unknown): string {
   return hint ? `${hint} (${error.message})` : error.message;
 }
 
-export function policyKeyError(message: string, cause?: unknown): Error {
-  // A factory, not an Error subclass (the closure serializer cannot rebuild those).
-  return Object.assign(new Error(message), { name: "PolicyKeyError", cause });
+/** A policy key operation that failed, in words; `cause` is Graph's error, if any. */
+export class PolicyKeyError extends Error {
+  override name = "PolicyKeyError";
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+  }
 }
 
 export function existsMessage(keySetId: string, tenant: string, keys: GraphKey[]): string {

@@ -1,4 +1,5 @@
 import { canonicalKeyType, certificateDer, certificateThumbprint, decodeBase64, givenSources, KeySource, KeyUse, sameKeySet, toUnixSeconds } from "../validation/policyKeys";
+import * as forge from "node-forge";
 import { isUnknown } from "./providerContext";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 import { rotationDue } from "./keyExpiry";
@@ -209,7 +210,6 @@ export function thumbprintsOf(inputs: PolicyKeyInputs): string[] {
   }
   if (inputs.pkcs12) {
     try {
-      const forge: typeof import("node-forge") = require("node-forge");
       const bytes = decodeBase64(inputs.pkcs12.value)!;
       const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(bytes.toString("binary")), true, inputs.pkcs12.password);
       const bags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];

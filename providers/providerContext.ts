@@ -102,7 +102,7 @@ export function withConfigNamespace<P extends pulumi.dynamic.ResourceProvider & 
   return wrapped as P;
 }
 
-/** A Graph API built inside the method: nothing holding a credential is captured by the provider. */
+/** A Graph API for this call's tenant; cheap, since credential and token are kept per identity (graph/credential.ts). */
 export function graphOf(provider: ConfiguredProvider): GraphApi {
   return new GraphApi(settingsOf(provider));
 }
@@ -133,17 +133,17 @@ export function changedKeys<K extends string>(olds: Partial<Record<K, unknown>>,
   return keys.filter((k) => isUnknown(news[k]) || JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
 }
 
+const memos = new Map<string, Map<string, unknown>>();
+
 /**
- * A per-process memo on globalThis (not a module variable, which would be serialized with the
- * provider). Used for read-only tenant facts such as the available provider types.
+ * A per-process memo, by name (the implementations are loaded once per process). Used for
+ * read-only tenant facts such as the available provider types.
  */
 export function processMemo<T>(name: string): Map<string, T> {
-  const key = Symbol.for(`pulumi-b2c-identity/${name}`);
-  const holder = globalThis as unknown as Record<symbol, Map<string, T> | undefined>;
-  let memo = holder[key];
+  let memo = memos.get(name);
   if (!memo) {
     memo = new Map();
-    holder[key] = memo;
+    memos.set(name, memo);
   }
-  return memo;
+  return memo as Map<string, T>;
 }

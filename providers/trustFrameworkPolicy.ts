@@ -2,11 +2,12 @@ import { thinProvider } from "./thinProvider";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
+import { retryWhile } from "../graph/patience";
 import { inputError, InputProblem } from "../validation/inputError";
 import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 import { withUnknowns } from "../validation/notKnownYet";
 import { adoptHint, retainedOnDelete } from "./ownership";
-import { bodyText, normalizePolicyForDiff, policyContentHash, policyError, policyIdOfXml, sameId } from "./policyDocument";
+import { bodyText, normalizePolicyForDiff, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./policyDocument";
 import { explainUploadError, isFreshDependencyFailure } from "./policyUploadErrors";
 
 export { dependencyHash, normalizePolicyForDiff, policyContentHash, policyIdOfXml } from "./policyDocument";
@@ -125,30 +126,27 @@ function outputsFrom(inputs: TrustFrameworkPolicyInputs, id: string, adopted = f
 
 async function upload(graph: GraphApi, inputs: TrustFrameworkPolicyInputs, freshWindowMs: number): Promise<void> {
   const started = Date.now();
-  const deadline = started + freshWindowMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const echoed = await graph.request<unknown>({
-        method: "PUT",
-        version: "beta",
-        path: `${itemPath(inputs.policyId)}/$value`,
-        body: inputs.xml,
-        contentType: "application/xml",
-        // No responseType: see bodyText.
-        description: `upload custom policy ${inputs.policyId}`,
-      });
-      await bodyText(echoed).catch(() => undefined); // the echoed XML is not needed; reading it frees the connection
-      return;
-    } catch (error) {
-      if (isFreshDependencyFailure(error, inputs) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt, Math.max(0, deadline - Date.now()))));
-        continue;
-      }
-      if (isGraphRequestError(error)) {
-        throw policyError(explainUploadError(error, inputs, isFreshDependencyFailure(error, inputs) ? Date.now() - started : 0), error);
-      }
-      throw error;
+  try {
+    await retryWhile(
+      async () => {
+        const echoed = await graph.request<unknown>({
+          method: "PUT",
+          version: "beta",
+          path: `${itemPath(inputs.policyId)}/$value`,
+          body: inputs.xml,
+          contentType: "application/xml",
+          // No responseType: see bodyText.
+          description: `upload custom policy ${inputs.policyId}`,
+        });
+        await bodyText(echoed).catch(() => undefined); // the echoed XML is not needed; reading it frees the connection
+      },
+      { windowMs: freshWindowMs, transient: (outcome) => !outcome.ok && isFreshDependencyFailure(outcome.error, inputs) },
+    );
+  } catch (error) {
+    if (isGraphRequestError(error)) {
+      throw new TrustFrameworkPolicyError(explainUploadError(error, inputs, isFreshDependencyFailure(error, inputs) ? Date.now() - started : 0), error);
     }
+    throw error;
   }
 }
 
@@ -199,7 +197,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     if (existing !== undefined && existing !== null) {
       const same = policyContentHash(await bodyText(existing)) === policyContentHash(inputs.xml);
       if (!inputs.adoptExisting) {
-        throw policyError(
+        throw new TrustFrameworkPolicyError(
           `Custom policy ${id} already exists in tenant ${graph.settings.tenantId}${same ? " (with this same content)" : ""}; it is not ` +
             `overwritten. ${adoptHint("TrustFrameworkPolicySet", "adoptExisting: true replaces it with this stack's XML")}; ` +
             `otherwise delete it in the portal (Identity Experience Framework > Custom policies) or give the policy another PolicyId.`,

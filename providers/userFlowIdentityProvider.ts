@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
 import { isGraphRequestError } from "../graph/errors";
+import { retryWhile } from "../graph/patience";
 import { normalizeUserFlowId, validateAttachment } from "../validation/userFlows";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 import { adoptHint, retainedOnDelete } from "./ownership";
@@ -222,13 +223,12 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     // Right after our own attach, a list without it (or a 404 for the flow) is more likely eventual
     // consistency than a detach: keep looking until the grace runs out, as the other providers do.
     const graph = graphOf(this);
-    const deadline = Date.now() + readGraceMs(props.lastWriteAt);
-    for (let attempt = 0; ; attempt++) {
-      const ids = await attachedIds(graph, props.userFlowId, Math.max(0, deadline - Date.now()));
-      if (ids?.some((x) => x.toLowerCase() === props.identityProviderId.toLowerCase())) return { id, props };
-      if (Date.now() >= deadline) return { id: "", props: {} };
-      await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** attempt, Math.max(0, deadline - Date.now()))));
-    }
+    const attached = (ids: string[] | undefined) => ids?.some((x) => x.toLowerCase() === props.identityProviderId.toLowerCase()) ?? false;
+    const ids = await retryWhile(({ remainingMs }) => attachedIds(graph, props.userFlowId, remainingMs), {
+      windowMs: readGraceMs(props.lastWriteAt),
+      transient: (outcome) => outcome.ok && !attached(outcome.value),
+    });
+    return attached(ids) ? { id, props } : { id: "", props: {} };
   },
 
   async delete(_id, props: AttachmentOutputs) {

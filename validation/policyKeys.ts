@@ -1,4 +1,5 @@
 import { createHash, X509Certificate } from "crypto";
+import * as forge from "node-forge";
 import { InputProblem, isBlank } from "./inputError";
 import { isUnknown } from "./notKnownYet";
 
@@ -275,8 +276,7 @@ function checkPkcs12(obj: Record<string, unknown>, problems: InputProblem[]): vo
  * private key. A format node-forge can't read (e.g. a newer cipher) is left for Graph to judge.
  */
 export function pkcs12Problem(bytes: Buffer, password: string): InputProblem | undefined {
-  const forge: typeof import("node-forge") = require("node-forge");
-  let asn1: import("node-forge").asn1.Asn1;
+  let asn1: forge.asn1.Asn1;
   try {
     asn1 = forge.asn1.fromDer(bytes.toString("binary"));
   } catch {
@@ -293,7 +293,7 @@ export function pkcs12Problem(bytes: Buffer, password: string): InputProblem | u
   } catch {
     // not a certificate: read it as PKCS#12 below
   }
-  let p12: import("node-forge").pkcs12.Pkcs12Pfx;
+  let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(asn1, true, password);
   } catch (error) {

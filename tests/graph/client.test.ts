@@ -1,6 +1,7 @@
 import { ClientSecretCredential } from "@azure/identity";
 import type { RunningEmulator } from "../../emulator";
 import { GraphApi, graphApiFromConfig } from "../../graph/client";
+import { clearCredentialCache } from "../../graph/credential";
 import { isGraphRequestError } from "../../graph/errors";
 import { resolveGraphSettings } from "../../graph/settings";
 import { startTestEmulator } from "../helpers/emulator";
@@ -46,8 +47,8 @@ test("a wrong client secret fails with a readable authentication error that hide
 });
 
 test("one token serves many calls from the same process", async () => {
-  // Start from an empty process-wide credential cache, so the first call must fetch the token.
-  (globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>)[Symbol.for("pulumi-b2c-identity/credential-cache")]?.clear();
+  // Start from an empty credential cache (as a fresh process does), so the first call must fetch the token.
+  clearCredentialCache();
   for (let i = 0; i < 5; i++) await listIdps(api());
   expect(graphCalls(emu.requestLog())).toHaveLength(5);
   expect(tokenRequests(emu.requestLog())).toHaveLength(1);
@@ -149,6 +150,32 @@ test("AADB2C90063 is retried until it succeeds", async () => {
   const uploads = graphCalls(emu.requestLog()).filter((e) => e.path.endsWith("/uploadSecret"));
   expect(uploads.map((e) => e.status)).toEqual([400, 400, 200]);
   expect(emu.snapshot().keySets.find((k) => k.id === "B2C_1A_RetryMe")!.keys).toHaveLength(1);
+});
+
+describe("the 404 window after a create (retryNotFoundForMs, through graph/patience.ts)", () => {
+  const read = (graph: GraphApi, retryNotFoundForMs: number) =>
+    graph.requestOrUndefined<{ id: string }>({ method: "GET", version: "beta", path: "/trustFramework/keySets/B2C_1A_Fresh", description: "read keyset", retryNotFoundForMs });
+
+  test("an object Graph does not show yet is read again until it appears", async () => {
+    const graph = api();
+    await graph.request({ method: "POST", version: "beta", path: "/trustFramework/keySets", body: { id: "Fresh" }, description: "create keyset" });
+    emu.setFaults({ consistencyWindowMs: 700 });
+    emu.clearRequestLog();
+    expect((await read(graph, 10_000))?.id).toBe("B2C_1A_Fresh");
+    const statuses = graphCalls(emu.requestLog()).map((e) => e.status);
+    expect(statuses[statuses.length - 1]).toBe(200);
+    expect(statuses.slice(0, -1).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.slice(0, -1).every((s) => s === 404)).toBe(true);
+  });
+
+  test("without a window a 404 is one request, and the answer is 'not there'", async () => {
+    const graph = api();
+    await graph.request({ method: "POST", version: "beta", path: "/trustFramework/keySets", body: { id: "Fresh" }, description: "create keyset" });
+    emu.setFaults({ consistencyWindowMs: 60_000 });
+    emu.clearRequestLog();
+    expect(await read(graph, 0)).toBeUndefined();
+    expect(graphCalls(emu.requestLog()).map((e) => e.status)).toEqual([404]);
+  });
 });
 
 test("a dropped connection is retried", async () => {

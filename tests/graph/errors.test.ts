@@ -1,10 +1,10 @@
-import { graphRequestError, parseGraphErrorBody, redactSecrets } from "../../graph/errors";
+import { GraphRequestError, isGraphRequestError, parseGraphErrorBody, redactSecrets } from "../../graph/errors";
 import { backoffSeconds, DEFAULT_B2C_RETRY_POLICY, isNetworkError, parseRetryAfter } from "../../graph/retry";
 
 const op = { method: "POST", version: "beta", path: "/trustFramework/keySets/B2C_1A_X/uploadSecret", description: "add secret to B2C_1A_X" };
 
 test("a Graph error reads as one line with status, code, message, request-id and operation", () => {
-  const e = graphRequestError({ status: 400, code: "AADB2C90214", graphMessage: "The expiry date\nis in the past.", requestId: "req-1", operation: op });
+  const e = new GraphRequestError({ status: 400, code: "AADB2C90214", graphMessage: "The expiry date\nis in the past.", requestId: "req-1", operation: op });
   expect(e.message).toBe(
     "add secret to B2C_1A_X (POST /beta/trustFramework/keySets/B2C_1A_X/uploadSecret) failed: HTTP 400 AADB2C90214: The expiry date is in the past. [request-id req-1]",
   );
@@ -14,14 +14,26 @@ test("a Graph error reads as one line with status, code, message, request-id and
 });
 
 test("secrets handed to the error are redacted even if the service echoes them", () => {
-  const e = graphRequestError({ status: 400, code: "Bad", graphMessage: "value 'hunter2-secret' is invalid", operation: op, secrets: ["hunter2-secret"] });
+  const e = new GraphRequestError({ status: 400, code: "Bad", graphMessage: "value 'hunter2-secret' is invalid", operation: op, secrets: ["hunter2-secret"] });
   expect(e.message).not.toContain("hunter2-secret");
   expect(e.message).toContain("***");
 });
 
+test("a GraphRequestError is an Error subclass with its name and fields; another copy's is recognised by name", () => {
+  const e = new GraphRequestError({ status: 429, code: "TooManyRequests", graphMessage: "slow down", requestId: "r-9", operation: op });
+  expect(e).toBeInstanceOf(GraphRequestError);
+  expect(e).toMatchObject({ name: "GraphRequestError", status: 429, code: "TooManyRequests", graphMessage: "slow down", requestId: "r-9", isNotFound: false });
+  expect(e.stack).toMatch(/^GraphRequestError: add secret to B2C_1A_X/);
+  expect(isGraphRequestError(e)).toBe(true);
+  // As raised by a second install of this package: not our class, same name.
+  expect(isGraphRequestError(Object.assign(new Error("x"), { name: "GraphRequestError" }))).toBe(true);
+  expect(isGraphRequestError(new Error("x"))).toBe(false);
+  expect(isGraphRequestError({ name: "GraphRequestError", message: "not an Error" })).toBe(false);
+});
+
 test("AADB2C90073 counts as not found", () => {
-  expect(graphRequestError({ status: 400, code: "AADB2C90073", operation: op }).isNotFound).toBe(true);
-  expect(graphRequestError({ status: 404, operation: op }).isNotFound).toBe(true);
+  expect(new GraphRequestError({ status: 400, code: "AADB2C90073", operation: op }).isNotFound).toBe(true);
+  expect(new GraphRequestError({ status: 404, operation: op }).isNotFound).toBe(true);
 });
 
 test("the envelope parser walks nested innerError in either spelling", () => {

@@ -1,4 +1,4 @@
-import { resolveGraphSettings, requireTenantName } from "../../graph/settings";
+import { GraphConfigError, resolveGraphSettings, requireTenantName } from "../../graph/settings";
 
 const config = (values: Record<string, string>) => ({ get: (k: string) => values[k] });
 const APP = "11111111-2222-3333-4444-555555555555";
@@ -21,6 +21,8 @@ describe("resolveGraphSettings", () => {
 
   test("a missing tenant names the config key and the environment variable", () => {
     expect(() => resolveGraphSettings(config({}), {})).toThrow(/b2c:tenantId.*B2C_TENANT_ID/);
+    expect(() => resolveGraphSettings(config({}), {})).toThrow(GraphConfigError);
+    expect(() => resolveGraphSettings(config({}), {})).toThrow(expect.objectContaining({ name: "GraphConfigError" }));
   });
 
   test("a malformed tenant id is rejected, naming the key", () => {

@@ -8,7 +8,7 @@ import {
   policyContentHash,
   TrustFrameworkPolicyResource,
 } from "../../providers/trustFrameworkPolicy";
-import { graphRequestError } from "../../graph/errors";
+import { GraphRequestError } from "../../graph/errors";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
@@ -195,7 +195,7 @@ describe("a key set that B2C does not see yet", () => {
       `Policy with 'policyId': B2C_1A_BASE cannot be found in the directory 't.onmicrosoft.com'.`;
     expect(parsePolicyValidationFailure(message)).toEqual({ count: 2, missingKeySetIds: ["B2C_1A_A"], missingPolicyIds: ["B2C_1A_BASE"], recognised: 2 });
     const op = { method: "PUT", version: "beta", path: "/trustFramework/policies/B2C_1A_X/$value" };
-    const error = (text: string) => graphRequestError({ status: 400, code: "AADB2C", graphMessage: text, operation: op });
+    const error = (text: string) => new GraphRequestError({ status: 400, code: "AADB2C", graphMessage: text, operation: op });
     expect(isFreshDependencyFailure(error(message), { keySetIds: ["b2c_1a_a"], basePolicyId: "B2C_1A_Base" })).toBe(true);
     expect(isFreshDependencyFailure(error(message), { keySetIds: ["B2C_1A_A"] })).toBe(false);
     const mixed = message.replace("2 validation error(s)", "3 validation error(s)") + "TenantId in the policy xml 'x' is not same as the one in login tenant 't'.";

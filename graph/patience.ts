@@ -1,0 +1,96 @@
+// The one place that waits and tries again. Every retry in this package is a call to `retryWhile`:
+// the Graph client's throttling and dropped connections (graph/retry.ts), its 404 window after a
+// create (graph/client.ts), and the providers' "not visible yet" windows (a keyset, a base policy or
+// a user flow this program just made: eventual consistency,
+// https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/).
+// Callers only say what is transient and how long they may wait; the loop, the back-off and the
+// clock are here.
+
+/** What one attempt gave: a value, or the error it threw. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** What an attempt is told about where it stands. */
+export interface AttemptInfo {
+  /** 0 for the first attempt. */
+  attempt: number;
+  /** What is left of the window, ms (never negative); e.g. for a nested 404 window that must end with this one. */
+  remainingMs: number;
+}
+
+/** Why and when a transient outcome was given up on (for an error message). */
+export interface GiveUp {
+  attempts: number;
+  elapsedMs: number;
+  /** The wait that was not made; undefined when `maxRetries` was spent. */
+  nextWaitMs?: number;
+}
+
+/**
+ * What to do with a wait that would end after the window:
+ * - "full": wait all of it, then try once more (a window is a minimum of patience);
+ * - "shortened": wait only until the window ends, then try once more;
+ * - "skipped": give up at once, handing back the last outcome (a window is a hard budget).
+ */
+export type LastWait = "full" | "shortened" | "skipped";
+
+export interface Patience<T> {
+  /** How long to keep trying, ms from the first attempt. Infinity: bounded by `maxRetries` alone. */
+  windowMs: number;
+  /**
+   * Whether this outcome is worth another attempt. `true` waits the back-off; a number waits that
+   * many ms (a Retry-After). Anything else ends the loop: the value is returned, the error thrown.
+   */
+  transient: (outcome: Outcome<T>, attempt: number) => boolean | number | undefined | Promise<boolean | number | undefined>;
+  /** See LastWait; default "shortened". */
+  lastWait?: LastWait;
+  /** At most this many retries, whatever is left of the window. */
+  maxRetries?: number;
+  /** The wait after attempt n (0-based), ms; default `backoffMs`. */
+  backoff?: (attempt: number) => number;
+  /** Runs before each wait, e.g. to read an answer that won't be used so its connection is freed. */
+  beforeWait?: (outcome: Outcome<T>) => Promise<void> | void;
+  /** Told when a transient outcome is handed back because the window or the retries are spent. */
+  onGiveUp?: (giveUp: GiveUp) => void;
+}
+
+/** The providers' back-off: 250 ms, doubling, at most 2 s. */
+export function backoffMs(attempt: number): number {
+  return Math.min(2000, 250 * 2 ** attempt);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `attempt` until its outcome is not transient, or until the window (or `maxRetries`) is
+ * spent; then returns its last value or throws its last error, unchanged.
+ */
+export async function retryWhile<T>(attempt: (info: AttemptInfo) => Promise<T>, patience: Patience<T>): Promise<T> {
+  const started = Date.now();
+  const deadline = started + patience.windowMs;
+  const lastWait = patience.lastWait ?? "shortened";
+  for (let n = 0; ; n++) {
+    let outcome: Outcome<T>;
+    try {
+      outcome = { ok: true, value: await attempt({ attempt: n, remainingMs: Math.max(0, deadline - Date.now()) }) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    const verdict = await patience.transient(outcome, n);
+    if (verdict === true || typeof verdict === "number") {
+      let wait = typeof verdict === "number" ? verdict : (patience.backoff ?? backoffMs)(n);
+      const now = Date.now();
+      const retriesSpent = patience.maxRetries !== undefined && n >= patience.maxRetries;
+      const windowSpent = lastWait === "skipped" ? now + wait > deadline : now >= deadline;
+      if (retriesSpent || windowSpent) {
+        patience.onGiveUp?.({ attempts: n + 1, elapsedMs: now - started, ...(retriesSpent ? {} : { nextWaitMs: wait }) });
+      } else {
+        if (lastWait === "shortened") wait = Math.min(wait, deadline - now);
+        await patience.beforeWait?.(outcome);
+        await sleep(wait);
+        continue;
+      }
+    }
+    if (outcome.ok) return outcome.value;
+    throw outcome.error;
+  }
+}
