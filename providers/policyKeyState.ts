@@ -247,7 +247,7 @@ export function rotationReasons(olds: PolicyKeyOutputs, news: PolicyKeyInputs): 
     }
   }
   // A generated key inside its roll-over window: a new key in the same keyset (keyExpiry.ts).
-  if (source === "generate" && rotationDue(olds.keys ?? [], (spec as Record<string, any>)?.rotateBeforeExpiryDays)) reasons.push("generate.rotateBeforeExpiryDays");
+  if (source === "generate" && rotationDue(olds.keys ?? [], news.generate?.rotateBeforeExpiryDays)) reasons.push("generate.rotateBeforeExpiryDays");
   return reasons;
 }
 
