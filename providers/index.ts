@@ -1,20 +1,26 @@
 // The provider implementations, loaded at deploy time by the thin stub each resource carries in
 // state (providers/thinProvider.ts). One dynamic provider per Graph object.
 import { adoptedKeySetProvider } from "./adoptedKeySet";
+import { upgradingFirstReleaseState } from "./firstReleaseState";
 import { identityProviderProvider } from "./identityProvider";
 import { policyKeyProvider } from "./policyKey";
-import { withConfigNamespace } from "./providerContext";
+import type * as pulumi from "@pulumi/pulumi";
+import { type ConfiguredProvider, withConfigNamespace } from "./providerContext";
 import type { ProviderKind } from "./thinProvider";
 import { trustFrameworkPolicyProvider } from "./trustFrameworkPolicy";
 import { userFlowProvider } from "./userFlow";
 import { userFlowIdentityProviderProvider } from "./userFlowIdentityProvider";
 
-// Each resource names its tenant's config namespace in the `configNamespace` input (providerContext.ts).
+// Each resource names its tenant's config namespace in the `configNamespace` input (providerContext.ts);
+// state written by the first release moves onto the thin stub in one update (firstReleaseState.ts).
+const serving = <P extends pulumi.dynamic.ResourceProvider & ConfiguredProvider>(provider: P): P =>
+  upgradingFirstReleaseState(withConfigNamespace(provider));
+
 export const providerImplementations: Record<ProviderKind, object> = {
-  identityProvider: withConfigNamespace(identityProviderProvider),
-  userFlow: withConfigNamespace(userFlowProvider),
-  userFlowIdentityProvider: withConfigNamespace(userFlowIdentityProviderProvider),
-  policyKey: withConfigNamespace(policyKeyProvider),
-  trustFrameworkPolicy: withConfigNamespace(trustFrameworkPolicyProvider),
-  adoptedKeySet: withConfigNamespace(adoptedKeySetProvider),
+  identityProvider: serving(identityProviderProvider),
+  userFlow: serving(userFlowProvider),
+  userFlowIdentityProvider: serving(userFlowIdentityProviderProvider),
+  policyKey: serving(policyKeyProvider),
+  trustFrameworkPolicy: serving(trustFrameworkPolicyProvider),
+  adoptedKeySet: serving(adoptedKeySetProvider),
 };

@@ -98,7 +98,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     // UserFlowIdentityProvider's own check again: a value not known yet (preview) is skipped.
     const problems = validateAttachment(news);
     if (problems.length > 0) return { failures: checkFailures(problems) };
-    const inputs = { ...news, userFlowId: typeof news.userFlowId === "string" ? normalizeUserFlowId(news.userFlowId) : news.userFlowId };
+    const inputs = { ...news, userFlowId: typeof news.userFlowId === "string" && !isUnknown(news.userFlowId) ? normalizeUserFlowId(news.userFlowId) : news.userFlowId };
     // A flow that must exist already (named by hand, e.g. `create: false`) is looked up in preview,
     // when it is new to this attachment: a missing one would otherwise fail only at the attach, after
     // the identity provider had been created.
@@ -154,13 +154,16 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
   },
 
   async diff(_id, olds: AttachmentOutputs, news: AttachmentInputs) {
-    const replaces: string[] = [
-      ...changedKeys(
-        { userFlowId: olds.userFlowId?.toLowerCase(), identityProviderId: olds.identityProviderId?.toLowerCase() },
-        { userFlowId: news.userFlowId?.toLowerCase(), identityProviderId: news.identityProviderId?.toLowerCase() },
-        ["userFlowId", "identityProviderId"],
-      ),
-    ];
+    const changed = changedKeys(
+      { userFlowId: olds.userFlowId?.toLowerCase(), identityProviderId: olds.identityProviderId?.toLowerCase() },
+      { userFlowId: news.userFlowId?.toLowerCase(), identityProviderId: news.identityProviderId?.toLowerCase() },
+      ["userFlowId", "identityProviderId"],
+    );
+    // An id not known yet (a preview while the flow or the provider is itself updated, e.g. a key
+    // rotation) is nearly always the same id: shown as an update, not a replace. `up` diffs again
+    // once the id is known (the engine decides each step when it runs it) and replaces if it differs.
+    const pending = changed.filter((key) => isUnknown(news[key as keyof AttachmentInputs]));
+    const replaces: string[] = changed.filter((key) => !pending.includes(key));
     // A flow created again (replaced: type or version change) has lost its attachments: attach again.
     // Compared only once state has one, so state written before this input existed does not re-attach.
     // An unknown one (preview) decides nothing by itself: the flow's id is then unknown too.
@@ -171,10 +174,10 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
       olds.userFlowCreationId !== news.userFlowCreationId;
     // Same flow and provider: the old attachment is the new one's address, so it goes first (a
     // detach after the new attach would undo it; the flow is new, so that detach finds nothing).
-    const samePair = replaces.length === 0;
+    const samePair = changed.length === 0;
     if (recreated) replaces.push("userFlowCreationId");
     const recorded = olds.userFlowCreationId === undefined && news.userFlowCreationId !== undefined;
-    return { changes: replaces.length > 0 || recorded, replaces, ...(recreated && samePair ? { deleteBeforeReplace: true } : {}) };
+    return { changes: replaces.length > 0 || pending.length > 0 || recorded, replaces, ...(recreated && samePair ? { deleteBeforeReplace: true } : {}) };
   },
 
   async update(_id, olds: AttachmentOutputs, news: AttachmentInputs) {

@@ -50,6 +50,8 @@ export interface ProjectOptions {
    */
   install?: "link" | "installed";
   stack?: string;
+  /** The stack's config passphrase. Default: one fixed test passphrase. */
+  passphrase?: string;
 }
 
 const STACK_PROGRAM = `module.exports = require("pulumi-b2c-identity").stackProgram;\n`;
@@ -72,6 +74,7 @@ export class EngineProject {
   readonly backendDir: string;
   readonly stack: string;
   private readonly home: string;
+  private readonly passphrase: string;
 
   constructor(options: ProjectOptions = {}) {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), "b2c-identity-engine-"));
@@ -79,6 +82,7 @@ export class EngineProject {
     this.backendDir = path.join(this.root, "backend");
     this.home = path.join(this.root, "pulumi-home");
     this.stack = options.stack ?? "test";
+    this.passphrase = options.passphrase ?? "engine-test-passphrase";
     for (const d of [this.dir, this.backendDir, this.home]) fs.mkdirSync(d, { recursive: true });
     const main = options.typescript ? "index.ts" : "index.js";
     const files: Record<string, string> = {
@@ -114,7 +118,7 @@ export class EngineProject {
       ...process.env,
       PULUMI_HOME: this.home,
       PULUMI_BACKEND_URL: `file://${this.backendDir}`,
-      PULUMI_CONFIG_PASSPHRASE: "engine-test-passphrase",
+      PULUMI_CONFIG_PASSPHRASE: this.passphrase,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",

@@ -169,4 +169,12 @@ describe("the attachment follows the flow's creationId", () => {
     expect(graphWrites(emu.requestLog())).toEqual([]);
     expect(await provider.diff!("x", { ...olds, userFlowCreationId: "c1" }, { ...olds, userFlowCreationId: UNKNOWN })).toMatchObject({ replaces: [] });
   });
+
+  test("an id not known yet (a preview while the flow or provider is updated) is an update; a known new id replaces", async () => {
+    const provider = await attachmentProvider();
+    const checked = await provider.check!(olds, { userFlowId: UNKNOWN, identityProviderId: UNKNOWN });
+    expect(checked.inputs).toMatchObject({ userFlowId: UNKNOWN, identityProviderId: UNKNOWN });
+    expect(await provider.diff!("x", olds, checked.inputs)).toMatchObject({ changes: true, replaces: [] });
+    expect(await provider.diff!("x", olds, { ...olds, identityProviderId: "WeChat-OAUTH" })).toMatchObject({ changes: true, replaces: ["identityProviderId"] });
+  });
 });

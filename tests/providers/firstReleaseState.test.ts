@@ -1,0 +1,47 @@
+// The wrapper that moves state written by the first release (fat serialized providers) onto the
+// thin stub; tests/engine/upgradeFromFirstRelease.test.ts runs it through the real engine.
+import { holdsSerializedImplementation, upgradingFirstReleaseState } from "../../providers/firstReleaseState";
+import { IMPLEMENTATIONS_KEY, thinProvider } from "../../providers/thinProvider";
+
+const FAT = "exports.handler = __f0; function __f0() { /* the whole 0.1.0 implementation */ }";
+const THIN = `exports.handler = () => ({ configure() { globalThis[Symbol.for("${IMPLEMENTATIONS_KEY}")] } })`;
+
+function recordingProvider(changes: boolean) {
+  const calls: string[] = [];
+  const provider = {
+    async diff() {
+      calls.push("diff");
+      return { changes, replaces: [] as string[] };
+    },
+    async update(_id: string, _olds: unknown, news: Record<string, unknown>) {
+      calls.push("update");
+      return { outs: { sent: true, ...news } };
+    },
+  };
+  return { calls, provider: upgradingFirstReleaseState(provider as any) as any };
+}
+
+test("only a provider text that does not load through the stub's registry counts as the first release's", () => {
+  expect(holdsSerializedImplementation({ __provider: FAT })).toBe(true);
+  expect(holdsSerializedImplementation({ __provider: THIN })).toBe(false);
+  expect(holdsSerializedImplementation({})).toBe(false);
+  expect(holdsSerializedImplementation(undefined)).toBe(false);
+  // The real stub names the registry key in its text, so it is never taken for an old provider.
+  expect(thinProvider("userFlow").configure!.toString()).toContain(IMPLEMENTATIONS_KEY);
+});
+
+test("an unchanged resource with the first release's provider is an update that keeps its outputs and calls nothing", async () => {
+  const { calls, provider } = recordingProvider(false);
+  const olds = { __provider: FAT, id: "WeChat-OAUTH", fingerprint: "f1" };
+  expect(await provider.diff("WeChat-OAUTH", olds, { __provider: THIN })).toMatchObject({ changes: true, replaces: [] });
+  expect(await provider.update("WeChat-OAUTH", olds, { __provider: THIN })).toEqual({ outs: { id: "WeChat-OAUTH", fingerprint: "f1" } });
+  expect(calls).toEqual(["diff", "diff"]);
+});
+
+test("a real change still goes to the provider's update, and state on the stub is left alone", async () => {
+  const changed = recordingProvider(true);
+  expect(await changed.provider.update("x", { __provider: FAT }, { __provider: THIN, displayName: "new" })).toEqual({ outs: { sent: true, __provider: THIN, displayName: "new" } });
+  expect(changed.calls).toEqual(["diff", "update"]);
+  const current = recordingProvider(false);
+  expect(await current.provider.diff("x", { __provider: THIN }, { __provider: THIN })).toMatchObject({ changes: false });
+});
