@@ -1,6 +1,7 @@
 // A custom policy document as TrustFrameworkPolicy sees it: normalized for comparison, hashed for
 // state, its PolicyId, and the text of Graph's XML answers.
 import { createHash } from "crypto";
+import { brotliCompressSync, brotliDecompressSync, constants as zlib } from "zlib";
 import { normalizePolicyXml } from "../policies/normalize";
 
 /** A custom policy the provider could not read, compare or upload; `cause` is Graph's error, if any. */
@@ -42,7 +43,18 @@ export async function bodyText(body: unknown): Promise<string> {
   throw new TrustFrameworkPolicyError(`unexpected response body for a policy document (${Object.prototype.toString.call(body)})`);
 }
 
+/**
+ * The document as kept in state: Brotli, base64. A starter-pack TrustFrameworkBase is 65 KB of
+ * XML and 12 KB packed, which keeps each policy's state entry under 16 KB (issue 14). Comparison
+ * never looks at these bytes: diffs hash the unpacked document.
+ */
+export function packPolicyXml(xml: string): string {
+  return brotliCompressSync(Buffer.from(xml, "utf8"), { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } }).toString("base64");
+}
 
+export function unpackPolicyXml(packed: string): string {
+  return brotliDecompressSync(Buffer.from(packed, "base64")).toString("utf8");
+}
 
 /**
  * `sha256:<hex>` of the normalized policy. A document that does not parse (only possible for what

@@ -7,7 +7,7 @@ import { inputError, InputProblem } from "../validation/inputError";
 import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 import { withUnknowns } from "../validation/notKnownYet";
 import { adoptHint, retainedOnDelete } from "./ownership";
-import { bodyText, normalizePolicyForDiff, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./policyDocument";
+import { bodyText, normalizePolicyForDiff, packPolicyXml, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError, unpackPolicyXml } from "./policyDocument";
 import { explainUploadError, isFreshDependencyFailure } from "./policyUploadErrors";
 
 export { dependencyHash, normalizePolicyForDiff, policyContentHash, policyIdOfXml } from "./policyDocument";
@@ -24,9 +24,9 @@ export { isFreshDependencyFailure, parsePolicyValidationFailure } from "./policy
 //   order, comments, XML declaration and the service-added PublicPolicyUri don't count) and hashed;
 //   the hash is compared with the one in state, together with `dependsOnHash`.
 // - normalization: normalizePolicyXml (policies/normalize.ts), shared with the offline toolkit.
-// - state: the SHA-256 of the normalized XML only (plus ids). The XML itself is already in the
-//   resource's inputs; policies are up to ~100 KB each and a second copy buys nothing a re-upload
-//   doesn't.
+// - state: the SHA-256 of the normalized XML only (plus ids). The XML itself is in the resource's
+//   inputs, packed (`xmlPacked`, policyDocument.ts): policies are up to ~100 KB each; a second copy
+//   buys nothing a re-upload doesn't. State written before packing has it as `xml`, still read.
 // - read (refresh): GET …/$value as text, normalized and hashed: an out-of-band edit shows as a
 //   changed `contentHash` (and the next `up` re-uploads), a deleted policy drops out of the state.
 // - a changed parent re-uploads its children: `dependsOnHash` is an input the component derives
@@ -52,6 +52,21 @@ export interface TrustFrameworkPolicyInputs {
   keySetIds?: string[];
   /** A policy with this id may exist already: replace it and manage it (left in the tenant on destroy). */
   adoptExisting?: boolean;
+}
+
+/** The inputs as kept in state: the document packed. State from before packing has `xml` instead. */
+export interface StoredPolicyInputs extends Omit<TrustFrameworkPolicyInputs, "xml"> {
+  /** packPolicyXml of the document. */
+  xmlPacked?: string;
+  xml?: string;
+}
+
+/** The inputs with the document unpacked (UNKNOWN stays UNKNOWN); a plain `xml` wins over a packed one. */
+function withDocument(stored: StoredPolicyInputs): TrustFrameworkPolicyInputs {
+  const { xmlPacked, ...rest } = stored;
+  if (rest.xml !== undefined) return rest as TrustFrameworkPolicyInputs;
+  const xml = typeof xmlPacked === "string" && !isUnknown(xmlPacked) ? unpackPolicyXml(xmlPacked) : xmlPacked;
+  return { ...rest, xml: xml as string };
 }
 
 /** State kept by Pulumi: ids and hashes only, never the XML twice. */
@@ -150,7 +165,7 @@ async function upload(graph: GraphApi, inputs: TrustFrameworkPolicyInputs, fresh
   }
 }
 
-export interface TrustFrameworkPolicyProvider extends TypedProvider<TrustFrameworkPolicyInputs, TrustFrameworkPolicyOutputs> {}
+export interface TrustFrameworkPolicyProvider extends TypedProvider<StoredPolicyInputs, TrustFrameworkPolicyOutputs> {}
 
 /** Dynamic provider for one custom policy: Graph beta /trustFramework/policies/{id}/$value. */
 export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
@@ -158,18 +173,21 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
 
   async check(_olds, news) {
     // Local only: no Graph call.
-    const problems = checkInputs(news);
+    const problems = checkInputs(withDocument(news));
     if (problems.length > 0) {
       return { failures: checkFailures(problems) };
     }
-    const inputs: TrustFrameworkPolicyInputs = { ...news };
+    // Kept packed: a document given as `xml` (state or a caller from before packing) is packed here.
+    const { xml, ...inputs }: StoredPolicyInputs = { ...news };
+    if (typeof xml === "string") inputs.xmlPacked = isUnknown(xml) ? xml : packPolicyXml(xml);
     if (typeof news.policyId === "string") inputs.policyId = news.policyId.trim();
     if (Array.isArray(news.keySetIds)) inputs.keySetIds = news.keySetIds.filter((k: unknown) => typeof k === "string" && k !== "");
     return { inputs };
   },
 
-  async diff(_id, olds: TrustFrameworkPolicyOutputs, news: TrustFrameworkPolicyInputs) {
+  async diff(_id, olds: TrustFrameworkPolicyOutputs, stored: StoredPolicyInputs) {
     // No Graph call: the desired content's hash against the one in state.
+    const news = withDocument(stored);
     const replaces = isUnknown(news.policyId) || !sameId(olds.policyId, news.policyId) ? ["policyId"] : [];
     const changed: string[] = [];
     if (isUnknown(news.xml) || policyContentHash(news.xml) !== olds.contentHash) changed.push("xml");
@@ -182,7 +200,8 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     };
   },
 
-  async create(inputs: TrustFrameworkPolicyInputs) {
+  async create(stored: StoredPolicyInputs) {
+    const inputs = withDocument(stored);
     const graph = graphOf(this);
     // Graph keeps the id as uploaded; the XML's PolicyId is the name users see.
     const id = policyIdOfXml(inputs.xml) ?? inputs.policyId;
@@ -234,7 +253,8 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     };
   },
 
-  async update(id, olds: TrustFrameworkPolicyOutputs, news: TrustFrameworkPolicyInputs) {
+  async update(id, olds: TrustFrameworkPolicyOutputs, stored: StoredPolicyInputs) {
+    const news = withDocument(stored);
     // The documented upsert; the id stays the one in state (a case-only change of PolicyId is the same policy).
     await upload(graphOf(this), { ...news, policyId: id }, FRESH_DEPENDENCY_WINDOW_MS);
     return { outs: outputsFrom(news, id, olds?.adopted === true) };
@@ -274,6 +294,10 @@ export interface TrustFrameworkPolicyResourceArgs extends ConfigNamespaceArgs {
   adoptExisting?: pulumi.Input<boolean>;
 }
 
+function withoutDocument({ xml: _xml, ...rest }: TrustFrameworkPolicyResourceArgs): Omit<TrustFrameworkPolicyResourceArgs, "xml"> {
+  return rest;
+}
+
 /** The dynamic resource for one custom policy (`pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy`). */
 export class TrustFrameworkPolicyResource extends pulumi.dynamic.Resource {
   declare readonly policyId: pulumi.Output<string>;
@@ -291,7 +315,8 @@ export class TrustFrameworkPolicyResource extends pulumi.dynamic.Resource {
       {
         contentHash: undefined,
         lastUploadAt: undefined,
-        ...args,
+        ...withoutDocument(args),
+        xmlPacked: pulumi.output(args.xml).apply(packPolicyXml),
         dependsOnHash: args.dependsOnHash ?? "",
         keySetIds: args.keySetIds ?? [],
       },

@@ -9,6 +9,7 @@ import { TrustFrameworkPolicySet, TrustFrameworkPolicySetArgs } from "../../comp
 import { mergeSocialProviders } from "../../policies/mergeSocialProvider";
 import type { PolicyProblem } from "../../policies/offlineValidation";
 import { qqProviderPolicy, weChatProviderPolicy } from "../../policies/technicalProfiles";
+import { unpackPolicyXml } from "../../providers/policyDocument";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { capture, collectUnhandledRejections, emulatorStackConfig, valueOf } from "../helpers/pulumiHarness";
@@ -236,7 +237,9 @@ test("each policy resource depends on its base policy's resource and on the set'
   const extensions = registrations.find((r) => r.name === "pack-B2C_1A_TrustFrameworkExtensions")!;
   expect(extensions.inputs).toMatchObject({ basePolicyId: "B2C_1A_TrustFrameworkLocalization", keySetIds: [] });
   expect(extensions.inputs.dependsOnHash).toMatch(/^sha256:[0-9a-f]{64}$/);
-  expect(extensions.inputs.xml).toContain(`<Item Key="client_id">fb-app-1</Item>`);
+  // The document travels packed (state stays small); unpacked, it is the substituted XML.
+  expect(extensions.inputs).not.toHaveProperty("xml");
+  expect(unpackPolicyXml(extensions.inputs.xmlPacked)).toContain(`<Item Key="client_id">fb-app-1</Item>`);
 });
 
 describe("upload against the emulator", () => {

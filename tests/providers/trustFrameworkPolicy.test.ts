@@ -9,6 +9,7 @@ import {
   TrustFrameworkPolicyResource,
 } from "../../providers/trustFrameworkPolicy";
 import { GraphRequestError } from "../../graph/errors";
+import { packPolicyXml, unpackPolicyXml } from "../../providers/policyDocument";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
@@ -65,12 +66,13 @@ async function createKeySet(id: string): Promise<void> {
 
 describe("serialization", () => {
   test("the serialized provider loads in a fresh module and does not carry the schema validator", async () => {
-    const { reg, provider } = await serialized({ policyId: "B2C_1A_Test", xml: policy("B2C_1A_Test") });
+    const xml = policy("B2C_1A_Test");
+    const { reg, provider } = await serialized({ policyId: "B2C_1A_Test", xml });
     expect(reg.providerText).not.toMatch(/xmllint|xsdValidation|validatePoliciesAgainstSchema/);
     // A module-level Set would load as a broken object; check/diff exercise the XML code paths.
     const checked = await provider.check!({}, reg.inputs);
     expect(checked.failures ?? []).toEqual([]);
-    const diff = await provider.diff!("B2C_1A_Test", { policyId: "B2C_1A_Test", contentHash: policyContentHash(reg.inputs.xml), dependsOnHash: "" }, checked.inputs);
+    const diff = await provider.diff!("B2C_1A_Test", { policyId: "B2C_1A_Test", contentHash: policyContentHash(xml), dependsOnHash: "" }, checked.inputs);
     expect(diff.changes).toBe(false);
   });
 });
@@ -200,5 +202,31 @@ describe("a key set that B2C does not see yet", () => {
     expect(isFreshDependencyFailure(error(message), { keySetIds: ["B2C_1A_A"] })).toBe(false);
     const mixed = message.replace("2 validation error(s)", "3 validation error(s)") + "TenantId in the policy xml 'x' is not same as the one in login tenant 't'.";
     expect(isFreshDependencyFailure(error(mixed), { keySetIds: ["B2C_1A_A"], basePolicyId: "B2C_1A_BASE" })).toBe(false);
+  });
+});
+
+describe("the document in state", () => {
+  test("is packed: a starter-pack base policy's entry stays under 16 KB, and unpacks to the same text", async () => {
+    const pack = readStarterPack("SocialAndLocalAccounts").find((f) => f.fileName === "TrustFrameworkBase.xml")!.xml;
+    const xml = pack.replace(/yourtenant\.onmicrosoft\.com/g, emu.tenantDomain);
+    for (const keySet of ["B2C_1A_FacebookSecret", "B2C_1A_TokenSigningKeyContainer", "B2C_1A_TokenEncryptionKeyContainer"]) await createKeySet(keySet);
+    const { reg, provider } = await serialized({ policyId: "B2C_1A_TrustFrameworkBase", xml });
+    const { inputs, outs } = await checkAndCreate(provider, reg.inputs);
+    expect(inputs).not.toHaveProperty("xml");
+    expect(unpackPolicyXml(inputs.xmlPacked)).toBe(xml);
+    expect(emu.snapshot().policies[0].xml).toBe(xml.replace(/^\uFEFF/, "")); // the upload drops the byte-order mark
+    // The entry as the dynamic-provider host writes it: inputs and outputs, each with the stub.
+    const entry = JSON.stringify({ inputs: { ...inputs, __provider: reg.providerText }, outputs: { ...outs, __provider: reg.providerText } });
+    expect(xml.length).toBeGreaterThan(60_000);
+    expect(entry.length).toBeLessThanOrEqual(16 * 1024);
+  });
+
+  test("state from before packing (the document as `xml`) diffs as no change and is packed by check", async () => {
+    const xml = policy("B2C_1A_Test");
+    const { provider } = await serialized({ policyId: "B2C_1A_Test", xml });
+    const olds = { policyId: "B2C_1A_Test", contentHash: policyContentHash(xml), dependsOnHash: "" };
+    expect((await provider.diff!("B2C_1A_Test", olds, { policyId: "B2C_1A_Test", xml, dependsOnHash: "" })).changes).toBe(false);
+    const checked = await provider.check!({}, { policyId: "B2C_1A_Test", xml, dependsOnHash: "" });
+    expect(checked.inputs).toEqual({ policyId: "B2C_1A_Test", xmlPacked: packPolicyXml(xml), dependsOnHash: "" });
   });
 });
