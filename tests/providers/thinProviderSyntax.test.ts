@@ -27,6 +27,6 @@ test("the thin provider stub, compiled with the project's tsconfig, parses with 
   expect(options.target).toBe(ts.ScriptTarget.ES2022);
   const source = fs.readFileSync(path.join(root, "providers", "thinProvider.ts"), "utf8");
   const compiled = ts.transpileModule(source, { compilerOptions: options, fileName: "thinProvider.ts" }).outputText;
-  expect(compiled).toContain("async configure(req)");
+  expect(compiled).toContain("async function loadImplementation(req)");
   expect(parseErrorsOf(compiled)).toEqual([]);
 });
