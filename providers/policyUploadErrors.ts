@@ -2,7 +2,7 @@
 // program just made is not visible yet" (worth retrying), and a readable message for the rest.
 import { GraphRequestError, isGraphRequestError } from "../graph/errors";
 import { sameId } from "./policyDocument";
-import type { TrustFrameworkPolicyInputs } from "./trustFrameworkPolicy";
+import type { TrustFrameworkPolicyInputs } from "./policyInputs";
 
 /** The validation details of B2C's "Validation failed: N validation error(s) found in policy …" message. */
 export interface PolicyValidationFailure {

@@ -3,15 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
-import { inputError, InputProblem } from "../validation/inputError";
+import { inputError } from "../validation/inputError";
 import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 import { withUnknowns } from "../validation/notKnownYet";
 import { adoptHint, retainedOnDelete } from "./ownership";
-import { bodyText, normalizePolicyForDiff, packPolicyXml, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError, unpackPolicyXml } from "./policyDocument";
+import { bodyText, packPolicyXml, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./policyDocument";
+import { checkPolicyInputs, StoredPolicyInputs, TrustFrameworkPolicyInputs, withDocument } from "./policyInputs";
 import { explainUploadError, isFreshDependencyFailure } from "./policyUploadErrors";
 
 export { dependencyHash, normalizePolicyForDiff, policyContentHash, policyIdOfXml } from "./policyDocument";
 export type { PolicyValidationFailure } from "./policyUploadErrors";
+export type { StoredPolicyInputs, TrustFrameworkPolicyInputs } from "./policyInputs";
 export { isFreshDependencyFailure, parsePolicyValidationFailure } from "./policyUploadErrors";
 
 // TrustFrameworkPolicy: ONE custom policy (Graph beta /trustFramework/policies, https://learn.microsoft.com/graph/api/resources/trustframeworkpolicy?view=graph-rest-beta).
@@ -38,37 +40,6 @@ export { isFreshDependencyFailure, parsePolicyValidationFailure } from "./policy
 //   (or the missing BasePolicy `basePolicyId`, uploaded a moment ago). Anything else fails at once.
 // - delete: DELETE /trustFramework/policies/{id}; 404 counts as done.
 
-/** Inputs of the policy dynamic resource (after check). */
-export interface TrustFrameworkPolicyInputs {
-  /** PolicyId, e.g. B2C_1A_TrustFrameworkBase; must equal the XML's PolicyId (case-insensitive). */
-  policyId: string;
-  /** The policy document, placeholders substituted, ready to upload. */
-  xml: string;
-  /** Hash of what the upload depends on (BasePolicy content, key set ids): a change re-uploads. */
-  dependsOnHash?: string;
-  /** The BasePolicy's PolicyId when it is uploaded just before this policy (by the same program): "cannot be found" for it is retried for a while. */
-  basePolicyId?: string;
-  /** Key set ids the policy references (StorageReferenceId) that may have just been created. */
-  keySetIds?: string[];
-  /** A policy with this id may exist already: replace it and manage it (left in the tenant on destroy). */
-  adoptExisting?: boolean;
-}
-
-/** The inputs as kept in state: the document packed. State from before packing has `xml` instead. */
-export interface StoredPolicyInputs extends Omit<TrustFrameworkPolicyInputs, "xml"> {
-  /** packPolicyXml of the document. */
-  xmlPacked?: string;
-  xml?: string;
-}
-
-/** The inputs with the document unpacked (UNKNOWN stays UNKNOWN); a plain `xml` wins over a packed one. */
-function withDocument(stored: StoredPolicyInputs): TrustFrameworkPolicyInputs {
-  const { xmlPacked, ...rest } = stored;
-  if (rest.xml !== undefined) return rest as TrustFrameworkPolicyInputs;
-  const xml = typeof xmlPacked === "string" && !isUnknown(xmlPacked) ? unpackPolicyXml(xmlPacked) : xmlPacked;
-  return { ...rest, xml: xml as string };
-}
-
 /** State kept by Pulumi: ids and hashes only, never the XML twice. */
 export interface TrustFrameworkPolicyOutputs {
   policyId: string;
@@ -86,45 +57,9 @@ export interface TrustFrameworkPolicyOutputs {
 const COLLECTION = "/trustFramework/policies";
 /** How long a fresh key set (or base policy) may stay invisible to policy validation (undocumented, ~30 s: https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/). */
 const FRESH_DEPENDENCY_WINDOW_MS = 30_000;
-/** How long after our own upload a refresh keeps retrying a 404 before concluding the policy was deleted. */
-const POLICY_ID_PATTERN = /^B2C_1A_[A-Za-z0-9_.-]+$/i;
 
 function itemPath(id: string): string {
   return `${COLLECTION}/${encodeURIComponent(id)}`;
-}
-
-function checkInputs(news: Record<string, any>): InputProblem[] {
-  const problems: InputProblem[] = [];
-  const policyId = news.policyId;
-  if (!isUnknown(policyId) && (typeof policyId !== "string" || !POLICY_ID_PATTERN.test(policyId.trim()))) {
-    problems.push({ argument: "policyId", reason: `must be a custom policy id like B2C_1A_TrustFrameworkBase, got ${JSON.stringify(policyId)}` });
-  }
-  const xml = news.xml;
-  if (!isUnknown(xml)) {
-    if (typeof xml !== "string" || xml.trim() === "") {
-      problems.push({ argument: "xml", reason: "must be the policy document (non-empty XML text)" });
-    } else {
-      const inXml = policyIdOfXml(xml);
-      if (!inXml) {
-        problems.push({ argument: "xml", reason: "has no TrustFrameworkPolicy root element with a PolicyId attribute" });
-      } else if (typeof policyId === "string" && !isUnknown(policyId) && !sameId(inXml, policyId)) {
-        problems.push({ argument: "xml", reason: `PolicyId ${inXml} in the document is not the resource's policyId ${policyId}` });
-      } else {
-        try {
-          normalizePolicyForDiff(xml);
-        } catch (error) {
-          problems.push({ argument: "xml", reason: `is ${error instanceof Error ? error.message : String(error)}` });
-        }
-      }
-    }
-  }
-  if (news.adoptExisting !== undefined && !isUnknown(news.adoptExisting) && typeof news.adoptExisting !== "boolean") {
-    problems.push({ argument: "adoptExisting", reason: "must be true or false" });
-  }
-  if (news.keySetIds !== undefined && !isUnknown(news.keySetIds) && !Array.isArray(news.keySetIds)) {
-    problems.push({ argument: "keySetIds", reason: "must be a list of key set ids" });
-  }
-  return problems;
 }
 
 function outputsFrom(inputs: TrustFrameworkPolicyInputs, id: string, adopted = false): TrustFrameworkPolicyOutputs {
@@ -173,7 +108,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
 
   async check(_olds, news) {
     // Local only: no Graph call.
-    const problems = checkInputs(withDocument(news));
+    const problems = checkPolicyInputs(withDocument(news));
     if (problems.length > 0) {
       return { failures: checkFailures(problems) };
     }
@@ -274,7 +209,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
 
 /** Validates inputs at construction where they are known (the provider's check repeats it). */
 export function checkTrustFrameworkPolicyArgs(resource: string, args: TrustFrameworkPolicyResourceArgs): void {
-  const problems = checkInputs(withUnknowns(args));
+  const problems = checkPolicyInputs(withUnknowns(args));
   if (problems.length > 0) throw inputError(resource, problems);
 }
 

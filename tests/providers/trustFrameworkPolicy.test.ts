@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RunningEmulator } from "../../emulator";
-import { normalizePolicyXml } from "../../policies/normalize";
 import {
   isFreshDependencyFailure,
-  normalizePolicyForDiff,
   parsePolicyValidationFailure,
   policyContentHash,
   TrustFrameworkPolicyResource,
@@ -13,7 +11,7 @@ import { packPolicyXml, unpackPolicyXml } from "../../providers/policyDocument";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
-import { readStarterPack, VARIANTS } from "../policies/starterPack";
+import { readStarterPack } from "../policies/starterPack";
 import { failureOf } from "../helpers/failures";
 
 const TYPE = "pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy";
