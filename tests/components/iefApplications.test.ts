@@ -7,6 +7,7 @@ import {
   stableGuid,
 } from "../../components/IefApplications";
 import { TrustFrameworkPolicySet } from "../../components/TrustFrameworkPolicySet";
+import { unpackPolicyXml } from "../../providers/policyDocument";
 import { capture, Registration, valueOf } from "../helpers/pulumiHarness";
 import { readStarterPack } from "../policies/starterPack";
 
@@ -140,11 +141,11 @@ test("the app ids flow into the policies through TrustFrameworkPolicySet", async
   });
   // Once policyIds resolves, every policy resource has been registered.
   expect(await valueOf((result as TrustFrameworkPolicySet).policyIds)).toHaveLength(6);
-  const extensions = registrations.find((r) => r.name === "pack-B2C_1A_TrustFrameworkExtensions")!;
-  expect(extensions.inputs.xml).toContain(`<Item Key="client_id">${stableGuid("client/ief-proxy-ief")}</Item>`);
-  expect(extensions.inputs.xml).toContain(`<Item Key="IdTokenAudience">${stableGuid("client/ief-ief")}</Item>`);
-  expect(extensions.inputs.xml).toContain(`DefaultValue="${stableGuid("client/ief-ief")}"`);
-  expect(extensions.inputs.xml).not.toMatch(/IdentityExperienceFrameworkAppId|1ef00000-0000-4000-8000/);
+  const extensions = unpackPolicyXml(registrations.find((r) => r.name === "pack-B2C_1A_TrustFrameworkExtensions")!.inputs.xmlPacked);
+  expect(extensions).toContain(`<Item Key="client_id">${stableGuid("client/ief-proxy-ief")}</Item>`);
+  expect(extensions).toContain(`<Item Key="IdTokenAudience">${stableGuid("client/ief-ief")}</Item>`);
+  expect(extensions).toContain(`DefaultValue="${stableGuid("client/ief-ief")}"`);
+  expect(extensions).not.toMatch(/IdentityExperienceFrameworkAppId|1ef00000-0000-4000-8000/);
 });
 
 test("stableGuid is a stable, well-formed GUID", () => {
