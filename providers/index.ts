@@ -1,10 +1,10 @@
 // The provider implementations, loaded at deploy time by the thin stub each resource carries in
 // state (providers/thinProvider.ts). One dynamic provider per Graph object.
+import type * as pulumi from "@pulumi/pulumi";
 import { adoptedKeySetProvider } from "./adoptedKeySet";
 import { upgradingFirstReleaseState } from "./firstReleaseState";
 import { identityProviderProvider } from "./identityProvider";
 import { policyKeyProvider } from "./policyKey";
-import type * as pulumi from "@pulumi/pulumi";
 import { type ConfiguredProvider, withConfigNamespace } from "./providerContext";
 import type { ProviderKind } from "./thinProvider";
 import { trustFrameworkPolicyProvider } from "./trustFrameworkPolicy";
