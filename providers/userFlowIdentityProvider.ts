@@ -103,51 +103,35 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     // when it is new to this attachment: a missing one would otherwise fail only at the attach, after
     // the identity provider had been created.
     const flowId = inputs.userFlowId;
-    const isNewFlow = typeof olds?.userFlowId !== "string" || normalizeUserFlowId(olds.userFlowId).toLowerCase() !== String(flowId).toLowerCase();
     const idpId = news.identityProviderId;
-    const isNewIdp = typeof olds?.identityProviderId !== "string" || olds.identityProviderId.toLowerCase() !== String(idpId).toLowerCase();
-    if (news.identityProviderMustExist === true && typeof idpId === "string" && !isUnknown(idpId) && isNewIdp) {
-      const graph = graphOf(this);
-      const idp = await graph.requestOrUndefined({
-        method: "GET",
-        version: identityProviderApiVersion(graph.settings.cloud),
+    const lookups = [
+      {
+        property: "identityProviderId",
+        id: idpId,
+        wanted: news.identityProviderMustExist === true && (typeof olds?.identityProviderId !== "string" || olds.identityProviderId.toLowerCase() !== String(idpId).toLowerCase()),
+        version: (graph: GraphApi) => identityProviderApiVersion(graph.settings.cloud),
         path: `/identity/identityProviders/${encodeURIComponent(idpId)}`,
-        description: `read identity provider ${idpId}`,
-      });
-      if (!idp) {
-        return {
-          inputs,
-          failures: [
-            {
-              property: "identityProviderId",
-              reason:
-                `identity provider ${idpId} does not exist in tenant ${graph.settings.tenantId}: pass the identityProviderId of a ` +
-                `WeChatIdentityProvider/QQIdentityProvider/SocialIdentityProvider in this program, or the id of one that exists (e.g. WeChat-OAUTH)`,
-            },
-          ],
-        };
-      }
-    }
-    if (news.userFlowMustExist === true && typeof flowId === "string" && !isUnknown(flowId) && isNewFlow) {
-      const graph = graphOf(this);
-      const flow = await graph.requestOrUndefined({
-        method: "GET",
-        version: "beta",
+        what: "identity provider",
+        fix:
+          `: pass the identityProviderId of a WeChatIdentityProvider/QQIdentityProvider/SocialIdentityProvider in this program, ` +
+          `or the id of one that exists (e.g. WeChat-OAUTH)`,
+      },
+      {
+        property: "userFlowId",
+        id: flowId,
+        wanted: news.userFlowMustExist === true && (typeof olds?.userFlowId !== "string" || normalizeUserFlowId(olds.userFlowId).toLowerCase() !== String(flowId).toLowerCase()),
+        version: () => "beta" as const,
         path: `${FLOWS}/${encodeURIComponent(flowId)}`,
-        description: `read user flow ${flowId}`,
-      });
-      if (!flow) {
-        return {
-          inputs,
-          failures: [
-            {
-              property: "userFlowId",
-              reason:
-                `user flow ${flowId} does not exist in tenant ${graph.settings.tenantId}; it is named here to attach to, not ` +
-                `created: create it first (or let the stack create it), or correct the name`,
-            },
-          ],
-        };
+        what: "user flow",
+        fix: "; it is named here to attach to, not created: create it first (or let the stack create it), or correct the name",
+      },
+    ];
+    for (const lookup of lookups) {
+      if (!lookup.wanted || typeof lookup.id !== "string" || isUnknown(lookup.id)) continue;
+      const graph = graphOf(this);
+      const found = await graph.requestOrUndefined({ method: "GET", version: lookup.version(graph), path: lookup.path, description: `read ${lookup.what} ${lookup.id}` });
+      if (!found) {
+        return { inputs, failures: [{ property: lookup.property, reason: `${lookup.what} ${lookup.id} does not exist in tenant ${graph.settings.tenantId}${lookup.fix}` }] };
       }
     }
     return { inputs };
