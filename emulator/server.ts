@@ -35,6 +35,13 @@ import type { RequestLogEntry } from "./types";
 export { checkListenHost, isLoopbackHost } from "./listenAddress";
 
 const BODY_LIMIT = 32 * 1024 * 1024;
+/**
+ * How long an idle keep-alive connection stays open. Node's 5 s default races clients' pools: undici
+ * drops an idle socket one second before the server's advertised timeout, on a coarse timer, so a
+ * busy machine sometimes sends a request down a socket the server is closing (ECONNRESET). Clients
+ * learn this value from the `Keep-Alive: timeout=…` header; the server closes every socket on stop.
+ */
+const IDLE_CONNECTION_MS = 120_000;
 const DIAGNOSTIC_HEADER = JSON.stringify({ ServerInfo: { DataCenter: "Local Emulator", Slice: "E", Ring: "0", ScaleUnit: "000", RoleInstance: "b2c-emulator" } });
 
 interface RequestMeta extends ExchangeNotes {
@@ -87,8 +94,11 @@ export async function startEmulatorServer(
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
   const app = Fastify({
     // Our own server, for the limits Fastify does not pass on: stalled headers or bodies are cut off.
-    serverFactory: (handler) =>
-      https.createServer({ key: keyPem, cert: certPem, headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, handler),
+    serverFactory: (handler) => {
+      const server = https.createServer({ key: keyPem, cert: certPem, headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, handler);
+      server.keepAliveTimeout = IDLE_CONNECTION_MS;
+      return server;
+    },
     logger: false,
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
