@@ -1,6 +1,11 @@
 // Stacks created by the first release (0.1.0) carry that release's whole provider implementation,
-// serialized, in every resource's `__provider` (42–89 KB each). This moves them onto the thin stub
-// (thinProvider.ts) in the first `up` under this version, without a Graph write.
+// serialized, in every resource's `__provider` (7–34 KB each in tests/fixtures/first-release). This
+// moves them onto the thin stub (thinProvider.ts) in the first `up` under this version, without a
+// Graph write.
+//
+// Until then, `refresh` and `destroy` run 0.1.0's code, which loads modules of this package by path
+// (dist/graph/client.js and nine others) and calls their exports: those exports are part of the
+// upgrade path (tests/providers/firstReleaseState.test.ts lists them from the fixture).
 import type * as pulumi from "@pulumi/pulumi";
 import { IMPLEMENTATIONS_KEY } from "./thinProvider";
 

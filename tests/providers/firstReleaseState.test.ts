@@ -1,5 +1,7 @@
 // The wrapper that moves state written by the first release (fat serialized providers) onto the
 // thin stub; tests/engine/upgradeFromFirstRelease.test.ts runs it through the real engine.
+import * as fs from "fs";
+import * as path from "path";
 import { holdsSerializedImplementation, upgradingFirstReleaseState } from "../../providers/firstReleaseState";
 import { IMPLEMENTATIONS_KEY, thinProvider } from "../../providers/thinProvider";
 
@@ -44,4 +46,38 @@ test("a real change still goes to the provider's update, and state on the stub i
   expect(changed.calls).toEqual(["diff", "update"]);
   const current = recordingProvider(false);
   expect(await current.provider.diff("x", { __provider: THIN }, { __provider: THIN })).toMatchObject({ changes: false });
+});
+
+// Until a resource's first update under this version, `refresh` and `destroy` run 0.1.0's serialized
+// code, which loads modules of the installed package by path and calls their exports. Those stay.
+describe("what the first release's serialized code loads from this package", () => {
+  const stack = JSON.parse(fs.readFileSync(path.join(__dirname, "../fixtures/first-release/stack.json"), "utf8"));
+  const providerTexts: string[] = stack.deployment.resources.map((r: any) => r.inputs?.__provider).filter((t: unknown) => typeof t === "string");
+  const used = new Map<string, Set<string>>();
+  for (const text of providerTexts) {
+    for (const [, variable, modulePath] of text.matchAll(/(\w+)\s*=\s*require\("pulumi-b2c-identity\/(dist\/[^"]+)"\)/g)) {
+      const names = used.get(modulePath) ?? new Set<string>();
+      for (const [, name] of text.matchAll(new RegExp(`\\b${variable}\\.(\\w+)`, "g"))) names.add(name);
+      used.set(modulePath, names);
+    }
+  }
+
+  test("the fixture names the modules it loads", () => {
+    expect(providerTexts.length).toBeGreaterThanOrEqual(10);
+    expect([...used.keys()]).toContain("dist/graph/client.js");
+    expect([...used.values()].every((names) => names.size > 0)).toBe(true);
+  });
+
+  test.each([...used.keys()])("%s still exports what 0.1.0 calls", (modulePath) => {
+    const loaded = require(path.join(__dirname, "../..", modulePath));
+    const missing = [...used.get(modulePath)!].filter((name) => loaded[name] === undefined);
+    expect(missing).toEqual([]);
+  });
+
+  test("the Graph client still has the methods 0.1.0 calls on it", () => {
+    const methods = new Set(providerTexts.flatMap((text) => [...text.matchAll(/\bgraph\.(\w+)\(/g)].map((m) => m[1])));
+    expect(methods.size).toBeGreaterThan(0);
+    const { GraphApi } = require(path.join(__dirname, "../../dist/graph/client.js"));
+    expect([...methods].filter((name) => typeof GraphApi.prototype[name] !== "function")).toEqual([]);
+  });
 });
