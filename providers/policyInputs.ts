@@ -38,7 +38,7 @@ export function withDocument(stored: StoredPolicyInputs): TrustFrameworkPolicyIn
 const POLICY_ID_PATTERN = /^B2C_1A_[A-Za-z0-9_.-]+$/i;
 
 /** The local check of the inputs (the document unpacked): the provider's `check` and the resource's constructor. */
-export function checkPolicyInputs(news: Record<string, any>): InputProblem[] {
+export function checkPolicyInputs(news: Partial<Record<keyof TrustFrameworkPolicyInputs, unknown>>): InputProblem[] {
   const problems: InputProblem[] = [];
   const policyId = news.policyId;
   if (!isUnknown(policyId) && (typeof policyId !== "string" || !POLICY_ID_PATTERN.test(policyId.trim()))) {

@@ -269,25 +269,26 @@ export function replacementReasons(olds: PolicyKeyOutputs, news: PolicyKeyInputs
   return reasons;
 }
 
-export function normalizeInputs(news: Record<string, any>): PolicyKeyInputs {
-  const dateText = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
-  const inputs: Record<string, any> = { ...news, adoptExisting: news.adoptExisting ?? false };
+export function normalizeInputs(news: PolicyKeyInputs): PolicyKeyInputs {
+  const inputs: PolicyKeyInputs = { ...news, adoptExisting: news.adoptExisting ?? false };
   if (typeof news.name === "string") inputs.name = news.name.trim();
   if (news.secret && typeof news.secret === "object") {
-    inputs.secret = { ...news.secret, use: news.secret.use ?? "sig", notBefore: dateText(news.secret.notBefore), expiresOn: dateText(news.secret.expiresOn) };
+    inputs.secret = withDateTexts({ ...news.secret, use: news.secret.use ?? "sig" });
   }
   if (news.generate && typeof news.generate === "object") {
-    inputs.generate = {
-      ...news.generate,
-      keyType: isUnknown(news.generate.keyType) ? news.generate.keyType : canonicalKeyType(news.generate.keyType),
-      notBefore: dateText(news.generate.notBefore),
-      expiresOn: dateText(news.generate.expiresOn),
-    };
+    const keyType = news.generate.keyType;
+    inputs.generate = withDateTexts({ ...news.generate, keyType: isUnknown(keyType) ? keyType : (canonicalKeyType(keyType) ?? keyType) });
   }
-  for (const source of ["secret", "generate"]) {
-    for (const field of ["notBefore", "expiresOn"]) {
-      if (inputs[source] && inputs[source][field] === undefined) delete inputs[source][field];
-    }
+  return inputs;
+}
+
+/** notBefore/expiresOn as ISO text (a direct caller may pass a Date); absent ones left out, not undefined. */
+function withDateTexts<T extends { notBefore?: string | Date; expiresOn?: string | Date }>(spec: T): T {
+  const result = { ...spec };
+  for (const field of ["notBefore", "expiresOn"] as const) {
+    const value = spec[field];
+    if (value === undefined) delete result[field];
+    else if (value instanceof Date) result[field] = value.toISOString();
   }
-  return inputs as PolicyKeyInputs;
+  return result;
 }
