@@ -126,10 +126,10 @@ describe("checklist 30: injected fault rules", () => {
 
   test("a pathological rule can't stall the server (what a regex ReDoS would do)", async () => {
     emu.setFaults({ rules: [{ path: "a".repeat(2000) + "$", status: 503 }] });
-    const started = Date.now();
     const res = await graphFetch(emu, "GET", `${LIST}?x=${"a".repeat(5000)}`);
     expect(res.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The server's own time for the request (no network, no client): a backtracking match takes seconds.
+    expect(emu.requestLog().find((e) => e.kind === "graph")!.durationMs).toBeLessThan(1000);
   });
 
   test("faults never apply to the token endpoint or the control API", async () => {
@@ -165,11 +165,11 @@ describe("latency", () => {
     let started = Date.now();
     expect((await graphFetch(emu, "GET", LIST)).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    started = Date.now();
     await fetch(`${emu.url}/_emulator/faults`);
-    expect(Date.now() - started).toBeLessThan(250);
     const entry = emu.requestLog().find((e) => e.kind === "graph" && e.path === LIST)!;
     expect(entry.durationMs).toBeGreaterThanOrEqual(290);
+    // Measured by the server, so a busy client or a new TLS connection does not count.
+    expect(emu.requestLog().find((e) => e.kind === "control")!.durationMs).toBeLessThan(250);
   });
 });
 
