@@ -10,7 +10,7 @@ export type ProviderKind = "identityProvider" | "userFlow" | "userFlowIdentityPr
 export const IMPLEMENTATIONS_KEY = "pulumi-b2c-identity/provider-implementations";
 
 /**
- * The provider Pulumi serializes into each resource's `__provider`: a stub of about 1.5 KB instead of
+ * The provider Pulumi serializes into each resource's `__provider`: a stub of about 1.2 KB instead of
  * the whole implementation and its imports. At deploy time the stub loads the implementation from
  * the installed package by name (`pulumi-b2c-identity/dist/providers/index.js`), resolved from the
  * program's folder, which is the dynamic provider's working directory; inside this repository the
@@ -19,9 +19,9 @@ export const IMPLEMENTATIONS_KEY = "pulumi-b2c-identity/provider-implementations
  *
  * The engine's dynamic-provider host calls `configure` first, once per deserialized provider
  * (@pulumi/pulumi cmd/dynamic-provider `getProvider`), and looks methods up on each call after
- * that. So the stub carries only `configure`: it loads the implementation and puts the
- * implementation's methods on itself. A method the implementation lacks stays missing, which the
- * host treats as it always does. Everything sits inside one function, because Pulumi's closure
+ * that. So the stub carries only `configure`: it loads the implementation and takes it as its
+ * prototype. A method the implementation lacks stays missing, which the host treats as it always
+ * does. Everything sits inside one function, because Pulumi's closure
  * serializer copies whatever the function references: keep it small and free of imports.
  */
 export function thinProvider(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
@@ -30,22 +30,19 @@ export function thinProvider(kind: ProviderKind): pulumi.dynamic.ResourceProvide
 
 /**
  * The stub's one method. Module-level, so its serialized text is not indented under thinProvider
- * (state size), and free of comments inside (they would be serialized too). The implementation is
- * a fresh object per stub, since `configure` keeps the stack config on it.
+ * (state size), and free of comments inside (they would be serialized too). The stub takes the
+ * implementation as its prototype, so the host finds check, diff, … on it and calls them with the
+ * stub as `this`, where `configure` keeps the stack config: one stub, one config.
  */
 async function loadImplementation(this: any, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   let registry = (globalThis as any)[Symbol.for("pulumi-b2c-identity/provider-implementations")];
   if (!registry?.[this.kind]) {
-    const fromProgram = require("module").createRequire(require("path").join(process.cwd(), "package.json"));
     try {
-      registry = fromProgram("pulumi-b2c-identity/dist/providers/index.js").providerImplementations;
+      registry = require("module").createRequire(require("path").join(process.cwd(), "package.json"))("pulumi-b2c-identity/dist/providers/index.js").providerImplementations;
     } catch (error: any) {
       throw new Error(`pulumi-b2c-identity could not be loaded from ${process.cwd()}: ${error?.message}. Run npm install in the program's folder.`);
     }
   }
-  const implementation = Object.create(registry[this.kind]);
-  for (const method of ["check", "diff", "create", "read", "update", "delete"]) {
-    if (implementation[method]) this[method] = implementation[method].bind(implementation);
-  }
-  await implementation.configure?.(req);
+  Object.setPrototypeOf(this, registry[this.kind]);
+  await registry[this.kind].configure?.call(this, req);
 }

@@ -65,6 +65,11 @@ describe("custom policies through the real engine", () => {
     expect(extensions).toContain("wx0123456789abcdef");
     expect(extensions).not.toContain("engine-wechat-key"); // the key is referenced, never inlined
     expect(emu.snapshot().policies.length).toBe(uploads.length);
+    // State stays small: each entry holds the thin stub and, for a policy, its document packed.
+    const entries = (await project.exportState()).deployment.resources.filter((r: any) => r.inputs?.__provider);
+    expect(entries.length).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...entries.map((r: any) => r.inputs.__provider.length))).toBeLessThanOrEqual(2048);
+    expect(Math.max(...entries.map((r: any) => JSON.stringify(r).length))).toBeLessThanOrEqual(16 * 1024);
   });
 
   test("a second up and a refresh change nothing", async () => {
