@@ -191,6 +191,7 @@ export interface EmulatorOptions {
 
 export interface RequestLogEntry {
   seq: number;
+  /** When the answer went out (ISO); the request arrived durationMs before. */
   time: string;
   method: string;
   /** Full path with version prefix and query, e.g. "/beta/trustFramework/keySets/B2C_1A_X/uploadSecret". */

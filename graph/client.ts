@@ -3,6 +3,7 @@ import type { TokenCredential } from "@azure/identity";
 import { CLOUDS } from "./clouds";
 import { CachedTokenAuthProvider, getCredential } from "./credential";
 import { GraphOperationInfo, GraphRequestError, isGraphRequestError, parseGraphErrorBody } from "./errors";
+import { oneWriteAtATime, writeTargetOf } from "./objectWrites";
 import { retryWhile } from "./patience";
 import { B2CRetryHandler, DEFAULT_B2C_RETRY_POLICY, RetryRecord, isNetworkError } from "./retry";
 import { ConfigSource, describeSetting, GraphSettings, resolveGraphSettings } from "./settings";
@@ -59,9 +60,16 @@ export class GraphApi {
     this.client = buildClient(settings);
   }
 
-  /** Sends one call; retries (429/503/504, B2C transient codes, dropped connections) happen inside. */
+  /**
+   * Sends one call; retries (429/503/504, B2C transient codes, dropped connections) happen inside.
+   * A write to an existing object waits for this process's earlier writes to it (objectWrites.ts).
+   */
   async call<T = unknown>(call: GraphCall): Promise<GraphResult<T>> {
-    return retryWhile(() => this.send<T>(call), {
+    const target = call.method === "GET" ? undefined : writeTargetOf(call.path);
+    const queue = target && `${this.settings.graphEndpoint} ${this.settings.tenantId} ${target}`.toLowerCase();
+    // Queued per attempt, so a write waiting out a 404 window lets the others on its object go first.
+    const attempt = () => (queue ? oneWriteAtATime(queue, () => this.send<T>(call)) : this.send<T>(call));
+    return retryWhile(attempt, {
       windowMs: call.retryNotFoundForMs ?? 0,
       // A window of patience: the last wait is made in full, so a late object still gets its chance.
       lastWait: "full",
