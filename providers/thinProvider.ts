@@ -21,8 +21,8 @@ export const IMPLEMENTATIONS_KEY = "pulumi-b2c-identity/provider-implementations
  * (@pulumi/pulumi cmd/dynamic-provider `getProvider`), and looks methods up on each call after
  * that. So the stub carries only `configure`: it loads the implementation and takes it as its
  * prototype. A method the implementation lacks stays missing, which the host treats as it always
- * does. Everything sits inside one function, because Pulumi's closure
- * serializer copies whatever the function references: keep it small and free of imports.
+ * does. Everything sits inside one function, because Pulumi's closure serializer copies whatever
+ * the function references: keep it small and free of imports.
  */
 export function thinProvider(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
   return { kind, configure: loadImplementation } as unknown as pulumi.dynamic.ResourceProvider;
