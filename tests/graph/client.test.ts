@@ -101,7 +101,7 @@ describe("retries are bounded by one time budget, not by a number of attempts", 
     emu.setFaults({ rules: [{ method: "GET", path: "^/identity/identityProviders$", status: 429, retryAfter: 120 }] });
     const started = Date.now();
     const error = await failureOf(listIdps(api()));
-    expect(Date.now() - started).toBeLessThan(10_000); // not the 120 s wait
+    expect(Date.now() - started).toBeLessThan(1000);
     expect(error.message).toMatch(/next wait of 120\.0 s would pass the retry budget of 60 s/);
     expect(graphCalls(emu.requestLog())).toHaveLength(1);
   });
