@@ -4,7 +4,8 @@ import { CLOUDS } from "./clouds";
 import { CachedTokenAuthProvider, getCredential } from "./credential";
 import { GraphOperationInfo, GraphRequestError, isGraphRequestError, parseGraphErrorBody } from "./errors";
 import { oneWriteAtATime, writeTargetOf } from "./objectWrites";
-import { retryWhile } from "./patience";
+import { Clock, REAL_CLOCK, retryWhile } from "./patience";
+import { assertSafeGraphPath } from "./paths";
 import { B2CRetryHandler, DEFAULT_B2C_RETRY_POLICY, RetryRecord, isNetworkError } from "./retry";
 import { ConfigSource, describeSetting, GraphSettings, resolveGraphSettings } from "./settings";
 
@@ -50,14 +51,33 @@ export interface ODataCollection<T> {
   "@odata.nextLink"?: string;
 }
 
+/**
+ * The most pages `list` follows. A tenant's identity providers, flows, keysets and policies fit in
+ * a few pages; a nextLink chain longer than this is a service fault, not data
+ * (https://github.com/microsoftgraph/msgraph-sdk-javascript/issues/1656).
+ */
+export const DEFAULT_MAX_PAGES = 1000;
+
+/** What a GraphApi may be given besides its settings; tests inject the clock and a small page cap. */
+export interface GraphApiOptions {
+  /** Where the retry layer's time comes from; default the real clock. */
+  clock?: Clock;
+  /** Page cap of `list`; default DEFAULT_MAX_PAGES. */
+  maxPages?: number;
+}
+
 /** Thin typed layer over the Microsoft Graph client; one per provider call, cheap to build. */
 export class GraphApi {
   readonly settings: GraphSettings;
   private readonly client: Client;
+  private readonly clock: Clock;
+  private readonly maxPages: number;
 
-  constructor(settings: GraphSettings) {
+  constructor(settings: GraphSettings, options: GraphApiOptions = {}) {
     this.settings = settings;
-    this.client = buildClient(settings);
+    this.clock = options.clock ?? REAL_CLOCK;
+    this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    this.client = buildClient(settings, this.clock);
   }
 
   /**
@@ -70,6 +90,7 @@ export class GraphApi {
     // Queued per attempt, so a write waiting out a 404 window lets the others on its object go first.
     const attempt = () => (queue ? oneWriteAtATime(queue, () => this.send<T>(call)) : this.send<T>(call));
     return retryWhile(attempt, {
+      clock: this.clock,
       windowMs: call.retryNotFoundForMs ?? 0,
       // A window of patience: the last wait is made in full, so a late object still gets its chance.
       lastWait: "full",
@@ -91,11 +112,29 @@ export class GraphApi {
     }
   }
 
-  /** GETs a collection and follows every @odata.nextLink. */
+  /**
+   * GETs a collection and follows its @odata.nextLink chain. A nextLink seen before (a loop) or a
+   * chain longer than the page cap ends the listing with an error instead of paging forever
+   * (repeating nextLinks have been reported from Graph:
+   * https://github.com/microsoftgraph/msgraph-sdk-javascript/issues/1656).
+   */
   async list<T>(version: GraphVersion, path: string, description: string): Promise<T[]> {
     const items: T[] = [];
+    const seen = new Set<string>();
     let next: string | undefined = path;
-    while (next) {
+    for (let pages = 0; next; pages++) {
+      if (pages >= this.maxPages || seen.has(next)) {
+        const repeated = seen.has(next);
+        throw new GraphRequestError({
+          status: 0,
+          code: repeated ? "pagingLoop" : "tooManyPages",
+          graphMessage: repeated
+            ? `paging stopped after ${pages} page(s): Graph sent an @odata.nextLink it had already sent (${shownLink(next)}), so following it would never end`
+            : `paging stopped after ${pages} pages, the most a listing follows: the @odata.nextLink chain did not end (next was ${shownLink(next)})`,
+          operation: operationOf({ method: "GET", version, path, description }),
+        });
+      }
+      seen.add(next);
       const page: ODataCollection<T> = await this.request<ODataCollection<T>>({ method: "GET", version, path: next, description });
       items.push(...(page?.value ?? []));
       next = page?.["@odata.nextLink"];
@@ -107,16 +146,13 @@ export class GraphApi {
     const record = new RetryRecord();
     record.resendAfterNetworkError = call.resendAfterNetworkError ?? true;
     const absolute = /^https:\/\//i.test(call.path);
+    // Defence in depth: whatever built the path, a dot segment or a separator inside a segment is never sent.
+    assertSafeGraphPath(absolute ? new URL(call.path).pathname.replace(/^\/(v1\.0|beta)(?=\/)/i, "") : call.path);
     let request = this.client.api(call.path).middlewareOptions([record]);
     if (!absolute) request = request.version(call.version);
     if (call.contentType) request = request.header("Content-Type", call.contentType);
     if (call.responseType === "text") request = request.responseType(ResponseType.TEXT);
-    const operation: GraphOperationInfo = {
-      method: call.method,
-      version: call.version,
-      path: absolute ? new URL(call.path).pathname.replace(/^\/(v1\.0|beta)/, "") : call.path,
-      description: call.description,
-    };
+    const operation = operationOf(call);
     try {
       let value: unknown;
       switch (call.method) {
@@ -138,18 +174,52 @@ export class GraphApi {
       }
       return { value: value as T, retriedAfterNetworkError: record.retriedAfterNetworkError };
     } catch (error) {
-      const graphError = toGraphRequestError(error, operation, call.secrets, this.settings);
+      const budgetSpent = record.budgetSignal?.aborted && !(isGraphRequestError(error) && error.status > 0);
+      const graphError = budgetSpent
+        ? new GraphRequestError({
+            status: 0,
+            code: "timeout",
+            graphMessage:
+              `no answer within the retry budget of ${record.budgetSeconds} s (attempt ${record.attempts}, ` +
+              `${((this.clock.now() - (record.startedAt ?? this.clock.now())) / 1000).toFixed(1)} s after the first); ` +
+              `${call.method === "GET" ? "" : "the write may or may not have been carried out; "}` +
+              `${describeSetting("retryBudgetSeconds", this.settings.configNamespace)} sets the budget`,
+            operation,
+            secrets: call.secrets,
+          })
+        : toGraphRequestError(error, operation, call.secrets, this.settings);
+      if (budgetSpent) graphError.retryBudgetExhausted = true;
       graphError.afterNetworkRetry = record.retriedAfterNetworkError;
       if (record.gaveUp) {
         const g = record.gaveUp;
         graphError.retryBudgetExhausted = true;
+        const why = graphError.status === 429 ? "Graph kept throttling the request (HTTP 429): " : graphError.status === 503 ? "Graph stayed unavailable (HTTP 503): " : "";
         graphError.message +=
-          ` (gave up after ${g.attempts} attempt(s) in ${g.elapsedSeconds.toFixed(1)} s: the next wait of ${g.nextWaitSeconds.toFixed(1)} s ` +
+          ` (${why}gave up after ${g.attempts} attempt(s) in ${g.elapsedSeconds.toFixed(1)} s: the next wait of ${g.nextWaitSeconds.toFixed(1)} s ` +
           `would pass the retry budget of ${g.budgetSeconds} s, ${describeSetting("retryBudgetSeconds", this.settings.configNamespace)})`;
       }
       throw graphError;
     }
   }
+}
+
+/** What a call was for and where it went, for its errors (a nextLink shows as its path). */
+function operationOf(call: Pick<GraphCall, "method" | "version" | "path" | "description">): GraphOperationInfo {
+  const absolute = /^https:\/\//i.test(call.path);
+  return {
+    method: call.method,
+    version: call.version,
+    path: absolute ? new URL(call.path).pathname.replace(/^\/(v1\.0|beta)/, "") : call.path,
+    description: call.description,
+  };
+}
+
+/** A nextLink as shown in an error: its path and query, not the host. */
+function shownLink(link: string): string {
+  if (!/^https:\/\//i.test(link)) return link;
+  const url = new URL(link);
+  const shown = `${url.pathname}${url.search}`;
+  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
 }
 
 /** Turns whatever the Graph client threw into one readable GraphRequestError. */
@@ -229,14 +299,18 @@ function authProviderFor(settings: GraphSettings): CachedTokenAuthProvider {
   return provider;
 }
 
-function buildClient(settings: GraphSettings): Client {
+function buildClient(settings: GraphSettings, clock: Clock): Client {
   const authProvider = authProviderFor(settings);
   // Library handlers where they do the job (auth, telemetry ids); retries are ours alone: the
   // library's RetryHandler counts attempts, ours spends a time budget (graph/retry.ts).
+  // Order: the handlers that set headers run once per call, BEFORE the retry handler, which then
+  // re-sends the same request. TelemetryHandler *appends* to SdkVersion each time it runs, so after
+  // the retry handler it grew the request by 33 bytes per attempt until Node refused the headers
+  // (HTTP 431), hiding the throttling that caused it.
   const middleware = [
     new AuthenticationHandler(authProvider),
-    new B2CRetryHandler({ ...DEFAULT_B2C_RETRY_POLICY, budgetSeconds: settings.retryBudgetSeconds }),
     new TelemetryHandler(),
+    new B2CRetryHandler({ ...DEFAULT_B2C_RETRY_POLICY, budgetSeconds: settings.retryBudgetSeconds }, clock),
     new HTTPMessageHandler(),
   ];
   return Client.initWithMiddleware({
@@ -248,6 +322,6 @@ function buildClient(settings: GraphSettings): Client {
 }
 
 /** A Graph API for the settings read from stack config (`b2c:*`) and the environment. */
-export function graphApiFromConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env): GraphApi {
-  return new GraphApi(resolveGraphSettings(config, env));
+export function graphApiFromConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env, options: GraphApiOptions = {}): GraphApi {
+  return new GraphApi(resolveGraphSettings(config, env), options);
 }

@@ -51,34 +51,52 @@ export interface Patience<T> {
   beforeWait?: (outcome: Outcome<T>) => Promise<void> | void;
   /** Told when a transient outcome is handed back because the window or the retries are spent. */
   onGiveUp?: (giveUp: GiveUp) => void;
+  /** Where time comes from; tests inject one so that waits are recorded instead of slept. */
+  clock?: Clock;
 }
+
+/** The time source of `retryWhile`: the real one, or a test's. */
+export interface Clock {
+  /** ms since the epoch. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const REAL_CLOCK: Clock = {
+  now: () => Date.now(),
+  // At least `ms` by the wall clock: libuv timers count from a cached loop time and may fire a
+  // little early, and a floor of 1 s must be 1 s as the server sees it.
+  async sleep(ms) {
+    const end = Date.now() + ms;
+    for (let left = ms; left > 0; left = end - Date.now()) await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+  },
+};
 
 /** The providers' back-off: 250 ms, doubling, at most 2 s. */
 export function backoffMs(attempt: number): number {
   return Math.min(2000, 250 * 2 ** attempt);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Runs `attempt` until its outcome is not transient, or until the window (or `maxRetries`) is
  * spent; then returns its last value or throws its last error, unchanged.
  */
 export async function retryWhile<T>(attempt: (info: AttemptInfo) => Promise<T>, patience: Patience<T>): Promise<T> {
-  const started = Date.now();
+  const clock = patience.clock ?? REAL_CLOCK;
+  const started = clock.now();
   const deadline = started + patience.windowMs;
   const lastWait = patience.lastWait ?? "shortened";
   for (let n = 0; ; n++) {
     let outcome: Outcome<T>;
     try {
-      outcome = { ok: true, value: await attempt({ attempt: n, remainingMs: Math.max(0, deadline - Date.now()) }) };
+      outcome = { ok: true, value: await attempt({ attempt: n, remainingMs: Math.max(0, deadline - clock.now()) }) };
     } catch (error) {
       outcome = { ok: false, error };
     }
     const verdict = await patience.transient(outcome, n);
     if (verdict === true || typeof verdict === "number") {
       let wait = typeof verdict === "number" ? verdict : (patience.backoff ?? backoffMs)(n);
-      const now = Date.now();
+      const now = clock.now();
       const retriesSpent = patience.maxRetries !== undefined && n >= patience.maxRetries;
       const windowSpent = lastWait === "skipped" ? now + wait > deadline : now >= deadline;
       if (retriesSpent || windowSpent) {
@@ -86,7 +104,7 @@ export async function retryWhile<T>(attempt: (info: AttemptInfo) => Promise<T>, 
       } else {
         if (lastWait === "shortened") wait = Math.min(wait, deadline - now);
         await patience.beforeWait?.(outcome);
-        await sleep(wait);
+        await clock.sleep(wait);
         continue;
       }
     }

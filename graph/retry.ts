@@ -1,5 +1,5 @@
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
-import { retryWhile } from "./patience";
+import { Clock, REAL_CLOCK, retryWhile } from "./patience";
 
 /**
  * B2C error codes that mean "try again": the service's transient internal error, its own throttling
@@ -19,19 +19,29 @@ export const RETRYABLE_STATUSES: readonly number[] = [429, 503, 504];
 export interface B2CRetryPolicy {
   /** Time budget for one Graph request and all its retries, seconds (b2c:retryBudgetSeconds). */
   budgetSeconds: number;
-  /** First back-off when the answer gives no Retry-After, seconds; doubles each attempt, with jitter. */
+  /** First back-off, seconds; doubles each attempt, with jitter. */
   baseDelaySeconds: number;
-  /** Longest single back-off without Retry-After, seconds. */
+  /** Longest single back-off, seconds (a longer Retry-After is still honoured). */
   maxDelaySeconds: number;
+  /**
+   * The floor of every wait, seconds, whatever Retry-After says: a `0`, negative, `0.001` or past-date
+   * Retry-After would otherwise turn a throttled request into a tight loop against a tenant that
+   * asked us to back off (https://learn.microsoft.com/graph/throttling#best-practices-to-handle-throttling).
+   */
+  minDelaySeconds: number;
 }
 
 export const DEFAULT_RETRY_BUDGET_SECONDS = 60;
 
 export const DEFAULT_B2C_RETRY_POLICY: B2CRetryPolicy = {
   budgetSeconds: DEFAULT_RETRY_BUDGET_SECONDS,
-  baseDelaySeconds: 0.5,
+  baseDelaySeconds: 1,
   maxDelaySeconds: 8,
+  minDelaySeconds: 1,
 };
+
+/** The lowest budget a request may have: one wait at the floor. */
+export const MIN_RETRY_BUDGET_SECONDS = DEFAULT_B2C_RETRY_POLICY.minDelaySeconds;
 
 /** Per-request record of what the retry handler did, read back by the caller. */
 export class RetryRecord {
@@ -42,12 +52,17 @@ export class RetryRecord {
   resendAfterNetworkError = true;
   /** Set when the handler stopped retrying because the budget would be exceeded: for the error message. */
   gaveUp?: { attempts: number; elapsedSeconds: number; budgetSeconds: number; nextWaitSeconds: number };
+  /** The budget of the request, seconds, and what each attempt was bounded by (aborted when what was left of the budget ran out). */
+  budgetSeconds?: number;
+  budgetSignal?: AbortSignal;
+  /** When the first attempt started (clock ms). */
+  startedAt?: number;
 }
 
-/** Exponential back-off with "equal jitter": half fixed, half random. */
+/** Exponential back-off with "equal jitter" (half fixed, half random), never under the floor. */
 export function backoffSeconds(attempt: number, policy: B2CRetryPolicy, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelaySeconds, policy.baseDelaySeconds * 2 ** attempt);
-  return ceiling / 2 + (ceiling / 2) * random();
+  return Math.max(policy.minDelaySeconds, ceiling / 2 + (ceiling / 2) * random());
 }
 
 /** Retry-After in seconds (delta seconds, fractional allowed, or an HTTP date); undefined if absent. */
@@ -68,14 +83,15 @@ async function errorCodeOf(response: Response): Promise<string | undefined> {
   }
 }
 
-/** How long to wait before retrying this answer, or undefined when it is final. */
-export async function retryDelayFor(response: Response, attempt: number, policy: B2CRetryPolicy): Promise<number | undefined> {
+/**
+ * How long to wait before retrying this answer, or undefined when it is final: the longer of
+ * Retry-After and our own back-off, so Retry-After can lengthen a wait but never shorten it.
+ */
+export async function retryDelayFor(response: Response, attempt: number, policy: B2CRetryPolicy, now?: number): Promise<number | undefined> {
   if (response.ok) return undefined;
-  const retryAfter = parseRetryAfter(response.headers.get("Retry-After"));
-  if (RETRYABLE_STATUSES.includes(response.status)) return retryAfter ?? backoffSeconds(attempt, policy);
-  const code = await errorCodeOf(response);
-  if (code && RETRYABLE_B2C_CODES.includes(code)) return retryAfter ?? backoffSeconds(attempt, policy);
-  return undefined;
+  const retryable = RETRYABLE_STATUSES.includes(response.status) || RETRYABLE_B2C_CODES.includes((await errorCodeOf(response)) ?? "");
+  if (!retryable) return undefined;
+  return Math.max(parseRetryAfter(response.headers.get("Retry-After"), now) ?? 0, backoffSeconds(attempt, policy));
 }
 
 /**
@@ -88,7 +104,10 @@ export async function retryDelayFor(response: Response, attempt: number, policy:
 export class B2CRetryHandler implements Middleware {
   private nextMiddleware?: Middleware;
 
-  constructor(private readonly policy: B2CRetryPolicy = DEFAULT_B2C_RETRY_POLICY) {}
+  constructor(
+    private readonly policy: B2CRetryPolicy = DEFAULT_B2C_RETRY_POLICY,
+    private readonly clock: Clock = REAL_CLOCK,
+  ) {}
 
   setNext(next: Middleware): void {
     this.nextMiddleware = next;
@@ -96,20 +115,32 @@ export class B2CRetryHandler implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const record = context.middlewareControl?.getMiddlewareOptions(RetryRecord) as RetryRecord | undefined;
-    const policy = this.policy;
+    const { policy, clock } = this;
+    const callerSignal = context.options?.signal ?? undefined;
+    if (record) {
+      record.budgetSeconds = policy.budgetSeconds;
+      record.startedAt = clock.now();
+    }
     await retryWhile(
-      async ({ attempt }) => {
+      async ({ attempt, remainingMs }) => {
         if (record) record.attempts = attempt + 1;
         context.response = undefined;
+        // Each attempt may take what is left of the budget and no more: a server that accepts the
+        // request and never answers (or stalls the body) is cut off when the budget ends. The signal
+        // stays on the answer, so reading its body is bounded too.
+        const budgetSignal = AbortSignal.timeout(Math.max(1, Math.ceil(remainingMs)));
+        if (record) record.budgetSignal = budgetSignal;
+        context.options = { ...context.options, signal: callerSignal ? AbortSignal.any([callerSignal, budgetSignal]) : budgetSignal };
         await this.nextMiddleware!.execute(context);
         return context.response as Response | undefined;
       },
       {
         windowMs: policy.budgetSeconds * 1000,
         lastWait: "skipped",
+        clock,
         async transient(outcome, attempt) {
           if (outcome.ok) {
-            const delay = outcome.value ? await retryDelayFor(outcome.value, attempt, policy) : undefined;
+            const delay = outcome.value ? await retryDelayFor(outcome.value, attempt, policy, clock.now()) : undefined;
             return delay === undefined ? false : delay * 1000;
           }
           if (!isNetworkError(outcome.error)) return false;

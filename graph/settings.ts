@@ -1,5 +1,5 @@
 import { CLOUDS, CLOUD_NAMES, CloudName } from "./clouds";
-import { DEFAULT_RETRY_BUDGET_SECONDS } from "./retry";
+import { DEFAULT_RETRY_BUDGET_SECONDS, MIN_RETRY_BUDGET_SECONDS } from "./retry";
 
 /** Where a setting comes from: Pulumi stack config (`b2c:*`) first, then an environment variable. */
 export interface ConfigSource {
@@ -148,8 +148,11 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
   }
   const budgetValue = readSetting("retryBudgetSeconds", config, env, namespace);
   const retryBudgetSeconds = budgetValue === undefined ? DEFAULT_RETRY_BUDGET_SECONDS : Number(budgetValue);
-  if (!Number.isFinite(retryBudgetSeconds) || retryBudgetSeconds <= 0 || retryBudgetSeconds > 3600) {
-    throw new GraphConfigError(`${describeSetting("retryBudgetSeconds", namespace)} must be a number of seconds between 0 and 3600, got '${budgetValue}'.`);
+  // Under the 1 s floor of every wait a budget allows no retry at all, and bounds each attempt too tightly.
+  if (!Number.isFinite(retryBudgetSeconds) || retryBudgetSeconds < MIN_RETRY_BUDGET_SECONDS || retryBudgetSeconds > 3600) {
+    throw new GraphConfigError(
+      `${describeSetting("retryBudgetSeconds", namespace)} must be a number of seconds from ${MIN_RETRY_BUDGET_SECONDS} to 3600, got '${budgetValue}'.`,
+    );
   }
   const graphEndpoint = graphOverride ? httpsUrl("graphEndpoint", graphOverride, namespace) : endpoints.graphEndpoint;
   const authorityHost = authorityOverride ? httpsUrl("authorityHost", authorityOverride, namespace) : endpoints.authorityHost;
