@@ -134,7 +134,7 @@ export const insufficientPrivileges = () => new GraphError(403, "Authorization_R
 // ---- faults: throttling, injected answers, lost connections, overlapping writes ------------------
 
 /** The documented 429 body (https://learn.microsoft.com/graph/throttling). */
-export function tooManyRequests(retryAfter: number | undefined, fault: string, scope?: string): GraphError {
+export function tooManyRequests(retryAfter: number | string | undefined, fault: string, scope?: string): GraphError {
   const headers: Record<string, string> = {};
   if (retryAfter !== undefined) headers["Retry-After"] = String(retryAfter);
   if (scope) headers["x-ms-throttle-scope"] = scope === "tenant" ? "Tenant" : "Tenant_Application";
@@ -154,9 +154,14 @@ const INJECTED_FAULT_MESSAGES: Record<string, string> = {
 };
 
 /** The answer of an injected fault rule (faults.ts picks status and code); AADB2C codes are B2C errors. */
-export function injectedFault(status: number, code: string, headers: Record<string, string>, fault: string): GraphError {
-  const message = INJECTED_FAULT_MESSAGES[code] ?? `Injected fault ${code}.`;
-  return new GraphError(status, code, message, { headers, fault, ...(code.startsWith("AADB2C") ? { b2c: true } : {}) });
+export function injectedFault(status: number, code: string, headers: Record<string, string>, fault: string, message?: string | Record<string, unknown>): GraphError {
+  const text = typeof message === "string" ? message : (INJECTED_FAULT_MESSAGES[code] ?? `Injected fault ${code}.`);
+  return new GraphError(status, code, text, {
+    headers,
+    fault,
+    ...(code.startsWith("AADB2C") ? { b2c: true } : {}),
+    ...(message !== undefined && typeof message !== "string" ? { messageObject: message } : {}),
+  });
 }
 
 /** 409 AADB2C95053 for overlapping writes to one object (status unconfirmed; 409 is the natural value). */

@@ -13,10 +13,28 @@ export const DEFAULT_RATE_LIMIT: RateLimitSettings = { enabled: false, perTenant
  * never arrived"), run the handler and then drop it ("committed, then the answer was lost"), or answer
  * an error.
  */
-export type InjectedFault = { kind: "drop"; rule: FaultRule } | { kind: "loseResponse"; rule: FaultRule } | { kind: "error"; error: GraphError };
+export type InjectedFault =
+  | { kind: "drop"; rule: FaultRule }
+  | { kind: "loseResponse"; rule: FaultRule }
+  | { kind: "hang"; rule: FaultRule }
+  | { kind: "repeatNextLink"; rule: FaultRule }
+  | { kind: "error"; error: GraphError };
 
 /** The fields a fault rule may have; anything else is refused, naming the field. */
-export const FAULT_RULE_FIELDS: readonly string[] = ["method", "path", "status", "code", "retryAfter", "dropConnection", "loseResponse", "times"];
+export const FAULT_RULE_FIELDS: readonly string[] = [
+  "method",
+  "path",
+  "status",
+  "code",
+  "retryAfter",
+  "retryAfterHeader",
+  "message",
+  "dropConnection",
+  "loseResponse",
+  "hang",
+  "nextLink",
+  "times",
+];
 /** The fields of a fault settings object. */
 export const FAULT_SETTINGS_FIELDS: readonly string[] = ["rules", "latencyMs", "rateLimit", "consistencyWindowMs"];
 const RATE_LIMIT_FIELDS: readonly string[] = ["enabled", "perTenantPerMinute", "perAppPerTenantPerMinute", "windowMs"];
@@ -107,6 +125,8 @@ export class FaultInjector {
       if (rule.times !== undefined) rule.times -= 1;
       if (rule.dropConnection) return { kind: "drop", rule };
       if (rule.loseResponse) return { kind: "loseResponse", rule };
+      if (rule.hang) return { kind: "hang", rule };
+      if (rule.nextLink) return { kind: "repeatNextLink", rule };
       return { kind: "error", error: injectedError(rule) };
     }
     return undefined;
@@ -219,7 +239,17 @@ function validateRule(rule: FaultRule): FaultRule {
     );
   }
   if (rule.method !== undefined && (typeof rule.method !== "string" || !/^[A-Za-z]+$/.test(rule.method))) throw new TypeError("faults.rules[].method must be an HTTP method");
-  if (rule.dropConnection && rule.loseResponse) throw new TypeError("a fault rule can't both drop the connection and lose the response");
+  const endings = (["dropConnection", "loseResponse", "hang", "nextLink"] as const).filter((name) => rule[name] !== undefined && rule[name] !== false);
+  if (endings.length > 1) throw new TypeError(`a fault rule can't both ${endings.join(" and ")}: pick one`);
+  if (rule.hang !== undefined && typeof rule.hang !== "boolean") throw new TypeError("faults.rules[].hang must be true or false");
+  if (rule.nextLink !== undefined && rule.nextLink !== "repeat") throw new TypeError(`faults.rules[].nextLink must be "repeat"`);
+  if (rule.retryAfterHeader !== undefined && (typeof rule.retryAfterHeader !== "string" || /[\r\n]/.test(rule.retryAfterHeader))) {
+    throw new TypeError("faults.rules[].retryAfterHeader must be a header value (text on one line)");
+  }
+  if (rule.retryAfterHeader !== undefined && rule.retryAfter !== undefined) throw new TypeError("a fault rule has either retryAfter or retryAfterHeader, not both");
+  if (rule.message !== undefined && (rule.message === null || !["string", "object"].includes(typeof rule.message) || Array.isArray(rule.message))) {
+    throw new TypeError("faults.rules[].message must be a text or a JSON object");
+  }
   if (rule.times !== undefined) nonNegative("rules[].times", rule.times);
   if (rule.retryAfter !== undefined) nonNegative("rules[].retryAfter", rule.retryAfter);
   if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 100 || rule.status > 599)) {
@@ -238,12 +268,13 @@ export function injectedError(rule: FaultRule): GraphError {
     rule.status ??
     (rule.code === "AADB2C95053" ? 409 : rule.code?.startsWith("AADB2C") ? 400 : rule.code === "TooManyRequests" ? 429 : 503);
   const fault = `injected:${status}${rule.code ? `:${rule.code}` : ""}`;
-  if (status === 429 && (rule.code === undefined || rule.code === "TooManyRequests")) {
-    return tooManyRequests(rule.retryAfter, fault);
+  const retryAfter = rule.retryAfterHeader ?? (rule.retryAfter === undefined ? undefined : String(rule.retryAfter));
+  if (status === 429 && (rule.code === undefined || rule.code === "TooManyRequests") && rule.message === undefined) {
+    return tooManyRequests(retryAfter, fault);
   }
   const headers: Record<string, string> = {};
-  if (rule.retryAfter !== undefined) headers["Retry-After"] = String(rule.retryAfter);
-  return injectedFault(status, rule.code ?? defaultCodeForStatus(status), headers, fault);
+  if (retryAfter !== undefined) headers["Retry-After"] = retryAfter;
+  return injectedFault(status, rule.code ?? defaultCodeForStatus(status), headers, fault, rule.message);
 }
 
 function defaultCodeForStatus(status: number): string {

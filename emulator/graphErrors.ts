@@ -14,6 +14,8 @@ export interface GraphErrorOptions {
   innerError?: Record<string, unknown>;
   /** Name of the fault that produced this error, for the request log. */
   fault?: string;
+  /** Sent as `error.message` instead of the text: an injected rule's object message. */
+  messageObject?: Record<string, unknown>;
 }
 
 /** Thrown by route handlers and pipeline stages; turned into a Graph error envelope when answered. */
@@ -48,7 +50,7 @@ export function errorEnvelope(error: GraphError, ids: RequestIds): { error: Reco
     "client-request-id": ids.clientRequestId,
   };
   if (error.options.b2c) innerError.correlationId = randomUUID();
-  return { error: { code: error.code, message: error.message, innerError } };
+  return { error: { code: error.code, message: error.options.messageObject ?? error.message, innerError } };
 }
 
 /** The same error with extra options (e.g. the fault that produced it). */

@@ -10,7 +10,7 @@
 // writes, lost answers) are stages of their own, kept apart from the happy path (handle, persist).
 import type { IncomingHttpHeaders } from "http";
 import type { TokenService } from "./auth";
-import { concurrentWrite, deprecatedApi, droppedInBatch, lostInBatch, notB2cTenant, toGraphError } from "./errorCatalogue";
+import { concurrentWrite, deprecatedApi, droppedInBatch, innerRequestGotNoAnswer, lostInBatch, notB2cTenant, toGraphError } from "./errorCatalogue";
 import type { GraphError } from "./graphErrors";
 import { GraphCall, GraphResult, GraphRouter, GraphVersion, InnerRequest, InnerResponse, RouteResolution, splitGraphPath } from "./graphRouter";
 import type { EmulatorRuntime } from "./runtime";
@@ -37,16 +37,22 @@ export interface GraphExchange {
   overlapping: boolean;
   /** An injected loseResponse rule matched: carry the request out, then drop the answer. */
   loseResponse: boolean;
+  /** An injected nextLink "repeat" rule matched: the page's nextLink is the request's own URL. */
+  repeatNextLink?: boolean;
   result?: GraphResult;
 }
 
-/** How an exchange ends: an answer, an error envelope, or a connection closed without an answer. */
+/**
+ * How an exchange ends: an answer, an error envelope, a connection closed without an answer, or
+ * (an injected hang) a connection held open without an answer until the client gives up.
+ */
 export type Outcome =
   | { kind: "answer"; result: GraphResult }
   | { kind: "error"; error: GraphError; cause: unknown }
-  | { kind: "drop"; status: number; fault: string };
+  | { kind: "drop"; status: number; fault: string }
+  | { kind: "hang" };
 
-type Ending = { kind: "drop"; status: number; fault: string };
+type Ending = { kind: "drop"; status: number; fault: string } | { kind: "hang" };
 type Stage = (x: GraphExchange) => void | Ending | Promise<void | Ending>;
 
 /** The raw request as the listener received it. */
@@ -126,8 +132,15 @@ const applyFaultRules: Stage = (x) => {
     if (x.notes.batchRequestId) throw droppedInBatch();
     return { kind: "drop", status: 0, fault: "dropConnection" };
   }
+  if (injected?.kind === "hang") {
+    x.notes.fault = "hang";
+    // An inner request of $batch shares the batch's connection: it shows as the loopback's 504.
+    if (x.notes.batchRequestId) throw innerRequestGotNoAnswer();
+    return { kind: "hang" };
+  }
   if (injected?.kind === "error") throw injected.error;
   x.loseResponse = injected?.kind === "loseResponse";
+  x.repeatNextLink = injected?.kind === "repeatNextLink";
 };
 
 const authenticate: Stage = (x) => {
@@ -174,6 +187,15 @@ const persist: Stage = (x) => {
   if (WRITE_METHODS.includes(x.call.method) && x.result!.status < 300 && routeOf(x).family !== "batch") x.runtime.store.persist();
 };
 
+/** An injected nextLink "repeat": a collection page points back at itself, so paging would never end. */
+const repeatNextLink: Stage = (x) => {
+  const body = x.result?.body as Record<string, unknown> | undefined;
+  if (!x.repeatNextLink || !body || typeof body !== "object" || !Array.isArray(body.value)) return;
+  x.notes.fault = "nextLink:repeat";
+  const query = x.call.query.toString();
+  body["@odata.nextLink"] = `${x.call.versionRoot}${x.call.path}${query ? `?${query}` : ""}`;
+};
+
 /** Carried out and saved; with loseResponse the answer never leaves: the client sees the connection reset. */
 const loseAnswer: Stage = (x) => {
   if (!x.loseResponse) return;
@@ -193,6 +215,7 @@ export const GRAPH_STAGES: readonly Stage[] = [
   authorize,
   refuseOverlappingWrite,
   handle,
+  repeatNextLink,
   persist,
   loseAnswer,
 ];

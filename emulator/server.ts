@@ -177,6 +177,13 @@ export async function startEmulatorServer(
   function respond(request: FastifyRequest, reply: FastifyReply, outcome: Outcome): FastifyReply | void {
     if (outcome.kind === "answer") return sendResult(reply, outcome.result);
     if (outcome.kind === "error") return sendError(request, reply, outcome.error, outcome.cause);
+    if (outcome.kind === "hang") {
+      // Never answered: logged when the client gives up (or the emulator stops), with how long it waited.
+      metaOf(request).fault = "hang";
+      reply.hijack();
+      request.raw.socket.once("close", () => writeLog(request, 0));
+      return;
+    }
     metaOf(request).fault = outcome.fault;
     writeLog(request, outcome.status);
     reply.hijack();

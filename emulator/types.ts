@@ -31,6 +31,28 @@ export interface FaultRule {
   code?: string;
   /** Seconds, may be fractional; sent as the Retry-After header. */
   retryAfter?: number;
+  /**
+   * The Retry-After header sent verbatim, for values a client must survive: "0", "-5", "0.001", a
+   * past HTTP date. Takes the place of `retryAfter`.
+   */
+  retryAfterHeader?: string;
+  /**
+   * The error's `message` as sent: a text, or an object (OData's verbose `{ "lang", "value" }` form or
+   * any other JSON), for clients that must show it readably.
+   */
+  message?: string | Record<string, unknown>;
+  /**
+   * Accept the request and never answer: the connection stays open until the client gives up (or
+   * the emulator stops). The log entry is written then, with status 0, fault "hang", and the time
+   * the client waited as durationMs. Inside $batch the inner request answers 504.
+   */
+  hang?: boolean;
+  /**
+   * "repeat": carry the request out, then answer a collection page whose @odata.nextLink is the
+   * request's own URL, so following nextLinks never ends (as reported from Graph in
+   * microsoftgraph/msgraph-sdk-javascript#1656).
+   */
+  nextLink?: "repeat";
   /** Destroy the socket without answering, before the request is handled (inside $batch: the inner request answers 504). */
   dropConnection?: boolean;
   /** Handle the request (it is carried out and saved), then destroy the socket instead of answering: "committed, then the answer was lost". */

@@ -121,11 +121,13 @@ export class GraphApi {
   async list<T>(version: GraphVersion, path: string, description: string): Promise<T[]> {
     const items: T[] = [];
     const seen = new Set<string>();
+    // Links are compared in absolute form, so a nextLink back to the first page counts as a repeat.
+    const absolute = (link: string) => (/^https:\/\//i.test(link) ? link : `${this.settings.graphEndpoint.replace(/\/+$/, "")}/${version}${link}`);
     let next: string | undefined = path;
     for (let pages = 0; next; pages++) {
-      if (pages >= this.maxPages || seen.has(next)) {
-        const repeated = seen.has(next);
-        throw new GraphRequestError({
+      if (pages >= this.maxPages || seen.has(absolute(next))) {
+        const repeated = seen.has(absolute(next));
+        const error = new GraphRequestError({
           status: 0,
           code: repeated ? "pagingLoop" : "tooManyPages",
           graphMessage: repeated
@@ -133,8 +135,11 @@ export class GraphApi {
             : `paging stopped after ${pages} pages, the most a listing follows: the @odata.nextLink chain did not end (next was ${shownLink(next)})`,
           operation: operationOf({ method: "GET", version, path, description }),
         });
+        // Every page was answered: the fault is the chain, not a request, so no HTTP status is shown.
+        error.message = `${error.operation} failed: ${error.code}: ${error.graphMessage}`;
+        throw error;
       }
-      seen.add(next);
+      seen.add(absolute(next));
       const page: ODataCollection<T> = await this.request<ODataCollection<T>>({ method: "GET", version, path: next, description });
       items.push(...(page?.value ?? []));
       next = page?.["@odata.nextLink"];

@@ -149,8 +149,26 @@ export function parseGraphErrorBody(body: unknown): {
   }
   return {
     code: typeof error.code === "string" ? error.code : undefined,
-    message: typeof error.message === "string" ? error.message : undefined,
+    message: messageText(error.message),
     requestId,
     clientRequestId,
   };
+}
+
+/**
+ * An error's `message` as text. Some services answer OData's verbose form, an object
+ * `{ "lang": "en-US", "value": "…" }`, or another object: it is shown by its `value` or as JSON,
+ * never as "[object Object]".
+ */
+export function messageText(message: unknown): string | undefined {
+  if (typeof message === "string") return message;
+  if (message === null || message === undefined) return undefined;
+  if (typeof message === "object" && typeof (message as { value?: unknown }).value === "string") return (message as { value: string }).value;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(message);
+  } catch {
+    text = undefined;
+  }
+  return text === undefined ? undefined : text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
