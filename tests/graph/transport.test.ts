@@ -5,9 +5,9 @@
 import type { RunningEmulator } from "../../emulator";
 import { GraphApi, graphApiFromConfig } from "../../graph/client";
 import { isGraphRequestError } from "../../graph/errors";
-import type { Clock } from "../../graph/patience";
 import { UnsafeGraphPathError, graphPath, graphUrl } from "../../graph/paths";
 import { resolveGraphSettings } from "../../graph/settings";
+import { recordingClock } from "../helpers/clock";
 import { useTestEmulator } from "../helpers/emulator";
 import { failureOf } from "../helpers/failures";
 import { emulatorStackConfig } from "../helpers/pulumiHarness";
@@ -15,20 +15,6 @@ import { graphCalls, describeCalls } from "../helpers/requestLog";
 
 let emu: RunningEmulator;
 useTestEmulator((e) => (emu = e));
-
-/** A clock whose sleeps are recorded and advance its time by as much, without waiting; `still` keeps its time (an endless budget). */
-function recordingClock(still = false): Clock & { waits: number[] } {
-  let now = Date.now();
-  const waits: number[] = [];
-  return {
-    waits,
-    now: () => now,
-    async sleep(ms) {
-      waits.push(ms);
-      if (!still) now += ms;
-    },
-  };
-}
 
 const api = (extra: Record<string, string> = {}, options: ConstructorParameters<typeof GraphApi>[1] = {}) => {
   const config: Record<string, string> = { ...emulatorStackConfig(emu), ...extra };
