@@ -5,6 +5,7 @@ import { activeKey, validUntil } from "../providers/keyExpiry";
 import type { GraphUserFlow } from "../providers/userFlow";
 import { defaultSecretKey } from "../program/stackConfig";
 import { canonicalProviderType } from "../validation/identityProviders";
+import { pathSegment } from "../graph/paths";
 
 // `b2c-identity import`: reads a hand-built tenant over Microsoft Graph (the same client, settings
 // and credentials as the providers) and describes it as stack config for the stack program, every
@@ -102,7 +103,7 @@ export async function importTenant(settings: GraphSettings, options: ImportOptio
   for (const flow of flows) {
     const attached = await graph.list<{ id: string }>(
       "beta",
-      `/identity/b2cUserFlows/${encodeURIComponent(flow.id)}/userFlowIdentityProviders`,
+      `/identity/b2cUserFlows/${pathSegment(flow.id)}/userFlowIdentityProviders`,
       `list identity providers of user flow ${flow.id}`,
     );
     const types: string[] = [];
@@ -138,7 +139,7 @@ export async function importTenant(settings: GraphSettings, options: ImportOptio
     // Should a list answer leave the keys out, the item itself has them.
     const keys =
       set.keys ??
-      (await graph.request<GraphKeySet>({ method: "GET", version: "beta", path: `/trustFramework/keySets/${encodeURIComponent(set.id)}`, description: `read policy key container ${set.id}` }))
+      (await graph.request<GraphKeySet>({ method: "GET", version: "beta", path: `/trustFramework/keySets/${pathSegment(set.id)}`, description: `read policy key container ${set.id}` }))
         ?.keys ??
       [];
     if (keys.length === 0) {
@@ -166,7 +167,7 @@ export async function importTenant(settings: GraphSettings, options: ImportOptio
     const xml = await graph.request<string>({
       method: "GET",
       version: "beta",
-      path: `/trustFramework/policies/${encodeURIComponent(p.id)}/$value`,
+      path: `/trustFramework/policies/${pathSegment(p.id)}/$value`,
       responseType: "text",
       description: `read custom policy ${p.id}`,
     });

@@ -27,11 +27,16 @@ export function unsafeSegmentReason(id: string): string | undefined {
 export function graphPath(literals: TemplateStringsArray, ...ids: readonly string[]): string {
   let path = literals[0];
   ids.forEach((id, i) => {
-    const reason = unsafeSegmentReason(String(id));
-    if (reason) throw new UnsafeGraphPathError(`refusing to build a Graph path from the id ${JSON.stringify(String(id))}: ${reason}.`);
-    path += encodeURIComponent(String(id)) + literals[i + 1];
+    path += pathSegment(id) + literals[i + 1];
   });
   return path;
+}
+
+/** One id as one encoded path segment; throws UnsafeGraphPathError for an id that can't be one. */
+export function pathSegment(id: string): string {
+  const reason = unsafeSegmentReason(String(id));
+  if (reason) throw new UnsafeGraphPathError(`refusing to build a Graph path from the id ${JSON.stringify(String(id))}: ${reason}.`);
+  return encodeURIComponent(String(id));
 }
 
 /** The absolute URL of a Graph path (for `@odata.id` references): `${graphEndpoint}/${version}${path}`. */

@@ -4,6 +4,7 @@ import { normalizeKeySetId } from "../validation/policyKeys";
 import { activeKey, ExpiryKey } from "./keyExpiry";
 import { GraphKeySet, keyInfo } from "./policyKeyState";
 import { checkFailures, ConfigNamespaceArgs, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
+import { pathSegment } from "../graph/paths";
 
 // AdoptedKeySet: a policy key container (Graph beta /trustFramework/keySets/{id}) the stack takes
 // over AS IT IS, the way `b2c-identity import` writes a hand-built tenant's keysets: the stack reads
@@ -73,7 +74,7 @@ async function readKeySet(provider: ConfiguredProvider, id: string, graceMs = 0)
   return graphOf(provider).requestOrUndefined<GraphKeySet>({
     method: "GET",
     version: "beta",
-    path: `/trustFramework/keySets/${encodeURIComponent(id)}`,
+    path: `/trustFramework/keySets/${pathSegment(id)}`,
     description: `read policy key container ${id}`,
     retryNotFoundForMs: graceMs,
   });

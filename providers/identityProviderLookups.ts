@@ -3,6 +3,7 @@
 import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
 import { processMemo } from "./providerContext";
+import { pathSegment } from "../graph/paths";
 
 export interface GraphSocialIdentityProvider {
   "@odata.type"?: string;
@@ -16,7 +17,7 @@ export const COLLECTION = "/identity/identityProviders";
 export const SOCIAL_ODATA_TYPE = "microsoft.graph.socialIdentityProvider";
 
 export function itemPath(id: string): string {
-  return `${COLLECTION}/${encodeURIComponent(id)}`;
+  return `${COLLECTION}/${pathSegment(id)}`;
 }
 
 export async function listProviders(graph: GraphApi): Promise<GraphSocialIdentityProvider[]> {
@@ -55,7 +56,7 @@ export async function flowsUsing(graph: GraphApi, id: string): Promise<string[]>
   for (const flow of flows) {
     const idps = await graph.list<{ id: string }>(
       "beta",
-      `/identity/b2cUserFlows/${encodeURIComponent(flow.id)}/userFlowIdentityProviders`,
+      `/identity/b2cUserFlows/${pathSegment(flow.id)}/userFlowIdentityProviders`,
       `list identity providers of user flow ${flow.id}`,
     );
     if (idps.some((p) => p.id.toLowerCase() === id.toLowerCase())) using.push(flow.id);

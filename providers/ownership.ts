@@ -4,6 +4,7 @@
 // connection answered "already exists", and what is there equals what was sent). In doubt it fails
 // with the adopt message. Adopted objects are left in the tenant on delete (README "Adopting what
 // exists"): deleting a tenant's pre-existing sign-in configuration is the worst outcome we can cause.
+import { pathSegment } from "../graph/paths";
 
 /** Names of the fields whose values differ between what was sent and what is in the tenant (case-insensitive for strings). */
 export function differingFields(sent: Record<string, unknown>, found: Record<string, unknown>): string[] {
@@ -45,7 +46,7 @@ export async function userFlowDifferences(
   const differences = differingFields(sent, existing);
   const attached = await graph.list<{ id: string }>(
     "beta",
-    `/identity/b2cUserFlows/${encodeURIComponent(existing.id)}/userFlowIdentityProviders`,
+    `/identity/b2cUserFlows/${pathSegment(existing.id)}/userFlowIdentityProviders`,
     `list identity providers of user flow ${existing.id}`,
   );
   if (attached.length > 0) differences.push(`identity providers (${attached.map((p) => p.id).join(", ")} attached)`);

@@ -3,6 +3,7 @@ import * as forge from "node-forge";
 import { isUnknown } from "./providerContext";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 import { rotationDue } from "./keyExpiry";
+import { pathSegment } from "../graph/paths";
 
 // PolicyKey state: the resource's inputs and outputs, what the inputs ask for (source, dates,
 // use, key type, material fingerprint) and which changes rotate or replace (policyKey.ts explains the lifecycle).
@@ -90,7 +91,7 @@ export const NOT_CREATED_YET_CODE = "AADB2C95052";
 export const NO_ACTIVE_KEY_CODES: readonly string[] = ["AADB2C90019", "AADB2C90220"];
 
 export function itemPath(id: string): string {
-  return `${COLLECTION}/${encodeURIComponent(id)}`;
+  return `${COLLECTION}/${pathSegment(id)}`;
 }
 
 export function nowSeconds(): number {

@@ -10,6 +10,7 @@ import { adoptHint, retainedOnDelete } from "./ownership";
 import { bodyText, packPolicyXml, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./policyDocument";
 import { checkPolicyInputs, StoredPolicyInputs, TrustFrameworkPolicyInputs, withDocument } from "./policyInputs";
 import { explainUploadError, isFreshDependencyFailure } from "./policyUploadErrors";
+import { pathSegment } from "../graph/paths";
 
 export { dependencyHash, normalizePolicyForDiff, policyContentHash, policyIdOfXml } from "./policyDocument";
 export type { PolicyValidationFailure } from "./policyUploadErrors";
@@ -59,7 +60,7 @@ const COLLECTION = "/trustFramework/policies";
 const FRESH_DEPENDENCY_WINDOW_MS = 30_000;
 
 function itemPath(id: string): string {
-  return `${COLLECTION}/${encodeURIComponent(id)}`;
+  return `${COLLECTION}/${pathSegment(id)}`;
 }
 
 function outputsFrom(inputs: TrustFrameworkPolicyInputs, id: string, adopted = false): TrustFrameworkPolicyOutputs {

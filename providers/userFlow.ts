@@ -7,6 +7,7 @@ import { GraphSettings, requireTenantName } from "../graph/settings";
 import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX, validateUserFlow } from "../validation/userFlows";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "./providerContext";
 import { notOursAfterLostAnswer, retainedOnDelete, userFlowDifferences } from "./ownership";
+import { pathSegment } from "../graph/paths";
 
 // B2CUserFlow's provider, over Graph beta /identity/b2cUserFlows
 // (https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow?view=graph-rest-beta).
@@ -111,7 +112,7 @@ async function getFlow(graph: GraphApi, flowId: string, retryNotFoundForMs = 0):
   return graph.requestOrUndefined<GraphUserFlow>({
     method: "GET",
     version: "beta",
-    path: `${COLLECTION}/${encodeURIComponent(flowId)}`,
+    path: `${COLLECTION}/${pathSegment(flowId)}`,
     description: `read user flow ${flowId}`,
     retryNotFoundForMs,
   });
@@ -234,7 +235,7 @@ export const userFlowProvider: UserFlowProvider = {
     await graphOf(this).requestOrUndefined({
       method: "DELETE",
       version: "beta",
-      path: `${COLLECTION}/${encodeURIComponent(id)}`,
+      path: `${COLLECTION}/${pathSegment(id)}`,
       description: `delete user flow ${id}`,
     });
   },
@@ -245,7 +246,7 @@ async function patchFlow(graph: GraphApi, id: string, patch: Record<string, unkn
   const answer = await graph.request<GraphUserFlow | undefined>({
     method: "PATCH",
     version: "beta",
-    path: `${COLLECTION}/${encodeURIComponent(id)}`,
+    path: `${COLLECTION}/${pathSegment(id)}`,
     body: patch,
     description: `update user flow ${id} (${Object.keys(patch).join(", ")})`,
   });

@@ -7,6 +7,7 @@ import { retryWhile } from "../graph/patience";
 import { normalizeUserFlowId, validateAttachment } from "../validation/userFlows";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 import { adoptHint, retainedOnDelete } from "./ownership";
+import { graphUrl, pathSegment } from "../graph/paths";
 
 export interface AttachmentInputs {
   userFlowId: string;
@@ -37,7 +38,7 @@ const ATTACH_NOT_FOUND_WINDOW_MS = 5_000;
 const FLOWS = "/identity/b2cUserFlows";
 
 function refsPath(flowId: string): string {
-  return `${FLOWS}/${encodeURIComponent(flowId)}/userFlowIdentityProviders`;
+  return `${FLOWS}/${pathSegment(flowId)}/userFlowIdentityProviders`;
 }
 
 /** The flow's identity provider ids, or undefined when the flow itself is gone (404 retried for `retryNotFoundForMs`). */
@@ -110,7 +111,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
         id: idpId,
         wanted: news.identityProviderMustExist === true && (typeof olds?.identityProviderId !== "string" || olds.identityProviderId.toLowerCase() !== String(idpId).toLowerCase()),
         version: (graph: GraphApi) => identityProviderApiVersion(graph.settings.cloud),
-        path: `/identity/identityProviders/${encodeURIComponent(idpId)}`,
+        path: `/identity/identityProviders/${pathSegment(idpId)}`,
         what: "identity provider",
         fix:
           `: pass the identityProviderId of a WeChatIdentityProvider/QQIdentityProvider/SocialIdentityProvider in this program, ` +
@@ -121,7 +122,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
         id: flowId,
         wanted: news.userFlowMustExist === true && (typeof olds?.userFlowId !== "string" || normalizeUserFlowId(olds.userFlowId).toLowerCase() !== String(flowId).toLowerCase()),
         version: () => "beta" as const,
-        path: `${FLOWS}/${encodeURIComponent(flowId)}`,
+        path: `${FLOWS}/${pathSegment(flowId)}`,
         what: "user flow",
         fix: "; it is named here to attach to, not created: create it first (or let the stack create it), or correct the name",
       },
@@ -172,7 +173,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
   async create(inputs: AttachmentInputs) {
     const graph = graphOf(this);
     const flowId = normalizeUserFlowId(inputs.userFlowId);
-    const body = { "@odata.id": `${graph.settings.graphEndpoint}/beta/identity/identityProviders/${inputs.identityProviderId}` };
+    const body = { "@odata.id": graphUrl(graph.settings.graphEndpoint, "beta", `/identity/identityProviders/${pathSegment(inputs.identityProviderId)}`) };
     const description = `attach identity provider ${inputs.identityProviderId} to user flow ${flowId}`;
     const id = `${flowId}/${inputs.identityProviderId}`;
     // A flow made by hand (named, not created by this program) may show this button already, and
@@ -223,7 +224,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     await graphOf(this).requestOrUndefined({
       method: "DELETE",
       version: "beta",
-      path: `${refsPath(props.userFlowId)}/${encodeURIComponent(props.identityProviderId)}/$ref`,
+      path: `${refsPath(props.userFlowId)}/${pathSegment(props.identityProviderId)}/$ref`,
       description: `detach identity provider ${props.identityProviderId} from user flow ${props.userFlowId}`,
     });
   },
