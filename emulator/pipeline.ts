@@ -2,7 +2,7 @@
 // $batch, which comes back through the listener) passes these stages, in this order:
 //
 //   parse -> claim write target -> latency -> fault rules -> authenticate -> rate limit ->
-//   check route -> authorize -> refuse overlapping write -> handle -> persist -> respond
+//   check route -> authorize -> refuse overlapping write -> handle -> repeat nextLink -> persist -> respond
 //
 // Each stage is a small function of the exchange. A stage throws a GraphError (from
 // errorCatalogue.ts) to answer with an error, or returns an Ending to close the connection without

@@ -4,8 +4,8 @@
 //   2. body: read raw (each endpoint parses what it expects);
 //   3. dispatch by kind: the token side (auth.ts), the control API (routes/control.ts), or Graph
 //      (/v1.0, /beta): the stages of pipeline.ts (claim write target, latency, fault rules,
-//      authenticate, rate limit, check route, authorize, refuse overlapping write, handle, persist,
-//      lose answer);
+//      authenticate, rate limit, check route, authorize, refuse overlapping write, handle, repeat
+//      nextLink, persist, lose answer);
 //   4. respond: a result, a Graph error envelope (never a stack trace or an HTML page), or a closed
 //      connection; the request log entry is written just before the answer leaves.
 import { randomUUID } from "crypto";

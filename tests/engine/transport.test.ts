@@ -1,0 +1,75 @@
+// Through the real engine (issue 20, item 1): with `b2c:retryBudgetSeconds` set, one `up` meets
+// three hostile answers at once, on three resources the engine runs in parallel: a create that
+// Graph throttles for ever with `Retry-After: 0`, a create the server accepts and never answers,
+// and a listing whose @odata.nextLink repeats. The up ends, each resource's error says what
+// happened (throttling, no answer within the budget, a paging loop), no secret is printed, and the
+// emulator's request log shows the client kept to the 1 s floor and the budget. Then, with the
+// faults gone, the next up converges.
+import type { RunningEmulator } from "../../emulator";
+import { EngineProject, useEngineStack } from "../helpers/pulumiEngine";
+import { graphCalls } from "../helpers/requestLog";
+
+const APP_KEYS = { "b2c:wechatAppKey": "0123456789abcdef0123456789abcdef", "b2c:qqAppKey": "engine-qq-app-key-9f8e7d" };
+const BUDGET_SECONDS = 3;
+
+const socialSignIn = {
+  identityProviders: [
+    { type: "WeChat", appId: "wx0123456789abcdef", policyKey: true },
+    { type: "QQ", appId: "101000001" },
+  ],
+  userFlows: [{ name: "signupsignin", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3, identityProviders: ["WeChat", "QQ"] }],
+};
+
+describe("throttling, a hung request and a paging loop during up, through the real engine", () => {
+  let emu: RunningEmulator;
+  let project: EngineProject;
+  useEngineStack(
+    (s) => ({ emu, project } = s),
+    () => ({ config: { "b2c:socialSignIn": socialSignIn, "b2c:retryBudgetSeconds": String(BUDGET_SECONDS) }, secrets: APP_KEYS }),
+  );
+
+  test("up ends within the budget with errors that say why and print no secret; the next up converges", async () => {
+    emu.setFaults({
+      rules: [
+        { method: "POST", path: "^/identity/b2cUserFlows$", status: 429, retryAfterHeader: "0" },
+        { method: "POST", path: "^/trustFramework/keySets$", hang: true },
+        { method: "GET", path: "^/identity/identityProviders$", nextLink: "repeat" },
+      ],
+    });
+    emu.clearRequestLog();
+    const up = await project.up([], { allowFailure: true });
+    const output = up.stdout + up.stderr;
+    expect(up.code).not.toBe(0);
+
+    // Throttling: named, and given up on when the next wait would pass the budget.
+    expect(output).toMatch(/create user flow B2C_1_signupsignin .*HTTP 429 TooManyRequests.*Graph kept throttling the request \(HTTP 429\): gave up after \d+ attempt\(s\)/);
+    expect(output).toMatch(/retry budget of 3 s, stack config 'b2c:retryBudgetSeconds'/);
+    // The hung keyset create: cut off at the budget, its outcome called unknown.
+    expect(output).toMatch(/B2C_1A_WeChatSecret.*no answer within the retry budget of 3 s .*the write may or may not have been carried out/s);
+    // The repeating nextLink: stopped at once.
+    expect(output).toMatch(/list identity providers \(GET \/v1\.0\/identity\/identityProviders\) failed: pagingLoop: paging stopped after \d+ page\(s\)/);
+    for (const secret of [...Object.values(APP_KEYS), emu.clientSecret]) expect(output).not.toContain(secret);
+
+    // The server's witness. Throttled creates: at least 1 s apart (Retry-After 0 notwithstanding), all inside the budget.
+    const creates = graphCalls(emu.requestLog()).filter((e) => e.method === "POST" && /\/identity\/b2cUserFlows$/.test(e.path));
+    expect(creates.length).toBeGreaterThanOrEqual(2);
+    const arrivals = creates.map((e) => Date.parse(e.time) - e.durationMs);
+    for (let i = 1; i < creates.length; i++) expect(arrivals[i] - Date.parse(creates[i - 1].time)).toBeGreaterThanOrEqual(990);
+    expect(arrivals[arrivals.length - 1] - arrivals[0]).toBeLessThanOrEqual(BUDGET_SECONDS * 1000);
+    // The hung create was held only until the client gave up at the budget.
+    const hung = emu.requestLog().filter((e) => e.fault === "hang");
+    expect(hung.length).toBeGreaterThanOrEqual(1);
+    for (const entry of hung) expect(entry.durationMs).toBeLessThan(BUDGET_SECONDS * 1000 + 1500);
+    // A handful of page requests, not thousands.
+    const listings = graphCalls(emu.requestLog()).filter((e) => e.method === "GET" && /^\/v1\.0\/identity\/identityProviders(\?|$)/.test(e.path));
+    expect(listings.length).toBeGreaterThanOrEqual(1);
+    expect(listings.length).toBeLessThanOrEqual(8);
+
+    emu.setFaults({ rules: [] });
+    await project.up();
+    const tenant = emu.snapshot();
+    expect(tenant.identityProviders.map((p) => p.type).sort()).toEqual(["QQ", "WeChat"]);
+    expect(tenant.userFlows.map((f) => f.id)).toEqual(["B2C_1_signupsignin"]);
+    expect(tenant.keySets.map((k) => [k.id, k.keys.length])).toEqual([["B2C_1A_WeChatSecret", 1]]);
+  }, 300_000);
+});
