@@ -1,10 +1,10 @@
 // Through the real engine (issue 20, item 1), with `b2c:retryBudgetSeconds` set. A first `up` meets
 // two hostile answers at once, on two resources the engine runs in parallel: a create that Graph
-// throttles for ever with `Retry-After: 0`, and a create the server accepts and never answers. A
-// second meets a listing whose @odata.nextLink repeats (the attachments list their flow's
-// providers first). Each up ends, each resource's error says what happened (throttling, no answer
-// within the budget, a paging loop), no secret is printed, and the emulator's request log shows the
-// client kept to the 1 s floor and the budget. Then, with the faults gone, a third up converges.
+// throttles for ever with `Retry-After: 0`, and a create the server accepts and never answers. It
+// ends, each error says what happened (throttling; no answer within the budget), no secret is
+// printed, and the emulator's request log shows the client kept to the 1 s floor and the budget.
+// With the faults gone, a second up converges. A `refresh` then meets a listing whose
+// @odata.nextLink repeats (each attachment lists its flow's providers) and stops at once.
 import type { RunningEmulator } from "../../emulator";
 import { EngineProject, useEngineStack } from "../helpers/pulumiEngine";
 import { graphCalls } from "../helpers/requestLog";
@@ -20,7 +20,7 @@ const socialSignIn = {
   userFlows: [{ name: "signupsignin", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3, identityProviders: ["WeChat", "QQ"] }],
 };
 
-describe("throttling, a hung request and a paging loop during up, through the real engine", () => {
+describe("throttling, a hung request and a paging loop, through the real engine", () => {
   let emu: RunningEmulator;
   let project: EngineProject;
   useEngineStack(
@@ -28,7 +28,7 @@ describe("throttling, a hung request and a paging loop during up, through the re
     () => ({ config: { "b2c:socialSignIn": socialSignIn, "b2c:retryBudgetSeconds": String(BUDGET_SECONDS) }, secrets: APP_KEYS }),
   );
 
-  test("up ends within the budget with errors that say why and print no secret; the next up converges", async () => {
+  test("up ends within the budget with errors that say why and print no secret; the next up converges; a paging loop stops a refresh", async () => {
     emu.setFaults({
       rules: [
         { method: "POST", path: "^/identity/b2cUserFlows$", status: 429, retryAfterHeader: "0" },
@@ -59,10 +59,18 @@ describe("throttling, a hung request and a paging loop during up, through the re
     expect(hung.length).toBeGreaterThanOrEqual(1);
     for (const entry of hung) expect(entry.durationMs).toBeLessThan(BUDGET_SECONDS * 1000 + 1500);
 
-    // The repeating nextLink: each attachment's listing stops at once, after a handful of page requests, not thousands.
+    emu.setFaults({ rules: [] });
+    await project.up();
+    const tenant = emu.snapshot();
+    expect(tenant.identityProviders.map((p) => p.type).sort()).toEqual(["QQ", "WeChat"]);
+    expect(tenant.userFlows.map((f) => f.id)).toEqual(["B2C_1_signupsignin"]);
+    expect(tenant.keySets.map((k) => [k.id, k.keys.length])).toEqual([["B2C_1A_WeChatSecret", 1]]);
+
+    // The repeating nextLink: a refresh reads each attachment by listing its flow's providers; each
+    // listing stops at once, after a handful of page requests, not thousands.
     emu.setFaults({ rules: [{ method: "GET", path: "/userFlowIdentityProviders$", nextLink: "repeat" }] });
     emu.clearRequestLog();
-    const paging = await project.up([], { allowFailure: true });
+    const paging = await project.refresh([], { allowFailure: true });
     const pagingOutput = paging.stdout + paging.stderr;
     expect(paging.code).not.toBe(0);
     expect(pagingOutput).toMatch(
@@ -72,12 +80,5 @@ describe("throttling, a hung request and a paging loop during up, through the re
     const pages = graphCalls(emu.requestLog()).filter((e) => e.method === "GET" && e.fault === "nextLink:repeat");
     expect(pages.length).toBeGreaterThanOrEqual(2);
     expect(pages.length).toBeLessThanOrEqual(8);
-
-    emu.setFaults({ rules: [] });
-    await project.up();
-    const tenant = emu.snapshot();
-    expect(tenant.identityProviders.map((p) => p.type).sort()).toEqual(["QQ", "WeChat"]);
-    expect(tenant.userFlows.map((f) => f.id)).toEqual(["B2C_1_signupsignin"]);
-    expect(tenant.keySets.map((k) => [k.id, k.keys.length])).toEqual([["B2C_1A_WeChatSecret", 1]]);
   }, 300_000);
 });
