@@ -179,7 +179,7 @@ export class GraphApi {
       }
       return { value: value as T, retriedAfterNetworkError: record.retriedAfterNetworkError };
     } catch (error) {
-      const budgetSpent = record.budgetSignal?.aborted && !(isGraphRequestError(error) && error.status > 0);
+      const budgetSpent = record.budgetSignal?.aborted === true && cutOffByAbort(error);
       const graphError = budgetSpent
         ? new GraphRequestError({
             status: 0,
@@ -206,6 +206,16 @@ export class GraphApi {
       throw graphError;
     }
   }
+}
+
+/**
+ * Whether the client's error is the abort itself: while waiting for the answer (no status) or while
+ * reading its body (the library then reports the answer's status, with the abort's name as code).
+ */
+function cutOffByAbort(error: unknown): boolean {
+  const e = error as { code?: unknown; name?: unknown; statusCode?: unknown } | undefined;
+  if (["TimeoutError", "AbortError"].includes(String(e?.code)) || ["TimeoutError", "AbortError"].includes(String(e?.name))) return true;
+  return !(typeof e?.statusCode === "number" && e.statusCode > 0);
 }
 
 /** What a call was for and where it went, for its errors (a nextLink shows as its path). */

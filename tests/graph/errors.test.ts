@@ -92,7 +92,8 @@ test("Retry-After accepts fractional seconds and HTTP dates", () => {
 
 test("back-off grows exponentially, stays within the cap, and is jittered", () => {
   const p = DEFAULT_B2C_RETRY_POLICY;
-  expect(backoffSeconds(0, p, () => 0)).toBeCloseTo(p.baseDelaySeconds / 2);
+  // Never under the floor (1 s), even where half the first step's jitter would be less.
+  expect(backoffSeconds(0, p, () => 0)).toBe(p.minDelaySeconds);
   expect(backoffSeconds(2, p, () => 1)).toBeCloseTo(p.baseDelaySeconds * 4);
   expect(backoffSeconds(30, p, () => 1)).toBe(p.maxDelaySeconds);
   expect(backoffSeconds(3, p, () => 0)).not.toBe(backoffSeconds(3, p, () => 1));
