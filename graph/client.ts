@@ -6,7 +6,7 @@ import { GraphOperationInfo, GraphRequestError, isGraphRequestError, parseGraphE
 import { oneWriteAtATime, writeTargetOf } from "./objectWrites";
 import { Clock, REAL_CLOCK, retryWhile } from "./patience";
 import { assertSafeGraphPath } from "./paths";
-import { B2CRetryHandler, DEFAULT_B2C_RETRY_POLICY, RetryRecord, isNetworkError } from "./retry";
+import { B2CRetryHandler, DEFAULT_B2C_RETRY_POLICY, MIN_ATTEMPT_MS, RetryRecord, isNetworkError } from "./retry";
 import { ConfigSource, describeSetting, GraphSettings, resolveGraphSettings } from "./settings";
 
 export type GraphVersion = "v1.0" | "beta";
@@ -201,7 +201,8 @@ export class GraphApi {
         const why = graphError.status === 429 ? "Graph kept throttling the request (HTTP 429): " : graphError.status === 503 ? "Graph stayed unavailable (HTTP 503): " : "";
         graphError.message +=
           ` (${why}gave up after ${g.attempts} attempt(s) in ${g.elapsedSeconds.toFixed(1)} s: the next wait of ${g.nextWaitSeconds.toFixed(1)} s ` +
-          `would pass the retry budget of ${g.budgetSeconds} s, ${describeSetting("retryBudgetSeconds", this.settings.configNamespace)})`;
+          `would ${g.elapsedSeconds + g.nextWaitSeconds > g.budgetSeconds ? "pass" : `leave less than ${MIN_ATTEMPT_MS / 1000} s of`} ` +
+          `the retry budget of ${g.budgetSeconds} s, ${describeSetting("retryBudgetSeconds", this.settings.configNamespace)})`;
       }
       throw graphError;
     }

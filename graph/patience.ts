@@ -43,6 +43,8 @@ export interface Patience<T> {
   transient: (outcome: Outcome<T>, attempt: number) => boolean | number | undefined | Promise<boolean | number | undefined>;
   /** See LastWait; default "shortened". */
   lastWait?: LastWait;
+  /** With lastWait "skipped": a wait that would leave the next attempt less than this, ms, is not started either. */
+  reserveMs?: number;
   /** At most this many retries, whatever is left of the window. */
   maxRetries?: number;
   /** The wait after attempt n (0-based), ms; default `backoffMs`. */
@@ -98,7 +100,7 @@ export async function retryWhile<T>(attempt: (info: AttemptInfo) => Promise<T>, 
       let wait = typeof verdict === "number" ? verdict : (patience.backoff ?? backoffMs)(n);
       const now = clock.now();
       const retriesSpent = patience.maxRetries !== undefined && n >= patience.maxRetries;
-      const windowSpent = lastWait === "skipped" ? now + wait > deadline : now >= deadline;
+      const windowSpent = lastWait === "skipped" ? now + wait + (patience.reserveMs ?? 0) > deadline : now >= deadline;
       if (retriesSpent || windowSpent) {
         patience.onGiveUp?.({ attempts: n + 1, elapsedMs: now - started, ...(retriesSpent ? {} : { nextWaitMs: wait }) });
       } else {

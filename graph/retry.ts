@@ -40,6 +40,12 @@ export const DEFAULT_B2C_RETRY_POLICY: B2CRetryPolicy = {
   minDelaySeconds: 1,
 };
 
+/**
+ * What an attempt is left at least after a wait: a wait that would leave less of the budget is not
+ * started (an attempt with a few ms left would only be cut off, hiding the answer that caused the wait).
+ */
+export const MIN_ATTEMPT_MS = 1000;
+
 /** The lowest budget a request may have: one wait at the floor. */
 export const MIN_RETRY_BUDGET_SECONDS = DEFAULT_B2C_RETRY_POLICY.minDelaySeconds;
 
@@ -137,6 +143,7 @@ export class B2CRetryHandler implements Middleware {
       {
         windowMs: policy.budgetSeconds * 1000,
         lastWait: "skipped",
+        reserveMs: MIN_ATTEMPT_MS,
         clock,
         async transient(outcome, attempt) {
           if (outcome.ok) {

@@ -71,6 +71,14 @@ describe("every wait is at least the client's back-off (never under 1 s), whatev
     expect(graphCalls(emu.requestLog()).length).toBeLessThanOrEqual(5);
   });
 
+  test("a wait that would leave the next attempt under 1 s of the budget is not started", async () => {
+    emu.setFaults({ rules: [{ method: "GET", path: IDPS, status: 429, retryAfter: 2.5, times: 1 }] });
+    const clock = recordingClock();
+    const error = await failureOf(listIdps(api({ "b2c:retryBudgetSeconds": "3" }, { clock })));
+    expect(error.message).toMatch(/gave up after 1 attempt\(s\) in 0\.\d s: the next wait of 2\.5 s would leave less than 1 s of the retry budget of 3 s/);
+    expect(clock.waits).toEqual([]);
+  });
+
   test("a budget under the 1 s floor is a configuration error naming the key", () => {
     const config: Record<string, string> = { ...emulatorStackConfig(emu), "b2c:retryBudgetSeconds": "0.5" };
     expect(() => resolveGraphSettings({ get: (k) => config[k] }, {})).toThrow(/b2c:retryBudgetSeconds.*from 1 to 3600.*'0\.5'/);
