@@ -40,7 +40,7 @@ describe("throttling, a hung request and a paging loop, through the real engine"
     const output = up.stdout + up.stderr;
     expect(up.code).not.toBe(0);
 
-    // Throttling: named, and given up on when the next wait would pass the budget.
+    // Throttling: named, and given up on when the next wait would leave no attempt inside the budget.
     expect(output).toMatch(/create user flow B2C_1_signupsignin .*HTTP 429 TooManyRequests.*Graph kept throttling the request \(HTTP 429\): gave up after \d+ attempt\(s\)/);
     expect(output).toMatch(/retry budget of 3 s, stack config 'b2c:retryBudgetSeconds'/);
     // The hung keyset create: cut off at the budget, its outcome called unknown.
