@@ -35,6 +35,7 @@ test("the Graph pipeline's stages, in order", () => {
     "authorize",
     "refuseOverlappingWrite",
     "handle",
+    "repeatNextLink",
     "persist",
     "loseAnswer",
   ]);
