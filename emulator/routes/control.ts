@@ -1,7 +1,7 @@
 // Control API under /_emulator/: request log, faults, behaviour, state, reset. Lets tests and users
 // drive an emulator started in another process (npm run emulator). Every call needs the per-start
 // control token (printed with the URL): "Authorization: Bearer <controlToken>". Secrets appear only
-// as salted fingerprints; unknown fields in a PUT are refused with 400 naming the field.
+// as salted fingerprints (the store keeps nothing else); unknown fields in a PUT are refused with 400 naming the field.
 import { timingSafeEqual } from "crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { controlBadRequest, controlTokenRequired } from "../errorCatalogue";
@@ -16,22 +16,6 @@ function hasControlToken(request: FastifyRequest, token: string): boolean {
   const given = Buffer.from(match[1]);
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** The tenant as the control API shows it: secret hashes replaced by salted fingerprints. */
-function publicState(runtime: EmulatorRuntime): unknown {
-  const snapshot = runtime.store.snapshot();
-  return {
-    ...snapshot,
-    identityProviders: snapshot.identityProviders.map(({ clientSecretSha256, ...idp }) => ({
-      ...idp,
-      clientSecretFingerprint: runtime.fingerprintOfHash(clientSecretSha256),
-    })),
-    keySets: snapshot.keySets.map((set) => ({
-      ...set,
-      keys: set.keys.map(({ secretSha256, ...key }) => ({ ...key, ...(secretSha256 ? { secretFingerprint: runtime.fingerprintOfHash(secretSha256) } : {}) })),
-    })),
-  };
 }
 
 function jsonBody(request: FastifyRequest): Record<string, unknown> {
@@ -134,7 +118,7 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
     }
     return json(reply, 200, runtime.clock.get());
   });
-  app.get("/_emulator/state", async (_request, reply) => json(reply, 200, publicState(runtime)));
+  app.get("/_emulator/state", async (_request, reply) => json(reply, 200, runtime.store.snapshot()));
   app.post("/_emulator/reset", async (_request, reply) => {
     runtime.store.reset();
     runtime.clock.set(null);
