@@ -80,6 +80,8 @@ function encodedAtEachAlignment(bytes: Buffer, bitsPerChar: number, alignments: 
     const last = Math.floor((8 * (shift + bytes.length)) / bitsPerChar); // characters wholly inside the secret's bits
     const core = encoded.slice(first, last);
     if (core.length > 0) forms.push(core);
+    // When the secret ends the encoded data, its last character (zero bits filled in) is its own too.
+    if (encoded.length > last && last > first) forms.push(encoded.slice(first));
   }
   return forms;
 }
