@@ -257,10 +257,19 @@ export class SecretRedactor {
   constructor(secrets: readonly (string | undefined | null)[]) {
     const distinct = [...new Set(secrets.filter((s): s is string => typeof s === "string" && stripWhitespace(s).length > 0))];
     const forms = new Set<string>();
-    for (const secret of distinct) for (const form of secretForms(secret)) forms.add(foldCase(form));
+    const shortForms = new Set<string>();
+    for (const secret of distinct) {
+      for (const form of secretForms(secret)) forms.add(foldCase(form));
+      // A form shorter than a run counts whole, so only the plain ones: a shifted base64 or base32
+      // form of a short secret is two or three letters that occur anywhere.
+      const utf8 = Buffer.from(secret, "utf8");
+      for (const form of [secret, utf8.toString("hex"), utf8.toString("base64").replace(/=+$/, ""), utf8.toString("base64url")]) {
+        shortForms.add(foldCase(stripWhitespace(form)));
+      }
+    }
     for (const form of forms) {
       if (form.length < REDACT_RUN_LENGTH) {
-        this.shortForms.push(form);
+        if (shortForms.has(form)) this.shortForms.push(form);
         continue;
       }
       for (let offset = 0; offset + REDACT_RUN_LENGTH <= form.length; offset++) {

@@ -138,6 +138,12 @@ describe("every form of a secret is redacted (table)", () => {
     expect(redactSecrets(text, [undefined, ""])).toBe(text);
   });
 
+  test("a short secret counts whole, as sent, in hex or base64; its shifted encodings (2-3 letters) do not count", () => {
+    expect(redactSecrets("key 'aB3' rejected; AB3 again; hex 614233; b64 YUIz", ["aB3"])).toBe("key '***' rejected; *** again; hex ***; b64 ***");
+    // Shifted base64 of "Q!" is "Eh", "RI" or "RIQ": ordinary text keeps them.
+    expect(redactSecrets("RIGHTS, Ehm, RIQUET, 'QI' and Q; x=Q!", ["Q!"])).toBe("RIGHTS, Ehm, RIQUET, 'QI' and Q; x=***");
+  });
+
   test("a 7-character run of a long secret is not enough to count (no false alarms on common words)", () => {
     expect(redactSecrets("Wx-AppK is fine", [secret])).toBe("Wx-AppK is fine");
   });
