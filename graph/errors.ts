@@ -46,16 +46,19 @@ export class GraphRequestError extends Error {
   constructor(args: GraphRequestErrorArgs) {
     const op = args.operation;
     const operation = `${op.description ? op.description + " (" : ""}${op.method} /${op.version}${op.path}${op.description ? ")" : ""}`;
-    const code = args.code || (args.status === 0 ? "networkError" : `HTTP${args.status}`);
     const redactor = redactorFor(args.secrets);
+    // Providers decide on the code: an identifier such as AADB2C90073 stays as is; anything else
+    // the service put there is redacted like the message.
+    const rawCode = args.code || (args.status === 0 ? "networkError" : `HTTP${args.status}`);
+    const code = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/.test(rawCode) ? rawCode : redactor.redact(rawCode);
     const graphMessage = redactor.redact(oneLine(args.graphMessage || "no error message in the response"));
     const status = args.status === 0 ? "no HTTP response" : `HTTP ${args.status}`;
     // Ids are echoed from the answer's headers or body: a proxy or service may put a secret there too.
     const requestIdValue = args.requestId === undefined ? undefined : redactor.redact(oneLine(String(args.requestId)));
     const requestId = requestIdValue ? ` [request-id ${requestIdValue}]` : "";
-    super(redactor.redact(`${operation} failed: ${status} ${redactor.redact(code)}: ${graphMessage}${requestId}`));
+    super(redactor.redact(`${operation} failed: ${status} ${code}: ${graphMessage}${requestId}`));
     this.status = args.status;
-    this.code = redactor.redact(code);
+    this.code = code;
     this.graphMessage = graphMessage;
     this.requestId = requestIdValue;
     this.clientRequestId = args.clientRequestId === undefined ? undefined : redactor.redact(String(args.clientRequestId));
