@@ -2,6 +2,7 @@
 // `npx b2c-identity import`: describe a hand-built B2C tenant as a stack (README "Adopting an
 // existing tenant"). Settings come from flags named like the stack config keys, else from the
 // environment variables the providers read; the client secret only from AZURE_CLIENT_SECRET.
+import { redactSecrets } from "../graph/redact";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -98,7 +99,9 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       err(`b2c-identity: ${e.message}\n\n${USAGE}\n`);
       return 2;
     }
-    err(`b2c-identity import failed: ${(e as Error).message}\n`);
+    // The Graph layer redacts its errors already; this also covers any other error text that
+    // quotes the app's client secret (from the environment, never a flag).
+    err(`b2c-identity import failed: ${redactSecrets((e as Error).message, [process.env.AZURE_CLIENT_SECRET])}\n`);
     return 1;
   }
 }

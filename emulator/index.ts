@@ -34,6 +34,7 @@ export type {
 export { DEFAULT_BEHAVIOUR, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PERMISSIONS, DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME };
 export { DEFAULT_RATE_LIMIT } from "./faults";
 export { POLICY_VALIDATION_ERROR_CODE } from "./errorCatalogue";
+export { emulatorSecretFingerprintMatches } from "./runtime";
 
 function checkApplications(applications: EmulatorApplication[]): EmulatorApplication[] {
   if (applications.length === 0) throw new TypeError("applications must contain at least one application");

@@ -1,5 +1,5 @@
 // Shared state of one running emulator, handed to the route families.
-import { createHash, createHmac, randomBytes } from "crypto";
+import { randomBytes } from "crypto";
 import { EmulatorClock } from "./clock";
 import { FaultInjector } from "./faults";
 import { GraphError, withOptions } from "./graphErrors";
@@ -63,8 +63,6 @@ export class EmulatorRuntime {
   baseUrl = "";
   /** Per-start secret the control API (/_emulator/*) requires (Authorization: Bearer <token>). */
   readonly controlToken = randomBytes(24).toString("base64url");
-  /** Per-start salt of the secret fingerprints the control API shows instead of hashes. */
-  private readonly fingerprintSalt = randomBytes(16);
   /** Time as the tenant's keys see it (settable: emulator/clock.ts). */
   readonly clock = new EmulatorClock();
   private behaviourValues: EmulatorBehaviour;
@@ -124,16 +122,6 @@ export class EmulatorRuntime {
     this.behaviourValues = b;
   }
 
-  /**
-   * A stored secret hash (hex SHA-256) as the control API shows it: `hmac-sha256:<salt>:<digest>`,
-   * digest = HMAC-SHA256(salt, sha256hex(secret)), salt per start. Unlike a bare SHA-256, it can't be
-   * looked up in a table or compared across starts. `emulatorSecretFingerprint` checks a candidate.
-   */
-  fingerprintOfHash(sha256Hex: string): string {
-    const digest = createHmac("sha256", this.fingerprintSalt).update(sha256Hex, "utf8").digest("base64url");
-    return `hmac-sha256:${this.fingerprintSalt.toString("base64url")}:${digest}`;
-  }
-
   /** True while a freshly created object must still answer 404 on reads. */
   isInvisible(createdAt: number): boolean {
     return this.faults.isInConsistencyWindow(createdAt);
@@ -150,10 +138,5 @@ export class EmulatorRuntime {
   }
 }
 
-/** Whether `secret` is the one behind a control-API fingerprint (see EmulatorRuntime.fingerprintOfHash). */
-export function emulatorSecretFingerprintMatches(secret: string, fingerprint: string): boolean {
-  const [scheme, salt, digest] = fingerprint.split(":");
-  if (scheme !== "hmac-sha256" || !salt || !digest) return false;
-  const hash = createHash("sha256").update(secret, "utf8").digest("hex");
-  return createHmac("sha256", Buffer.from(salt, "base64url")).update(hash, "utf8").digest("base64url") === digest;
-}
+/** Whether `secret` is the one behind a fingerprint in a snapshot, the state file or the control API. */
+export { secretFingerprintMatches as emulatorSecretFingerprintMatches } from "./storeRecords";

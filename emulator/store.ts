@@ -1,6 +1,7 @@
 // The tenant's state: identity providers, user flows, keysets, policies. The store owns its records:
 // routes read them as views (RecordView) and change them only through the operations below, each
-// named for what it does to the tenant. Secrets are never kept, only their SHA-256. Optional JSON
+// named for what it does to the tenant. Secrets are never kept, only salted fingerprints
+// (SecretFingerprints: no bare hash, which a table would reverse for a short secret). Optional JSON
 // persistence (a state file written atomically after each successful write).
 import { readStateFile, writeStateFile } from "./storeFile";
 import {
@@ -12,8 +13,8 @@ import {
   StoredKeySet,
   StoredPolicy,
   StoredUserFlow,
+  SecretFingerprints,
   sameId,
-  sha256Hex,
 } from "./storeRecords";
 import type { EmulatorSnapshot } from "./types";
 
@@ -43,6 +44,7 @@ export class EmulatorStore {
   private readonly flows = new CaseInsensitiveCollection<StoredUserFlow>();
   private readonly sets = new CaseInsensitiveCollection<StoredKeySet>();
   private readonly policyFiles = new CaseInsensitiveCollection<StoredPolicy>();
+  private readonly fingerprints = new SecretFingerprints();
 
   constructor(
     private readonly tenant: { tenantId: string; tenantDomain: string },
@@ -65,7 +67,7 @@ export class EmulatorStore {
       displayName: fields.displayName,
       identityProviderType: fields.type,
       clientId: fields.clientId,
-      clientSecretSha256: sha256Hex(fields.clientSecret),
+      clientSecretFingerprint: this.fingerprints.ofSecret(fields.clientSecret),
       createdAt: Date.now(),
     };
     this.idps.set(idp);
@@ -77,7 +79,7 @@ export class EmulatorStore {
     const idp = this.existing(this.idps, id);
     if (changes.displayName !== undefined) idp.displayName = changes.displayName;
     if (changes.clientId !== undefined) idp.clientId = changes.clientId;
-    if (changes.clientSecret !== undefined) idp.clientSecretSha256 = sha256Hex(changes.clientSecret);
+    if (changes.clientSecret !== undefined) idp.clientSecretFingerprint = this.fingerprints.ofSecret(changes.clientSecret);
   }
 
   deleteIdentityProvider(id: string): void {
@@ -158,7 +160,7 @@ export class EmulatorStore {
   }
 
   createKeySet(id: string, keys: NewKey[]): KeySetView {
-    const set: StoredKeySet = { id, keys: keys.map(stamped), createdAt: Date.now() };
+    const set: StoredKeySet = { id, keys: keys.map((k) => this.stamped(k)), createdAt: Date.now() };
     this.sets.set(set);
     return set;
   }
@@ -166,12 +168,12 @@ export class EmulatorStore {
   /** Replaces every key of a keyset (the keyset's PUT). */
   replaceKeys(id: string, keys: NewKey[]): KeySetView {
     const set = this.existing(this.sets, id);
-    set.keys = keys.map(stamped);
+    set.keys = keys.map((k) => this.stamped(k));
     return set;
   }
 
   addKeyToKeySet(id: string, key: NewKey): KeyView {
-    const stored = stamped(key);
+    const stored = this.stamped(key);
     this.existing(this.sets, id).keys.push(stored);
     return stored;
   }
@@ -217,7 +219,7 @@ export class EmulatorStore {
 
   /** Loads the state file if it exists. Throws with a clear message when it cannot be read. */
   load(): void {
-    const state = this.stateFile ? readStateFile(this.stateFile) : undefined;
+    const state = this.stateFile ? readStateFile(this.stateFile, (hash) => this.fingerprints.ofHash(hash)) : undefined;
     if (!state) return;
     this.idps.replaceAll(state.identityProviders);
     this.flows.replaceAll(state.userFlows);
@@ -253,7 +255,7 @@ export class EmulatorStore {
         type: idp.identityProviderType,
         displayName: idp.displayName,
         clientId: idp.clientId,
-        clientSecretSha256: idp.clientSecretSha256,
+        clientSecretFingerprint: idp.clientSecretFingerprint,
       })),
       userFlows: this.flows.values().map((flow) => ({
         id: flow.id,
@@ -270,11 +272,16 @@ export class EmulatorStore {
           ...(key.nbf !== undefined ? { nbf: key.nbf } : {}),
           ...(key.exp !== undefined ? { exp: key.exp } : {}),
           status: key.status,
-          ...(key.secretSha256 ? { secretSha256: key.secretSha256 } : {}),
+          ...(key.secretFingerprint ? { secretFingerprint: key.secretFingerprint } : {}),
         })),
       })),
       policies: this.policyFiles.values().map((policy) => ({ id: policy.id, xml: policy.xml })),
     };
+  }
+
+  /** A new key as stored: stamped, its secret's hash turned into a salted fingerprint. */
+  private stamped({ secretSha256, ...key }: NewKey): StoredKey {
+    return { ...key, ...(secretSha256 ? { secretFingerprint: this.fingerprints.ofHash(secretSha256) } : {}), addedAt: Date.now() };
   }
 
   /** The record an operation changes; the routes look it up (and answer 404) before they call one. */
@@ -283,8 +290,4 @@ export class EmulatorStore {
     if (!record) throw new Error(`emulator store: no record '${id}' (the route should have answered 404)`);
     return record;
   }
-}
-
-function stamped(key: NewKey): StoredKey {
-  return { ...key, addedAt: Date.now() };
 }

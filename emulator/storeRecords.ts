@@ -1,13 +1,14 @@
 // The records the emulator's store keeps (emulator/store.ts owns them), and how it keeps them:
-// case-insensitive ids, insertion order, secrets only as their SHA-256.
-import { createHash } from "crypto";
+// case-insensitive ids, insertion order, secrets only as salted fingerprints.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "crypto";
 
 export interface StoredIdentityProvider {
   id: string;
   displayName: string;
   identityProviderType: string;
   clientId: string;
-  clientSecretSha256: string;
+  /** The client secret's salted fingerprint (SecretFingerprints); never the secret or its bare hash. */
+  clientSecretFingerprint: string;
   createdAt: number;
 }
 
@@ -34,7 +35,8 @@ export interface StoredKey {
   x5c?: string[];
   x5t?: string;
   status: string;
-  secretSha256?: string;
+  /** The salted fingerprint of the secret as sent ("k", or the PKCS#12 "key"). */
+  secretFingerprint?: string;
   addedAt: number;
 }
 
@@ -57,11 +59,46 @@ export interface StoredPolicy {
  */
 export type RecordView<T> = { readonly [K in keyof T]: T[K] extends Array<infer U> ? ReadonlyArray<Readonly<U>> : T[K] };
 
-/** A key as a route builds it before the store adds it to a keyset (the store stamps `addedAt`). */
-export type NewKey = Omit<StoredKey, "addedAt">;
+/**
+ * A key as a route builds it before the store adds it to a keyset: the store stamps `addedAt` and
+ * turns the secret's hash into a salted fingerprint (the hash itself is never kept).
+ */
+export type NewKey = Omit<StoredKey, "addedAt" | "secretFingerprint"> & { secretSha256?: string };
 
 export function sha256Hex(value: string): string {
   return createHash("sha256").update(value, "utf8").digest("hex");
+}
+
+/**
+ * Salted fingerprints of secrets: `hmac-sha256:<salt>:<digest>`, digest = HMAC-SHA256(salt,
+ * sha256hex(secret)), salt random per emulator start. Unlike a bare SHA-256 it can't be looked up in
+ * a table or compared across starts; the store, its state file and every snapshot hold only these.
+ * `secretFingerprintMatches` checks a candidate secret.
+ */
+export class SecretFingerprints {
+  private readonly salt = randomBytes(16);
+
+  ofHash(sha256Hex: string): string {
+    return fingerprintWithSalt(this.salt, sha256Hex);
+  }
+
+  ofSecret(secret: string): string {
+    return this.ofHash(sha256Hex(secret));
+  }
+}
+
+function fingerprintWithSalt(salt: Buffer, sha256HexValue: string): string {
+  const digest = createHmac("sha256", salt).update(sha256HexValue, "utf8").digest("base64url");
+  return `hmac-sha256:${salt.toString("base64url")}:${digest}`;
+}
+
+/** Whether `secret` is the one behind a fingerprint (see SecretFingerprints). */
+export function secretFingerprintMatches(secret: string, fingerprint: string | undefined): boolean {
+  const [scheme, salt, digest] = (fingerprint ?? "").split(":");
+  if (scheme !== "hmac-sha256" || !salt || !digest) return false;
+  const expected = Buffer.from(fingerprintWithSalt(Buffer.from(salt, "base64url"), sha256Hex(secret)));
+  const given = Buffer.from(fingerprint!);
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 /** Case-insensitive id comparison, as Graph compares these ids. */

@@ -239,8 +239,8 @@ export interface IdentityProviderSnapshot {
   type: string;
   displayName: string;
   clientId: string;
-  /** Hex SHA-256 of the clientSecret as sent (UTF-8). */
-  clientSecretSha256: string;
+  /** Salted fingerprint of the clientSecret as sent: check a candidate with emulatorSecretFingerprintMatches. */
+  clientSecretFingerprint: string;
 }
 
 export interface UserFlowSnapshot {
@@ -257,8 +257,8 @@ export interface KeySnapshot {
   nbf?: number;
   exp?: number;
   status: string;
-  /** Hex SHA-256 (UTF-8) of the secret as sent: "k" for uploadSecret/PUT, "key" for uploadPkcs12. */
-  secretSha256?: string;
+  /** Salted fingerprint of the secret as sent ("k" for uploadSecret/PUT, "key" for uploadPkcs12): see emulatorSecretFingerprintMatches. */
+  secretFingerprint?: string;
 }
 
 export interface KeySetSnapshot {
@@ -305,7 +305,7 @@ export interface RunningEmulator {
   getFaults(): FaultSettings;
   setBehaviour(b: Partial<EmulatorBehaviour>): void;
   getBehaviour(): EmulatorBehaviour;
-  /** Current state for assertions; secrets never included in clear. */
+  /** Current state for assertions; secrets only as salted fingerprints (never in clear, never a bare hash). */
   snapshot(): EmulatorSnapshot;
   /** Empty the tenant and put the clock back to the real one. */
   reset(): void;

@@ -7,6 +7,7 @@ import { oneWriteAtATime, writeTargetOf } from "./objectWrites";
 import { Clock, REAL_CLOCK, retryWhile } from "./patience";
 import { assertSafeGraphPath } from "./paths";
 import { B2CRetryHandler, DEFAULT_B2C_RETRY_POLICY, MIN_ATTEMPT_MS, RetryRecord, isNetworkError } from "./retry";
+import { describeValueShape } from "./redact";
 import { ConfigSource, describeSetting, GraphSettings, resolveGraphSettings } from "./settings";
 
 export type GraphVersion = "v1.0" | "beta";
@@ -243,9 +244,10 @@ export function toGraphRequestError(
   error: unknown,
   operation: GraphOperationInfo,
   secrets?: readonly (string | undefined)[],
-  settings?: Pick<GraphSettings, "tenantId" | "clientId" | "authorityHost" | "configNamespace">,
+  settings?: Pick<GraphSettings, "tenantId" | "clientId" | "clientSecret" | "authorityHost" | "configNamespace">,
 ): GraphRequestError {
   if (isGraphRequestError(error)) return error;
+  secrets = withCredentialSecrets(secrets, settings);
   const e = error as Partial<GraphError> & { message?: string; cause?: { code?: string } };
   // @azure/identity failures: say which tenant, app and authority the token was asked from.
   const credentialErrors = ["AuthenticationError", "AuthenticationRequiredError", "CredentialUnavailableError", "AggregateAuthenticationError"];
@@ -255,7 +257,7 @@ export function toGraphRequestError(
     const hint = /AADSTS(90002|900023|90013)\b|endpoints_resolution_error/.test(message)
       ? `The tenant ${settings?.tenantId ?? ""} was not found at ${settings?.authorityHost ?? "the authority"}: check ${describeSetting("tenantId", settings?.configNamespace)} (the B2C tenant's GUID or <name>.onmicrosoft.com) and b2c:cloud. `
       : /AADSTS(700016|90014)\b/.test(message)
-        ? `Application ${settings?.clientId ?? ""} is not registered in tenant ${settings?.tenantId ?? ""}: check ${describeSetting("clientId", settings?.configNamespace)} and ${describeSetting("tenantId", settings?.configNamespace)}. `
+        ? `Application ${shownClientId(settings?.clientId)} is not registered in tenant ${settings?.tenantId ?? ""}: check ${describeSetting("clientId", settings?.configNamespace)} and ${describeSetting("tenantId", settings?.configNamespace)}. `
         : /AADSTS(7000215|7000222|700027)\b/.test(message)
           ? `The credential was refused: check ${describeSetting("clientSecret", settings?.configNamespace)} (the secret's value, not its id; not expired) or ${describeSetting("clientCertificatePath", settings?.configNamespace)}. `
           : "";
@@ -300,6 +302,26 @@ export function toGraphRequestError(
     operation,
     secrets,
   });
+}
+
+/**
+ * The call's secrets plus the app's own credential: the client secret (an authority or proxy may
+ * quote the posted token request) and a client id that is not a GUID, which is likely the secret
+ * given in its place (AZURE_CLIENT_ID and AZURE_CLIENT_SECRET swapped).
+ */
+export function withCredentialSecrets(
+  secrets: readonly (string | undefined)[] | undefined,
+  settings?: Pick<GraphSettings, "clientId" | "clientSecret">,
+): (string | undefined)[] {
+  return [...(secrets ?? []), settings?.clientSecret, ...(settings?.clientId && !GUID_SHAPE.test(settings.clientId) ? [settings.clientId] : [])];
+}
+
+const GUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A client id for a message: as is when it is a GUID, else only its shape (it may be the secret). */
+function shownClientId(clientId: string | undefined): string {
+  if (!clientId) return "";
+  return GUID_SHAPE.test(clientId) ? clientId : `(${describeValueShape(clientId)})`;
 }
 
 /** One auth provider (and so one access token) per credential, i.e. per identity and process. */

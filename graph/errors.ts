@@ -1,3 +1,8 @@
+import { redactorFor } from "./redact";
+
+// Redaction lives in graph/redact.ts; these names stay importable from here.
+export { REDACT_PREFIX_LENGTH, REDACT_RUN_LENGTH, redactSecrets, secretForms } from "./redact";
+
 /** What a Graph call was for, so that an error says what was attempted. */
 export interface GraphOperationInfo {
   method: string;
@@ -41,16 +46,22 @@ export class GraphRequestError extends Error {
   constructor(args: GraphRequestErrorArgs) {
     const op = args.operation;
     const operation = `${op.description ? op.description + " (" : ""}${op.method} /${op.version}${op.path}${op.description ? ")" : ""}`;
-    const code = args.code || (args.status === 0 ? "networkError" : `HTTP${args.status}`);
-    const graphMessage = redactSecrets(oneLine(args.graphMessage || "no error message in the response"), args.secrets);
+    const redactor = redactorFor(args.secrets);
+    // Providers decide on the code: an identifier such as AADB2C90073 stays as is; anything else
+    // the service put there is redacted like the message.
+    const rawCode = args.code || (args.status === 0 ? "networkError" : `HTTP${args.status}`);
+    const code = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/.test(rawCode) ? rawCode : redactor.redact(rawCode);
+    const graphMessage = redactor.redact(oneLine(args.graphMessage || "no error message in the response"));
     const status = args.status === 0 ? "no HTTP response" : `HTTP ${args.status}`;
-    const requestId = args.requestId ? ` [request-id ${args.requestId}]` : "";
-    super(redactSecrets(`${operation} failed: ${status} ${code}: ${graphMessage}${requestId}`, args.secrets));
+    // Ids are echoed from the answer's headers or body: a proxy or service may put a secret there too.
+    const requestIdValue = args.requestId === undefined ? undefined : redactor.redact(oneLine(String(args.requestId)));
+    const requestId = requestIdValue ? ` [request-id ${requestIdValue}]` : "";
+    super(redactor.redact(`${operation} failed: ${status} ${code}: ${graphMessage}${requestId}`));
     this.status = args.status;
     this.code = code;
     this.graphMessage = graphMessage;
-    this.requestId = args.requestId;
-    this.clientRequestId = args.clientRequestId;
+    this.requestId = requestIdValue;
+    this.clientRequestId = args.clientRequestId === undefined ? undefined : redactor.redact(String(args.clientRequestId));
     this.operation = operation;
     this.isNotFound = args.status === 404 || code === "AADB2C90073";
   }
@@ -66,62 +77,6 @@ export function isGraphRequestError(error: unknown): error is GraphRequestError 
 
 export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
-}
-
-/** Shortest prefix of a secret's written form that counts as the secret (a truncated quote). */
-export const REDACT_PREFIX_LENGTH = 8;
-
-/**
- * The forms a secret may take when a service quotes it back: as sent, base64 / base64url (at each of
- * the three byte alignments it can have inside a longer encoded text), URL-encoded and hex.
- * Case is handled by the matcher.
- */
-export function secretForms(secret: string): string[] {
-  const bytes = Buffer.from(secret, "utf8");
-  const forms = new Set<string>([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, "+"), bytes.toString("hex")]);
-  for (let shift = 0; shift < 3; shift++) {
-    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
-    // Characters that mix in the unknown bytes before the secret are not part of its form.
-    const skip = shift === 0 ? 0 : shift + 1;
-    const core = shifted.slice(skip).replace(/=+$/, "");
-    // Shifted forms of a short secret are a few letters that would match anywhere: only the aligned one counts.
-    if (shift > 0 && core.length < REDACT_PREFIX_LENGTH) continue;
-    forms.add(core);
-    forms.add(core.replace(/\+/g, "-").replace(/\//g, "_"));
-  }
-  return [...forms].filter((f) => f.length > 0);
-}
-
-/**
- * Replaces each secret in `text` with `***`, in any of its `secretForms`, in any letter case, and
- * also a truncated quote: any run of REDACT_PREFIX_LENGTH or more leading characters of a form.
- * A secret shorter than that is replaced wherever it occurs. Secrets of any length count.
- */
-export function redactSecrets(text: string, secrets?: readonly (string | undefined)[]): string {
-  const forms = [...new Set((secrets ?? []).filter((s): s is string => typeof s === "string" && s.length > 0).flatMap(secretForms))]
-    .map((f) => f.toLowerCase())
-    .sort((a, b) => b.length - a.length);
-  if (forms.length === 0) return text;
-  let out = "";
-  const lower = text.toLowerCase();
-  let i = 0;
-  while (i < text.length) {
-    let matched = 0;
-    for (const form of forms) {
-      const need = Math.min(form.length, REDACT_PREFIX_LENGTH);
-      let n = 0;
-      while (n < form.length && i + n < text.length && lower[i + n] === form[n]) n++;
-      if (n >= need && n > matched) matched = n;
-    }
-    if (matched > 0) {
-      out += "***";
-      i += matched;
-    } else {
-      out += text[i];
-      i++;
-    }
-  }
-  return out;
 }
 
 /** Walks Graph's error envelope (`error.innerError...`, either spelling) for code, message and ids. */

@@ -1,4 +1,5 @@
 import { CLOUDS, CLOUD_NAMES, CloudName } from "./clouds";
+import { describeValueShape } from "./redact";
 import { DEFAULT_RETRY_BUDGET_SECONDS, MIN_RETRY_BUDGET_SECONDS } from "./retry";
 
 /** Where a setting comes from: Pulumi stack config (`b2c:*`) first, then an environment variable. */
@@ -139,7 +140,7 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
   const clientSecret = readSetting("clientSecret", config, env, namespace);
   const clientCertificatePath = readSetting("clientCertificatePath", config, env, namespace);
   if (clientId !== undefined && !GUID.test(clientId) && !graphOverride) {
-    throw new GraphConfigError(`${describeSetting("clientId", namespace)} must be the application (client) id GUID, got '${clientId}'.`);
+    throw new GraphConfigError(`${describeSetting("clientId", namespace)} must be the application (client) id GUID, got ${describeValueShape(clientId)} (not shown: it may be the secret, if the id and the secret were swapped).`);
   }
   if ((clientSecret || clientCertificatePath) && !clientId) {
     throw new GraphConfigError(

@@ -1,3 +1,4 @@
+import { describeValueShape } from "../graph/redact";
 import { InputProblem, isBlank, renameProblems } from "./inputError";
 import { isUnknown } from "./notKnownYet";
 
@@ -123,7 +124,7 @@ export const APP_ID_SHAPES: Partial<Record<SocialProviderType, { pattern: RegExp
 export function appIdShapeProblem(type: SocialProviderType | undefined, clientId: string): string | undefined {
   const shape = type ? APP_ID_SHAPES[type] : undefined;
   if (!shape || shape.pattern.test(clientId)) return undefined;
-  return `is not a ${type} APP ID: it must be ${shape.description}; got '${clientId}'. Copy the APP ID (not the APP KEY) from the developer portal`;
+  return `is not a ${type} APP ID: it must be ${shape.description}; got ${describeValueShape(clientId)} (not shown: it may be the APP KEY). Copy the APP ID (not the APP KEY) from the developer portal`;
 }
 
 /** The callback URL to register in the provider's developer portal (the how-tos' 授权回调域). */

@@ -6,7 +6,7 @@ import { createHash, X509Certificate } from "crypto";
 import * as forge from "node-forge";
 import { ensureCertificateAuthority } from "../../emulator/certificateAuthority";
 import type { RunningEmulator } from "../../emulator";
-import { graphFetch, useTestEmulator } from "../helpers/emulator";
+import { fingerprintOf, graphFetch, useTestEmulator } from "../helpers/emulator";
 
 const SETS = "/beta/trustFramework/keySets";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -112,7 +112,7 @@ describe("checklist 19: get, list, put/patch, delete", () => {
     expect(replaced.body.keys[0]).toMatchObject({ kty: "OCT", use: "enc" });
     expect(replaced.body.keys[0].kid).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(replaced.text).not.toContain("bmV3LXNlY3JldA");
-    expect(emu.snapshot().keySets[0].keys[0].secretSha256).toBe(sha256("bmV3LXNlY3JldA"));
+    expect(emu.snapshot().keySets[0].keys[0].secretFingerprint).toEqual(fingerprintOf("bmV3LXNlY3JldA"));
     const withKid = await graphFetch(emu, method, `${SETS}/B2C_1A_Rsa`, { keys: [{ kid: "abc", kty: "oct", use: "sig", k: "eA" }] });
     expect([withKid.status, withKid.body.error.code]).toEqual([400, "AADB2C95059"]);
     expect(emu.snapshot().keySets[0].keys).toHaveLength(1);
@@ -203,7 +203,7 @@ describe("checklist 22: uploadSecret", () => {
     expect(second.body.exp).toBe(exp);
     expect(second.body.kid).not.toBe(first.body.kid);
     const keys = emu.snapshot().keySets[0].keys;
-    expect(keys.map((k) => k.secretSha256)).toEqual([sha256("app-key-1"), sha256("app-key-2")]);
+    expect(keys.map((k) => k.secretFingerprint)).toEqual([fingerprintOf("app-key-1"), fingerprintOf("app-key-2")]);
     expect(JSON.stringify(emu.snapshot())).not.toContain("app-key-1");
   });
 

@@ -1,6 +1,6 @@
 // Shared helpers for tests that talk to the local B2C Graph emulator. scripts/test.js trusts the
 // emulator CA (NODE_EXTRA_CA_CERTS), so plain fetch works against https://127.0.0.1:<port>.
-import { DEFAULT_RATE_LIMIT, startEmulator } from "../../emulator";
+import { DEFAULT_RATE_LIMIT, emulatorSecretFingerprintMatches, startEmulator } from "../../emulator";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 
 export interface AppCredentials {
@@ -34,6 +34,18 @@ export function useTestEmulator(set: (emu: RunningEmulator) => void, options: Em
     emu!.setFaults({ rules: [], latencyMs: 0, consistencyWindowMs: 0, rateLimit: { ...DEFAULT_RATE_LIMIT, enabled: false } });
     emu!.clearRequestLog();
   });
+}
+
+/**
+ * Matches the emulator's salted fingerprint of `secret` (snapshot, state file, control API), in
+ * toEqual / toMatchObject / objectContaining: `{ clientSecretFingerprint: fingerprintOf("app-key") }`.
+ */
+export function fingerprintOf(secret: string): any {
+  return {
+    $$typeof: Symbol.for("jest.asymmetricMatcher"),
+    asymmetricMatch: (actual: unknown) => typeof actual === "string" && emulatorSecretFingerprintMatches(secret, actual),
+    toAsymmetricMatcher: () => `fingerprintOf(${JSON.stringify(secret)})`,
+  };
 }
 
 /** Starts an emulator on a random port (127.0.0.1). Remember to stop() it (afterAll). */

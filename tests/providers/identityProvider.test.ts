@@ -4,7 +4,7 @@ import type { RunningEmulator } from "../../emulator";
 import { SocialIdentityProvider } from "../../components/SocialIdentityProvider";
 import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
 import { QQIdentityProvider } from "../../components/QQIdentityProvider";
-import { graphFetch, startTestEmulator, useTestEmulator } from "../helpers/emulator";
+import { fingerprintOf, graphFetch, startTestEmulator, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { graphCalls, graphWrites, describeCalls } from "../helpers/requestLog";
 import { failureOf } from "../helpers/failures";
@@ -35,7 +35,7 @@ test("create costs exactly one Graph write and returns the id Graph assigned and
   const stored = emu.snapshot().identityProviders;
   expect(stored).toHaveLength(1);
   expect(id).toBe(stored[0].id);
-  expect(stored[0]).toMatchObject({ type: "WeChat", displayName: "WeChat", clientId: "wx00000000000000a1", clientSecretSha256: sha256("wechat-app-key-1") });
+  expect(stored[0]).toMatchObject({ type: "WeChat", displayName: "WeChat", clientId: "wx00000000000000a1", clientSecretFingerprint: fingerprintOf("wechat-app-key-1") });
   expect(outs.redirectUri).toBe(`https://${emu.tenantName}.b2clogin.com/${emu.tenantName}.onmicrosoft.com/oauth2/authresp`);
   expect(JSON.stringify(outs)).not.toContain("wechat-app-key-1");
 });
@@ -62,7 +62,7 @@ describe("in-place updates, never a replacement", () => {
   test.each([
     ["displayName", { displayName: "WeChat 微信" }, { displayName: "WeChat 微信" }],
     ["clientId", { appId: "wx00000000000000a2" }, { clientId: "wx00000000000000a2" }],
-    ["clientSecret", { appKey: pulumi.secret("wechat-app-key-2") }, { clientSecretSha256: sha256("wechat-app-key-2") }],
+    ["clientSecret", { appKey: pulumi.secret("wechat-app-key-2") }, { clientSecretFingerprint: fingerprintOf("wechat-app-key-2") }],
   ])("%s changes with one PATCH", async (_field, change, expected) => {
     const first = await wechat();
     const created = await checkAndCreate(first.provider, first.reg.inputs);
@@ -122,7 +122,7 @@ describe("an identity provider that already exists", () => {
     expect(id).toBe(existing);
     expect(graphWrites(emu.requestLog())).toHaveLength(1);
     expect(emu.snapshot().identityProviders).toEqual([
-      expect.objectContaining({ id: existing, clientId: "wx00000000000000a1", displayName: "WeChat", clientSecretSha256: sha256("wechat-app-key-1") }),
+      expect.objectContaining({ id: existing, clientId: "wx00000000000000a1", displayName: "WeChat", clientSecretFingerprint: fingerprintOf("wechat-app-key-1") }),
     ]);
   });
 });

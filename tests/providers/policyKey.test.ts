@@ -4,7 +4,7 @@ import { createHash, generateKeyPairSync } from "crypto";
 import * as forge from "node-forge";
 import type { RunningEmulator } from "../../emulator";
 import { PolicyKey, PolicyKeyArgs } from "../../components/PolicyKey";
-import { graphFetch, useTestEmulator } from "../helpers/emulator";
+import { fingerprintOf, graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 
@@ -113,7 +113,7 @@ describe("create", () => {
     expect(outs.keySetId).toBe("B2C_1A_WeChatSecret");
     const set = keySet(id)!;
     expect(set.keys).toHaveLength(1);
-    expect(set.keys[0]).toMatchObject({ kty: "OCT", use: "sig", secretSha256: sha256("wechat-app-key-123") });
+    expect(set.keys[0]).toMatchObject({ kty: "OCT", use: "sig", secretFingerprint: fingerprintOf("wechat-app-key-123") });
     expect(outs.keys).toEqual([{ kid: set.keys[0].kid, use: "sig", kty: "OCT" }]);
     expect(outs.activeKeyId).toBe(set.keys[0].kid);
     expect(outs.activeKeyId).toBe(await serviceActiveKid(id));
@@ -164,7 +164,7 @@ describe("create", () => {
     const writes = graphWrites(emu.requestLog());
     expect(writes[1].path).toBe(`${KEYSETS}/B2C_1A_SamlPfx/uploadPkcs12`);
     expect(writes[1].body).toEqual({ key: "[redacted]", password: "[redacted]" });
-    expect(keySet(id)!.keys[0].secretSha256).toBe(sha256(pfx));
+    expect(keySet(id)!.keys[0].secretFingerprint).toEqual(fingerprintOf(pfx));
     expect(JSON.stringify(outs)).not.toContain("pfx-pass-1");
   });
 
@@ -198,7 +198,7 @@ describe("create", () => {
     const uploads = graphWrites(emu.requestLog()).filter((e) => e.path.endsWith("/uploadSecret"));
     expect(uploads.map((e) => e.status)).toEqual([400, 200]);
     expect(keySet(id)!.keys).toHaveLength(1);
-    expect(keySet(id)!.keys[0].secretSha256).toBe(sha256("flaky-secret"));
+    expect(keySet(id)!.keys[0].secretFingerprint).toEqual(fingerprintOf("flaky-secret"));
     expect(outs.keys).toHaveLength(1);
   });
 
@@ -290,7 +290,7 @@ describe("existing keyset (AADB2C95028)", () => {
     const { p, id, outs } = await createKey(args);
     const set = keySet(id)!;
     expect(set.keys).toHaveLength(2);
-    expect(set.keys[1].secretSha256).toBe(sha256("stack-secret"));
+    expect(set.keys[1].secretFingerprint).toEqual(fingerprintOf("stack-secret"));
     expect(Math.abs(set.keys[1].nbf! - nowSeconds())).toBeLessThanOrEqual(2);
     expect(outs.adopted).toBe(true);
     expect(outs.keys.map((k: any) => k.kid)).toEqual(set.keys.map((k) => k.kid));
@@ -384,7 +384,7 @@ describe("diff and update", () => {
     const nbf = (writes[0].body as any).nbf;
     expect(Math.abs(nbf - nowSeconds())).toBeLessThanOrEqual(2);
     const set = keySet(id)!;
-    expect(set.keys.map((k) => k.secretSha256)).toEqual([sha256("v1"), sha256("v2")]);
+    expect(set.keys.map((k) => k.secretFingerprint)).toEqual([fingerprintOf("v1"), fingerprintOf("v2")]);
     expect(updated.outs!.keySetId).toBe(id);
     expect(updated.outs!.keys.map((k: any) => k.kid)).toEqual(set.keys.map((k) => k.kid));
     expect(updated.outs!.activeKeyId).not.toBe(outs.activeKeyId);

@@ -13,7 +13,7 @@ import { PolicyKey, PolicyKeyArgs } from "../../components/PolicyKey";
 import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
 import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
 import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPolicy";
-import { graphFetch, useTestEmulator } from "../helpers/emulator";
+import { fingerprintOf, graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 import { failureOf } from "../helpers/failures";
@@ -80,7 +80,7 @@ describe("identity provider: a create whose answer is unknown", () => {
     expect(error.message).not.toContain("stack-app-key");
     expect(graphWrites(emu.requestLog()).filter((e) => e.method !== "POST")).toEqual([]);
     expect(emu.snapshot().identityProviders).toEqual([
-      expect.objectContaining({ type: "WeChat", clientId: "wxfedcba9876543210", displayName: "WeChat (portal)", clientSecretSha256: sha256("portal-app-key") }),
+      expect.objectContaining({ type: "WeChat", clientId: "wxfedcba9876543210", displayName: "WeChat (portal)", clientSecretFingerprint: fingerprintOf("portal-app-key") }),
     ]);
   });
 
@@ -95,7 +95,7 @@ describe("identity provider: a create whose answer is unknown", () => {
       "POST /v1.0/identity/identityProviders -> 201",
       "POST /v1.0/identity/identityProviders -> 400",
     ]);
-    expect(emu.snapshot().identityProviders).toEqual([expect.objectContaining({ id, clientId: WECHAT_APP, clientSecretSha256: sha256("stack-app-key") })]);
+    expect(emu.snapshot().identityProviders).toEqual([expect.objectContaining({ id, clientId: WECHAT_APP, clientSecretFingerprint: fingerprintOf("stack-app-key") })]);
     // Created by the stack: destroy deletes it.
     await provider.delete!(id, outs);
     expect(emu.snapshot().identityProviders).toEqual([]);
@@ -174,7 +174,7 @@ describe("policy key: create, rollback, leftovers, rotation", () => {
     firedOnce("dropConnection");
     expect(error.message).toMatch(ADOPT);
     expect(error.message).toMatch(/key count \(1;/);
-    expect(keys().map((k) => k.secretSha256)).toEqual([sha256("portal-key")]);
+    expect(keys().map((k) => k.secretFingerprint)).toEqual([fingerprintOf("portal-key")]);
   });
 
   test("carried out and the answer lost: the empty keyset is the stack's, one key is added", async () => {
@@ -183,7 +183,7 @@ describe("policy key: create, rollback, leftovers, rotation", () => {
     const { outs } = await checkAndCreate(provider, inputs);
     firedOnce("loseResponse");
     expect(outs.adopted).toBe(false);
-    expect(keys().map((k) => k.secretSha256)).toEqual([sha256("app-key-v1")]);
+    expect(keys().map((k) => k.secretFingerprint)).toEqual([fingerprintOf("app-key-v1")]);
   });
 
   test("an empty keyset left by an earlier failed create is reused on the next run", async () => {
@@ -232,7 +232,7 @@ describe("policy key: create, rollback, leftovers, rotation", () => {
     test("the upload is dropped before it lands: the operator's key is not taken for ours, the new key is uploaded", async () => {
       const outs = await rotated({ method: "POST", path: "/uploadSecret$", dropConnection: true });
       firedOnce("dropConnection");
-      expect(keys().map((k) => k.secretSha256)).toEqual([sha256("app-key-v1"), sha256("emergency-key"), sha256("app-key-v2")]);
+      expect(keys().map((k) => k.secretFingerprint)).toEqual([fingerprintOf("app-key-v1"), fingerprintOf("emergency-key"), fingerprintOf("app-key-v2")]);
       expect(outs.keys).toHaveLength(3);
       expect(outs.activeKeyId).toBe(keys()[2].kid);
     });
@@ -240,7 +240,7 @@ describe("policy key: create, rollback, leftovers, rotation", () => {
     test("the upload lands and its answer is lost: ours is recognised by its nbf, not uploaded twice", async () => {
       const outs = await rotated({ method: "POST", path: "/uploadSecret$", loseResponse: true });
       firedOnce("loseResponse");
-      expect(keys().map((k) => k.secretSha256)).toEqual([sha256("app-key-v1"), sha256("emergency-key"), sha256("app-key-v2")]);
+      expect(keys().map((k) => k.secretFingerprint)).toEqual([fingerprintOf("app-key-v1"), fingerprintOf("emergency-key"), fingerprintOf("app-key-v2")]);
       expect(graphWrites(emu.requestLog()).filter((e) => e.path.endsWith("/uploadSecret"))).toHaveLength(1);
       expect(outs.activeKeyId).toBe(keys()[2].kid);
     });

@@ -13,7 +13,7 @@ import { PolicyKey } from "../../components/PolicyKey";
 import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
 import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
 import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPolicy";
-import { graphFetch, useTestEmulator } from "../helpers/emulator";
+import { fingerprintOf, graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 
 let emu: RunningEmulator;
@@ -53,8 +53,8 @@ const KINDS: ResourceKind[] = [
       update: [{ method: "PATCH", path: "^/identity/identityProviders/*$" }],
       delete: [{ method: "DELETE", path: "^/identity/identityProviders/*$" }],
     },
-    state: (snap) => snap.identityProviders.map((p) => ({ type: p.type, clientSecretSha256: p.clientSecretSha256 })),
-    want: (v) => (v ? [{ type: "WeChat", clientSecretSha256: sha256(`wechat-key-v${v}`) }] : []),
+    state: (snap) => snap.identityProviders.map((p) => ({ type: p.type, clientSecretFingerprint: p.clientSecretFingerprint })),
+    want: (v) => (v ? [{ type: "WeChat", clientSecretFingerprint: fingerprintOf(`wechat-key-v${v}`) }] : []),
   },
   {
     name: "user flow",
@@ -80,8 +80,8 @@ const KINDS: ResourceKind[] = [
       update: [{ method: "POST", path: "/uploadSecret$" }],
       delete: [{ method: "DELETE", path: "^/trustFramework/keySets/*$" }],
     },
-    state: (snap) => snap.keySets.map((k) => ({ id: k.id, keys: k.keys.map((key) => key.secretSha256) })),
-    want: (v) => (v ? [{ id: "B2C_1A_WeChatSecret", keys: (v === 1 ? ["app-key-v1"] : ["app-key-v1", "app-key-v2"]).map(sha256) }] : []),
+    state: (snap) => snap.keySets.map((k) => ({ id: k.id, keys: k.keys.map((key) => key.secretFingerprint) })),
+    want: (v) => (v ? [{ id: "B2C_1A_WeChatSecret", keys: (v === 1 ? ["app-key-v1"] : ["app-key-v1", "app-key-v2"]).map(fingerprintOf) }] : []),
   },
   {
     name: "custom policy",

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PERMISSIONS, RunningEmulator } from "../../emulator";
 import { PolicyKey } from "../../components/PolicyKey";
 import { SocialIdentityProvider } from "../../components/SocialIdentityProvider";
-import { startTestEmulator } from "../helpers/emulator";
+import { fingerprintOf, startTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { capture, isSecretWrapped } from "../helpers/pulumiHarness";
 import { graphCalls, tokenRequests } from "../helpers/requestLog";
@@ -187,9 +187,10 @@ test("no secret in outputs, state, provider texts, errors, console or the reques
     see("outputs of up", up.outputs);
     seeState("after up", engine);
     let snap = emu.snapshot();
-    expect(snap.identityProviders.map((p) => p.clientSecretSha256).sort()).toEqual([sha256(SECRETS.wechatV1), sha256(SECRETS.qqV1)].sort());
-    expect(snap.keySets.find((k) => k.id === "B2C_1A_SigningCert")!.keys.map((k) => k.secretSha256)).toEqual([sha256(SECRETS.pfx)]);
-    expect(snap.keySets.find((k) => k.id === "B2C_1A_QQSecret")!.keys.map((k) => k.secretSha256)).toEqual([sha256(SECRETS.qqV1)]);
+    expect(snap.identityProviders.map((p) => p.clientSecretFingerprint)).toEqual(expect.arrayContaining([fingerprintOf(SECRETS.wechatV1), fingerprintOf(SECRETS.qqV1)]));
+    expect(snap.identityProviders).toHaveLength(2);
+    expect(snap.keySets.find((k) => k.id === "B2C_1A_SigningCert")!.keys.map((k) => k.secretFingerprint)).toEqual([fingerprintOf(SECRETS.pfx)]);
+    expect(snap.keySets.find((k) => k.id === "B2C_1A_QQSecret")!.keys.map((k) => k.secretFingerprint)).toEqual([fingerprintOf(SECRETS.qqV1)]);
 
     // 2. rotation of the WeChat APP KEY (and a new display name)
     engine.setConfig({ "b2c:socialSignIn": signInConfig("微信"), "b2c:wechatAppKey": SECRETS.wechatV2 });
@@ -197,8 +198,8 @@ test("no secret in outputs, state, provider texts, errors, console or the reques
     see("outputs of the rotation", rotated.outputs);
     seeState("after the rotation", engine);
     snap = emu.snapshot();
-    expect(snap.identityProviders.find((p) => p.type === "WeChat")!.clientSecretSha256).toBe(sha256(SECRETS.wechatV2));
-    expect(snap.keySets.find((k) => k.id === "B2C_1A_WeChatSecret")!.keys.map((k) => k.secretSha256)).toEqual([sha256(SECRETS.wechatV1), sha256(SECRETS.wechatV2)]);
+    expect(snap.identityProviders.find((p) => p.type === "WeChat")!.clientSecretFingerprint).toEqual(fingerprintOf(SECRETS.wechatV2));
+    expect(snap.keySets.find((k) => k.id === "B2C_1A_WeChatSecret")!.keys.map((k) => k.secretFingerprint)).toEqual([fingerprintOf(SECRETS.wechatV1), fingerprintOf(SECRETS.wechatV2)]);
 
     // 3. refresh
     see("refresh result", await engine.refresh());
@@ -234,10 +235,10 @@ test("no secret in outputs, state, provider texts, errors, console or the reques
     expect(emu.snapshot().keySets.map((k) => k.id)).not.toContain("B2C_1A_SecondCert");
     await other.up(weibo);
     seeState("other stack after up", other);
-    expect(emu.snapshot().identityProviders.find((p) => p.type === "Weibo")!.clientSecretSha256).toBe(sha256(SECRETS.weiboV1));
+    expect(emu.snapshot().identityProviders.find((p) => p.type === "Weibo")!.clientSecretFingerprint).toEqual(fingerprintOf(SECRETS.weiboV1));
     other.setConfig({ "b2c:weiboAppKey": SECRETS.weiboV2 });
     await failing(() => other.up(weibo), { method: "PATCH", path: "^/identity/identityProviders/Weibo-OAUTH$" });
-    expect(emu.snapshot().identityProviders.find((p) => p.type === "Weibo")!.clientSecretSha256).toBe(sha256(SECRETS.weiboV1));
+    expect(emu.snapshot().identityProviders.find((p) => p.type === "Weibo")!.clientSecretFingerprint).toEqual(fingerprintOf(SECRETS.weiboV1));
     expect(failures).toHaveLength(4);
     failures.forEach((error, i) => {
       expect(String((error as Error).message)).not.toMatch(/the run did not fail/);
@@ -252,9 +253,9 @@ test("no secret in outputs, state, provider texts, errors, console or the reques
     const recovered = await engine.up(program);
     see("outputs of the recovery", recovered.outputs);
     snap = emu.snapshot();
-    expect(snap.identityProviders.find((p) => p.type === "WeChat")!.clientSecretSha256).toBe(sha256(SECRETS.wechatV3));
-    expect(snap.keySets.find((k) => k.id === "B2C_1A_WeChatSecret")!.keys.map((k) => k.secretSha256)).toEqual(
-      [SECRETS.wechatV1, SECRETS.wechatV2, SECRETS.wechatV3].map(sha256),
+    expect(snap.identityProviders.find((p) => p.type === "WeChat")!.clientSecretFingerprint).toEqual(fingerprintOf(SECRETS.wechatV3));
+    expect(snap.keySets.find((k) => k.id === "B2C_1A_WeChatSecret")!.keys.map((k) => k.secretFingerprint)).toEqual(
+      [SECRETS.wechatV1, SECRETS.wechatV2, SECRETS.wechatV3].map(fingerprintOf),
     );
 
     seeState("after recovery", engine);

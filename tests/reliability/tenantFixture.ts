@@ -7,7 +7,7 @@ import * as forge from "node-forge";
 import * as pulumi from "@pulumi/pulumi";
 import requireFromString from "require-from-string";
 import type { EmulatorSnapshot, FaultSettings, RateLimitSettings, RequestLogEntry, RunningEmulator } from "../../emulator";
-import { graphFetch } from "../helpers/emulator";
+import { fingerprintOf, graphFetch } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { emulatorStackConfig, loadProvider, unwrapSecrets } from "../helpers/pulumiHarness";
 import { graphWrites } from "../helpers/requestLog";
@@ -113,13 +113,13 @@ export function expectIntendedTenant(snapshot: EmulatorSnapshot, want: IntendedT
     return byId(items.filter((i) => !ids.includes(i.id)));
   };
   expect(ours(snapshot.identityProviders, before?.identityProviders)).toEqual([
-    { id: "QQ-OAUTH", type: "QQ", displayName: "QQ", clientId: QQ_APP_ID, clientSecretSha256: sha256(want.qqKeys[want.qqKeys.length - 1]) },
+    { id: "QQ-OAUTH", type: "QQ", displayName: "QQ", clientId: QQ_APP_ID, clientSecretFingerprint: fingerprintOf(want.qqKeys[want.qqKeys.length - 1]) },
     {
       id: "WeChat-OAUTH",
       type: "WeChat",
       displayName: want.wechatName,
       clientId: WECHAT_APP_ID,
-      clientSecretSha256: sha256(want.wechatKeys[want.wechatKeys.length - 1]),
+      clientSecretFingerprint: fingerprintOf(want.wechatKeys[want.wechatKeys.length - 1]),
     },
   ]);
   expect(ours(snapshot.userFlows, before?.userFlows).map((f) => ({ ...f, identityProviderIds: [...f.identityProviderIds].sort() }))).toEqual([
@@ -128,8 +128,8 @@ export function expectIntendedTenant(snapshot: EmulatorSnapshot, want: IntendedT
   ]);
   const keySets = ours(snapshot.keySets, before?.keySets);
   expect(keySets.map((k) => k.id)).toEqual(["B2C_1A_QQSecret", "B2C_1A_WeChatSecret"]);
-  expect(keySets[0].keys.map((k) => k.secretSha256)).toEqual(want.qqKeys.map(sha256));
-  expect(keySets[1].keys.map((k) => k.secretSha256)).toEqual(want.wechatKeys.map(sha256));
+  expect(keySets[0].keys.map((k) => k.secretFingerprint)).toEqual(want.qqKeys.map(fingerprintOf));
+  expect(keySets[1].keys.map((k) => k.secretFingerprint)).toEqual(want.wechatKeys.map(fingerprintOf));
   for (const set of keySets) {
     expect(set.keys.every((k) => k.kty.toLowerCase() === "oct" && k.use === "sig")).toBe(true);
     expect(new Set(set.keys.map((k) => k.kid)).size).toBe(set.keys.length);

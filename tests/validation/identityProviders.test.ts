@@ -26,7 +26,7 @@ describe("social identity provider validation", () => {
     expect(args(validateSocialIdentityProvider({ ...valid, ...patch }))).toEqual([argument]);
   });
   test.each([
-    ["WeChat", "wx123", /'wx' followed by 16 hex digits.*got 'wx123'/],
+    ["WeChat", "wx123", /'wx' followed by 16 hex digits.*got a 5-character value starting 'wx'/],
     ["WeChat", "wx0123456789abcdeg", /'wx' followed by 16 hex digits/],
     ["WeChat", "0123456789abcdef01", /'wx' followed by 16 hex digits/],
     ["WeChat", "101000001", /not a WeChat APP ID/],
