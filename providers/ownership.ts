@@ -31,6 +31,15 @@ const COMPONENTS: Record<ObjectKind, string> = {
   policy: "TrustFrameworkPolicySet (or TrustFrameworkPolicyResource)",
 };
 
+/** When a vouched-for or journalled object is taken as the stack's own create, per kind. */
+const RECOVERY_CONDITION: Record<ObjectKind, string> = {
+  identityProvider: "its type, client id and display name are what the stack sends (its secret cannot be read back, so it is written again)",
+  userFlow: "its settings are what the stack sends and no identity provider is attached yet",
+  attachment: "it attaches the same identity provider to the same flow",
+  keySet: "it is still empty, as the stack's create leaves it before adding its key (the key is then added)",
+  policy: "its content is what the stack uploads",
+};
+
 /** `kind:name`, the spelling of an object in `recoverCreates` and in messages (names compared case-insensitively). */
 export function objectRef(kind: ObjectKind, name: string): string {
   return `${kind}:${name}`;
@@ -125,8 +134,8 @@ export function judgeExisting(found: ExistingObject): Verdict {
       `What existed before the stack's first attempt is never taken as its own. ` +
       `${adoptHint(COMPONENTS[found.kind], "the stack then manages it")}; otherwise delete it in the portal, or choose another name. ` +
       `If it is this stack's own create whose answer was lost and the attempt journal is gone (another machine, a cleaned CI runner), ` +
-      `add "${ref}" to ${key} (a JSON list) for one \`pulumi up\`: it is then taken as the stack's own (deleted on destroy) when its ` +
-      `content is what the stack sends, and its secret is written again.`,
+      `add "${ref}" to ${key} (a JSON list) for one \`pulumi up\`: it is then taken as the stack's own (deleted on destroy) when ` +
+      `${RECOVERY_CONDITION[found.kind]}; then remove it from ${key} again.`,
   };
 }
 
