@@ -200,7 +200,10 @@ export const userFlowProvider: UserFlowProvider = {
   async diff(_id, olds: UserFlowOutputs, news: UserFlowInputs) {
     const sameName =
       !isUnknown(news.name) && normalizeUserFlowId(olds.name ?? "").toLowerCase() === normalizeUserFlowId(String(news.name)).toLowerCase();
-    const replaces = [...(sameName ? [] : ["name"]), ...declaredChanges(olds, news, FIXED)];
+    // A fixed setting left out until now compares with what the tenant reported (`current`): declaring
+    // the value the flow has is no change (e.g. an adopted v1 flow declared as version 1).
+    const fixedOlds = { ...olds, ...Object.fromEntries(FIXED.map((k) => [k, olds[k] ?? olds.current?.[k]])) };
+    const replaces = [...(sameName ? [] : ["name"]), ...declaredChanges(fixedOlds, news, FIXED)];
     if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("userFlow", olds.userFlowId, replaces));
     const updates = [...declaredChanges(olds, news, PATCHABLE), ...changedKeys(olds, news, ["testApplicationId"])];
     return {

@@ -36,9 +36,14 @@ export function useTestEmulator(set: (emu: RunningEmulator) => void, options: Em
   });
 }
 
-/** Starts an emulator on a random port (127.0.0.1). Remember to stop() it (afterAll). */
+/**
+ * Starts an emulator on a random port (127.0.0.1). Remember to stop() it (afterAll). With
+ * B2C_TEST_REWORD_ERRORS=1 its error messages are reworded (behaviour rewordErrorMessages), so any
+ * test file can be run again to show the providers decide on codes, never on message text.
+ */
 export function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return startEmulator({ port: 0, ...options });
+  const reword = process.env.B2C_TEST_REWORD_ERRORS === "1" ? { rewordErrorMessages: true } : {};
+  return startEmulator({ port: 0, ...options, behaviour: { ...reword, ...options.behaviour } });
 }
 
 const tokenCache = new WeakMap<RunningEmulator, Map<string, { token: string; expiresAt: number }>>();
