@@ -8,7 +8,7 @@
 //   declaring another version fails preview naming both values; destroy leaves it all in the tenant.
 import { createHash } from "crypto";
 import type { RunningEmulator } from "../../emulator";
-import { graphFetch } from "../helpers/emulator";
+import { graphFetch, handMadeIdentityProvider } from "../helpers/emulator";
 import { EngineProject, useEngineStack } from "../helpers/pulumiEngine";
 import { describeCalls, graphWrites } from "../helpers/requestLog";
 
@@ -50,13 +50,7 @@ describe("objects the stack creates", () => {
   useEngineStack((s) => ({ emu, project } = s), () => ({ project: { program: PROGRAM }, config: { "own:mode": "create" } }));
 
   test("what existed before the stack (a portal WeChat with its default name and the same APP ID) fails preview, 0 writes", async () => {
-    await handMade(emu, "POST", "/v1.0/identity/identityProviders", {
-      "@odata.type": "microsoft.graph.socialIdentityProvider",
-      displayName: "WeChat",
-      identityProviderType: "WeChat",
-      clientId: WECHAT_APP,
-      clientSecret: "portal-app-key",
-    });
+    await handMadeIdentityProvider(emu, "WeChat", WECHAT_APP, "portal-app-key");
     emu.clearRequestLog();
     const preview = await project.preview([], { allowFailure: true });
     const output = preview.stdout + preview.stderr;
@@ -122,13 +116,7 @@ describe("objects the stack adopts", () => {
 
   test("an adopted v1 flow with its button: refresh + up is a no-op with 0 writes; another version fails preview naming both; destroy keeps it all", async () => {
     await handMade(emu, "POST", "/beta/identity/b2cUserFlows", { id: "susi", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 1 });
-    await handMade(emu, "POST", "/v1.0/identity/identityProviders", {
-      "@odata.type": "microsoft.graph.socialIdentityProvider",
-      displayName: "QQ",
-      identityProviderType: "QQ",
-      clientId: "101000001",
-      clientSecret: "qq-key",
-    });
+    await handMadeIdentityProvider(emu, "QQ", "101000001", "qq-key");
     await handMade(emu, "POST", "/beta/identity/b2cUserFlows/B2C_1_susi/userFlowIdentityProviders/$ref", {
       "@odata.id": `${emu.graphEndpoint}/beta/identity/identityProviders/QQ-OAUTH`,
     });

@@ -131,3 +131,15 @@ export async function graphFetch(
   if ((response.headers.get("content-type") ?? "").includes("json") && text !== "") parsed = JSON.parse(text);
   return { status: response.status, headers: response.headers, text, body: parsed };
 }
+
+/** A social identity provider made "in the portal" (straight through Graph, not by a stack): the hand-made object of ownership tests. */
+export async function handMadeIdentityProvider(emu: RunningEmulator, type: string, clientId: string, clientSecret: string, displayName = type): Promise<void> {
+  const res = await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", {
+    "@odata.type": "microsoft.graph.socialIdentityProvider",
+    displayName,
+    identityProviderType: type,
+    clientId,
+    clientSecret,
+  });
+  if (res.status >= 300) throw new Error(`hand-made ${type} provider: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+}

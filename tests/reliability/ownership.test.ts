@@ -18,7 +18,7 @@ import { PolicyKey, PolicyKeyArgs } from "../../components/PolicyKey";
 import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
 import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
 import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPolicy";
-import { graphFetch, useTestEmulator } from "../helpers/emulator";
+import { graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 import { failureOf } from "../helpers/failures";
@@ -50,14 +50,7 @@ async function handMade(method: string, path: string, body: unknown): Promise<vo
   expect(res.status).toBeLessThan(300);
 }
 
-const handMadeQQ = () =>
-  handMade("POST", "/v1.0/identity/identityProviders", {
-    "@odata.type": "microsoft.graph.socialIdentityProvider",
-    displayName: "QQ",
-    identityProviderType: "QQ",
-    clientId: "101000001",
-    clientSecret: "qq",
-  });
+const handMadeQQ = () => handMadeIdentityProvider(emu, "QQ", "101000001", "qq");
 const handMadeAttach = () =>
   handMade("POST", "/beta/identity/b2cUserFlows/B2C_1_susi/userFlowIdentityProviders/$ref", {
     "@odata.id": `${emu.graphEndpoint}/beta/identity/identityProviders/QQ-OAUTH`,
@@ -68,13 +61,7 @@ const wechat = (extra: Record<string, unknown> = {}) =>
 
 describe("identity provider: a create whose answer is unknown", () => {
   const portalWeChat = (displayName = "WeChat (portal)", clientId = "wxfedcba9876543210") =>
-    handMade("POST", "/v1.0/identity/identityProviders", {
-      "@odata.type": "microsoft.graph.socialIdentityProvider",
-      displayName,
-      identityProviderType: "WeChat",
-      clientId,
-      clientSecret: "portal-app-key",
-    });
+    handMadeIdentityProvider(emu, "WeChat", clientId, "portal-app-key", displayName);
   const untouchedPortalWeChat = () =>
     expect(emu.snapshot().identityProviders).toEqual([
       expect.objectContaining({ type: "WeChat", clientId: WECHAT_APP, displayName: "WeChat", clientSecretSha256: sha256("portal-app-key") }),

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RunningEmulator } from "../../emulator";
 import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
-import { graphFetch, useTestEmulator } from "../helpers/emulator";
+import { graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { failureOf } from "../helpers/failures";
 import { messageOf } from "../../providers/ownership";
@@ -22,13 +22,7 @@ async function attachment(identityProviderId: pulumi.Input<string>) {
 
 async function flowAndQQ(): Promise<void> {
   await graphFetch(emu, "POST", "/beta/identity/b2cUserFlows", { id: "susi", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3 });
-  await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", {
-    "@odata.type": "microsoft.graph.socialIdentityProvider",
-    displayName: "QQ",
-    identityProviderType: "QQ",
-    clientId: "101000001",
-    clientSecret: "qq",
-  });
+  await handMadeIdentityProvider(emu, "QQ", "101000001", "qq");
 }
 
 describe.each([false, true])("error messages reworded: %s", (rewordErrorMessages) => {
