@@ -14,7 +14,7 @@ import {
 } from "../validation/identityProviders";
 import { checkFailures, changedKeys, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "./providerContext";
 import { adoptedReplacement, adoptHint, differingFields, retainedOnDelete } from "./ownership";
-import { attemptOwnerOf, OwnershipGate, ownerIn } from "./ownershipGate";
+import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
 import { availableTypes, COLLECTION, findByType, flowsUsing, GraphSocialIdentityProvider, itemPath, SOCIAL_ODATA_TYPE } from "./identityProviderLookups";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 
@@ -129,7 +129,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     // taken over unless adopted (ownership.ts), so preview itself fails, with no write.
     if (type && !olds?.type) {
       const graph = graphOf(this);
-      const existing = await findByType(graph, type);
+      const existing = await previewLook(() => findByType(graph, type));
       if (existing && inputs.adoptExisting === false) {
         const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge({
           kind: "identityProvider",

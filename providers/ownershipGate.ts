@@ -3,6 +3,7 @@
 // check (new resource) and create go through `judge`, and every create notes its attempt with
 // `beforeFirstWrite` and clears it with `answered`.
 import * as pulumi from "@pulumi/pulumi";
+import { isGraphRequestError } from "../graph/errors";
 import { DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
 import { AttemptJournal, journalDir } from "./attemptJournal";
 import { ExistingObject, judgeExisting, ObjectKind, recoverCreatesKey, Verdict, vouchedFor } from "./ownership";
@@ -48,6 +49,20 @@ export class OwnershipGate {
   /** The create returned: the engine records the object now, so the note is no longer needed. */
   answered(kind: ObjectKind, name: string): void {
     this.journal.forget(this.tenant, kind, name, this.owner);
+  }
+}
+
+/**
+ * The look `check` takes (preview): best effort. A Graph error there (a tenant that is not B2C, a
+ * permission) is left to the check that explains it, or to `create`, which looks again before its
+ * first write and fails loudly; the ownership guard is that second look.
+ */
+export async function previewLook<T>(look: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await look();
+  } catch (error) {
+    if (isGraphRequestError(error)) return undefined;
+    throw error;
   }
 }
 

@@ -6,7 +6,7 @@ import { retryWhile } from "../graph/patience";
 import { KEYSET_PREFIX, normalizeKeySetId, validatePolicyKey } from "../validation/policyKeys";
 import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, isUnknown, rememberConfig, readGraceMs, TypedProvider } from "./providerContext";
 import { adoptedReplacement, messageOf, retainedOnDelete } from "./ownership";
-import { attemptOwnerOf, OwnershipGate, ownerIn } from "./ownershipGate";
+import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
 import { rolloverDates, validateExpirySettings } from "./keyExpiry";
 import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs } from "./policyKeyState";
 import { activeKeyOf } from "./policyKeyActive";
@@ -58,7 +58,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     // before the stack (or another stack's, still waiting for its key) is not ours.
     if (!olds?.name && typeof inputs.name === "string" && !isUnknown(inputs.name) && inputs.adoptExisting === false) {
       const graph = graphOf(this);
-      const existing = await getKeySet(graph, normalizeKeySetId(inputs.name));
+      const existing = await previewLook(() => getKeySet(graph, normalizeKeySetId(inputs.name)));
       if (existing) {
         const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs)).judge(existingKeySet(existing));
         if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };

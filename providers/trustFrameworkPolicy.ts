@@ -7,7 +7,7 @@ import { inputError } from "../validation/inputError";
 import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 import { withUnknowns } from "../validation/notKnownYet";
 import { adoptedReplacement, retainedOnDelete } from "./ownership";
-import { attemptOwnerOf, OwnershipGate, ownerIn } from "./ownershipGate";
+import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
 import { bodyText, packPolicyXml, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./policyDocument";
 import { checkPolicyInputs, StoredPolicyInputs, TrustFrameworkPolicyInputs, withDocument } from "./policyInputs";
 import { explainUploadError, isFreshDependencyFailure } from "./policyUploadErrors";
@@ -143,7 +143,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     // exists already and is not adopted, with no write.
     if (!olds?.policyId && typeof inputs.policyId === "string" && !isUnknown(inputs.policyId) && news.adoptExisting !== true && !isUnknown(news.adoptExisting)) {
       const graph = graphOf(this);
-      const existing = await readPolicy(graph, inputs.policyId);
+      const existing = await previewLook(() => readPolicy(graph, inputs.policyId));
       if (existing !== undefined) {
         const document = withDocument(inputs).xml;
         const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge(

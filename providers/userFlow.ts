@@ -7,7 +7,7 @@ import { GraphSettings, requireTenantName } from "../graph/settings";
 import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX, validateUserFlow } from "../validation/userFlows";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "./providerContext";
 import { adoptedReplacement, differingFields, fixedSettingMismatch, retainedOnDelete } from "./ownership";
-import { attemptOwnerOf, OwnershipGate, ownerIn } from "./ownershipGate";
+import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
 
 // B2CUserFlow's provider, over Graph beta /identity/b2cUserFlows
 // (https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow?view=graph-rest-beta).
@@ -184,7 +184,7 @@ export const userFlowProvider: UserFlowProvider = {
     // exists already (not adopted), or on an adopted one whose fixed settings differ, with no write.
     if (!olds?.name && typeof news.name === "string" && !isUnknown(news.name) && !isUnknown(news.adoptExisting)) {
       const graph = graphOf(this);
-      const existing = await getFlow(graph, normalizeUserFlowId(news.name));
+      const existing = await previewLook(() => getFlow(graph, normalizeUserFlowId(news.name)));
       if (existing) {
         try {
           if (news.adoptExisting === true) checkAdoptable(existing, news);

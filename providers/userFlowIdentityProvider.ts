@@ -7,7 +7,7 @@ import { retryWhile } from "../graph/patience";
 import { normalizeUserFlowId, validateAttachment } from "../validation/userFlows";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 import { adoptedReplacement, retainedOnDelete } from "./ownership";
-import { attemptOwnerOf, OwnershipGate, ownerIn } from "./ownershipGate";
+import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
 
 export interface AttachmentInputs {
   userFlowId: string;
@@ -138,7 +138,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     const known = (v: unknown): v is string => typeof v === "string" && !isUnknown(v);
     if (!olds?.userFlowId && known(flowId) && known(idpId) && news.adoptExisting !== true && !isUnknown(news.adoptExisting)) {
       const graph = graphOf(this);
-      if (holds(await attachedIds(graph, flowId), idpId)) {
+      if (holds(await previewLook(() => attachedIds(graph, flowId)), idpId)) {
         const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge({ kind: "attachment", name: attachmentName(flowId, idpId), differences: [] });
         if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
       }
