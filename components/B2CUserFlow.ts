@@ -9,7 +9,7 @@ export interface B2CUserFlowArgs extends TenantArgs {
   name: string;
   /** signUpOrSignIn, signUp, signIn, passwordReset, profileUpdate or resourceOwner. Changing it replaces the flow. https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow */
   userFlowType: UserFlowType;
-  /** User flow version. Default 3 (the recommended version). Changing it replaces the flow (Graph has no update for it); the flow's identity providers attached with `userFlowCreationId` are attached again in the same `up`. */
+  /** User flow version. Left out: 3 (the recommended version) when the stack creates the flow, and never compared, so an adopted v1/v2 flow keeps its version. Changing a declared version replaces a flow the stack created (Graph has no update for it; identity providers attached with `userFlowCreationId` are attached again in the same `up`); on an adopted flow it fails with guidance instead. */
   userFlowTypeVersion?: number;
   /** Whether the flow's pages can be translated. Optional: when left out the service default (off) applies and a portal change is not undone. Changes in place (PATCH, https://learn.microsoft.com/graph/api/b2cidentityuserflow-update?view=graph-rest-beta). */
   isLanguageCustomizationEnabled?: boolean;
@@ -40,7 +40,7 @@ export class B2CUserFlow extends pulumi.ComponentResource {
       {
         name: args.name,
         userFlowType: args.userFlowType,
-        userFlowTypeVersion: args.userFlowTypeVersion ?? 3,
+        userFlowTypeVersion: args.userFlowTypeVersion,
         isLanguageCustomizationEnabled: args.isLanguageCustomizationEnabled,
         defaultLanguageTag: args.defaultLanguageTag,
         testApplicationId: args.testApplicationId,

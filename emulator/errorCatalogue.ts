@@ -230,6 +230,16 @@ export const policyValidationFailed = (shownId: string, tenantDomain: string, de
     { b2c: true },
   );
 
+/**
+ * The same answer in other words (behaviour rewordErrorMessages): status, code and options kept, the
+ * text replaced, so a client that matches message text fails the tests run this way. Policy
+ * validation answers are kept: their details are the only place B2C names what is missing.
+ */
+export function reworded(error: GraphError): GraphError {
+  if (error.code === POLICY_VALIDATION_ERROR_CODE) return error;
+  return new GraphError(error.status, error.code, `Request refused (status ${error.status}, code ${error.code}); this text is reworded by the emulator.`, error.options);
+}
+
 // ---- the control API (/_emulator/*; plain {"error":{code,message}}, not Graph) ---------------------
 
 export const controlTokenRequired = () =>

@@ -49,6 +49,7 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   tokenLifetimeSeconds: 3599,
   enforcePermissions: true,
   echoSecretsInErrors: false,
+  rewordErrorMessages: false,
 };
 
 export interface TenantInfo {

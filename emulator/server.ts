@@ -16,7 +16,7 @@ import { TokenService } from "./auth";
 import { BATCH_ITEM_HEADER, BatchLoopback } from "./batchLoopback";
 import type { CertificateAuthority } from "./certificateAuthority";
 import { issueServerCertificate } from "./certificateAuthority";
-import { toGraphError, unknownControlEndpoint, unknownEndpoint, unknownTokenEndpoint } from "./errorCatalogue";
+import { reworded, toGraphError, unknownControlEndpoint, unknownEndpoint, unknownTokenEndpoint } from "./errorCatalogue";
 import { GraphError, ODATA_JSON_CONTENT_TYPE, errorEnvelope, withEchoedSecrets } from "./graphErrors";
 import { GraphResult, GraphRouter } from "./graphRouter";
 import { certificateHostsFor, checkListenHost, hostForUrl } from "./listenAddress";
@@ -155,6 +155,7 @@ export async function startEmulatorServer(
     }
     const meta = metaOf(request);
     if (error.options.fault) meta.fault = error.options.fault;
+    if (runtime.behaviour.rewordErrorMessages && meta.kind === "graph") error = reworded(error);
     if (runtime.behaviour.echoSecretsInErrors && meta.kind === "graph") {
       error = withEchoedSecrets(error, secretValuesOf(rawBodyOf(request), request.headers["content-type"]));
     }

@@ -182,6 +182,13 @@ export interface EmulatorBehaviour {
    * that clients redact them. Default false.
    */
   echoSecretsInErrors: boolean;
+  /**
+   * Answer every Graph error with other words for the same status and code: Graph's errors page says
+   * message text may change at any time (https://learn.microsoft.com/graph/errors), so clients must
+   * decide on status and code. Policy validation answers keep their details (B2C gives no code per
+   * detail). Default false.
+   */
+  rewordErrorMessages: boolean;
 }
 
 export interface EmulatorOptions {

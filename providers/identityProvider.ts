@@ -13,7 +13,8 @@ import {
   validateSocialIdentityProvider,
 } from "../validation/identityProviders";
 import { checkFailures, changedKeys, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "./providerContext";
-import { adoptHint, differingFields, notOursAfterLostAnswer, retainedOnDelete } from "./ownership";
+import { adoptedReplacement, adoptHint, differingFields, retainedOnDelete } from "./ownership";
+import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
 import { availableTypes, COLLECTION, findByType, flowsUsing, GraphSocialIdentityProvider, itemPath, SOCIAL_ODATA_TYPE } from "./identityProviderLookups";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 
@@ -25,6 +26,8 @@ export interface IdentityProviderInputs {
   displayName: string;
   customDomain?: string;
   adoptExisting: boolean;
+  /** `project/stack/resource`, for the attempt journal (ownershipGate.ts); never compared. */
+  attemptOwner?: string;
 }
 
 /** State kept by Pulumi. Never the secret: only its salted fingerprint. */
@@ -39,6 +42,18 @@ export interface IdentityProviderOutputs {
   adopted: boolean;
   /** Epoch ms of our last write: a refresh soon after it waits out eventual consistency. */
   lastWriteAt: number;
+}
+
+/** The non-secret content a create sends, against what the tenant's provider holds (values not known yet are skipped). */
+function contentDifferences(inputs: Partial<IdentityProviderInputs>, existing: GraphSocialIdentityProvider): string[] {
+  const sent = Object.fromEntries(
+    Object.entries({ type: inputs.type, clientId: inputs.clientId, displayName: inputs.displayName }).filter(([, v]) => typeof v === "string" && !isUnknown(v)),
+  );
+  return differingFields(sent, { type: existing.identityProviderType, clientId: existing.clientId, displayName: existing.displayName });
+}
+
+function existingDetail(existing: GraphSocialIdentityProvider): string {
+  return `(id ${existing.id}, display name '${existing.displayName ?? ""}'; a tenant holds one provider per type)`;
 }
 
 function redirectUri(settings: GraphSettings, customDomain?: string): string {
@@ -109,11 +124,23 @@ export const identityProviderProvider: IdentityProviderProvider = {
       ...(type ? { type, displayName: news.displayName ?? PORTAL_DISPLAY_NAMES[type] } : {}),
       adoptExisting: news.adoptExisting ?? false,
     };
-    // A new provider (no old inputs): make sure the tenant can have this type at all (WeChat/QQ need a B2C tenant).
+    // A new provider (no old inputs): make sure the tenant can have this type at all (WeChat/QQ need a
+    // B2C tenant), and look before the first write: one of this type that exists already is never
+    // taken over unless adopted (ownership.ts), so preview itself fails, with no write.
     if (type && !olds?.type) {
       const graph = graphOf(this);
-      const available = await availableTypes(graph);
-      if (!available.some((t) => t.toLowerCase() === type.toLowerCase()) && !(await findByType(graph, type))) {
+      const existing = await previewLook(() => findByType(graph, type));
+      if (existing && inputs.adoptExisting === false) {
+        const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge({
+          kind: "identityProvider",
+          name: type,
+          differences: contentDifferences(inputs, existing),
+          detail: existingDetail(existing),
+        });
+        if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
+      }
+      const available = existing ? [] : await availableTypes(graph);
+      if (!existing && !available.some((t) => t.toLowerCase() === type.toLowerCase())) {
         return {
           inputs,
           failures: [
@@ -133,6 +160,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
 
   async diff(_id, olds: IdentityProviderOutputs, news: IdentityProviderInputs) {
     const replaces = (news.type ?? "").toLowerCase() !== (olds.type ?? "").toLowerCase() ? ["type"] : [];
+    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("identityProvider", `${olds.type} (${olds.identityProviderId})`, ["type"]));
     const changed: string[] = [...changedKeys(olds, news, ["displayName", "clientId", "customDomain"])];
     if (isUnknown(news.clientSecret) || !secretMatchesFingerprint(news.clientSecret, olds.clientSecretHash)) {
       changed.push("clientSecret");
@@ -149,13 +177,27 @@ export const identityProviderProvider: IdentityProviderProvider = {
     const settings = settingsOf(this);
     const graph = new GraphApi(settings);
     const tenant = settings.tenantId;
-    if (inputs.adoptExisting) {
-      const existing = await findByType(graph, inputs.type);
-      if (existing) {
-        await adopt(graph, existing, inputs);
-        return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, true) };
-      }
+    const gate = new OwnershipGate(this, tenant, ownerIn(inputs));
+    // Taken as this stack's own create (ownership.ts): the secret can't be read back to compare, so it is written again.
+    const takeAsOurs = async (existing: GraphSocialIdentityProvider) => {
+      gate.claim({ kind: "identityProvider", name: inputs.type, differences: contentDifferences(inputs, existing), detail: existingDetail(existing) });
+      await adopt(graph, existing, inputs);
+      gate.answered("identityProvider", inputs.type);
+      return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, false) };
+    };
+    // Look before the first write (again: preview's look may be minutes old).
+    const before = await findByType(graph, inputs.type);
+    if (before) {
+      if (!inputs.adoptExisting) return takeAsOurs(before);
+      await adopt(graph, before, inputs);
+      return { id: before.id, outs: outputsFrom(inputs, before.id, settings, true) };
     }
+    gate.beforeFirstWrite("identityProvider", inputs.type, {
+      type: inputs.type,
+      clientId: inputs.clientId,
+      displayName: inputs.displayName,
+      clientSecret: fingerprintSecret(inputs.clientSecret),
+    });
     try {
       const result = await graph.call<GraphSocialIdentityProvider>({
         method: "POST",
@@ -172,26 +214,17 @@ export const identityProviderProvider: IdentityProviderProvider = {
         secrets: [inputs.clientSecret],
       });
       const id = result.value.id;
+      gate.answered("identityProvider", inputs.type);
       return { id, outs: outputsFrom(inputs, id, settings, false) };
     } catch (error) {
+      // Decided on the status and on what the tenant holds, never on the message's wording.
       if (!isGraphRequestError(error) || (error.status !== 400 && error.status !== 409)) throw error;
       const existing = await findByType(graph, inputs.type);
       if (!existing) throw error;
-      if (inputs.adoptExisting) {
-        await adopt(graph, existing, inputs);
-        return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, true) };
-      }
-      // A POST re-sent after a dropped connection may have created the provider the first time: it
-      // is ours only if it is what we sent (the secret can't be read back; it came in the same POST).
-      if (error.afterNetworkRetry) {
-        const differences = differingFields(
-          { type: inputs.type, clientId: inputs.clientId, displayName: inputs.displayName },
-          { type: existing.identityProviderType, clientId: existing.clientId, displayName: existing.displayName },
-        );
-        if (differences.length === 0) return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, false) };
-        throw new Error(existsMessage(existing, inputs.type, tenant) + notOursAfterLostAnswer(differences));
-      }
-      throw new Error(existsMessage(existing, inputs.type, tenant));
+      // Absent a moment ago. Only a resend (after a dropped connection) can have found our own
+      // first attempt; a first POST refused as a duplicate met someone else's create.
+      if (error.afterNetworkRetry) return takeAsOurs(existing);
+      throw new Error(existsMessage(existing, inputs.type, tenant) + ` (It was created by someone else after this stack looked, moments before its create.)`);
     }
   },
 
@@ -293,6 +326,7 @@ export class IdentityProviderResource extends pulumi.dynamic.Resource {
         redirectUri: undefined,
         adopted: undefined,
         clientSecretHash: undefined,
+        attemptOwner: attemptOwnerOf(name),
         ...args,
       },
       opts,

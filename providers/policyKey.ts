@@ -4,8 +4,9 @@ import { GraphResult } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
 import { KEYSET_PREFIX, normalizeKeySetId, validatePolicyKey } from "../validation/policyKeys";
-import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, rememberConfig, readGraceMs, TypedProvider } from "./providerContext";
-import { notOursAfterLostAnswer, retainedOnDelete } from "./ownership";
+import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, isUnknown, rememberConfig, readGraceMs, TypedProvider } from "./providerContext";
+import { adoptedReplacement, messageOf, retainedOnDelete } from "./ownership";
+import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
 import { rolloverDates, validateExpirySettings } from "./keyExpiry";
 import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs } from "./policyKeyState";
 import { activeKeyOf } from "./policyKeyActive";
@@ -45,18 +46,31 @@ export interface PolicyKeyProvider extends TypedProvider<PolicyKeyInputs, Policy
 export const policyKeyProvider: PolicyKeyProvider = {
   configure: rememberConfig,
 
-  async check(_olds, news) {
-    // Local only: no Graph call, so a typo fails before anything is sent.
+  async check(olds, news) {
+    // Inputs first, locally: a typo fails before anything is sent.
     const problems = [...validatePolicyKey(news), ...validateExpirySettings(news)];
     if (problems.length > 0) {
       return { failures: checkFailures(problems) };
     }
-    return { inputs: normalizeInputs(news) };
+    const inputs = normalizeInputs(news);
+    // A new keyset: look before the first write (ownership.ts). One that exists and is not adopted
+    // fails preview itself, with no write, even when it is empty: an empty keyset that existed
+    // before the stack (or another stack's, still waiting for its key) is not ours.
+    if (!olds?.name && typeof inputs.name === "string" && !isUnknown(inputs.name) && inputs.adoptExisting === false) {
+      const graph = graphOf(this);
+      const existing = await previewLook(() => getKeySet(graph, normalizeKeySetId(inputs.name)));
+      if (existing) {
+        const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs)).judge(existingKeySet(existing));
+        if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
+      }
+    }
+    return { inputs };
   },
 
   async diff(_id, olds: PolicyKeyOutputs, news: PolicyKeyInputs) {
     // No Graph call: everything needed is in state.
     const replaces = replacementReasons(olds, news);
+    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("keySet", olds.keySetId, replaces));
     const rotation = replaces.length > 0 ? [] : rotationReasons(olds, news);
     const nameChanged = replaces.includes("name");
     return {
@@ -71,60 +85,21 @@ export const policyKeyProvider: PolicyKeyProvider = {
   async create(inputs: PolicyKeyInputs) {
     const graph = graphOf(this);
     const wanted = normalizeKeySetId(inputs.name);
-    if (inputs.adoptExisting) {
-      // Look first: adopting an existing keyset then costs no write at all when it already serves the key.
-      const existing = await getKeySet(graph, wanted);
-      if (existing) return adopt(graph, existing, inputs);
-    }
-    // Set once a POST was re-sent after a dropped connection: an earlier attempt may have created it.
-    let mayHaveLanded = false;
-    const posted = await retryWhile(
-      async () => {
-        try {
-          const created = await graph.call<GraphKeySet>({
-            method: "POST",
-            version: "beta",
-            path: COLLECTION,
-            // The bare name: the service adds B2C_1A_ (https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta);
-            // field reports say a prefixed id is kept as sent. The bare name gives B2C_1A_<name> either way.
-            body: { id: wanted.slice(KEYSET_PREFIX.length) },
-            description: `create policy key container ${wanted}`,
-          });
-          return { keySetId: created.value?.id ?? wanted };
-        } catch (error) {
-          if (!isDuplicate(error)) throw error;
-          mayHaveLanded ||= Boolean(error.afterNetworkRetry);
-          return { duplicate: error, current: await getKeySet(graph, wanted) };
-        }
-      },
-      {
-        windowMs: FRESH_KEYSET_WINDOW_MS,
-        lastWait: "full",
-        // Taken, yet not found: either just created (by our lost attempt or by someone else) and
-        // not visible yet, or just deleted (a delete-before-replace) and the name not free
-        // everywhere yet. Both settle within the consistency window: wait, then POST again.
-        transient: (outcome) => outcome.ok && outcome.value.duplicate !== undefined && !outcome.value.current,
-      },
-    );
+    const gate = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs));
+    // Look before the first write (again: preview's look may be minutes old). Adopting costs no
+    // write at all when the keyset already serves the key; otherwise an existing keyset is ours only
+    // when this stack's journalled attempt explains it and it is empty, as our create leaves it.
+    const before = await getKeySet(graph, wanted);
+    if (before && inputs.adoptExisting) return adopt(graph, before, inputs);
     let keySetId: string;
-    if (posted.duplicate === undefined) {
-      keySetId = posted.keySetId;
+    if (before) {
+      gate.claim(existingKeySet(before));
+      keySetId = before.id;
     } else {
-      const { duplicate: error, current } = posted;
-      if (!current) throw error;
-      const empty = (current.keys ?? []).length === 0;
-      if (inputs.adoptExisting && !(empty && mayHaveLanded)) {
-        return adopt(graph, current, inputs);
-      } else if (empty) {
-        // Empty, i.e. exactly what our POST makes: our own first attempt (re-sent after a dropped
-        // connection), or a keyset our earlier create left behind when adding its key and
-        // deleting it again both failed. An empty keyset serves no policy, so taking it is safe:
-        // carry on as if the POST had answered 201.
-        keySetId = current.id;
-      } else {
-        const keyCount = `its key count (${(current.keys ?? []).length}; a keyset this stack just created is empty)`;
-        throw new PolicyKeyError(existsMessage(current.id, graph.settings.tenantId, current.keys ?? []) + (mayHaveLanded ? notOursAfterLostAnswer([keyCount]) : ""), error);
-      }
+      gate.beforeFirstWrite("keySet", wanted, { source: sourceOfInputs(inputs) });
+      const posted = await postKeySet(graph, wanted, gate, inputs);
+      if (typeof posted !== "string") return posted;
+      keySetId = posted;
     }
 
     const dates = requestedDates(inputs);
@@ -139,8 +114,8 @@ export const policyKeyProvider: PolicyKeyProvider = {
         rollback = " The new, empty container was deleted again, so nothing is left behind.";
       } catch (deleteError) {
         rollback =
-          ` Deleting the new, empty container failed too (${deleteError instanceof Error ? deleteError.message : String(deleteError)}): ` +
-          `the next \`pulumi up\` reuses the empty container (an empty container is taken as this stack's), or delete ${keySetId} in the portal.`;
+          ` Deleting the new, empty container failed too (${messageOf(deleteError)}): the next \`pulumi up\` on this machine takes the empty ` +
+          `container as this stack's (its attempt journal explains it), or delete ${keySetId} in the portal.`;
       }
       throw new PolicyKeyError(`Could not add the key to policy key container ${keySetId}: ${explainKeyError(error)}.${rollback}`, error);
     }
@@ -149,6 +124,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
       ? ((await getKeySet(graph, keySetId, FRESH_KEYSET_WINDOW_MS))?.keys ?? [result.value]).map(keyInfo)
       : [keyInfo(result.value)];
     const activeKeyId = await activeKeyOf(graph, keySetId, keys);
+    gate.answered("keySet", wanted);
     return { id: keySetId, outs: outputsFrom(inputs, keySetId, keys, activeKeyId, false, materialHash(inputs)) };
   },
 
@@ -205,6 +181,81 @@ export const policyKeyProvider: PolicyKeyProvider = {
   },
 };
 
+/** The ownership facts of an existing keyset: ours only when empty, as our create leaves it before its key. */
+function existingKeySet(current: GraphKeySet) {
+  const count = (current.keys ?? []).length;
+  return {
+    kind: "keySet" as const,
+    name: current.id,
+    differences: count === 0 ? [] : [`its keys (${count}; the container this stack creates is empty until its key is added)`],
+    detail: `(${count} key(s))`,
+  };
+}
+
+function sourceOfInputs(inputs: PolicyKeyInputs): string {
+  return inputs.secret ? "secret" : inputs.generate ? "generate" : inputs.certificate ? "certificate" : "pkcs12";
+}
+
+/**
+ * POST the empty keyset. Its id, or (adoptExisting, and someone made it since the look) the
+ * adoption's result. A duplicate answer is ours only after a resend (our first attempt landed, its
+ * answer lost) and when the rule agrees; a first POST refused as a duplicate met someone else's
+ * create (another stack declaring the same preset name): refused, never shared.
+ */
+async function postKeySet(
+  graph: ReturnType<typeof graphOf>,
+  wanted: string,
+  gate: OwnershipGate,
+  inputs: PolicyKeyInputs,
+): Promise<string | { id: string; outs: PolicyKeyOutputs }> {
+  let mayHaveLanded = false;
+  const posted = await retryWhile(
+    async () => {
+      try {
+        const created = await graph.call<GraphKeySet>({
+          method: "POST",
+          version: "beta",
+          path: COLLECTION,
+          // The bare name: the service adds B2C_1A_ (https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta);
+          // field reports say a prefixed id is kept as sent. The bare name gives B2C_1A_<name> either way.
+          body: { id: wanted.slice(KEYSET_PREFIX.length) },
+          description: `create policy key container ${wanted}`,
+        });
+        return { keySetId: created.value?.id ?? wanted };
+      } catch (error) {
+        if (!isDuplicate(error)) throw error;
+        mayHaveLanded ||= Boolean(error.afterNetworkRetry);
+        return { duplicate: error, current: await getKeySet(graph, wanted) };
+      }
+    },
+    {
+      windowMs: FRESH_KEYSET_WINDOW_MS,
+      lastWait: "full",
+      // Taken, yet not found: either just created (by our lost attempt or by someone else) and
+      // not visible yet, or just deleted (a delete-before-replace) and the name not free
+      // everywhere yet. Both settle within the consistency window: wait, then POST again.
+      transient: (outcome) => outcome.ok && outcome.value.duplicate !== undefined && !outcome.value.current,
+    },
+  );
+  if (posted.duplicate === undefined) return posted.keySetId;
+  const { duplicate: error, current } = posted;
+  if (!current) throw error;
+  if (mayHaveLanded) {
+    try {
+      gate.claim(existingKeySet(current));
+    } catch (refused) {
+      throw new PolicyKeyError(messageOf(refused), error);
+    }
+    return current.id;
+  }
+  if (inputs.adoptExisting) return adopt(graph, current, inputs);
+  throw new PolicyKeyError(
+    existsMessage(current.id, graph.settings.tenantId, current.keys ?? []) +
+      ` (It was created by someone else, e.g. another stack declaring the same name, after this stack looked, moments before its create; it is not shared.)`,
+    error,
+  );
+}
+
 /** Arguments of the policy key dynamic resource (PolicyKeyInputs; each field may be an Output). Exactly one key source. */
 export interface PolicyKeyResourceArgs extends ConfigNamespaceArgs {
   /** Keyset name, with or without B2C_1A_; another name (not only case or prefix) replaces the keyset. */
@@ -241,6 +292,7 @@ export class PolicyKeyResource extends pulumi.dynamic.Resource {
         activeKeyId: undefined,
         keys: undefined,
         adopted: undefined,
+        attemptOwner: attemptOwnerOf(name),
         ...args,
       },
       opts,

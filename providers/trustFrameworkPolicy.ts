@@ -6,7 +6,8 @@ import { retryWhile } from "../graph/patience";
 import { inputError } from "../validation/inputError";
 import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 import { withUnknowns } from "../validation/notKnownYet";
-import { adoptHint, retainedOnDelete } from "./ownership";
+import { adoptedReplacement, retainedOnDelete } from "./ownership";
+import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
 import { bodyText, packPolicyXml, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./policyDocument";
 import { checkPolicyInputs, StoredPolicyInputs, TrustFrameworkPolicyInputs, withDocument } from "./policyInputs";
 import { explainUploadError, isFreshDependencyFailure } from "./policyUploadErrors";
@@ -101,14 +102,35 @@ async function upload(graph: GraphApi, inputs: TrustFrameworkPolicyInputs, fresh
   }
 }
 
+/** The policy's document in the tenant, or undefined when there is none. */
+async function readPolicy(graph: GraphApi, id: string): Promise<string | undefined> {
+  const existing = await graph.requestOrUndefined<unknown>({
+    method: "GET",
+    version: "beta",
+    path: `${itemPath(id)}/$value`,
+    description: `check whether custom policy ${id} exists`,
+  });
+  return existing === undefined || existing === null ? undefined : bodyText(existing);
+}
+
+/** The ownership facts of an existing policy: ours only with the content this stack uploads (xml undefined: not known yet). */
+function existingPolicy(id: string, xml: string | undefined, existing: string) {
+  const same = xml === undefined || policyContentHash(existing) === policyContentHash(xml);
+  return {
+    kind: "policy" as const,
+    name: id,
+    differences: same ? [] : ["content"],
+    detail: xml !== undefined && same ? "(with this same content)" : undefined,
+  };
+}
+
 export interface TrustFrameworkPolicyProvider extends TypedProvider<StoredPolicyInputs, TrustFrameworkPolicyOutputs> {}
 
 /** Dynamic provider for one custom policy: Graph beta /trustFramework/policies/{id}/$value. */
 export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
   configure: rememberConfig,
 
-  async check(_olds, news) {
-    // Local only: no Graph call.
+  async check(olds, news) {
     const problems = checkPolicyInputs(withDocument(news));
     if (problems.length > 0) {
       return { failures: checkFailures(problems) };
@@ -118,6 +140,19 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     if (typeof xml === "string") inputs.xmlPacked = isUnknown(xml) ? xml : packPolicyXml(xml);
     if (typeof news.policyId === "string") inputs.policyId = news.policyId.trim();
     if (Array.isArray(news.keySetIds)) inputs.keySetIds = news.keySetIds.filter((k: unknown) => typeof k === "string" && k !== "");
+    // A new policy: look before the first write (ownership.ts), so that preview fails on one that
+    // exists already and is not adopted, with no write.
+    if (!olds?.policyId && typeof inputs.policyId === "string" && !isUnknown(inputs.policyId) && news.adoptExisting !== true && !isUnknown(news.adoptExisting)) {
+      const graph = graphOf(this);
+      const existing = await previewLook(() => readPolicy(graph, inputs.policyId));
+      if (existing !== undefined) {
+        const document = withDocument(inputs).xml;
+        const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge(
+          existingPolicy(inputs.policyId, isUnknown(document) ? undefined : document, existing),
+        );
+        if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
+      }
+    }
     return { inputs };
   },
 
@@ -125,6 +160,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     // No Graph call: the desired content's hash against the one in state.
     const news = withDocument(stored);
     const replaces = isUnknown(news.policyId) || !sameId(olds.policyId, news.policyId) ? ["policyId"] : [];
+    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("policy", olds.policyId, replaces));
     const changed: string[] = [];
     if (isUnknown(news.xml) || policyContentHash(news.xml) !== olds.contentHash) changed.push("xml");
     if (isUnknown(news.dependsOnHash) || (news.dependsOnHash ?? "") !== (olds.dependsOnHash ?? "")) changed.push("dependsOnHash");
@@ -141,27 +177,29 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     const graph = graphOf(this);
     // Graph keeps the id as uploaded; the XML's PolicyId is the name users see.
     const id = policyIdOfXml(inputs.xml) ?? inputs.policyId;
-    // The upload is an upsert: look first, so a hand-made policy (or another stack's) is never
-    // overwritten silently. One read; re-sending the idempotent PUT after a dropped connection is safe.
-    const existing = await graph.requestOrUndefined<unknown>({
-      method: "GET",
-      version: "beta",
-      path: `${itemPath(id)}/$value`,
-      description: `check whether custom policy ${id} exists`,
-    });
-    if (existing !== undefined && existing !== null) {
-      const same = policyContentHash(await bodyText(existing)) === policyContentHash(inputs.xml);
-      if (!inputs.adoptExisting) {
-        throw new TrustFrameworkPolicyError(
-          `Custom policy ${id} already exists in tenant ${graph.settings.tenantId}${same ? " (with this same content)" : ""}; it is not ` +
-            `overwritten. ${adoptHint("TrustFrameworkPolicySet", "adoptExisting: true replaces it with this stack's XML")}; ` +
-            `otherwise delete it in the portal (Identity Experience Framework > Custom policies) or give the policy another PolicyId.`,
-        );
+    const gate = new OwnershipGate(this, graph.settings.tenantId, ownerIn(stored));
+    // The upload is an upsert: look before the first write (ownership.ts), so a hand-made policy (or
+    // another stack's) is never overwritten silently. One read; re-sending the idempotent PUT after a
+    // dropped connection is safe.
+    const existing = await readPolicy(graph, id);
+    if (existing !== undefined) {
+      const same = policyContentHash(existing) === policyContentHash(inputs.xml);
+      if (inputs.adoptExisting) {
+        if (!same) await upload(graph, inputs, FRESH_DEPENDENCY_WINDOW_MS);
+        return { id, outs: outputsFrom(inputs, id, true) };
       }
-      if (!same) await upload(graph, inputs, FRESH_DEPENDENCY_WINDOW_MS);
-      return { id, outs: outputsFrom(inputs, id, true) };
+      try {
+        gate.claim(existingPolicy(id, inputs.xml, existing));
+      } catch (error) {
+        throw new TrustFrameworkPolicyError((error as Error).message);
+      }
+      // This stack's own upload, landed but not recorded: the same content, nothing to send.
+      gate.answered("policy", id);
+      return { id, outs: outputsFrom(inputs, id) };
     }
+    gate.beforeFirstWrite("policy", id, { contentHash: policyContentHash(inputs.xml) });
     await upload(graph, inputs, FRESH_DEPENDENCY_WINDOW_MS);
+    gate.answered("policy", id);
     return { id, outs: outputsFrom(inputs, id) };
   },
 
@@ -251,6 +289,7 @@ export class TrustFrameworkPolicyResource extends pulumi.dynamic.Resource {
       {
         contentHash: undefined,
         lastUploadAt: undefined,
+        attemptOwner: attemptOwnerOf(name),
         ...withoutDocument(args),
         xmlPacked: pulumi.output(args.xml).apply(packPolicyXml),
         dependsOnHash: args.dependsOnHash ?? "",

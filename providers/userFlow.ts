@@ -6,7 +6,8 @@ import { isGraphRequestError } from "../graph/errors";
 import { GraphSettings, requireTenantName } from "../graph/settings";
 import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX, validateUserFlow } from "../validation/userFlows";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "./providerContext";
-import { notOursAfterLostAnswer, retainedOnDelete, userFlowDifferences } from "./ownership";
+import { adoptedReplacement, differingFields, fixedSettingMismatch, retainedOnDelete } from "./ownership";
+import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
 import { pathSegment } from "../graph/paths";
 
 // B2CUserFlow's provider, over Graph beta /identity/b2cUserFlows
@@ -34,6 +35,8 @@ export interface UserFlowInputs {
   defaultLanguageTag?: string;
   testApplicationId?: string;
   adoptExisting: boolean;
+  /** `project/stack/resource`, for the attempt journal (ownershipGate.ts); never compared. */
+  attemptOwner?: string;
 }
 
 /** The flow's settings as Graph last reported them: informational, never compared. */
@@ -118,6 +121,46 @@ async function getFlow(graph: GraphApi, flowId: string, retryNotFoundForMs = 0):
   });
 }
 
+/** What a create sends, as compared with an existing flow (values not known yet are left out). */
+function createBody(inputs: UserFlowInputs): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries({
+      userFlowType: inputs.userFlowType,
+      userFlowTypeVersion: inputs.userFlowTypeVersion ?? DEFAULT_VERSION,
+      isLanguageCustomizationEnabled: inputs.isLanguageCustomizationEnabled,
+      defaultLanguageTag: inputs.defaultLanguageTag || undefined,
+    }).filter(([, v]) => v !== undefined && !isUnknown(v)),
+  );
+}
+
+/**
+ * Where an existing flow differs from what this stack's create would have made: the settings sent,
+ * and its identity providers (a flow the stack's create made has none until its attachments run).
+ */
+async function flowDifferences(graph: GraphApi, existing: GraphUserFlow, inputs: UserFlowInputs): Promise<string[]> {
+  const differences = differingFields(createBody(inputs), existing as unknown as Record<string, unknown>);
+  const attached = await graph.list<{ id: string }>("beta", `${COLLECTION}/${pathSegment(existing.id)}/userFlowIdentityProviders`, `list identity providers of user flow ${existing.id}`);
+  if (attached.length > 0) differences.push(`identity providers (${attached.map((p) => p.id).join(", ")} attached)`);
+  return differences;
+}
+
+/** An adopted flow's fixed settings must be what the program declares: they cannot change in place, and an adopted flow is never replaced. */
+function checkAdoptable(existing: GraphUserFlow, inputs: UserFlowInputs): void {
+  for (const key of FIXED) {
+    const declared = inputs[key];
+    if (declared === undefined || isUnknown(declared) || existing[key] === undefined) continue;
+    const same = typeof declared === "string" ? declared.toLowerCase() === String(existing[key]).toLowerCase() : declared === existing[key];
+    if (!same) {
+      throw new Error(
+        fixedSettingMismatch("userFlow", existing.id, key, existing[key], declared,
+          key === "userFlowTypeVersion"
+            ? `Set userFlowTypeVersion: ${existing[key]} on the B2CUserFlow (or leave it out: an adopted flow keeps its version). To move to version ${declared}, create a new flow under another name and switch the applications to it.`
+            : `Set userFlowType: "${existing[key]}" on the B2CUserFlow, or adopt another flow.`),
+      );
+    }
+  }
+}
+
 /** Declared keys (of `keys`) whose new value differs from the old one. Undeclared keys are never compared. */
 function declaredChanges<K extends keyof UserFlowInputs>(olds: Partial<UserFlowOutputs>, news: UserFlowInputs, keys: readonly K[]): K[] {
   return changedKeys<K>(olds, news, keys.filter((k) => news[k] !== undefined));
@@ -134,16 +177,35 @@ export interface UserFlowProvider extends TypedProvider<UserFlowInputs, UserFlow
 export const userFlowProvider: UserFlowProvider = {
   configure: rememberConfig,
 
-  async check(_olds, news) {
-    // Local only, B2CUserFlow's own check again: a value not known yet (preview) is skipped.
+  async check(olds, news) {
+    // B2CUserFlow's own check again: a value not known yet (preview) is skipped.
     const problems = validateUserFlow(news);
-    return problems.length > 0 ? { failures: checkFailures(problems) } : { inputs: news };
+    if (problems.length > 0) return { failures: checkFailures(problems) };
+    // A new flow: look before the first write (ownership.ts), so that preview fails on a flow that
+    // exists already (not adopted), or on an adopted one whose fixed settings differ, with no write.
+    if (!olds?.name && typeof news.name === "string" && !isUnknown(news.name) && !isUnknown(news.adoptExisting)) {
+      const graph = graphOf(this);
+      const existing = await previewLook(() => getFlow(graph, normalizeUserFlowId(news.name)));
+      if (existing) {
+        try {
+          if (news.adoptExisting === true) checkAdoptable(existing, news);
+          else await claimFlow(new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)), graph, existing, news);
+        } catch (error) {
+          return { inputs: news, failures: [{ property: news.adoptExisting === true ? "userFlowTypeVersion" : "adoptExisting", reason: (error as Error).message }] };
+        }
+      }
+    }
+    return { inputs: news };
   },
 
   async diff(_id, olds: UserFlowOutputs, news: UserFlowInputs) {
     const sameName =
       !isUnknown(news.name) && normalizeUserFlowId(olds.name ?? "").toLowerCase() === normalizeUserFlowId(String(news.name)).toLowerCase();
-    const replaces = [...(sameName ? [] : ["name"]), ...declaredChanges(olds, news, FIXED)];
+    // A fixed setting left out until now compares with what the tenant reported (`current`): declaring
+    // the value the flow has is no change (e.g. an adopted v1 flow declared as version 1).
+    const fixedOlds = { ...olds, ...Object.fromEntries(FIXED.map((k) => [k, olds[k] ?? olds.current?.[k]])) };
+    const replaces = [...(sameName ? [] : ["name"]), ...declaredChanges(fixedOlds, news, FIXED)];
+    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("userFlow", olds.userFlowId, replaces));
     const updates = [...declaredChanges(olds, news, PATCHABLE), ...changedKeys(olds, news, ["testApplicationId"])];
     return {
       changes: replaces.length + updates.length > 0,
@@ -156,52 +218,48 @@ export const userFlowProvider: UserFlowProvider = {
     const settings = settingsOf(this);
     const graph = new GraphApi(settings);
     const flowId = normalizeUserFlowId(inputs.name);
+    const gate = new OwnershipGate(this, settings.tenantId, ownerIn(inputs));
     const extra = (adopted: boolean, flow: GraphUserFlow | undefined) => ({ adopted, creationId: randomUUID(), current: currentOf(flow) });
-    if (inputs.adoptExisting) {
-      const existing = await getFlow(graph, flowId);
-      if (existing) {
-        // Adopted: bring the declared language settings to what the program says.
-        const patch = userFlowPatch(currentOf(existing) as Partial<UserFlowOutputs>, inputs);
-        const current = Object.keys(patch).length > 0 ? { ...existing, ...(await patchFlow(graph, existing.id, patch)) } : existing;
-        return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, extra(true, current)) };
-      }
+    const takeAsOurs = async (existing: GraphUserFlow) => {
+      await claimFlow(gate, graph, existing, inputs);
+      gate.answered("userFlow", existing.id);
+      return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, extra(false, existing)) };
+    };
+    // Look before the first write (again: preview's look may be minutes old).
+    const before = await getFlow(graph, flowId);
+    if (before && !inputs.adoptExisting) return takeAsOurs(before);
+    if (before) {
+      checkAdoptable(before, inputs);
+      // Adopted: bring the declared language settings to what the program says.
+      const patch = userFlowPatch(currentOf(before) as Partial<UserFlowOutputs>, inputs);
+      const current = Object.keys(patch).length > 0 ? { ...before, ...(await patchFlow(graph, before.id, patch)) } : before;
+      return { id: before.id, outs: outputsFrom(inputs, before.id, settings, extra(true, current)) };
     }
+    gate.beforeFirstWrite("userFlow", flowId, createBody(inputs));
     try {
       const result = await graph.call<GraphUserFlow>({
         method: "POST",
         version: "beta",
         path: COLLECTION,
-        body: {
-          id: userFlowCreateId(inputs.name),
-          userFlowType: inputs.userFlowType,
-          userFlowTypeVersion: inputs.userFlowTypeVersion ?? DEFAULT_VERSION,
-          ...(inputs.isLanguageCustomizationEnabled !== undefined ? { isLanguageCustomizationEnabled: inputs.isLanguageCustomizationEnabled } : {}),
-          ...(inputs.defaultLanguageTag ? { defaultLanguageTag: inputs.defaultLanguageTag } : {}),
-        },
+        body: { id: userFlowCreateId(inputs.name), ...createBody(inputs) },
         description: `create user flow ${flowId}`,
       });
       const id = result.value?.id ?? flowId;
+      gate.answered("userFlow", flowId);
       return { id, outs: outputsFrom(inputs, id, settings, extra(false, result.value)) };
     } catch (error) {
+      // Decided on the status and on what the tenant holds, never on the message's wording.
       if (!isGraphRequestError(error) || (error.status !== 400 && error.status !== 409)) throw error;
       // After a dropped connection the duplicate is most likely our own first attempt, which reads
       // may not see yet (eventual consistency): wait for it as for any object just created.
       const existing = await getFlow(graph, flowId, error.afterNetworkRetry ? 30_000 : 0);
       if (!existing) throw error;
-      const exists = `User flow ${existing.id} already exists in tenant ${settings.tenantId}. To manage it from this stack set ` +
-        `adoptExisting: true on the B2CUserFlow; otherwise choose another name or delete the flow in the portal.`;
-      if (error.afterNetworkRetry) {
-        // Ours only if it is what we sent (issue 12: never take over someone else's flow).
-        const differences = await userFlowDifferences(graph, existing as GraphUserFlow & Record<string, unknown>, {
-          userFlowType: inputs.userFlowType,
-          userFlowTypeVersion: inputs.userFlowTypeVersion ?? DEFAULT_VERSION,
-          ...(inputs.isLanguageCustomizationEnabled !== undefined ? { isLanguageCustomizationEnabled: inputs.isLanguageCustomizationEnabled } : {}),
-          ...(inputs.defaultLanguageTag ? { defaultLanguageTag: inputs.defaultLanguageTag } : {}),
-        });
-        if (differences.length === 0) return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, extra(false, existing)) };
-        throw new Error(exists + notOursAfterLostAnswer(differences));
-      }
-      throw new Error(exists);
+      // Absent a moment ago: only a resend can have met our own first attempt.
+      if (error.afterNetworkRetry) return takeAsOurs(existing);
+      throw new Error(
+        `User flow ${existing.id} was created in tenant ${settings.tenantId} by someone else after this stack looked, moments before its create; ` +
+          `it is not taken. To manage it from this stack set adoptExisting: true on the B2CUserFlow; otherwise choose another name.`,
+      );
     }
   },
 
@@ -240,6 +298,14 @@ export const userFlowProvider: UserFlowProvider = {
     });
   },
 };
+
+/** Throws unless the ownership rule takes this existing flow as the stack's own create (ownership.ts). */
+async function claimFlow(gate: OwnershipGate, graph: GraphApi, existing: GraphUserFlow, inputs: UserFlowInputs): Promise<void> {
+  const verdict = gate.judge({ kind: "userFlow", name: existing.id, differences: [] });
+  // Content is compared only when the rule would otherwise take it (one list call saved for the common refusal).
+  if (!verdict.ours) throw new Error(verdict.message);
+  gate.claim({ kind: "userFlow", name: existing.id, differences: await flowDifferences(graph, existing, inputs) });
+}
 
 /** PATCH the flow; the page's text says 200 with the flow, its example 204: both are accepted. Returns what changed. */
 async function patchFlow(graph: GraphApi, id: string, patch: Record<string, unknown>): Promise<UserFlowCurrent> {
@@ -281,7 +347,7 @@ export class UserFlowResource extends pulumi.dynamic.Resource {
     super(
       thinProvider("userFlow"),
       name,
-      { userFlowId: undefined, runUserFlowUrl: undefined, adopted: undefined, creationId: undefined, current: undefined, ...args },
+      { userFlowId: undefined, runUserFlowUrl: undefined, adopted: undefined, creationId: undefined, current: undefined, attemptOwner: attemptOwnerOf(name), ...args },
       opts,
       "b2c-identity",
       "UserFlow",

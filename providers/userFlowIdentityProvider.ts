@@ -6,7 +6,8 @@ import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
 import { normalizeUserFlowId, validateAttachment } from "../validation/userFlows";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
-import { adoptHint, retainedOnDelete } from "./ownership";
+import { adoptedReplacement, retainedOnDelete } from "./ownership";
+import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
 import { graphUrl, pathSegment } from "../graph/paths";
 
 export interface AttachmentInputs {
@@ -20,6 +21,8 @@ export interface AttachmentInputs {
   identityProviderMustExist?: boolean;
   /** An attachment that exists already (made in the portal) is taken over and left in place on destroy. Default false: creating fails. */
   adoptExisting?: boolean;
+  /** `project/stack/resource`, for the attempt journal (ownershipGate.ts); never compared. */
+  attemptOwner?: string;
 }
 
 /** State: the inputs, whether the attachment was there before the stack, and our last write. */
@@ -64,10 +67,6 @@ function missingMessage(flowId: string, idpId: string, missing: "user flow" | "i
   );
 }
 
-function isAlreadyAttached(error: unknown): boolean {
-  return isGraphRequestError(error) && (error.status === 400 || error.status === 409) && /already exist/i.test(error.graphMessage);
-}
-
 function outputsOf(inputs: AttachmentInputs, flowId: string, extra: { adopted?: boolean; lastWriteAt?: number } = {}): AttachmentOutputs {
   return {
     userFlowId: flowId,
@@ -79,12 +78,12 @@ function outputsOf(inputs: AttachmentInputs, flowId: string, extra: { adopted?: 
   };
 }
 
-function alreadyAttachedMessage(flowId: string, idpId: string): string {
-  return (
-    `Identity provider ${idpId} is already attached to user flow ${flowId}, and not by this stack. ` +
-    `${adoptHint("UserFlowIdentityProvider", "adoptExisting: true takes the attachment over")}; otherwise detach it in the portal first.`
-  );
+/** The attachment's name in ownership messages and the attempt journal. */
+function attachmentName(flowId: string, idpId: string): string {
+  return `${flowId}/${idpId}`;
 }
+
+const holds = (ids: string[] | undefined, idpId: string) => ids?.some((x) => x.toLowerCase() === idpId.toLowerCase()) ?? false;
 
 export interface UserFlowIdentityProviderProvider extends TypedProvider<AttachmentInputs, AttachmentOutputs> {}
 
@@ -135,6 +134,16 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
         return { inputs, failures: [{ property: lookup.property, reason: `${lookup.what} ${lookup.id} does not exist in tenant ${graph.settings.tenantId}${lookup.fix}` }] };
       }
     }
+    // A new attachment whose flow and provider are known: look before the first write (ownership.ts),
+    // so that preview fails on one made in the portal (not adopted), with no write.
+    const known = (v: unknown): v is string => typeof v === "string" && !isUnknown(v);
+    if (!olds?.userFlowId && known(flowId) && known(idpId) && news.adoptExisting !== true && !isUnknown(news.adoptExisting)) {
+      const graph = graphOf(this);
+      if (holds(await previewLook(() => attachedIds(graph, flowId)), idpId)) {
+        const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge({ kind: "attachment", name: attachmentName(flowId, idpId), differences: [] });
+        if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
+      }
+    }
     return { inputs };
   },
 
@@ -162,6 +171,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     const samePair = changed.length === 0;
     if (recreated) replaces.push("userFlowCreationId");
     const recorded = olds.userFlowCreationId === undefined && news.userFlowCreationId !== undefined;
+    if (olds.adopted === true && replaces.length > 0) throw new Error(adoptedReplacement("attachment", attachmentName(olds.userFlowId, olds.identityProviderId), replaces));
     return { changes: replaces.length > 0 || pending.length > 0 || recorded, replaces, ...(recreated && samePair ? { deleteBeforeReplace: true } : {}) };
   },
 
@@ -176,35 +186,52 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     const body = { "@odata.id": graphUrl(graph.settings.graphEndpoint, "beta", `/identity/identityProviders/${pathSegment(inputs.identityProviderId)}`) };
     const description = `attach identity provider ${inputs.identityProviderId} to user flow ${flowId}`;
     const id = `${flowId}/${inputs.identityProviderId}`;
-    // A flow made by hand (named, not created by this program) may show this button already, and
-    // whether a duplicate attach is an error is undocumented: look first there (one read). A flow this
-    // program created has no attachments of others; a duplicate attach there answers "exists" below.
-    if (inputs.userFlowMustExist === true || inputs.adoptExisting === true) {
-      const before = await attachedIds(graph, flowId, ATTACH_NOT_FOUND_WINDOW_MS);
-      if (before === undefined) throw new Error(missingMessage(flowId, inputs.identityProviderId, "user flow", graph.settings.tenantId));
-      if (before.some((x) => x.toLowerCase() === inputs.identityProviderId.toLowerCase())) {
-        if (!inputs.adoptExisting) throw new Error(alreadyAttachedMessage(flowId, inputs.identityProviderId));
-        return { id, outs: outputsOf(inputs, flowId, { adopted: true, lastWriteAt: Date.now() }) };
-      }
+    const name = attachmentName(flowId, inputs.identityProviderId);
+    const gate = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs));
+    const ours = () => {
+      gate.answered("attachment", name);
+      return { id, outs: outputsOf(inputs, flowId, { adopted: false, lastWriteAt: Date.now() }) };
+    };
+    // Look before the first write (one read): an attachment made in the portal is never taken as
+    // ours, and whether a duplicate attach is an error is undocumented. A flow named by hand must
+    // exist; one this program just created may not be visible yet (the attach below waits for it).
+    const mustExist = inputs.userFlowMustExist === true || inputs.adoptExisting === true;
+    const before = await attachedIds(graph, flowId, mustExist ? ATTACH_NOT_FOUND_WINDOW_MS : 0);
+    if (before === undefined && mustExist) throw new Error(missingMessage(flowId, inputs.identityProviderId, "user flow", graph.settings.tenantId));
+    if (holds(before, inputs.identityProviderId)) {
+      if (inputs.adoptExisting) return { id, outs: outputsOf(inputs, flowId, { adopted: true, lastWriteAt: Date.now() }) };
+      gate.claim({ kind: "attachment", name, differences: [] });
+      return ours();
     }
+    gate.beforeFirstWrite("attachment", name, {});
     try {
       await graph.request({ method: "POST", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description, retryNotFoundForMs: ATTACH_NOT_FOUND_WINDOW_MS });
     } catch (error) {
-      if (isGraphRequestError(error) && error.status === 405) {
+      // Decided on statuses and on what the tenant holds, never on the message's wording.
+      if (!isGraphRequestError(error)) throw error;
+      if (error.status === 405) {
         // Older documentation used PATCH on the same URL (docs/graph-b2c-api.md §3.2).
         await graph.request({ method: "PATCH", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description });
-      } else if (isAlreadyAttached(error) && isGraphRequestError(error) && error.afterNetworkRetry) {
-        // Not attached a moment ago; our first attempt landed and its answer was lost.
-      } else if (isAlreadyAttached(error)) {
-        throw new Error(alreadyAttachedMessage(flowId, inputs.identityProviderId));
-      } else if (isGraphRequestError(error) && error.isNotFound) {
-        const missing = /^\s*UserFlow with/i.test(error.graphMessage) ? "user flow" : "identity provider";
-        throw new Error(missingMessage(flowId, inputs.identityProviderId, missing, graph.settings.tenantId) + ` Graph said: ${error.graphMessage}`);
-      } else {
-        throw error;
+        return ours();
       }
+      if (error.status === 400 || error.status === 409) {
+        if (!holds(await attachedIds(graph, flowId), inputs.identityProviderId)) throw error;
+        // Not attached a moment ago: after a resend, our first attempt landed and its answer was lost.
+        if (error.afterNetworkRetry) return ours();
+        throw new Error(
+          `Identity provider ${inputs.identityProviderId} was attached to user flow ${flowId} by someone else after this stack looked, moments ` +
+            `before its attach; it is not taken as this stack's. To manage it from this stack, set adoptExisting: true on the UserFlowIdentityProvider ` +
+            `(it is then left attached on destroy).`,
+        );
+      }
+      if (error.isNotFound) {
+        const flowThere = await graph.requestOrUndefined({ method: "GET", version: "beta", path: `${FLOWS}/${pathSegment(flowId)}`, description: `read user flow ${flowId}` });
+        const missing = flowThere ? "identity provider" : "user flow";
+        throw new Error(missingMessage(flowId, inputs.identityProviderId, missing, graph.settings.tenantId) + ` Graph said: ${error.graphMessage}`);
+      }
+      throw error;
     }
-    return { id, outs: outputsOf(inputs, flowId, { adopted: false, lastWriteAt: Date.now() }) };
+    return ours();
   },
 
   async read(id, props: AttachmentOutputs) {
@@ -252,6 +279,6 @@ export class UserFlowIdentityProviderResource extends pulumi.dynamic.Resource {
   declare readonly identityProviderId: pulumi.Output<string>;
 
   constructor(name: string, args: UserFlowIdentityProviderResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(thinProvider("userFlowIdentityProvider"), name, args, opts, "b2c-identity", "UserFlowIdentityProvider");
+    super(thinProvider("userFlowIdentityProvider"), name, { attemptOwner: attemptOwnerOf(name), ...args }, opts, "b2c-identity", "UserFlowIdentityProvider");
   }
 }

@@ -48,9 +48,14 @@ export function fingerprintOf(secret: string): any {
   };
 }
 
-/** Starts an emulator on a random port (127.0.0.1). Remember to stop() it (afterAll). */
+/**
+ * Starts an emulator on a random port (127.0.0.1). Remember to stop() it (afterAll). With
+ * B2C_TEST_REWORD_ERRORS=1 its error messages are reworded (behaviour rewordErrorMessages), so any
+ * test file can be run again to show the providers decide on codes, never on message text.
+ */
 export function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return startEmulator({ port: 0, ...options });
+  const reword = process.env.B2C_TEST_REWORD_ERRORS === "1" ? { rewordErrorMessages: true } : {};
+  return startEmulator({ port: 0, ...options, behaviour: { ...reword, ...options.behaviour } });
 }
 
 const tokenCache = new WeakMap<RunningEmulator, Map<string, { token: string; expiresAt: number }>>();
@@ -137,4 +142,16 @@ export async function graphFetch(
   let parsed: any;
   if ((response.headers.get("content-type") ?? "").includes("json") && text !== "") parsed = JSON.parse(text);
   return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
+/** A social identity provider made "in the portal" (straight through Graph, not by a stack): the hand-made object of ownership tests. */
+export async function handMadeIdentityProvider(emu: RunningEmulator, type: string, clientId: string, clientSecret: string, displayName = type): Promise<void> {
+  const res = await graphFetch(emu, "POST", "/v1.0/identity/identityProviders", {
+    "@odata.type": "microsoft.graph.socialIdentityProvider",
+    displayName,
+    identityProviderType: type,
+    clientId,
+    clientSecret,
+  });
+  if (res.status >= 300) throw new Error(`hand-made ${type} provider: HTTP ${res.status} ${JSON.stringify(res.body)}`);
 }

@@ -1,6 +1,9 @@
 // Drives real provider code the way the Pulumi engine does, without the CLI: components are
 // constructed under setMocks, each dynamic resource's serialized `__provider` is loaded back with
 // require-from-string (as @pulumi/pulumi/cmd/dynamic-provider does) and configured with stack config.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import requireFromString from "require-from-string";
 import type { RunningEmulator } from "../../emulator";
@@ -40,6 +43,8 @@ export function isSecretWrapped(value: any): boolean {
 /** Stack config as the engine hands it to `configure`, pointing at the emulator. */
 export function emulatorStackConfig(emu: RunningEmulator, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    // A fresh attempt journal (providers/attemptJournal.ts) per provider: tests never see each other's notes, nor the machine's.
+    "b2c:ownershipJournalDir": fs.mkdtempSync(path.join(os.tmpdir(), "b2c-attempts-")),
     "b2c:tenantId": emu.tenantDomain,
     "b2c:tenantName": emu.tenantName,
     "b2c:clientId": emu.clientId,

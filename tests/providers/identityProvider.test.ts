@@ -107,7 +107,7 @@ describe("an identity provider that already exists", () => {
     const existing = await preexisting();
     const { reg, provider } = await wechat();
     const error = await failureOf(checkAndCreate(provider, reg.inputs));
-    expect(error.message).toContain(`A WeChat identity provider already exists`);
+    expect(error.message).toContain(`identity provider WeChat already exists`);
     expect(error.message).toContain(existing);
     expect(error.message).toContain("adoptExisting: true");
     expect(error.message).not.toContain("wechat-app-key-1");

@@ -48,10 +48,16 @@ test("the components register the same input names as before the arguments were 
       keySets: [key],
     });
   });
-  const names = (suffix: string) => Object.keys(registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${suffix}`)!.inputs).sort();
+  // attemptOwner (issue 19, the attempt journal) is new on purpose and ignored by every diff: existing state still diffs as no change.
+  const names = (suffix: string) =>
+    Object.keys(registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${suffix}`)!.inputs)
+      .filter((n) => n !== "attemptOwner")
+      .sort();
   // The names as they were when the arguments were an untyped bag (the same program, registered before this change).
   expect(names("IdentityProvider")).toEqual(["adoptExisting", "clientId", "clientSecret", "configNamespace", "displayName", "type"]);
-  expect(names("UserFlow")).toEqual(["adoptExisting", "name", "testApplicationId", "userFlowType", "userFlowTypeVersion"]);
+  // userFlowTypeVersion is now left out unless declared (issue 19: an adopted v1/v2 flow keeps its
+  // version); state holding 3 diffs as no change, an undeclared setting is never compared (tests/providers/userFlowUpdates.test.ts).
+  expect(names("UserFlow")).toEqual(["adoptExisting", "name", "testApplicationId", "userFlowType"]);
   expect(names("UserFlowIdentityProvider")).toEqual(["adoptExisting", "identityProviderId", "identityProviderMustExist", "userFlowId", "userFlowMustExist"]);
   expect(names("PolicyKey")).toEqual(["adoptExisting", "name", "rotationTrigger", "secret"]);
   expect(Object.keys(registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:PolicyKey")!.inputs.secret).sort()).toEqual(["expiresOn", "use", "value"]);

@@ -107,7 +107,7 @@ describe("attaching an identity provider to a user flow", () => {
     ]);
     expect(outs.userFlowId).toBe("B2C_1_susi");
     expect(emu.snapshot().userFlows[0].identityProviderIds).toEqual([idpId]);
-    await expect(provider.create(reg.inputs)).rejects.toThrow(/already attached .*adoptExisting: true/);
+    await expect(provider.create(reg.inputs)).rejects.toThrow(/attachment B2C_1_susi\/QQ-OAUTH already exists .*adoptExisting: true/);
     expect(emu.snapshot().userFlows[0].identityProviderIds).toEqual([idpId]);
     expect((await provider.read!(id, outs)).id).toBe(id);
   });

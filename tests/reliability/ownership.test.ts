@@ -1,11 +1,15 @@
-// Issue 12 items 1-4 at the provider level: a create whose answer was lost never takes over an
-// object that differs from what was sent; policies and attachments follow the same
-// "exists -> adoptExisting" rule; adopted objects stay in the tenant on destroy; a rotation lands
-// or fails loudly; a half-made keyset is rolled back within the retry budget, and an empty one left
-// behind is reused. Each dynamic provider is loaded from its serialized text (as the engine does)
+// The ownership rule (providers/ownership.ts, README "Who owns what") at the provider level: what
+// existed before the stack's first attempt is never its own: `check` (preview) and `create` look
+// before the first write, and an existing object is the stack's only when its attempt journal (or
+// `recoverCreates`) explains it and the content is what it sends (issue 19 items 1 and 7; issue 12
+// before it). Adopted objects stay in the tenant on destroy, are compared on their fixed settings
+// and never replaced (item 2); a rotation lands or fails loudly; a half-made keyset is rolled back
+// within the retry budget, and one left behind is reused only by the stack that made it. Each dynamic provider is loaded from its serialized text (as the engine does)
 // and talks to the emulator, whose faults drop a request before it is handled (dropConnection) or
 // carry it out and lose the answer (loseResponse).
-import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { FaultRule, RunningEmulator } from "../../emulator";
 import { B2CUserFlow } from "../../components/B2CUserFlow";
@@ -13,7 +17,7 @@ import { PolicyKey, PolicyKeyArgs } from "../../components/PolicyKey";
 import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
 import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
 import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPolicy";
-import { fingerprintOf, graphFetch, useTestEmulator } from "../helpers/emulator";
+import { fingerprintOf, graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 import { failureOf } from "../helpers/failures";
@@ -21,17 +25,19 @@ import { failureOf } from "../helpers/failures";
 let emu: RunningEmulator;
 useTestEmulator((e) => (emu = e));
 
-const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 const WECHAT_APP = "wx0123456789abcdef";
-const ADOPT = /already exists.*adoptExisting: true/;
 
 type Provider = pulumi.dynamic.ResourceProvider & { create: NonNullable<pulumi.dynamic.ResourceProvider["create"]> };
 
-async function providerFor(program: () => unknown, type: string): Promise<{ inputs: Record<string, any>; provider: Provider }> {
+async function providerFor(program: () => unknown, type: string, config: Record<string, string> = {}): Promise<{ inputs: Record<string, any>; provider: Provider }> {
   const { registrations } = await capture(program);
   const reg = registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${type}`)!;
-  return { inputs: reg.inputs, provider: (await loadProvider(reg.providerText!, emulatorStackConfig(emu))) as Provider };
+  return { inputs: reg.inputs, provider: (await loadProvider(reg.providerText!, emulatorStackConfig(emu, config))) as Provider };
 }
+
+/** A journal folder shared by several provider instances: one machine's runs of one stack. */
+const machine = () => ({ "b2c:ownershipJournalDir": fs.mkdtempSync(path.join(os.tmpdir(), "b2c-attempts-test-")) });
+const NOT_OURS = /already exists in tenant .*this stack has not recorded it\. What existed before the stack's first attempt is never taken as its own\. .*adoptExisting: true/;
 
 
 const once = (rule: Omit<FaultRule, "times">): void => emu.setFaults({ rules: [{ ...rule, times: 1 }] });
@@ -42,14 +48,7 @@ async function handMade(method: string, path: string, body: unknown): Promise<vo
   expect(res.status).toBeLessThan(300);
 }
 
-const handMadeQQ = () =>
-  handMade("POST", "/v1.0/identity/identityProviders", {
-    "@odata.type": "microsoft.graph.socialIdentityProvider",
-    displayName: "QQ",
-    identityProviderType: "QQ",
-    clientId: "101000001",
-    clientSecret: "qq",
-  });
+const handMadeQQ = () => handMadeIdentityProvider(emu, "QQ", "101000001", "qq");
 const handMadeAttach = () =>
   handMade("POST", "/beta/identity/b2cUserFlows/B2C_1_susi/userFlowIdentityProviders/$ref", {
     "@odata.id": `${emu.graphEndpoint}/beta/identity/identityProviders/QQ-OAUTH`,
@@ -59,32 +58,38 @@ const wechat = (extra: Record<string, unknown> = {}) =>
   providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("stack-app-key"), ...extra }), "IdentityProvider");
 
 describe("identity provider: a create whose answer is unknown", () => {
-  const portalWeChat = () =>
-    handMade("POST", "/v1.0/identity/identityProviders", {
-      "@odata.type": "microsoft.graph.socialIdentityProvider",
-      displayName: "WeChat (portal)",
-      identityProviderType: "WeChat",
-      clientId: "wxfedcba9876543210",
-      clientSecret: "portal-app-key",
-    });
-
-  test("dropped before it reached Graph, a hand-made provider there: fails with the adopt message, the provider untouched", async () => {
-    await portalWeChat();
-    const { inputs, provider } = await wechat();
-    once({ method: "POST", path: "^/identity/identityProviders$", dropConnection: true });
-    emu.clearRequestLog();
-    const error = await failureOf(checkAndCreate(provider, inputs));
-    firedOnce("dropConnection");
-    expect(error.message).toMatch(ADOPT);
-    expect(error.message).toMatch(/differs from what was sent in clientId, displayName/);
-    expect(error.message).not.toContain("stack-app-key");
-    expect(graphWrites(emu.requestLog()).filter((e) => e.method !== "POST")).toEqual([]);
+  const portalWeChat = (displayName = "WeChat (portal)", clientId = "wxfedcba9876543210") =>
+    handMadeIdentityProvider(emu, "WeChat", clientId, "portal-app-key", displayName);
+  const untouchedPortalWeChat = () =>
     expect(emu.snapshot().identityProviders).toEqual([
-      expect.objectContaining({ type: "WeChat", clientId: "wxfedcba9876543210", displayName: "WeChat (portal)", clientSecretFingerprint: fingerprintOf("portal-app-key") }),
+      expect.objectContaining({ type: "WeChat", clientId: WECHAT_APP, displayName: "WeChat", clientSecretFingerprint: fingerprintOf("portal-app-key") }),
     ]);
+
+  test("a portal-made WeChat with the portal's name and the same APP ID: check (preview) fails naming it and adoptExisting, with no write", async () => {
+    await portalWeChat("WeChat", WECHAT_APP);
+    const { inputs, provider } = await wechat();
+    emu.clearRequestLog();
+    const checked = await provider.check!({}, inputs);
+    expect(checked.failures).toEqual([{ property: "adoptExisting", reason: expect.stringMatching(NOT_OURS) }]);
+    expect(checked.failures![0].reason).toContain("identity provider WeChat");
+    expect(graphWrites(emu.requestLog())).toEqual([]);
+    untouchedPortalWeChat();
   });
 
-  test("carried out and the answer lost: the resend finds exactly what was sent and takes it as its own (no second write)", async () => {
+  test("the same lookalike and the POST dropped: create's own look refuses it before any write, the new APP KEY is not lost silently", async () => {
+    // issue 19: the lookalike check took the portal's provider over after a reset POST; destroy then deleted it.
+    await portalWeChat("WeChat", WECHAT_APP);
+    const { inputs, provider } = await wechat();
+    emu.setFaults({ rules: [{ method: "POST", path: "^/identity/identityProviders$", dropConnection: true, times: 1 }] });
+    emu.clearRequestLog();
+    const error = await failureOf(provider.create({ ...inputs, adoptExisting: false, displayName: "WeChat" }));
+    expect(error.message).toMatch(NOT_OURS);
+    expect(error.message).not.toContain("stack-app-key");
+    expect(graphWrites(emu.requestLog())).toEqual([]);
+    untouchedPortalWeChat();
+  });
+
+  test("carried out and the answer lost: the resend's duplicate is explained by our own look and attempt; the secret is written again", async () => {
     const { inputs, provider } = await wechat();
     once({ method: "POST", path: "^/identity/identityProviders$", loseResponse: true });
     emu.clearRequestLog();
@@ -94,11 +99,57 @@ describe("identity provider: a create whose answer is unknown", () => {
     expect(describeCalls(graphWrites(emu.requestLog()))).toEqual([
       "POST /v1.0/identity/identityProviders -> 201",
       "POST /v1.0/identity/identityProviders -> 400",
+      `PATCH /v1.0/identity/identityProviders/${id} -> 204`,
     ]);
     expect(emu.snapshot().identityProviders).toEqual([expect.objectContaining({ id, clientId: WECHAT_APP, clientSecretFingerprint: fingerprintOf("stack-app-key") })]);
     // Created by the stack: destroy deletes it.
     await provider.delete!(id, outs);
     expect(emu.snapshot().identityProviders).toEqual([]);
+  });
+
+  test("landed but unrecorded (lost answer, throttled resends past the budget): the next run takes it as its own from the journal", async () => {
+    const shared = machine();
+    const run = (config: Record<string, string>) =>
+      providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("stack-app-key") }), "IdentityProvider", config);
+    const firstRun = await run({ ...shared, "b2c:retryBudgetSeconds": "2" });
+    emu.setFaults({
+      rules: [
+        { method: "POST", path: "^/identity/identityProviders$", loseResponse: true, times: 1 },
+        { method: "POST", path: "^/identity/identityProviders$", status: 429, retryAfter: 1 },
+      ],
+    });
+    await failureOf(checkAndCreate(firstRun.provider, firstRun.inputs));
+    emu.setFaults({ rules: [] });
+    expect(emu.snapshot().identityProviders).toHaveLength(1);
+    // Another machine (no journal): refused, naming the documented recovery.
+    const elsewhere = await run({});
+    const refused = await failureOf(checkAndCreate(elsewhere.provider, elsewhere.inputs));
+    expect(refused.message).toMatch(NOT_OURS);
+    expect(refused.message).toContain(`add "identityProvider:WeChat" to b2c:recoverCreates`);
+    // The same machine's next run: taken as the stack's own, the secret written again, deleted on destroy.
+    const next = await run(shared);
+    emu.clearRequestLog();
+    const { id, outs } = await checkAndCreate(next.provider, next.inputs);
+    expect(outs.adopted).toBe(false);
+    expect(describeCalls(graphWrites(emu.requestLog()))).toEqual([`PATCH /v1.0/identity/identityProviders/${id} -> 204`]);
+    await next.provider.delete!(id, outs);
+    expect(emu.snapshot().identityProviders).toEqual([]);
+  }, 30_000);
+
+  test("recoverCreates vouches for a named object without a journal, checked against content", async () => {
+    await portalWeChat("WeChat (portal)", WECHAT_APP);
+    const vouched = await providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("stack-app-key") }), "IdentityProvider", {
+      "b2c:recoverCreates": JSON.stringify(["identityProvider:WeChat"]),
+    });
+    // The display name differs from what the stack sends: not its create.
+    expect((await failureOf(checkAndCreate(vouched.provider, vouched.inputs))).message).toMatch(/differs from what the stack sends in displayName/);
+    await graphFetch(emu, "PATCH", `/v1.0/identity/identityProviders/${emu.snapshot().identityProviders[0].id}`, {
+      "@odata.type": "microsoft.graph.socialIdentityProvider",
+      displayName: "WeChat",
+    });
+    const { id, outs } = await checkAndCreate(vouched.provider, vouched.inputs);
+    expect(outs.adopted).toBe(false);
+    expect(emu.snapshot().identityProviders).toEqual([expect.objectContaining({ id, clientSecretFingerprint: fingerprintOf("stack-app-key") })]);
   });
 
   test("adopted with adoptExisting: the stack's values are applied, and destroy leaves it in the tenant", async () => {
@@ -114,30 +165,35 @@ describe("identity provider: a create whose answer is unknown", () => {
 });
 
 describe("user flow: a create whose answer is unknown", () => {
-  const flow = (extra: Record<string, unknown> = {}) =>
-    providerFor(() => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", ...extra }), "UserFlow");
+  const flow = (extra: Record<string, unknown> = {}, config: Record<string, string> = {}) =>
+    providerFor(() => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", ...extra }), "UserFlow", config);
+  const handMadeFlow = (userFlowType = "signUpOrSignIn", userFlowTypeVersion = 3) =>
+    handMade("POST", "/beta/identity/b2cUserFlows", { id: "susi", userFlowType, userFlowTypeVersion });
 
-  test("dropped, and a hand-made flow of the same name that is in use: fails with the adopt message", async () => {
-    await handMade("POST", "/beta/identity/b2cUserFlows", { id: "susi", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3 });
+  test("a hand-made flow of the same name that is in use: check (preview) fails naming it and adoptExisting, with no write", async () => {
+    await handMadeFlow();
     await handMadeQQ();
     await handMadeAttach();
     const { inputs, provider } = await flow();
-    once({ method: "POST", path: "^/identity/b2cUserFlows$", dropConnection: true });
+    emu.clearRequestLog();
     const error = await failureOf(checkAndCreate(provider, inputs));
-    firedOnce("dropConnection");
-    expect(error.message).toMatch(ADOPT);
-    expect(error.message).toMatch(/identity providers \(QQ-OAUTH attached\)/);
+    expect(error.message).toMatch(NOT_OURS);
+    expect(error.message).toContain("user flow B2C_1_susi");
+    expect(graphWrites(emu.requestLog())).toEqual([]);
     // Still there, with its button: refusing never deletes.
     expect(emu.snapshot().userFlows).toEqual([expect.objectContaining({ id: "B2C_1_susi", identityProviderIds: ["QQ-OAUTH"] })]);
   });
 
-  test("dropped, and a hand-made flow of another type: fails", async () => {
-    await handMade("POST", "/beta/identity/b2cUserFlows", { id: "susi", userFlowType: "signIn", userFlowTypeVersion: 3 });
+  test("a hand-made flow with equal settings and nothing attached, the POST dropped: refused by create's own look, not taken", async () => {
+    // issue 19: the lookalike check (same settings, nothing attached) took it over, and destroy deleted it.
+    await handMadeFlow();
     const { inputs, provider } = await flow();
-    once({ method: "POST", path: "^/identity/b2cUserFlows$", dropConnection: true });
-    const error = await failureOf(checkAndCreate(provider, inputs));
-    expect(error.message).toMatch(ADOPT);
-    expect(error.message).toMatch(/userFlowType/);
+    emu.setFaults({ rules: [{ method: "POST", path: "^/identity/b2cUserFlows$", dropConnection: true, times: 1 }] });
+    emu.clearRequestLog();
+    const error = await failureOf(provider.create({ ...inputs, adoptExisting: false }));
+    expect(error.message).toMatch(NOT_OURS);
+    expect(graphWrites(emu.requestLog())).toEqual([]);
+    expect(emu.snapshot().userFlows.map((f) => f.id)).toEqual(["B2C_1_susi"]);
   });
 
   test("carried out and the answer lost: taken as the stack's own, deleted on destroy", async () => {
@@ -150,8 +206,46 @@ describe("user flow: a create whose answer is unknown", () => {
     expect(emu.snapshot().userFlows).toEqual([]);
   });
 
+  test("landed but unrecorded and then given a button by hand: the journal explains the flow, the attachment does not: refused", async () => {
+    const shared = machine();
+    const first = await flow({}, shared);
+    // The answer is lost and the resend is refused (403): the create ends unrecorded.
+    emu.setFaults({
+      rules: [
+        { method: "POST", path: "^/identity/b2cUserFlows$", loseResponse: true, times: 1 },
+        { method: "POST", path: "^/identity/b2cUserFlows$", code: "Authorization_RequestDenied", status: 403 },
+      ],
+    });
+    await failureOf(checkAndCreate(first.provider, first.inputs));
+    emu.setFaults({ rules: [] });
+    await handMadeQQ();
+    await handMadeAttach();
+    const next = await flow({}, shared);
+    const error = await failureOf(checkAndCreate(next.provider, next.inputs));
+    expect(error.message).toMatch(/earlier create attempt may have made it, but it differs from what the stack sends in identity providers \(QQ-OAUTH attached\)/);
+    await handMade("DELETE", "/beta/identity/b2cUserFlows/B2C_1_susi/userFlowIdentityProviders/QQ-OAUTH/$ref", undefined);
+    const { outs } = await checkAndCreate(next.provider, next.inputs);
+    expect(outs.adopted).toBe(false);
+  }, 30_000);
+
+  test("adopting a v1 flow: the version is taken as it is when left out; declaring another fails at check naming both values", async () => {
+    await handMadeFlow("signUpOrSignIn", 1);
+    const declared = await flow({ adoptExisting: true, userFlowTypeVersion: 3 });
+    emu.clearRequestLog();
+    const checked = await declared.provider.check!({}, declared.inputs);
+    expect(checked.failures?.[0].reason).toMatch(/Cannot adopt the user flow B2C_1_susi: its userFlowTypeVersion is 1 in the tenant and 3 in this stack.*Set userFlowTypeVersion: 1/);
+    expect(graphWrites(emu.requestLog())).toEqual([]);
+    const leftOut = await flow({ adoptExisting: true });
+    const { id, outs } = await checkAndCreate(leftOut.provider, leftOut.inputs);
+    expect(outs.userFlowTypeVersion).toBeUndefined();
+    // A later change that would replace it fails instead of deleting the tenant's flow.
+    const changed = (await leftOut.provider.check!(outs, { ...leftOut.inputs, userFlowType: "signIn" })).inputs!;
+    expect((await failureOf(leftOut.provider.diff!(id, outs, changed))).message).toMatch(/was adopted .*would replace it.*never replaced/);
+    expect(graphWrites(emu.requestLog())).toEqual([]);
+  });
+
   test("adopted flows are left in the tenant on destroy", async () => {
-    await handMade("POST", "/beta/identity/b2cUserFlows", { id: "susi", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3 });
+    await handMadeFlow();
     const { inputs, provider } = await flow({ adoptExisting: true });
     const { id, outs } = await checkAndCreate(provider, inputs);
     expect(outs.adopted).toBe(true);
@@ -161,19 +255,19 @@ describe("user flow: a create whose answer is unknown", () => {
 });
 
 describe("policy key: create, rollback, leftovers, rotation", () => {
-  const key = (args: Partial<PolicyKeyArgs> = {}) =>
-    providerFor(() => new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("app-key-v1") }, ...args } as PolicyKeyArgs), "PolicyKey");
+  const key = (args: Partial<PolicyKeyArgs> = {}, config: Record<string, string> = {}) =>
+    providerFor(() => new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("app-key-v1") }, ...args } as PolicyKeyArgs), "PolicyKey", config);
   const keys = () => emu.snapshot().keySets.find((k) => k.id === "B2C_1A_WeChatSecret")?.keys ?? [];
 
-  test("dropped, and a hand-made keyset with keys: fails with the adopt message naming the key count, nothing added", async () => {
+  test("a hand-made keyset with keys: check (preview) fails naming it, its key count and adoptExisting; nothing added", async () => {
     await handMade("POST", "/beta/trustFramework/keySets", { id: "WeChatSecret" });
     await handMade("POST", "/beta/trustFramework/keySets/B2C_1A_WeChatSecret/uploadSecret", { use: "sig", k: "portal-key" });
     const { inputs, provider } = await key();
-    once({ method: "POST", path: "^/trustFramework/keySets$", dropConnection: true });
+    emu.clearRequestLog();
     const error = await failureOf(checkAndCreate(provider, inputs));
-    firedOnce("dropConnection");
-    expect(error.message).toMatch(ADOPT);
-    expect(error.message).toMatch(/key count \(1;/);
+    expect(error.message).toMatch(NOT_OURS);
+    expect(error.message).toMatch(/policy key container B2C_1A_WeChatSecret already exists .*\(1 key\(s\)\)/);
+    expect(graphWrites(emu.requestLog())).toEqual([]);
     expect(keys().map((k) => k.secretFingerprint)).toEqual([fingerprintOf("portal-key")]);
   });
 
@@ -186,18 +280,53 @@ describe("policy key: create, rollback, leftovers, rotation", () => {
     expect(keys().map((k) => k.secretFingerprint)).toEqual([fingerprintOf("app-key-v1")]);
   });
 
-  test("an empty keyset left by an earlier failed create is reused on the next run", async () => {
+  test("an empty keyset that existed before the stack is not ours: check fails, and create's own look refuses it with no write", async () => {
+    // issue 19: any empty keyset was taken as the stack's, with no fault at all.
     await handMade("POST", "/beta/trustFramework/keySets", { id: "WeChatSecret" });
     const { inputs, provider } = await key();
     emu.clearRequestLog();
-    const { outs } = await checkAndCreate(provider, inputs);
+    expect((await failureOf(checkAndCreate(provider, inputs))).message).toMatch(NOT_OURS);
+    expect((await failureOf(provider.create({ ...inputs, adoptExisting: false }))).message).toMatch(NOT_OURS);
+    expect(graphWrites(emu.requestLog())).toEqual([]);
+    expect(keys()).toEqual([]);
+  });
+
+  test("an empty keyset left by this stack's own failed create (key refused, rollback failed) is reused by its next run", async () => {
+    const shared = machine();
+    const first = await key({}, shared);
+    emu.setFaults({
+      rules: [
+        { method: "POST", path: "/uploadSecret$", code: "AADB2C90215", status: 400, times: 1 },
+        { method: "DELETE", path: "^/trustFramework/keySets/*$", code: "AADB2C90215", status: 400, times: 1 },
+      ],
+    });
+    expect((await failureOf(checkAndCreate(first.provider, first.inputs))).message).toMatch(/takes the empty container as this stack's/);
+    emu.setFaults({ rules: [] });
+    const next = await key({}, shared);
+    emu.clearRequestLog();
+    const { outs } = await checkAndCreate(next.provider, next.inputs);
     expect(outs.adopted).toBe(false);
-    expect(describeCalls(graphWrites(emu.requestLog()))).toEqual([
-      "POST /beta/trustFramework/keySets -> 409",
-      "POST /beta/trustFramework/keySets/B2C_1A_WeChatSecret/uploadSecret -> 200",
-    ]);
+    expect(describeCalls(graphWrites(emu.requestLog()))).toEqual(["POST /beta/trustFramework/keySets/B2C_1A_WeChatSecret/uploadSecret -> 200"]);
     expect(keys()).toHaveLength(1);
   });
+
+  test("two stacks race for one preset keyset, the first one's key upload slow: the second fails loudly, one key, nothing shared", async () => {
+    const stackA = await key({}, machine());
+    const stackB = await providerFor(() => new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("other-stack-key") } } as PolicyKeyArgs), "PolicyKey", machine());
+    // B previews before A creates: both see no keyset.
+    const checkedB = (await stackB.provider.check!({}, stackB.inputs)).inputs!;
+    // A's key upload is slow (throttled twice); B runs its create meanwhile.
+    emu.setFaults({ rules: [{ method: "POST", path: "/uploadSecret$", status: 429, retryAfter: 1, times: 2 }] });
+    const a = checkAndCreate(stackA.provider, stackA.inputs);
+    while (!emu.snapshot().keySets.some((k) => k.id === "B2C_1A_WeChatSecret")) await new Promise((r) => setTimeout(r, 20));
+    const errorB = await failureOf(stackB.provider.create(checkedB));
+    expect(errorB.message).toMatch(NOT_OURS);
+    const { outs } = await a;
+    expect(keys().map((k) => k.secretFingerprint)).toEqual([fingerprintOf("app-key-v1")]);
+    expect(outs.keys).toHaveLength(1);
+    // B's preview now fails as well; B recorded nothing, so no destroy of B can delete A's keyset.
+    expect((await stackB.provider.check!({}, stackB.inputs)).failures?.[0].reason).toMatch(NOT_OURS);
+  }, 30_000);
 
   test("the key is refused and the rollback is throttled 8 times: the rollback waits it out, nothing is left", async () => {
     const { inputs, provider } = await key();
@@ -273,7 +402,8 @@ describe("custom policy: exists -> adoptExisting", () => {
     const { inputs, provider } = await policy();
     emu.clearRequestLog();
     const error = await failureOf(checkAndCreate(provider, inputs));
-    expect(error.message).toMatch(/Custom policy B2C_1A_TrustFrameworkBase already exists .*adoptExisting: true/);
+    expect(error.message).toMatch(NOT_OURS);
+    expect(error.message).toContain("custom policy B2C_1A_TrustFrameworkBase");
     expect(graphWrites(emu.requestLog())).toEqual([]);
     expect(tenantXml()).toContain("<DisplayName>Portal</DisplayName>");
   });
@@ -315,7 +445,8 @@ describe("attachment: exists -> adoptExisting", () => {
     const { inputs, provider } = await attachment();
     emu.clearRequestLog();
     const error = await failureOf(checkAndCreate(provider, inputs));
-    expect(error.message).toMatch(/QQ-OAUTH is already attached to user flow B2C_1_susi, and not by this stack.*adoptExisting: true/);
+    expect(error.message).toMatch(NOT_OURS);
+    expect(error.message).toContain("user flow attachment B2C_1_susi/QQ-OAUTH");
     expect(graphWrites(emu.requestLog())).toEqual([]);
     emu.setBehaviour({ duplicateAttach: "error" });
   });

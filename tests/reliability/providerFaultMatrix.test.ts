@@ -127,11 +127,12 @@ const FAULTS: { name: string; rule: Omit<FaultRule, "method" | "path">; fault: R
 
 type Provider = pulumi.dynamic.ResourceProvider & { create: NonNullable<pulumi.dynamic.ResourceProvider["create"]> };
 
-async function serialized(kind: ResourceKind, v: Version): Promise<{ inputs: Record<string, any>; provider: Provider }> {
+/** `olds`: the old inputs, as the engine passes them for a resource in state ({} for a new one, which check looks up in the tenant). */
+async function serialized(kind: ResourceKind, v: Version, olds: Record<string, any> = {}): Promise<{ inputs: Record<string, any>; provider: Provider }> {
   const { registrations } = await capture(kind.program(v));
   const reg = registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${kind.type}`)!;
   const provider = (await loadProvider(reg.providerText!, emulatorStackConfig(emu))) as Provider;
-  const checked = provider.check ? await provider.check({}, reg.inputs) : { inputs: reg.inputs };
+  const checked = provider.check ? await provider.check(olds, reg.inputs) : { inputs: reg.inputs };
   expect(checked.failures ?? []).toEqual([]);
   return { inputs: checked.inputs!, provider };
 }
@@ -156,7 +157,7 @@ test.each(CASES.map((c) => [`${c.kind.name}: ${c.op} under ${c.fault.name}`, c] 
     ({ id, outs } = await v1.provider.create(v1.inputs));
     expected = 1;
   } else if (op === "update") {
-    const v2 = await serialized(kind, 2);
+    const v2 = await serialized(kind, 2, v1.inputs);
     expect((await v2.provider.diff!(id, outs, v2.inputs)).changes).toBe(true);
     outs = (await v2.provider.update!(id, outs, v2.inputs)).outs;
     expected = 2;
