@@ -52,7 +52,7 @@ describe("live-tenant safety through the real engine", () => {
   );
 
   test("item 4: a certificate with its private key (cat key.pem cert.pem) fails preview naming certificate.value and pkcs12, 0 Graph writes", async () => {
-    await project.setConfig({ "test:certificate": keyPem + certPem });
+    await project.setConfig({}, { "test:certificate": keyPem + certPem });
     emu.clearRequestLog();
     const preview = await project.preview([], { allowFailure: true });
     expect(preview.code).not.toBe(0);
@@ -61,12 +61,13 @@ describe("live-tenant safety through the real engine", () => {
     expect(text).toContain("pkcs12");
     expect(text).not.toContain(keyPem.split("\n")[1]); // never echoed
     expect(graphWrites(emu.requestLog())).toEqual([]);
-  });
+  }, 300_000);
 
   test("items 3-5, first up: flow + attachment, a certificate keyset (its value secret in state), a generated key near expiry", async () => {
     const t0 = Date.now();
     generate = { keyType: "RSA", use: "sig", notBefore: new Date(t0 - 365 * DAY_MS).toISOString(), expiresOn: new Date(t0 + 90_000).toISOString(), rotateBeforeExpiryDays: 30 };
-    await project.setConfig({ "test:certificate": certPem, "test:generate": generate });
+    // The certificate comes from secret config (as a key bundle would): state must not hold it plainly either way.
+    await project.setConfig({ "test:generate": generate }, { "test:certificate": certPem });
     // B2C's clock an hour back for this up, so a slow run still uploads a key that is not expired yet.
     emu.setClock(new Date(t0 - 3600_000));
     await project.up();
@@ -80,7 +81,7 @@ describe("live-tenant safety through the real engine", () => {
     expect(project.backendText()).not.toContain(certBody.slice(0, 64));
     const cert = (await project.resources()).find((r) => r.name === "cert")!;
     expect(JSON.stringify(cert.inputs.certificate)).toContain("4dabf18193072939515e22adb298388d"); // Pulumi's secret marker
-  });
+  }, 300_000);
 
   test("item 5: inside the window one up rolls over; once the declared expiresOn has passed, preview passes and up adds nothing; editing the dates adds no key", async () => {
     emu.clearRequestLog();
@@ -99,7 +100,7 @@ describe("live-tenant safety through the real engine", () => {
     await project.up();
     expect(writesOf(emu)).toEqual([]);
     expect(emu.snapshot().keySets.find((k) => k.id === "B2C_1A_RolledSigning")!.keys).toHaveLength(2);
-  });
+  }, 600_000);
 
   test("item 5: uploads that start disabled (emulator switch on) warn naming the keyset and what to do; with the switch off they do not", async () => {
     emu.setBehaviour({ uploadedKeysStartDisabled: true });
@@ -118,7 +119,7 @@ describe("live-tenant safety through the real engine", () => {
     expect(keys.map((k) => k.status)).toEqual(["disabled", "enabled"]);
     expect((await project.outputs()).uploadedActiveKeyId).toBe(keys[1].kid);
     expect(second.stdout + second.stderr).not.toMatch(/is disabled, so B2C does not use it/);
-  });
+  }, 600_000);
 
   test("item 3: a flow replaced (version 3 -> 1) gets its attachment again in the same up, without userFlowCreationId", async () => {
     emu.clearRequestLog();
@@ -137,5 +138,5 @@ describe("live-tenant safety through the real engine", () => {
     await project.refresh(["--expect-no-changes"]);
     await project.up(["--expect-no-changes"]);
     expect(writesOf(emu)).toEqual([]);
-  });
+  }, 600_000);
 });
