@@ -43,7 +43,7 @@ describe("live-tenant safety through the real engine", () => {
   const ca = ensureCertificateAuthority();
   const { certPem, keyPem } = issueServerCertificate(ca, ["saml.example.com"]);
   const certBody = certPem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
-  // The generated key: a year old, running out 90 s after the first up starts; roll-over window 30 days.
+  // The generated key (item 5): a year old, running out 90 s after its test starts; roll-over window 30 days.
   let generate: { keyType: string; use: string; notBefore: string; expiresOn: string; rotateBeforeExpiryDays: number };
 
   useEngineStack(
@@ -63,15 +63,10 @@ describe("live-tenant safety through the real engine", () => {
     expect(graphWrites(emu.requestLog())).toEqual([]);
   }, 300_000);
 
-  test("items 3-5, first up: flow + attachment, a certificate keyset (its value secret in state), a generated key near expiry", async () => {
-    const t0 = Date.now();
-    generate = { keyType: "RSA", use: "sig", notBefore: new Date(t0 - 365 * DAY_MS).toISOString(), expiresOn: new Date(t0 + 90_000).toISOString(), rotateBeforeExpiryDays: 30 };
+  test("items 3-4, first up: flow + attachment, a certificate keyset (its value secret in state)", async () => {
     // The certificate comes from secret config (as a key bundle would): state must not hold it plainly either way.
-    await project.setConfig({ "test:generate": generate }, { "test:certificate": certPem });
-    // B2C's clock an hour back for this up, so a slow run still uploads a key that is not expired yet.
-    emu.setClock(new Date(t0 - 3600_000));
+    await project.setConfig({}, { "test:certificate": certPem });
     await project.up();
-    emu.setClock(null);
     const flow = emu.snapshot().userFlows.find((f) => f.id === "B2C_1_susi")!;
     expect(flow.identityProviderIds.map((id: string) => id.toLowerCase())).toEqual(["wechat-oauth"]);
     // Item 4: the certificate reached Graph, but the exported state holds it only encrypted.
@@ -83,7 +78,33 @@ describe("live-tenant safety through the real engine", () => {
     expect(JSON.stringify(cert.inputs.certificate)).toContain("4dabf18193072939515e22adb298388d"); // Pulumi's secret marker
   }, 300_000);
 
+  test("item 3: a flow replaced (version 3 -> 1) gets its attachment again in the same up, without userFlowCreationId", async () => {
+    emu.clearRequestLog();
+    await project.setConfig({ "test:flowVersion": "1" });
+    await project.up();
+    const writes = writesOf(emu);
+    const recreated = writes.indexOf("POST /beta/identity/b2cUserFlows");
+    expect(recreated).toBeGreaterThanOrEqual(0);
+    const attach = writes.findIndex((w) => /^POST \/beta\/identity\/b2cUserFlows\/B2C_1_susi\/userFlowIdentityProviders\/\$ref$/.test(w));
+    expect(attach).toBeGreaterThan(recreated);
+    const flow = emu.snapshot().userFlows.find((f) => f.id === "B2C_1_susi")!;
+    expect(flow.userFlowTypeVersion).toBe(1);
+    expect(flow.identityProviderIds.map((id: string) => id.toLowerCase())).toEqual(["wechat-oauth"]);
+    // And the stack agrees with the tenant: a refresh and an up change nothing.
+    emu.clearRequestLog();
+    await project.refresh(["--expect-no-changes"]);
+    await project.up(["--expect-no-changes"]);
+    expect(writesOf(emu)).toEqual([]);
+  }, 600_000);
+
   test("item 5: inside the window one up rolls over; once the declared expiresOn has passed, preview passes and up adds nothing; editing the dates adds no key", async () => {
+    const t0 = Date.now();
+    generate = { keyType: "RSA", use: "sig", notBefore: new Date(t0 - 365 * DAY_MS).toISOString(), expiresOn: new Date(t0 + 90_000).toISOString(), rotateBeforeExpiryDays: 30 };
+    await project.setConfig({ "test:generate": generate });
+    // B2C's clock an hour back for this up, so a slow run still uploads a key that is not expired yet.
+    emu.setClock(new Date(t0 - 3600_000));
+    await project.up();
+    emu.setClock(null);
     emu.clearRequestLog();
     await project.up();
     expect(writesOf(emu)).toEqual(["POST /beta/trustFramework/keySets/B2C_1A_RolledSigning/generateKey"]);
@@ -121,22 +142,4 @@ describe("live-tenant safety through the real engine", () => {
     expect(second.stdout + second.stderr).not.toMatch(/is disabled, so B2C does not use it/);
   }, 600_000);
 
-  test("item 3: a flow replaced (version 3 -> 1) gets its attachment again in the same up, without userFlowCreationId", async () => {
-    emu.clearRequestLog();
-    await project.setConfig({ "test:flowVersion": "1" });
-    await project.up();
-    const writes = writesOf(emu);
-    const recreated = writes.indexOf("POST /beta/identity/b2cUserFlows");
-    expect(recreated).toBeGreaterThanOrEqual(0);
-    const attach = writes.findIndex((w) => /^POST \/beta\/identity\/b2cUserFlows\/B2C_1_susi\/userFlowIdentityProviders\/\$ref$/.test(w));
-    expect(attach).toBeGreaterThan(recreated);
-    const flow = emu.snapshot().userFlows.find((f) => f.id === "B2C_1_susi")!;
-    expect(flow.userFlowTypeVersion).toBe(1);
-    expect(flow.identityProviderIds.map((id: string) => id.toLowerCase())).toEqual(["wechat-oauth"]);
-    // And the stack agrees with the tenant: a refresh and an up change nothing.
-    emu.clearRequestLog();
-    await project.refresh(["--expect-no-changes"]);
-    await project.up(["--expect-no-changes"]);
-    expect(writesOf(emu)).toEqual([]);
-  }, 600_000);
 });
