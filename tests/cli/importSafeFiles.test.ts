@@ -70,6 +70,17 @@ test("unsafe ids are never written (nothing outside --policies-dir); a non-XML p
 });
 
 test("an existing (hand-edited) policy file is kept unless --force", async () => {
+  // A tenant with nothing odd in it: only the file handling is under test here.
+  const plain = await startTestEmulator();
+  try {
+    await seedMatureTenant(plain);
+    await keptUnlessForced(plain);
+  } finally {
+    await plain.stop();
+  }
+});
+
+async function keptUnlessForced(emu: RunningEmulator): Promise<void> {
   const work = path.join(dir, "work2");
   const policiesDir = path.join(work, "policies");
   fs.mkdirSync(policiesDir, { recursive: true });
@@ -82,7 +93,7 @@ test("an existing (hand-edited) policy file is kept unless --force", async () =>
   const forced = await runImport(emu, ["--output", path.join(work, "Pulumi.a.yaml"), "--policies-dir", policiesDir, "--force"]);
   expect(forced.code).toBe(0);
   expect(fs.readFileSync(edited, "utf8")).toContain("TrustFrameworkPolicy");
-});
+}
 
 test("ids: plain names only; case twins reported, the first kept; the writer refuses any name that leaves the folder", () => {
   for (const bad of ["..", ".", ".hidden", "../x", "a/b", "a\\b", "C:x", "a..b", "", "x y"]) expect(policyIdProblem(bad)).toBeDefined();
