@@ -6,7 +6,7 @@ import { retryWhile } from "../graph/patience";
 import { certificatePrivateKeyProblems, KEYSET_PREFIX, normalizeKeySetId, sameKeySet, validatePolicyKey } from "../validation/policyKeys";
 import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, rememberConfig, readGraceMs, TypedProvider } from "./providerContext";
 import { notOursAfterLostAnswer, retainedOnDelete } from "./ownership";
-import { isPastDeclaredExpiry, rolloverDates, rotationWindowProblems, validateExpirySettings } from "./keyExpiry";
+import { isPastDeclaredExpiry, rolloverDates, rotationKeyDates, rotationWindowProblems, validateExpirySettings } from "./keyExpiry";
 import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs, recordedDateChanges } from "./policyKeyState";
 import { activeKeyOf } from "./policyKeyActive";
 import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError, existsMessage, isDuplicate } from "./policyKeyOperations";
@@ -51,6 +51,11 @@ function newKeyTakesDates(olds: PolicyKeyInputs, news: PolicyKeyInputs): boolean
   const before = requestedDates(normalizeInputs(olds));
   const after = requestedDates(news);
   return before.expiresOn !== after.expiresOn || before.notBefore !== after.notBefore;
+}
+
+function rolledKeyDatesFrom(notBefore: number, keys: PolicyKeyInfo[], days: number): { notBefore: number; expiresOn: number } {
+  const { nbf, exp } = rotationKeyDates(keys, undefined, days);
+  return { notBefore, expiresOn: notBefore + (exp - nbf) };
 }
 
 function sourceOfInputs(inputs: PolicyKeyInputs): string {
@@ -197,7 +202,12 @@ export const policyKeyProvider: PolicyKeyProvider = {
       const outs = outputsFrom(news, id, olds.keys ?? [], olds.activeKeyId ?? "", olds.adopted ?? false, olds.keyMaterialHash);
       return { outs: { ...outs, lastWriteAt: olds.lastWriteAt ?? 0 } };
     }
-    const dates = rolloverDates(rotationReasons(olds, news), olds.keys ?? [], undefined, news.generate?.rotateBeforeExpiryDays) ?? requestedDates(news);
+    const days = news.generate?.rotateBeforeExpiryDays;
+    const dates =
+      rolloverDates(rotationReasons(olds, news), olds.keys ?? [], undefined, days) ??
+      // Under roll-over the declared dates were the first key's (maybe past by now): a key asked for
+      // otherwise (rotationTrigger) is active from now, as long-lived as a roll-over key.
+      (typeof days === "number" ? rolledKeyDatesFrom(rotationNotBefore(news), olds.keys ?? [], days) : requestedDates(news));
     let result: GraphResult<GraphKey>;
     try {
       result = await addKey(graph, id, keyOperation(news, dates.notBefore ?? rotationNotBefore(news), dates.expiresOn), 0, (olds.keys ?? []).map((k) => k.kid));
