@@ -6,6 +6,10 @@ import type { GraphUserFlow } from "../providers/userFlow";
 import { defaultSecretKey } from "../program/stackConfig";
 import { canonicalProviderType } from "../validation/identityProviders";
 import { pathSegment } from "../graph/paths";
+import { validateUserFlow } from "../validation/userFlows";
+import { validatePolicySet, PolicySetContext } from "../policies/offlineValidation";
+import * as fs from "fs";
+import * as path from "path";
 
 // `b2c-identity import`: reads a hand-built tenant over Microsoft Graph (the same client, settings
 // and credentials as the providers) and describes it as stack config for the stack program, every
@@ -116,6 +120,12 @@ export async function importTenant(settings: GraphSettings, options: ImportOptio
       notExpressed.push(`user flow ${flow.id}: shows none of the stack's identity providers (a stack flow needs at least one); left as it is`);
       continue;
     }
+    // Only what B2CUserFlow can express is adopted: its type and version (and name) as the stack checks them.
+    const flowProblems = validateUserFlow({ name: flow.id, userFlowType: flow.userFlowType, userFlowTypeVersion: flow.userFlowTypeVersion });
+    if (flowProblems.length > 0) {
+      notExpressed.push(`user flow ${flow.id}: ${flowProblems.map((p) => `${p.argument} ${p.reason}`).join("; ")}, which the stack can't express; left as it is`);
+      continue;
+    }
     userFlows.push({
       name: flow.id,
       userFlowType: flow.userFlowType,
@@ -160,8 +170,13 @@ export async function importTenant(settings: GraphSettings, options: ImportOptio
     }
   }
 
-  // Custom policies, as the tenant returns them.
-  const policies = await graph.list<{ id: string }>("beta", "/trustFramework/policies", "list custom policies");
+  // Custom policies, as the tenant returns them: only ids that make a plain file name, one file per
+  // name whatever its case, and only documents that pass the offline checks the stack runs before
+  // any upload (the rest would stop the stack's TrustFrameworkPolicySet): policyFileProblems.
+  const listed = await graph.list<{ id: string }>("beta", "/trustFramework/policies", "list custom policies");
+  const named = policyFileIds(listed.map((p) => p.id));
+  notExpressed.push(...named.notExpressed);
+  const policies = named.accepted.map((id) => ({ id }));
   const policyFiles: Record<string, string> = {};
   for (const p of policies) {
     const xml = await graph.request<string>({
@@ -173,12 +188,22 @@ export async function importTenant(settings: GraphSettings, options: ImportOptio
     });
     policyFiles[`${p.id}.xml`] = typeof xml === "string" ? xml : String(xml);
   }
+  for (const [file, problem] of Object.entries(
+    await policyFileProblems(policyFiles, {
+      tenantDomain: settings.tenantDomain ?? settings.tenantId,
+      existingPolicyIds: policies.map((p) => p.id),
+      existingKeySetIds: keySetList.map((k) => k.id),
+    }),
+  )) {
+    delete policyFiles[file];
+    notExpressed.push(`policy ${file.replace(/\.xml$/, "")}: fails the offline checks the stack runs before an upload (${problem}); no file written, left as it is in the tenant`);
+  }
 
   const socialSignIn: Record<string, unknown> = {
     identityProviders,
     ...(userFlows.length > 0 ? { userFlows } : {}),
     ...(keySets.length > 0 ? { keySets } : {}),
-    ...(policies.length > 0 ? { customPolicies: { folder: options.policiesDir, adoptExisting: true } } : {}),
+    ...(Object.keys(policyFiles).length > 0 ? { customPolicies: { folder: options.policiesDir, adoptExisting: true } } : {}),
   };
   if (identityProviders.length === 0) notExpressed.push("no social identity provider: the stack program needs at least one in b2c:socialSignIn.identityProviders");
   const config: Record<string, unknown> = {
@@ -195,16 +220,92 @@ export async function importTenant(settings: GraphSettings, options: ImportOptio
     secrets,
     expiring,
     notExpressed,
-    counts: { identityProviders: identityProviders.length, userFlows: userFlows.length, keySets: keySets.length, policies: policies.length },
+    counts: { identityProviders: identityProviders.length, userFlows: userFlows.length, keySets: keySets.length, policies: Object.keys(policyFiles).length },
   };
 }
 
+/**
+ * Why a policy id can't name a file in --policies-dir (undefined: it can). Only plain names: no path
+ * separators, no dot segments, no leading dot, nothing a file system could read as a path.
+ */
+export function policyIdProblem(id: unknown): string | undefined {
+  if (typeof id !== "string" || id === "") return "has no id";
+  if (id === "." || id === ".." || id.startsWith(".")) return "its id is a dot segment (or starts with a dot), not a plain name";
+  if (/[\\/:]/.test(id)) return "its id holds a path separator, not a plain name";
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(id) || id.length > 200) return "its id is not a plain name (letters, digits, '_', '-', single dots)";
+  return undefined;
+}
+
+/**
+ * The policy ids that get a file, in order: plain names only (policyIdProblem), and of ids that
+ * differ only in case the first (the others are reported: on a file system that ignores case they
+ * would overwrite each other).
+ */
+export function policyFileIds(ids: readonly unknown[]): { accepted: string[]; notExpressed: string[] } {
+  const accepted: string[] = [];
+  const notExpressed: string[] = [];
+  const taken: Record<string, string> = {};
+  for (const id of ids) {
+    const refused = policyIdProblem(id);
+    const twin = typeof id === "string" ? taken[id.toLowerCase()] : undefined;
+    if (refused) notExpressed.push(`policy ${JSON.stringify(id)}: ${refused}; no file written`);
+    else if (twin) notExpressed.push(`policy ${id}: differs from policy ${twin} only in case, and ${id}.xml would overwrite ${twin}.xml where file names ignore case; no file written (rename one in the tenant)`);
+    else {
+      taken[(id as string).toLowerCase()] = id as string;
+      accepted.push(id as string);
+    }
+  }
+  return { accepted, notExpressed };
+}
+
+/** Offline problems of imported policy files (file -> the first problem), as the stack would see them before an upload. */
+export async function policyFileProblems(files: Record<string, string>, ctx: PolicySetContext): Promise<Record<string, string>> {
+  const problems = await validatePolicySet(
+    Object.entries(files).map(([fileName, xml]) => ({ fileName, xml })),
+    ctx,
+  );
+  const first: Record<string, string> = {};
+  for (const p of problems) first[p.file] ??= `line ${p.line}: ${p.problem}`;
+  return first;
+}
+
+/**
+ * Writes the policy files into `dir`, never outside it: a name that would resolve elsewhere is
+ * refused (policyIdProblem keeps such ids out already; this is the last guard). A file that exists
+ * is kept unless `force`. Returns what was written and what was kept.
+ */
+export function writePolicyFiles(dir: string, files: Record<string, string>, force: boolean): { written: string[]; kept: string[] } {
+  const root = path.resolve(dir);
+  fs.mkdirSync(root, { recursive: true });
+  const written: string[] = [];
+  const kept: string[] = [];
+  for (const [file, xml] of Object.entries(files)) {
+    const target = path.resolve(root, file);
+    if (path.dirname(target) !== root || policyIdProblem(file.replace(/\.xml$/i, ""))) throw new Error(`refusing to write policy file ${JSON.stringify(file)}: not a plain file name inside ${root}`);
+    if (!force && fs.existsSync(target)) {
+      kept.push(file);
+      continue;
+    }
+    fs.writeFileSync(target, xml);
+    written.push(file);
+  }
+  return { written, kept };
+}
+
 /** The summary printed on stdout. */
-export function importSummary(result: ImportResult, where: { output: string; policiesDir: string; stack: string; expiringWithinDays: number }): string {
+export function importSummary(
+  result: ImportResult,
+  where: { output: string; policiesDir: string; stack: string; expiringWithinDays: number; keptPolicyFiles?: string[] },
+): string {
   const c = result.counts;
+  const kept = where.keptPolicyFiles ?? [];
   const lines = [
     `Wrote ${where.output}: ${c.identityProviders} identity provider(s), ${c.userFlows} user flow(s), ${c.keySets} keyset(s), ` +
-      `${c.policies} custom polic${c.policies === 1 ? "y" : "ies"} (files in ${where.policiesDir}/), all adopted.`,
+      `${c.policies} custom polic${c.policies === 1 ? "y" : "ies"} (files in ${where.policiesDir}/), all adopted` +
+      `${result.notExpressed.length > 0 ? `; what is not expressed is listed below and is not adopted` : ""}.`,
+    ...(kept.length > 0
+      ? ["", `Kept existing policy files (give --force to overwrite them with the tenant's copy): ${kept.join(", ")}`]
+      : []),
     "",
     "Secrets the stack needs (Graph never returns them); set each before the first `pulumi up`:",
     ...(result.secrets.length > 0

@@ -8,7 +8,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { stringify } from "yaml";
 import { ConfigSource, resolveGraphSettings, SETTING_KEYS, SettingName } from "../graph/settings";
-import { importSummary, importTenant } from "./importTenant";
+import { importSummary, importTenant, writePolicyFiles } from "./importTenant";
 
 const USAGE = `Usage: b2c-identity import --output stacks/Pulumi.<stack>.yaml [--policies-dir policies]
          [--tenant-id <guid|name.onmicrosoft.com>] [--tenant-name <name>] [--client-id <app id>]
@@ -90,9 +90,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       `# Written by \`b2c-identity import\` from tenant ${settings.tenantId} on ${new Date().toISOString()}.\n` +
       `# Every object is adopted: the first \`pulumi up\` sets only the identity provider secrets (see the summary).\n`;
     fs.writeFileSync(output, header + stringify({ config: result.config }, { lineWidth: 0 }));
-    fs.mkdirSync(policiesDir, { recursive: true });
-    for (const [file, xml] of Object.entries(result.policyFiles)) fs.writeFileSync(path.join(policiesDir, file), xml);
-    out(importSummary(result, { output, policiesDir, stack, expiringWithinDays: days }));
+    const { kept } = writePolicyFiles(policiesDir, result.policyFiles, values.force === true);
+    out(importSummary(result, { output, policiesDir, stack, expiringWithinDays: days, keptPolicyFiles: kept }));
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {

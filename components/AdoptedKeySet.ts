@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AdoptedKeyInfo, adoptedKeySetProblems, AdoptedKeySetResource } from "../providers/adoptedKeySet";
 import { validateExpirySettings } from "../providers/keyExpiry";
 import { throwIfProblems } from "../validation/inputError";
-import { tenantInput, TenantArgs } from "./inputChecks";
+import { declareOnce, tenantInput, TenantArgs } from "./inputChecks";
+import { normalizeKeySetId } from "../validation/policyKeys";
 import { watchKeyExpiry } from "./keyExpiryWarnings";
 
 export interface AdoptedKeySetArgs extends TenantArgs {
@@ -35,6 +36,7 @@ export class AdoptedKeySet extends pulumi.ComponentResource {
   constructor(name: string, args: AdoptedKeySetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:AdoptedKeySet", name, {}, opts);
     throwIfProblems(`AdoptedKeySet "${name}"`, [...adoptedKeySetProblems({ ...args }), ...validateExpirySettings({ expiryWarningDays: args.expiryWarningDays })]);
+    declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, "name", `AdoptedKeySet "${name}"`, args.tenant);
     const resource = new AdoptedKeySetResource(name, { name: args.name, source: args.source, use: args.use, keyType: args.keyType, ...tenantInput(`AdoptedKeySet "${name}"`, args.tenant) }, { parent: this });
     this.keySetId = resource.keySetId;
     this.activeKeyId = resource.activeKeyId;

@@ -3,13 +3,14 @@ import { UserFlowResource } from "../providers/userFlow";
 import { throwIfProblems } from "../validation/inputError";
 import { normalizeUserFlowId, UserFlowType, validateUserFlow } from "../validation/userFlows";
 import { declareOnce, tenantInput, TenantArgs, withUnknowns } from "./inputChecks";
+import { declareOutput } from "./declarations";
 
 export interface B2CUserFlowArgs extends TenantArgs {
   /** Flow name, with or without the `B2C_1_` prefix Graph adds (e.g. "signupsignin"). 1-64 of [A-Za-z0-9_-]. Ids are case-insensitive: a change of case only is no change; another name replaces the flow. */
   name: string;
   /** signUpOrSignIn, signUp, signIn, passwordReset, profileUpdate or resourceOwner. Changing it replaces the flow. https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow */
   userFlowType: UserFlowType;
-  /** User flow version. Left out: 3 (the recommended version) when the stack creates the flow, and never compared, so an adopted v1/v2 flow keeps its version. Changing a declared version replaces a flow the stack created (Graph has no update for it; identity providers attached with `userFlowCreationId` are attached again in the same `up`); on an adopted flow it fails with guidance instead. */
+  /** User flow version. Left out: 3 (the recommended version) when the stack creates the flow, and never compared, so an adopted v1/v2 flow keeps its version. Changing a declared version replaces a flow the stack created (Graph has no update for it); the flow's identity providers (UserFlowIdentityProvider given this flow's `userFlowId`) are attached again in the same `up`. On an adopted flow it fails with guidance instead. */
   userFlowTypeVersion?: number;
   /** Whether the flow's pages can be translated. Optional: when left out the service default (off) applies and a portal change is not undone. Changes in place (PATCH, https://learn.microsoft.com/graph/api/b2cidentityuserflow-update?view=graph-rest-beta). */
   isLanguageCustomizationEnabled?: boolean;
@@ -27,7 +28,7 @@ export class B2CUserFlow extends pulumi.ComponentResource {
   readonly userFlowId: pulumi.Output<string>;
   /** With `testApplicationId`: the authorize URL that, like the portal's "Run user flow", returns a token to https://jwt.ms. */
   readonly runUserFlowUrl: pulumi.Output<string | undefined>;
-  /** New whenever the flow is created again (a replacement): give it to UserFlowIdentityProvider's `userFlowCreationId` so attachments follow. */
+  /** New whenever the flow is created again (a replacement). A UserFlowIdentityProvider given this flow's `userFlowId` uses it by itself, so attachments follow; pass it as `userFlowCreationId` only when the id reaches the attachment through an `apply`. */
   readonly creationId: pulumi.Output<string>;
 
   constructor(name: string, args: B2CUserFlowArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -49,6 +50,8 @@ export class B2CUserFlow extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Attachments given this userFlowId find the flow (and its creationId) through the registry.
+    if (typeof args.name === "string") declareOutput(flow.userFlowId, "user flow", normalizeUserFlowId(args.name), args.tenant, flow.creationId);
     this.userFlowId = flow.userFlowId;
     this.runUserFlowUrl = flow.runUserFlowUrl;
     this.creationId = flow.creationId;

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyKeyInfo, PolicyKeyResource } from "../providers/policyKey";
 import { InputProblem, renameProblems, throwIfProblems } from "../validation/inputError";
-import { GeneratedKeyType, KeyUse, normalizeKeySetId, validatePolicyKey } from "../validation/policyKeys";
+import { certificatePrivateKeyProblems, GeneratedKeyType, KeyUse, normalizeKeySetId, validatePolicyKey } from "../validation/policyKeys";
 import { UNKNOWN } from "../validation/notKnownYet";
 import { checkedInput, declareOnce, tenantInput, TenantArgs, withUnknowns } from "./inputChecks";
 import { watchKeyExpiry } from "./keyExpiryWarnings";
-import { validateExpirySettings } from "../providers/keyExpiry";
+import { isPastDeclaredExpiry, rotationWindowProblems, validateExpirySettings } from "../providers/keyExpiry";
 
 export type { PolicyKeyInfo } from "../providers/policyKey";
 
@@ -100,6 +100,19 @@ export function policyKeyFieldProblems(source: "secret" | "certificate" | "pkcs1
   return renameProblems(validatePolicyKey({ name: UNKNOWN, [source]: { [key]: value } }).filter((p) => p.argument === argument), names);
 }
 
+/** generate with its dates only when both are given (a lifetime that does not move with the clock), for the construction-time check. */
+function declaredDatesOnly(generate: PolicyKeyGenerateArgs | undefined): PolicyKeyGenerateArgs | undefined {
+  return generate && generate.notBefore !== undefined && generate.expiresOn !== undefined ? generate : undefined;
+}
+
+/** An Output-valued certificate that turns out to hold a private key fails before it reaches the provider. */
+function refuseCertificatePrivateKey(label: string, names: Record<string, string>): (value: string) => string {
+  return (value) => {
+    throwIfProblems(label, renameProblems(certificatePrivateKeyProblems({ certificate: { value } }), names));
+    return value;
+  };
+}
+
 /** @internal Shared by PolicyKey and its presets: validates, then builds the dynamic resource under `parent`. */
 export function createPolicyKey(
   parent: pulumi.ComponentResource,
@@ -108,7 +121,15 @@ export function createPolicyKey(
   args: PolicyKeyArgs,
   names: Record<string, string> = {},
 ): PolicyKeyOutputs {
-  throwIfProblems(label, renameProblems([...validatePolicyKey(withUnknowns(args)), ...validateExpirySettings(args)], names));
+  const known = withUnknowns(args);
+  // Under rotateBeforeExpiryDays the declared dates only date the first key: a past expiresOn is
+  // judged by the provider's check, which knows whether a key is about to be made with it.
+  const rolls = args.generate?.rotateBeforeExpiryDays !== undefined;
+  const problems = validatePolicyKey(known).filter((p) => !(rolls && isPastDeclaredExpiry(p, known)));
+  throwIfProblems(
+    label,
+    renameProblems([...problems, ...validateExpirySettings(args), ...certificatePrivateKeyProblems(known), ...rotationWindowProblems(declaredDatesOnly(args.generate), { creating: false })], names),
+  );
   const tenant = tenantInput(label, args.tenant);
   declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, "name", label, args.tenant);
   // An Output-valued field is checked when it resolves, before it reaches the provider.
@@ -132,7 +153,8 @@ export function createPolicyKey(
         expiresOn: dateInput(args.generate.expiresOn),
         ...(args.generate.rotateBeforeExpiryDays !== undefined ? { rotateBeforeExpiryDays: args.generate.rotateBeforeExpiryDays } : {}),
       },
-      certificate: args.certificate && { value: field("certificate", "value", args.certificate.value) },
+      // A secret either way: a certificate is public, but state should not hold key material in any form.
+      certificate: args.certificate && { value: pulumi.secret(field("certificate", "value", args.certificate.value).apply(refuseCertificatePrivateKey(label, names))) },
       pkcs12: args.pkcs12 && {
         value: pulumi.secret(field("pkcs12", "value", args.pkcs12.value)),
         password: pulumi.secret(field("pkcs12", "password", args.pkcs12.password)),

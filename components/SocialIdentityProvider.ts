@@ -11,6 +11,7 @@ import {
   validateSocialIdentityProvider,
 } from "../validation/identityProviders";
 import { checkedInput, declareOnce, tenantInput, TenantArgs, withUnknowns } from "./inputChecks";
+import { declareOutput } from "./declarations";
 
 export interface SocialIdentityProviderArgs extends TenantArgs {
   /**
@@ -68,6 +69,8 @@ export function createIdentityProvider(
     },
     { parent },
   );
+  const canonical = typeof args.type === "string" ? canonicalProviderType(args.type) : undefined;
+  if (canonical) declareOutput(resource.identityProviderId, "identity provider type", canonical, args.tenant);
   return {
     identityProviderId: resource.identityProviderId,
     type: resource.type,

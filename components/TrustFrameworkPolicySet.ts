@@ -14,7 +14,7 @@ import {
 } from "../policies/placeholders";
 import { policyContentHash, TrustFrameworkPolicyResource } from "../providers/trustFrameworkPolicy";
 import { InputProblem, throwIfProblems } from "../validation/inputError";
-import { isOutputLike, tenantInput, tenantProblems } from "./inputChecks";
+import { declareOnce, isOutputLike, tenantInput, tenantProblems } from "./inputChecks";
 import { planPolicySet, policyDependencyHash, unknownKeySetProblems } from "./policySetPlan";
 
 /** One custom policy file: its name (used in messages, e.g. "TrustFrameworkBase.xml") and its XML text. */
@@ -337,6 +337,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
     const resources: TrustFrameworkPolicyResource[] = [];
     const uploaded: Record<string, { resource: TrustFrameworkPolicyResource; content: pulumi.Output<string>; dependsOn: pulumi.Output<string> }> = {};
     for (const node of plan ?? []) {
+      declareOnce("policy", node.policyId, node.fileName, label, args.configNamespace);
       const xml = finalXml(prepared.find((p) => p.fileName === node.fileName)!);
       const base = node.baseInSet ? uploaded[node.basePolicyId!.toUpperCase()] : undefined;
       const parent = base?.resource;

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserFlowIdentityProviderResource } from "../providers/userFlowIdentityProvider";
 import { throwIfProblems } from "../validation/inputError";
-import { validateAttachment } from "../validation/userFlows";
-import { tenantInput, TenantArgs, withUnknowns } from "./inputChecks";
+import { normalizeUserFlowId, validateAttachment } from "../validation/userFlows";
+import { declaredInput } from "./declarations";
+import { declareOnce, tenantInput, TenantArgs, withUnknowns } from "./inputChecks";
 
 export interface UserFlowIdentityProviderArgs extends TenantArgs {
   /**
@@ -17,6 +18,8 @@ export interface UserFlowIdentityProviderArgs extends TenantArgs {
   /**
    * The flow's `creationId` when it is a B2CUserFlow of this program. A flow replaced (type or version
    * change) comes back without identity providers; with this the attachment is made again in the same `up`.
+   * Taken from the flow by itself when `userFlowId` is a B2CUserFlow's `userFlowId` as it is; needed
+   * only when the id reaches here through an `apply` (a warning says so).
    */
   userFlowCreationId?: pulumi.Input<string>;
 }
@@ -33,13 +36,27 @@ export class UserFlowIdentityProvider extends pulumi.ComponentResource {
   constructor(name: string, args: UserFlowIdentityProviderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:UserFlowIdentityProvider", name, {}, opts);
     throwIfProblems(`UserFlowIdentityProvider "${name}"`, validateAttachment(withUnknowns(args)));
-    const tenant = tenantInput(`UserFlowIdentityProvider "${name}"`, args.tenant);
+    const label = `UserFlowIdentityProvider "${name}"`;
+    const tenant = tenantInput(label, args.tenant);
+    const flow = declaredInput(args.userFlowId, (id) => `user flow ${normalizeUserFlowId(id)}`);
+    const idp = declaredInput(args.identityProviderId, (id) => `identity provider ${id}`);
+    if (flow && idp) declareOnce("attachment", `${flow.key} + ${idp.key}`, "userFlowId|identityProviderId", label, args.tenant);
+    // A flow of this program replaced (type or version) comes back without identity providers: its
+    // creationId, taken from the flow itself, makes the attachment follow in the same `up`.
+    const userFlowCreationId = args.userFlowCreationId ?? flow?.creationId;
+    if (userFlowCreationId === undefined && typeof args.userFlowId !== "string") {
+      pulumi.log.warn(
+        `${label}: userFlowId is an Output this component can't trace to a B2CUserFlow, so if that flow is replaced the attachment ` +
+          `is not made again until a refresh notices. Pass the flow's userFlowId itself, or its creationId as userFlowCreationId.`,
+        this,
+      );
+    }
     const attachment = new UserFlowIdentityProviderResource(
       name,
       {
         userFlowId: args.userFlowId,
         identityProviderId: args.identityProviderId,
-        ...(args.userFlowCreationId !== undefined ? { userFlowCreationId: args.userFlowCreationId } : {}),
+        ...(userFlowCreationId !== undefined ? { userFlowCreationId } : {}),
         // Named by hand, not an Output of a flow created in this program: it must exist already.
         ...(typeof args.userFlowId === "string" ? { userFlowMustExist: true } : {}),
         ...(typeof args.identityProviderId === "string" ? { identityProviderMustExist: true } : {}),

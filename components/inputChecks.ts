@@ -50,37 +50,5 @@ export function checkedInput<T>(
   }) as pulumi.Output<T>;
 }
 
-/**
- * Declarations seen in this program run, per kind ("keyset B2C_1A_X" -> the component that declared
- * it). Keyed by the run's resource monitor, so that each program run (each preview/up, or each
- * mocked run in tests) starts empty.
- */
-const declarations = new WeakMap<object, Map<string, string>>();
-const NO_MONITOR = {};
-
-/**
- * Refuses a second declaration of the same tenant object (same `tenant` config namespace) in one program: two components managing
- * one keyset, identity provider type or user flow would overwrite each other on every `up`. The
- * error names both components and is thrown at construction, before any Graph call. Values not
- * known yet (Outputs) are not checked.
- */
-export function declareOnce(what: string, key: unknown, argument: string, label: string, tenant: string = DEFAULT_CONFIG_NAMESPACE): void {
-  if (typeof key !== "string" || key.trim() === "") return;
-  const scope = (pulumi.runtime.getMonitor() as object | undefined) ?? NO_MONITOR;
-  let seen = declarations.get(scope);
-  if (!seen) {
-    seen = new Map();
-    declarations.set(scope, seen);
-  }
-  const id = `${tenant}|${what}|${key.trim().toLowerCase()}`;
-  const first = seen.get(id);
-  if (first !== undefined && first !== label) {
-    throwIfProblems(label, [
-      {
-        argument,
-        reason: `${what} ${key.trim()} is already declared by ${first}; a tenant has one, so declare it once in the program (or remove one of the two)`,
-      },
-    ]);
-  }
-  seen.set(id, label);
-}
+// Declared twice is refused at construction: the one registry, keyed by tenant (declarations.ts).
+export { declareOnce } from "./declarations";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { activeKeyExpiry, expiryWarning, ExpiryKey } from "../providers/keyExpiry";
+import { activeKeyExpiry, disabledKeyWarning, expiryWarning, ExpiryKey } from "../providers/keyExpiry";
 
 /** What a keyset resource exposes that expiry needs. */
 export interface KeySetExpirySource {
@@ -20,6 +20,8 @@ export function watchKeyExpiry(parent: pulumi.Resource, keySet: KeySetExpirySour
     const list: ExpiryKey[] = Array.isArray(keys) ? keys : keys && typeof keys === "object" ? Object.values(keys as Record<string, ExpiryKey>) : [];
     const warning = expiryWarning(keySetId, list, { warningDays, activeKeyId });
     if (warning) pulumi.log.warn(warning, parent);
+    const disabled = disabledKeyWarning(keySetId, list);
+    if (disabled) pulumi.log.warn(disabled, parent);
     return activeKeyExpiry(list, activeKeyId).activeKeyExpiresOn;
   });
 }

@@ -35,6 +35,7 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   keySetDeleteLeavesBackup: false,
   missingKeySetOnKeyOperation: "AADB2C90073",
   noActiveKeyStatus: 404,
+  uploadedKeysStartDisabled: false,
   detectWrongPkcs12Password: true,
   requireXmlContentTypeForPolicies: true,
   validatePolicies: true,

@@ -132,6 +132,13 @@ export interface EmulatorBehaviour {
   keySetDeleteLeavesBackup: boolean;
   /** Error for upload/generate on a keyset that does not exist: 404 AADB2C90073 or 400 AADB2C95052. Default "AADB2C90073". */
   missingKeySetOnKeyOperation: "AADB2C90073" | "AADB2C95052";
+  /**
+   * Keys added by uploadSecret / uploadCertificate / uploadPkcs12 start with `status: "disabled"` (the
+   * activation flag off) until enabled, as Microsoft's policy-keys page says may happen ("Key caching",
+   * https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview). A disabled key is
+   * never the active one. Default false (uploads are enabled at once, as the upload pages' examples show).
+   */
+  uploadedKeysStartDisabled: boolean;
   /** Status when getActiveKey finds no active key (code AADB2C90019). Default 404. */
   noActiveKeyStatus: 400 | 404;
   /** uploadPkcs12 verifies the PFX password (wrong password -> 400 AADB2C95025). Default true. */

@@ -3,12 +3,12 @@ import { thinProvider } from "./thinProvider";
 import { GraphResult } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
-import { KEYSET_PREFIX, normalizeKeySetId, validatePolicyKey } from "../validation/policyKeys";
+import { certificatePrivateKeyProblems, KEYSET_PREFIX, normalizeKeySetId, sameKeySet, validatePolicyKey } from "../validation/policyKeys";
 import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, isUnknown, rememberConfig, readGraceMs, TypedProvider } from "./providerContext";
 import { adoptedReplacement, messageOf, retainedOnDelete } from "./ownership";
 import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
-import { rolloverDates, validateExpirySettings } from "./keyExpiry";
-import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs } from "./policyKeyState";
+import { isPastDeclaredExpiry, rolloverDates, rotationKeyDates, rotationWindowProblems, validateExpirySettings } from "./keyExpiry";
+import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs, recordedDateChanges } from "./policyKeyState";
 import { activeKeyOf } from "./policyKeyActive";
 import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError, existsMessage, isDuplicate } from "./policyKeyOperations";
 import { adopt } from "./policyKeyAdoption";
@@ -40,6 +40,29 @@ export { localActiveKey } from "./policyKeyActive";
 export type { KeyOperation } from "./policyKeyOperations";
 export { isKeyWeSent } from "./policyKeyOperations";
 
+/**
+ * Whether an update would add a key carrying the new inputs' dates: they differ from the old inputs'
+ * dates and the stack does not date its keys itself (rotateBeforeExpiryDays).
+ */
+function newKeyTakesDates(olds: PolicyKeyInputs, news: PolicyKeyInputs): boolean {
+  // A new keyset (another name, source, key type or use) is created with the declared dates.
+  if (!sameKeySet(olds.name, String(news.name)) || sourceOfInputs(olds) !== sourceOfInputs(news)) return true;
+  if (olds.generate && news.generate && (olds.generate.use !== news.generate.use || String(olds.generate.keyType).toLowerCase() !== String(news.generate.keyType).toLowerCase())) return true;
+  if (news.generate && typeof news.generate.rotateBeforeExpiryDays === "number") return false;
+  const before = requestedDates(normalizeInputs(olds));
+  const after = requestedDates(news);
+  return before.expiresOn !== after.expiresOn || before.notBefore !== after.notBefore;
+}
+
+function rolledKeyDatesFrom(notBefore: number, keys: PolicyKeyInfo[], days: number): { notBefore: number; expiresOn: number } {
+  const { nbf, exp } = rotationKeyDates(keys, undefined, days);
+  return { notBefore, expiresOn: notBefore + (exp - nbf) };
+}
+
+function sourceOfInputs(inputs: PolicyKeyInputs): string {
+  return ["secret", "generate", "certificate", "pkcs12"].find((k) => inputs[k as keyof PolicyKeyInputs] !== undefined && inputs[k as keyof PolicyKeyInputs] !== null) ?? "";
+}
+
 export interface PolicyKeyProvider extends TypedProvider<PolicyKeyInputs, PolicyKeyOutputs> {}
 
 /** Dynamic provider for one policy key container: Graph beta /trustFramework/keySets. */
@@ -48,7 +71,14 @@ export const policyKeyProvider: PolicyKeyProvider = {
 
   async check(olds, news) {
     // Inputs first, locally: a typo fails before anything is sent.
-    const problems = [...validatePolicyKey(news), ...validateExpirySettings(news)];
+    const creating = !olds || typeof olds.name !== "string";
+    const problems = [
+      // A past expiresOn blocks only when a key is about to be made with it (keyExpiry.ts isPastDeclaredExpiry).
+      ...validatePolicyKey(news).filter((p) => creating || !isPastDeclaredExpiry(p, news) || newKeyTakesDates(olds, news)),
+      ...validateExpirySettings(news),
+      ...certificatePrivateKeyProblems(news),
+      ...rotationWindowProblems(news.generate, { creating }),
+    ];
     if (problems.length > 0) {
       return { failures: checkFailures(problems) };
     }
@@ -74,7 +104,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     const rotation = replaces.length > 0 ? [] : rotationReasons(olds, news);
     const nameChanged = replaces.includes("name");
     return {
-      changes: replaces.length > 0 || rotation.length > 0,
+      changes: replaces.length > 0 || rotation.length > 0 || recordedDateChanges(olds, news).length > 0,
       replaces,
       stables: replaces.length > 0 ? [] : ["keySetId"],
       // The same keyset id is reused unless the name changed: the old one must go first.
@@ -148,7 +178,12 @@ export const policyKeyProvider: PolicyKeyProvider = {
       const outs = outputsFrom(news, id, olds.keys ?? [], olds.activeKeyId ?? "", olds.adopted ?? false, olds.keyMaterialHash);
       return { outs: { ...outs, lastWriteAt: olds.lastWriteAt ?? 0 } };
     }
-    const dates = rolloverDates(rotationReasons(olds, news), olds.keys ?? []) ?? requestedDates(news);
+    const days = news.generate?.rotateBeforeExpiryDays;
+    const dates =
+      rolloverDates(rotationReasons(olds, news), olds.keys ?? [], undefined, days) ??
+      // Under roll-over the declared dates were the first key's (maybe past by now): a key asked for
+      // otherwise (rotationTrigger) is active from now, as long-lived as a roll-over key.
+      (typeof days === "number" ? rolledKeyDatesFrom(rotationNotBefore(news), olds.keys ?? [], days) : requestedDates(news));
     let result: GraphResult<GraphKey>;
     try {
       result = await addKey(graph, id, keyOperation(news, dates.notBefore ?? rotationNotBefore(news), dates.expiresOn), 0, (olds.keys ?? []).map((k) => k.kid));
@@ -190,10 +225,6 @@ function existingKeySet(current: GraphKeySet) {
     differences: count === 0 ? [] : [`its keys (${count}; the container this stack creates is empty until its key is added)`],
     detail: `(${count} key(s))`,
   };
-}
-
-function sourceOfInputs(inputs: PolicyKeyInputs): string {
-  return inputs.secret ? "secret" : inputs.generate ? "generate" : inputs.certificate ? "certificate" : "pkcs12";
 }
 
 /**

@@ -29,6 +29,8 @@ export interface PolicyKeyInfo {
   kty?: string;
   nbf?: number;
   exp?: number;
+  /** "enabled" or "disabled" as Graph lists it (the key's activation flag); only enabled keys are used. */
+  status?: string;
 }
 
 /** State kept by Pulumi. Never a secret: the key material is represented by a salted fingerprint. */
@@ -129,11 +131,12 @@ export function keyInfo(key: GraphKey): PolicyKeyInfo {
     ...(key.kty !== undefined ? { kty: key.kty } : {}),
     ...(nbf !== undefined ? { nbf } : {}),
     ...(exp !== undefined ? { exp } : {}),
+    ...(typeof key.status === "string" ? { status: key.status } : {}),
   };
 }
 
 export function selectionKey(key: GraphKey | PolicyKeyInfo): KeyForSelection {
-  const k = key as GraphKey;
+  const k = key;
   return { kid: k.kid ?? "", nbf: seconds(k.nbf), exp: seconds(k.exp), ...(k.status !== undefined ? { status: k.status } : {}) };
 }
 
@@ -238,18 +241,36 @@ export function rotationReasons(olds: PolicyKeyOutputs, news: PolicyKeyInputs): 
     }
   }
   if (isUnknown(news.rotationTrigger) || (news.rotationTrigger ?? null) !== (olds.rotationTrigger ?? null)) reasons.push("rotationTrigger");
-  if (source === "secret" || source === "generate") {
-    const s = spec as Record<string, unknown>;
-    for (const [field, old] of [
-      ["notBefore", olds.notBefore],
-      ["expiresOn", olds.expiresOn],
-    ] as const) {
-      if (isUnknown(s[field]) || (dateSeconds(s[field]) ?? null) !== (old ?? null)) reasons.push(`${source}.${field}`);
-    }
-  }
+  // Under rotateBeforeExpiryDays the stack dates the keys it rolls over itself: a declared date only
+  // dates the first key, and editing it later adds no key (recordedDateChanges records it).
+  if ((source === "secret" || source === "generate") && !rollsOverByTime(news)) reasons.push(...dateChanges(olds, news));
   // A generated key inside its roll-over window: a new key in the same keyset (keyExpiry.ts).
   if (source === "generate" && rotationDue(olds.keys ?? [], news.generate?.rotateBeforeExpiryDays)) reasons.push("generate.rotateBeforeExpiryDays");
   return reasons;
+}
+
+function rollsOverByTime(news: PolicyKeyInputs): boolean {
+  return news.generate !== undefined && !isUnknown(news.generate) && typeof news.generate.rotateBeforeExpiryDays === "number";
+}
+
+/** `<source>.notBefore` / `<source>.expiresOn` when they differ from the dates in state. */
+function dateChanges(olds: PolicyKeyOutputs, news: PolicyKeyInputs): string[] {
+  const source = sourceOf(news);
+  const s = news[source] as Record<string, unknown> | undefined;
+  if (!s || isUnknown(s) || (source !== "secret" && source !== "generate")) return [];
+  const changed: string[] = [];
+  for (const [field, old] of [
+    ["notBefore", olds.notBefore],
+    ["expiresOn", olds.expiresOn],
+  ] as const) {
+    if (isUnknown(s[field]) || (dateSeconds(s[field]) ?? null) !== (old ?? null)) changed.push(`${source}.${field}`);
+  }
+  return changed;
+}
+
+/** Date edits of a key rolled over by time: recorded in state (an update with no Graph write), never a new key. */
+export function recordedDateChanges(olds: PolicyKeyOutputs, news: PolicyKeyInputs): string[] {
+  return rollsOverByTime(news) ? dateChanges(olds, news) : [];
 }
 
 /** Top-level properties whose change needs a new keyset (see the header comment). */

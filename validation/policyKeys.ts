@@ -353,3 +353,30 @@ export function validatePolicyKey(input: PolicyKeyInput, now: number = Math.floo
   }
   return problems;
 }
+
+/** A PEM private-key block of any kind (PKCS#1 "RSA PRIVATE KEY", PKCS#8 "PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY"). */
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+/**
+ * certificate.value must be a certificate only. A PEM bundle with the private key in it (`cat key.pem
+ * cert.pem`), as text or base64, is refused before anything is sent: the key would travel as an input
+ * of the keyset (and so into state), while uploadCertificate takes the public certificate only. The
+ * way to upload a key pair is pkcs12. Never echoes the value.
+ */
+export function certificatePrivateKeyProblems(input: { certificate?: unknown }): InputProblem[] {
+  const spec = input.certificate;
+  if (!spec || typeof spec !== "object" || pending(spec)) return [];
+  const value = (spec as Record<string, unknown>).value;
+  if (typeof value !== "string" || pending(value)) return [];
+  const decoded = value.includes("-----BEGIN") ? value : (decodeBase64(value)?.toString("latin1") ?? "");
+  if (!PEM_PRIVATE_KEY.test(value) && !PEM_PRIVATE_KEY.test(decoded)) return [];
+  return [
+    {
+      argument: "certificate.value",
+      reason:
+        "holds a private key (a PEM bundle such as `cat key.pem cert.pem`): certificate takes the public certificate only, and a private key " +
+        "must never reach the stack's state. To upload the key pair use pkcs12: { value: <the .pfx base64-encoded>, password } " +
+        "(e.g. `openssl pkcs12 -export -inkey key.pem -in cert.pem -out key.pfx`); for the certificate alone give only its CERTIFICATE block",
+    },
+  ];
+}

@@ -117,6 +117,11 @@ export function keyMaterialError(runtime: EmulatorRuntime, err: unknown): GraphE
   return aadb2cError(400, "AADB2C90215", ["the key could not be read"]);
 }
 
+/** The status of a key an upload adds: disabled with behaviour.uploadedKeysStartDisabled. */
+export function uploadedKeyStatus(runtime: EmulatorRuntime): "enabled" | "disabled" {
+  return runtime.behaviour.uploadedKeysStartDisabled ? "disabled" : "enabled";
+}
+
 export function certificateKey(runtime: EmulatorRuntime, set: KeySetView, info: ReturnType<typeof parseCertificate>, use: string, secretSha256?: string): NewKey {
   if (info.exp !== undefined && info.exp <= runtime.clock.nowSeconds()) {
     throw expiredError(runtime, set, info.exp);
@@ -134,22 +139,25 @@ export function certificateKey(runtime: EmulatorRuntime, set: KeySetView, info: 
     ...(info.n !== undefined ? { n: info.n } : {}),
     x5c: info.x5c,
     ...(info.x5t !== undefined ? { x5t: info.x5t } : {}),
-    status: "enabled",
+    status: uploadedKeyStatus(runtime),
     ...(secretSha256 ? { secretSha256 } : {}),
   };
 }
 
 /**
  * The documented selection: keys sorted by nbf ascending (no nbf last); the active key is the
- * latest key whose nbf <= now and whose exp is absent or in the future; otherwise the most
- * recently added key with neither nbf nor exp; otherwise none.
+ * latest enabled key whose nbf <= now and whose exp is absent or in the future; otherwise the most
+ * recently added enabled key without nbf whose exp is absent or in the future (AADB2C90019 says
+ * "no valid key": a key with a future exp and no nbf is valid); otherwise none. A disabled key (the
+ * activation flag off) is never active.
  */
-export function selectActiveKey<K extends { nbf?: number; exp?: number }>(keys: readonly K[], now: number): K | undefined {
-  const valid = keys.filter((k) => k.nbf !== undefined && k.nbf <= now && (k.exp === undefined || k.exp > now));
+export function selectActiveKey<K extends { nbf?: number; exp?: number; status?: string }>(keys: readonly K[], now: number): K | undefined {
+  const usable = keys.filter((k) => k.status === undefined || k.status === "enabled").filter((k) => k.exp === undefined || k.exp > now);
+  const valid = usable.filter((k) => k.nbf !== undefined && k.nbf <= now);
   if (valid.length > 0) {
     // Stable: among equal nbf the later-added key wins.
     return valid.reduce((best, k) => (k.nbf! >= best.nbf! ? k : best));
   }
-  const timeless = keys.filter((k) => k.nbf === undefined && k.exp === undefined);
-  return timeless.length > 0 ? timeless[timeless.length - 1] : undefined;
+  const undated = usable.filter((k) => k.nbf === undefined);
+  return undated.length > 0 ? undated[undated.length - 1] : undefined;
 }

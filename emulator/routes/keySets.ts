@@ -19,6 +19,7 @@ import {
   newKid,
   normalizeKty,
   selectActiveKey,
+  uploadedKeyStatus,
 } from "./keyRules";
 
 export const KEYSET_PREFIX = "B2C_1A_";
@@ -192,7 +193,7 @@ function uploadSecret(call: GraphCall): GraphResult {
     ...(nbf !== undefined ? { nbf } : {}),
     ...(exp !== undefined ? { exp } : {}),
     x5c: [],
-    status: "enabled",
+    status: uploadedKeyStatus(call.runtime),
     secretSha256: sha256Hex(k),
   });
 }
@@ -238,7 +239,10 @@ function getActiveKey(call: GraphCall): GraphResult {
   if (!active) {
     throw aadb2cError(runtime.behaviour.noActiveKeyStatus, "AADB2C90019", [set.id, runtime.tenant.tenantDomain, "no key is active now (nbf/exp)"]);
   }
-  return keyResult(call, active);
+  // The documented answer is a trustFrameworkKey without `kid` (k, x5c, x5t, kty, use, exp:
+  // https://learn.microsoft.com/graph/api/trustframeworkkeyset-getactivekey?view=graph-rest-beta).
+  const { kid: _kid, ...documented } = keyResult(call, active).body as Record<string, unknown>;
+  return { status: 200, body: documented };
 }
 
 export function keySetRoutes(): GraphRoute[] {

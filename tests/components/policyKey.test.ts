@@ -81,13 +81,13 @@ describe("PolicyKey component", () => {
     expect(reg.providerText).not.toContain("app-key");
   });
 
-  test("pkcs12 value and password are secrets; a certificate is not", async () => {
+  test("pkcs12 value and password are secrets; a certificate is one too (no key material in state, issue 19 item 4)", async () => {
     const pfx = await capture(() => new PolicyKey("p", { name: "Pfx", pkcs12: { value: PFX, password: "pw" } }));
     const pfxReg = dynamicOf(pfx.registrations);
     expect(isSecretWrapped(pfxReg.rawInputs.pkcs12)).toBe(true);
     expect(pfxReg.inputs.pkcs12).toEqual({ value: PFX, password: "pw" });
     const cert = await capture(() => new PolicyKey("c", { name: "Cert", certificate: { value: selfSignedCertificate() } }));
-    expect(isSecretWrapped(dynamicOf(cert.registrations).rawInputs.certificate)).toBe(false);
+    expect(isSecretWrapped(dynamicOf(cert.registrations).rawInputs.certificate)).toBe(true);
     const gen = await capture(() => new PolicyKey("g", { name: "Gen", generate: { keyType: "RSA", use: "sig" } }));
     expect(isSecretWrapped(dynamicOf(gen.registrations).rawInputs.generate)).toBe(false);
   });

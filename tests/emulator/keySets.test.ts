@@ -279,6 +279,12 @@ describe("checklist 24: upload/generate on a missing keyset", () => {
 });
 
 describe("checklist 25: getActiveKey", () => {
+  async function keysOf(set: string) {
+    return (await graphFetch(emu, "GET", `${SETS}/${set}`)).body.keys;
+  }
+  function nbfOf(keys: { kid: string; nbf?: number }[], kid: string) {
+    return keys.find((k) => k.kid === kid)!.nbf;
+  }
   async function upload(set: string, k: string, nbf?: number, exp?: number) {
     const res = await graphFetch(emu, "POST", `${SETS}/${set}/uploadSecret`, { use: "sig", k, ...(nbf !== undefined ? { nbf } : {}), ...(exp !== undefined ? { exp } : {}) });
     expect(res.status).toBe(200);
@@ -292,15 +298,53 @@ describe("checklist 25: getActiveKey", () => {
     await upload("B2C_1A_Rot", "future", now() + 7200);
     const active = await graphFetch(emu, "GET", `${SETS}/B2C_1A_Rot/getActiveKey`);
     expect(active.status).toBe(200);
-    expect(active.body.kid).toBe(current);
+    expect(active.body.nbf).toBe(nbfOf(await keysOf("B2C_1A_Rot"), current));
     expect(active.body["@odata.context"]).toBe(`${emu.url}/beta/$metadata#microsoft.graph.trustFrameworkKey`);
+  });
+
+  test("the answer is the documented trustFrameworkKey: no kid (the getActiveKey page's example has none)", async () => {
+    await createSet("NoKid");
+    await upload("B2C_1A_NoKid", "only", now() - 60);
+    const active = await graphFetch(emu, "GET", `${SETS}/B2C_1A_NoKid/getActiveKey`);
+    expect(active.status).toBe(200);
+    expect(active.body).not.toHaveProperty("kid");
+    expect(active.body).toMatchObject({ kty: "OCT", use: "sig" });
   });
 
   test("falls back to a key without nbf/exp when no dated key is valid", async () => {
     await createSet("Fallback");
-    const timeless = await upload("B2C_1A_Fallback", "timeless");
+    await upload("B2C_1A_Fallback", "timeless");
     await upload("B2C_1A_Fallback", "not yet", now() + 7200);
-    expect((await graphFetch(emu, "GET", `${SETS}/B2C_1A_Fallback/getActiveKey`)).body.kid).toBe(timeless);
+    const active = (await graphFetch(emu, "GET", `${SETS}/B2C_1A_Fallback/getActiveKey`)).body;
+    expect([active.nbf, active.exp]).toEqual([undefined, undefined]);
+  });
+
+  test("a key with exp and no nbf is valid (AADB2C90019 is for 'no valid key'), not 'no active key'", async () => {
+    await createSet("ExpOnly");
+    const exp = now() + 86400;
+    await upload("B2C_1A_ExpOnly", "expires later", undefined, exp);
+    const active = await graphFetch(emu, "GET", `${SETS}/B2C_1A_ExpOnly/getActiveKey`);
+    expect(active.status).toBe(200);
+    expect(active.body.exp).toBe(exp);
+  });
+
+  test("switch uploadedKeysStartDisabled: uploads start disabled and a disabled key is never active", async () => {
+    await createSet("Disabled");
+    const enabled = await upload("B2C_1A_Disabled", "first", now() - 120);
+    emu.setBehaviour({ uploadedKeysStartDisabled: true });
+    const added = await graphFetch(emu, "POST", `${SETS}/B2C_1A_Disabled/uploadSecret`, { use: "sig", k: "second", nbf: now() - 60 });
+    expect(added.body.status).toBe("disabled");
+    const keys = await keysOf("B2C_1A_Disabled");
+    expect(keys.map((k: { status: string }) => k.status)).toEqual(["enabled", "disabled"]);
+    // The newer key (later nbf) would win if enabled: the older, enabled one stays active.
+    expect((await graphFetch(emu, "GET", `${SETS}/B2C_1A_Disabled/getActiveKey`)).body.nbf).toBe(nbfOf(keys, enabled));
+    await createSet("AllDisabled");
+    await upload("B2C_1A_AllDisabled", "off");
+    const none = await graphFetch(emu, "GET", `${SETS}/B2C_1A_AllDisabled/getActiveKey`);
+    expect([none.status, none.body.error.code]).toEqual([404, "AADB2C90019"]);
+    // generateKey is not an upload: B2C makes the key, enabled.
+    await createSet("Generated");
+    expect((await graphFetch(emu, "POST", `${SETS}/B2C_1A_Generated/generateKey`, { use: "sig", kty: "RSA" })).body.status).toBe("enabled");
   });
 
   test("no active key -> AADB2C90019 with 404 (or 400 when configured); missing keyset -> 404", async () => {

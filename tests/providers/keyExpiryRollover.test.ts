@@ -24,7 +24,9 @@ function captureWarnings(): { warnings: string[]; restore: () => void } {
 async function activeKid(): Promise<string> {
   const r = await graphFetch(emu, "GET", "/beta/trustFramework/keySets/B2C_1A_TokenSigningKeyContainer/getActiveKey");
   expect(r.status).toBe(200);
-  return r.body.kid;
+  // The documented answer has no kid: the key is the one with its dates.
+  const keys = emu.snapshot().keySets.find((k) => k.id === "B2C_1A_TokenSigningKeyContainer")!.keys;
+  return keys.find((k) => k.nbf === r.body.nbf && k.exp === r.body.exp)!.kid;
 }
 
 test("an up inside the window adds a new generated key to the same keyset, with overlap; warnings name the keyset and date", async () => {
@@ -126,4 +128,30 @@ test("the emulator's clock: set over the control API, refused when not a date, b
   expect(past.body.error.code).toBe("AADB2C90214");
   emu.reset();
   expect(Math.abs(emu.getClock().offsetMs)).toBe(0);
+});
+
+test("under roll-over, a key asked for with rotationTrigger after the declared expiresOn has passed is dated from now (not by the past date)", async () => {
+  const engine = new LifecycleEngine(emulatorStackConfig(emu));
+  const expiresOn = new Date(Date.now() + 3000).toISOString();
+  const program = (trigger: string) => () => {
+    const key = new PolicyKey("rolled", {
+      name: "Rolled",
+      generate: { keyType: "RSA", use: "sig", notBefore: new Date(Date.now() - 365 * DAY_MS).toISOString(), expiresOn, rotateBeforeExpiryDays: 30 },
+      rotationTrigger: trigger,
+    });
+    return { kid: key.activeKeyId };
+  };
+  emu.setClock(new Date(Date.now() - 3600_000)); // B2C accepts the first key even if this run is slow
+  await engine.up(program("1"));
+  emu.setClock(null);
+  const wait = Date.parse(expiresOn) + 1000 - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  emu.clearRequestLog();
+  const second = await engine.up(program("2"));
+  expect(describeCalls(graphWrites(emu.requestLog())).map((c) => c.replace(/ -> \d+$/, ""))).toEqual(["POST /beta/trustFramework/keySets/B2C_1A_Rolled/generateKey"]);
+  const keys = emu.snapshot().keySets.find((k) => k.id === "B2C_1A_Rolled")!.keys;
+  const added = keys[keys.length - 1];
+  expect(added.nbf! * 1000).toBeLessThanOrEqual(Date.now());
+  expect(added.exp! * 1000).toBeGreaterThan(Date.now() + 30 * DAY_MS);
+  expect(second.outputs.kid).toBe(added.kid);
 });
