@@ -18,7 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GraphApi } from "../graph/client";
 import { CACHE_NOTE, DEFAULT_KEEP, policyCountProblem, PolicyRelease, pruneOrder, releasesAfterSwitch } from "../policies/policyReleases";
 import { policyIdKey } from "../policies/policyHeader";
-import { ConfigNamespaceArgs, graphOf, isUnknown, TypedProvider } from "./providerContext";
+import { ConfigNamespaceArgs, graphOf, isUnknown, rememberConfig, TypedProvider } from "./providerContext";
 import { thinProvider } from "./thinProvider";
 
 interface ReleaseRecordInputs {
@@ -59,6 +59,8 @@ const sameRelease = (a: PolicyRelease | undefined, b: PolicyRelease | undefined)
   !!a && !!b && a.tag === b.tag && a.policyIds.map(policyIdKey).join() === b.policyIds.map(policyIdKey).join();
 
 export const policyReleaseRecordProvider: TypedProvider<ReleaseRecordInputs, ReleaseRecordOutputs> = {
+  configure: rememberConfig,
+
   async check(olds, news) {
     if (isUnknown(news.release) || isUnknown(news.policyIds) || !Array.isArray(news.policyIds)) return { inputs: news };
     const before = new Set((Array.isArray(olds?.policyIds) ? olds.policyIds : []).map(policyIdKey));
@@ -99,6 +101,8 @@ export const policyReleaseRecordProvider: TypedProvider<ReleaseRecordInputs, Rel
 };
 
 export const policyReleaseHistoryProvider: TypedProvider<ReleaseHistoryInputs, ReleaseHistoryOutputs> = {
+  configure: rememberConfig,
+
   async check(_olds, news) {
     const keep = news.keep;
     if (!isUnknown(keep) && (!Number.isInteger(keep) || keep < 1)) return { failures: [{ property: "keep", reason: `must be a whole number of releases, 1 or more, got ${JSON.stringify(keep)}` }] };
