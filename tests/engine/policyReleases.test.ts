@@ -51,6 +51,17 @@ function policyWrites(log: RequestLogEntry[]): string[] {
     .map((e) => `${e.method} ${decodeURIComponent(e.path.split("/")[4])}${e.status >= 400 ? ` -> ${e.status}` : ""}`);
 }
 
+/**
+ * The writes of an `up` that makes a new release: its whole chain first (parents first), then one
+ * upload per relying party (the switch, either order), then the deletions of a pruned release,
+ * children first.
+ */
+function expectReleaseWrites(writes: string[], tag: string, prunedTag?: string): void {
+  expect(writes.slice(0, 3)).toEqual(CHAIN.map((id) => `PUT ${id}_r${tag}`));
+  expect(writes.slice(3, 5).sort()).toEqual(RELYING_PARTIES.map((id) => `PUT ${id}`));
+  expect(writes.slice(5)).toEqual(prunedTag ? [...CHAIN].reverse().map((id) => `DELETE ${id}_r${prunedTag}`) : []);
+}
+
 describe("custom policy releases through the real engine", () => {
   let emu: RunningEmulator;
   let project: EngineProject;
@@ -100,9 +111,7 @@ describe("custom policy releases through the real engine", () => {
     expect(up.stdout).toContain('DeploymentMode="Development" in a set marked production'); // the program sets it on SignUpOrSignin.xml
     tag1 = (await release()).activeRelease;
     expect(tag1).toMatch(/^[0-9a-f]{8}$/);
-    const writes = policyWrites(emu.requestLog());
-    expect(writes.slice(0, 3)).toEqual(CHAIN.map((id) => `PUT ${id}_r${tag1}`));
-    expect(writes.slice(3).sort()).toEqual(RELYING_PARTIES.map((id) => `PUT ${id}`));
+    expectReleaseWrites(policyWrites(emu.requestLog()), tag1);
     for (const rp of RELYING_PARTIES) expect(chainOf(rp)).toEqual(CHAIN.map((id) => `${id}_r${tag1}`));
     expect(await release()).toMatchObject({ keptReleases: [tag1], relyingPartyIds: { B2C_1A_ProfileEdit: "B2C_1A_ProfileEdit" } });
     expect((await release()).note).toMatch(/up to 30 minutes/);
@@ -115,10 +124,7 @@ describe("custom policy releases through the real engine", () => {
     await project.up();
     tag2 = (await release()).activeRelease;
     expect(tag2).not.toBe(tag1);
-    const writes = policyWrites(emu.requestLog());
-    expect(writes.slice(0, 3)).toEqual(CHAIN.map((id) => `PUT ${id}_r${tag2}`)); // the whole new chain first
-    expect(writes.slice(3).sort()).toEqual(RELYING_PARTIES.map((id) => `PUT ${id}`)); // then one upload per relying party: the switch
-    expect(writes).toHaveLength(5); // nothing else: the old release is kept (keep 2)
+    expectReleaseWrites(policyWrites(emu.requestLog()), tag2); // no deletion: the old release is kept (keep 2)
     for (const rp of RELYING_PARTIES) expect(chainOf(rp)).toEqual(CHAIN.map((id) => `${id}_r${tag2}`));
     expect([...releasesInTenant().keys()].sort()).toEqual([tag1, tag2].sort());
     expect((await release()).keptReleases).toEqual([tag2, tag1]);
@@ -195,10 +201,7 @@ describe("custom policy releases through the real engine", () => {
     await project.up();
     const tag4 = (await release()).activeRelease;
     expect([tag1, tag2, tag3]).not.toContain(tag4);
-    const writes = policyWrites(emu.requestLog());
-    expect(writes.slice(0, 3)).toEqual(CHAIN.map((id) => `PUT ${id}_r${tag4}`));
-    expect(writes.slice(3, 5).sort()).toEqual(RELYING_PARTIES.map((id) => `PUT ${id}`));
-    expect(writes.slice(5)).toEqual([...CHAIN].reverse().map((id) => `DELETE ${id}_r${tag3}`));
+    expectReleaseWrites(policyWrites(emu.requestLog()), tag4, tag3);
     expect([...releasesInTenant().keys()].sort()).toEqual([tag2, tag4].sort());
     expect((await release()).keptReleases).toEqual([tag4, tag2]);
     await noOpUp();
