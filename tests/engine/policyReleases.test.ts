@@ -177,6 +177,10 @@ describe("custom policy releases through the real engine", () => {
     expect(await release()).toMatchObject({ activeRelease: tag2, keptReleases: [tag2, tag3] });
     for (const rp of RELYING_PARTIES) expect(chainOf(rp)).toEqual(CHAIN.map((id) => `${id}_r${tag2}`));
     await noOpUp();
+    // A refresh agrees with the tenant, the release taken back over included.
+    emu.clearRequestLog();
+    await project.refresh(["--expect-no-changes"]);
+    expect(describeCalls(graphWrites(emu.requestLog()))).toEqual([]);
   });
 
   test("preview fails before any write when the release would take the tenant over B2C's 200 policies", async () => {
