@@ -12,10 +12,12 @@ import {
   substitutePlaceholders,
   tenantDomainOf,
 } from "../policies/placeholders";
+import { CACHE_NOTE, DEFAULT_KEEP, developmentModeWarnings } from "../policies/policyReleases";
+import { PolicyReleaseHistoryResource, PolicyReleaseRecordResource } from "../providers/policyReleases";
 import { policyContentHash, TrustFrameworkPolicyResource } from "../providers/trustFrameworkPolicy";
 import { InputProblem, throwIfProblems } from "../validation/inputError";
 import { declareOnce, isOutputLike, tenantInput, tenantProblems } from "./inputChecks";
-import { planPolicySet, policyDependencyHash, unknownKeySetProblems } from "./policySetPlan";
+import { planPolicySet, planRelease, policyDependencyHash, unknownKeySetProblems } from "./policySetPlan";
 
 /** One custom policy file: its name (used in messages, e.g. "TrustFrameworkBase.xml") and its XML text. */
 export interface PolicyFileArgs {
@@ -59,6 +61,40 @@ export interface TrustFrameworkPolicySetArgs {
   configNamespace?: string;
   /** true: policies with these PolicyIds that exist already (made in the portal, or by another stack) are replaced and managed, and left in the tenant on destroy. Default false: uploading over an existing policy fails, naming it. */
   adoptExisting?: boolean;
+  /**
+   * Releases instead of in-place updates (recommended for production tenants; README "Custom policies").
+   * A change anywhere in the chain below the relying parties uploads a new release of that chain beside
+   * the live one, under ids carrying a tag derived from its content (`B2C_1A_TrustFrameworkBase_r1a2b3c4d`);
+   * only then are the relying parties re-uploaded to point at it, one upload each. `keep` (default 2)
+   * releases stay in the tenant, so rolling the program back switches back with no chain upload; older
+   * ones are deleted after the switch, children first. `versionRelyingParties: true` gives the relying
+   * parties release ids too (see `release.relyingPartyIds`). Without it: in-place updates, as before.
+   * https://learn.microsoft.com/azure/active-directory-b2c/best-practices
+   */
+  versioning?: PolicySetVersioning;
+  /** The set is for a production tenant: `DeploymentMode="Development"` is then a warning. Default false. */
+  production?: boolean;
+}
+
+export interface PolicySetVersioning {
+  /** Releases kept in the tenant, the active one included: whole number, 1 or more. Default 2 (the active one and the last known good one). */
+  keep?: number;
+  /** Relying parties get release ids too (new ids for each release, as outputs), instead of stable ids re-pointed at the release. Default false. */
+  versionRelyingParties?: boolean;
+}
+
+/** The release a versioned set is on: the component's `release` output. */
+export interface PolicySetRelease {
+  /** Tag of the active release. */
+  activeRelease: string;
+  /** ISO time the relying parties were switched to it. */
+  switchedAt: string;
+  /** Tags of the releases in the tenant, the active one first. */
+  keptReleases: string[];
+  /** Each relying party's PolicyId (as written) to the id apps use now (the same unless versionRelyingParties). */
+  relyingPartyIds: Record<string, string>;
+  /** B2C may serve the previous release for up to 30 minutes. */
+  note: string;
 }
 
 /** Stand-ins for app ids not known yet, swapped for the real values once they are (same length and shape as a GUID). */
@@ -250,6 +286,23 @@ export function preparePolicySet(label: string, args: TrustFrameworkPolicySetArg
   return { tenant: tenant!, prepared };
 }
 
+function checkVersioning(label: string, value: TrustFrameworkPolicySetArgs["versioning"]): Required<PolicySetVersioning> | undefined {
+  if (value === undefined) return undefined;
+  const problems: InputProblem[] = [];
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    problems.push({ argument: "versioning", reason: "must be an object such as { keep: 2 }" });
+  } else {
+    if (value.keep !== undefined && (!Number.isInteger(value.keep) || value.keep < 1)) {
+      problems.push({ argument: "versioning.keep", reason: `must be a whole number of releases, 1 or more (the active one counts), got ${JSON.stringify(value.keep)}` });
+    }
+    if (value.versionRelyingParties !== undefined && typeof value.versionRelyingParties !== "boolean") {
+      problems.push({ argument: "versioning.versionRelyingParties", reason: "must be true or false" });
+    }
+  }
+  throwIfProblems(label, problems);
+  return { keep: value.keep ?? DEFAULT_KEEP, versionRelyingParties: value.versionRelyingParties ?? false };
+}
+
 /**
  * A set of Azure AD B2C custom policies (TrustFrameworkBase, Localization, Extensions, relying
  * parties), uploaded with Graph beta `PUT /trustFramework/policies/{id}/$value` in BasePolicy order.
@@ -267,6 +320,8 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
   readonly policies: TrustFrameworkPolicyResource[];
   /** The tenant the policies are for. */
   readonly tenant: string;
+  /** With `versioning`: the active release, when it was switched, the kept releases, the relying parties' ids. Undefined without. */
+  readonly release: pulumi.Output<PolicySetRelease | undefined>;
 
   constructor(name: string, args: TrustFrameworkPolicySetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:TrustFrameworkPolicySet", name, {}, opts);
@@ -288,6 +343,10 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
     // One parse per file: the plan (order, references) and the validation share the documents.
     const planned = planPolicySet(prepared, { existingPolicyIds });
     const plan = planned.order;
+    const versioning = checkVersioning(label, args.versioning);
+    const release = versioning && plan ? planRelease(planned, plan, prepared, versioning) : undefined;
+    if (release) throwIfProblems(label, release.problems.map((reason) => ({ argument: "versioning", reason })));
+    if (args.production === true) for (const warning of developmentModeWarnings(planned.documents)) pulumi.log.warn(`${label}: ${warning.message}`, this);
     const immediate: Promise<PolicyProblem[]> = validatePolicySet(planned.documents, {
       tenantDomain: this.tenant,
       existingPolicyIds,
@@ -334,48 +393,87 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
         return xml;
       });
 
+    // With versioning, the release's bookkeeping (providers/policyReleases.ts): the record below the
+    // chain (every release policy waits for it; preview fails there when the tenant would be full),
+    // the history above the relying parties (its update, after the switch, prunes old releases).
+    const idOf = (policyId: string) => release?.idOf(policyId) ?? policyId;
+    const releaseInput = release ? checked.apply(() => ({ tag: release.tag, policyIds: release.releaseIds })) : undefined;
+    const record =
+      release &&
+      new PolicyReleaseRecordResource(
+        `${name}-release-record`,
+        { release: releaseInput!, policyIds: release.order.map((n) => idOf(n.policyId)), ...tenantInput(label, args.configNamespace, "configNamespace") },
+        { parent: this },
+      );
+    const chain: TrustFrameworkPolicyResource[] = [];
+
     const resources: TrustFrameworkPolicyResource[] = [];
     const uploaded: Record<string, { resource: TrustFrameworkPolicyResource; content: pulumi.Output<string>; dependsOn: pulumi.Output<string> }> = {};
-    for (const node of plan ?? []) {
+    for (const node of release?.order ?? plan ?? []) {
       declareOnce("policy", node.policyId, node.fileName, label, args.configNamespace);
-      const xml = finalXml(prepared.find((p) => p.fileName === node.fileName)!);
+      const id = idOf(node.policyId);
+      const inRelease = release !== undefined && id !== node.policyId;
+      const relyingParty = release?.isRelyingParty(node.policyId) ?? false;
+      const xml = finalXml(release ? { fileName: node.fileName, xml: release.xmlOf(node.fileName) } : prepared.find((p) => p.fileName === node.fileName)!);
       const base = node.baseInSet ? uploaded[node.basePolicyId!.toUpperCase()] : undefined;
       const parent = base?.resource;
       const dependsOnHash: pulumi.Output<string> = base
         ? pulumi.all([base.content, base.dependsOn]).apply(([content, dependsOn]) => policyDependencyHash(node, { content, dependsOn }))
         : pulumi.output(policyDependencyHash(node));
-      const dependsOn = mergeDependsOn(args.dependsOn, parent);
+      // A release's chain waits for the record; each relying party for the WHOLE chain, so the switch
+      // happens only once every policy of the release is uploaded.
+      const dependsOn = mergeDependsOn(args.dependsOn, [...(parent ? [parent] : []), ...(record && !relyingParty ? [record] : []), ...(relyingParty ? chain : [])]);
       const resource = new TrustFrameworkPolicyResource(
-        `${name}-${node.policyId}`,
+        `${name}-${id}`,
         {
-          policyId: node.policyId,
+          policyId: id,
           xml,
           dependsOnHash,
           // Only a parent uploaded by this set may be "not visible yet"; a missing existing one fails at once.
-          ...(parent ? { basePolicyId: node.basePolicyId } : {}),
+          ...(parent ? { basePolicyId: idOf(node.basePolicyId!) } : {}),
           // Likewise only key sets this program creates are retried while B2C can't see them yet. This
           // Output also makes the upload wait for the PolicyKey resources behind keySets.
           keySetIds: allKeySets.apply((declared) => node.keySets.map((k) => k.keySetId).filter((k) => declared.some((d) => sameId(d, k)))),
-          ...(args.adoptExisting ? { adoptExisting: true } : {}),
+          // A release policy found in the tenant with the same content is a kept release coming back
+          // (a rollback): taken over with no upload.
+          ...(args.adoptExisting || inRelease ? { adoptExisting: true } : {}),
           ...tenantInput(label, args.configNamespace, "configNamespace"),
         },
-        { parent: this, ...(dependsOn ? { dependsOn } : {}) },
+        // A superseded release leaves the program but stays in the tenant while kept: the history
+        // prunes it, the record removes it on destroy.
+        { parent: this, ...(dependsOn ? { dependsOn } : {}), ...(inRelease ? { retainOnDelete: true } : {}) },
       );
       uploaded[node.policyId.toUpperCase()] = { resource, content: xml.apply(policyContentHash), dependsOn: dependsOnHash };
       resources.push(resource);
+      if (!relyingParty) chain.push(resource);
     }
     this.policies = resources;
+    const history =
+      release &&
+      new PolicyReleaseHistoryResource(
+        `${name}-release-history`,
+        { release: releaseInput!, keep: versioning!.keep, ...tenantInput(label, args.configNamespace, "configNamespace") },
+        { parent: this, dependsOn: resources },
+      );
     // Rejects with the validation error when there are problems (also when no plan could be made).
-    this.policyIds = pulumi.all([checked, pulumi.all(resources.map((r) => r.urn))]).apply(() => (plan ?? []).map((n) => n.policyId));
-    this.registerOutputs({ policyIds: this.policyIds });
+    this.policyIds = pulumi.all([checked, pulumi.all(resources.map((r) => r.urn))]).apply(() => (release?.order ?? plan ?? []).map((n) => idOf(n.policyId)));
+    this.release = history
+      ? pulumi.all([history.activeRelease, history.switchedAt, history.keptReleases]).apply(([activeRelease, switchedAt, keptReleases]) => ({
+          activeRelease,
+          switchedAt,
+          keptReleases,
+          relyingPartyIds: Object.fromEntries(release!.order.filter((n) => release!.isRelyingParty(n.policyId)).map((n) => [n.policyId, idOf(n.policyId)])),
+          note: CACHE_NOTE,
+        }))
+      : pulumi.output(undefined);
+    this.registerOutputs({ policyIds: this.policyIds, release: this.release });
   }
 }
 
 function mergeDependsOn(
   extra: TrustFrameworkPolicySetArgs["dependsOn"],
-  parent: pulumi.Resource | undefined,
+  own: pulumi.Resource[],
 ): pulumi.Input<pulumi.Input<pulumi.Resource>[]> | undefined {
-  const own = parent ? [parent] : [];
   if (extra === undefined) return own.length > 0 ? own : undefined;
   if (Array.isArray(extra)) return [...extra, ...own];
   if (pulumi.Resource.isInstance(extra)) return [extra, ...own];

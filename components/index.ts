@@ -17,7 +17,7 @@ export { KEYSET_PREFIX, KEY_SOURCES, KEY_USES, GENERATED_KEY_TYPES, normalizeKey
 export type { KeySource, KeyUse, GeneratedKeyType } from "../validation/policyKeys";
 export * from "./B2CSocialSignIn";
 export { TrustFrameworkPolicySet } from "./TrustFrameworkPolicySet";
-export type { TrustFrameworkPolicySetArgs, PolicyFileArgs, PolicyKeySetRef } from "./TrustFrameworkPolicySet";
+export type { TrustFrameworkPolicySetArgs, PolicyFileArgs, PolicyKeySetRef, PolicySetRelease, PolicySetVersioning } from "./TrustFrameworkPolicySet";
 export { TrustFrameworkPolicyResource } from "../providers/trustFrameworkPolicy";
 export type { TrustFrameworkPolicyResourceArgs } from "../providers/trustFrameworkPolicy";
 export { IefApplications, IEF_SCOPE_VALUE, PROXY_IEF_REDIRECT_URI, JWT_MS_REPLY_URL } from "./IefApplications";

@@ -5,6 +5,7 @@
 // Pure: no Pulumi, no I/O.
 import type { PolicyDocument, PolicyProblem } from "../policies/offlineValidation";
 import { policyIdKey, readPolicyHeader } from "../policies/policyHeader";
+import { isRelyingParty, releaseIdProblems, releasePolicyId, releaseTag, renamePolicyIds } from "../policies/policyReleases";
 import { orderByBasePolicy } from "../policies/uploadOrder";
 import { attributeLine, descendantElements, parseXml, type ParsedXml } from "../policies/xmlDocument";
 import { dependencyHash } from "../providers/trustFrameworkPolicy";
@@ -116,4 +117,51 @@ export function policyDependencyHash(policy: PlannedPolicy, parent?: { content: 
     base: policy.basePolicyId ? { id: policy.basePolicyId.toUpperCase(), content: parent ? parent.content : "existing", dependsOn: parent?.dependsOn ?? "" } : null,
     keySets: policy.keySets.map((k) => k.keySetId.toUpperCase()).sort(),
   });
+}
+
+/** How a versioned set's policies map onto a release (policies/policyReleases.ts). */
+export interface ReleasePlan {
+  tag: string;
+  /** The chain below the relying parties, parents first, then the relying parties: a valid upload order. */
+  order: PlannedPolicy[];
+  /** Whether the planned policy is a relying party (uploaded last, once the whole chain is there: the switch). */
+  isRelyingParty(policyId: string): boolean;
+  /** The id a policy has in this release (chain policies, and relying parties when versioned), else its own. */
+  idOf(policyId: string): string;
+  /** The release's policy ids, parents first: what the release adds to the tenant and what pruning deletes. */
+  releaseIds: string[];
+  /** Each file's XML with its ids (and its BasePolicy's) renamed into the release. */
+  xmlOf(fileName: string): string;
+  /** Release ids over the length bound. */
+  problems: string[];
+}
+
+/**
+ * The release of a planned set: the tag from the content of the chain below the relying parties
+ * (of the whole set when relying parties are versioned too), the release ids, and the renamed XML.
+ */
+export function planRelease(
+  planned: PolicySetPlan,
+  order: PlannedPolicy[],
+  files: ReadonlyArray<{ fileName: string; xml: string }>,
+  options: { versionRelyingParties?: boolean } = {},
+): ReleasePlan {
+  const bases = order.filter((n) => n.baseInSet).map((n) => n.basePolicyId!);
+  const docOf = (fileName: string) => planned.documents.find((d) => d.fileName === fileName)?.parsed;
+  const rps = new Set(order.filter((n) => isRelyingParty(docOf(n.fileName)!, n.policyId, bases)).map((n) => policyIdKey(n.policyId)));
+  const xmlOf = (fileName: string) => files.find((f) => f.fileName === fileName)!.xml;
+  const versioned = order.filter((n) => options.versionRelyingParties || !rps.has(policyIdKey(n.policyId)));
+  const tag = releaseTag(versioned.map((n) => ({ policyId: n.policyId, xml: xmlOf(n.fileName) })));
+  const renamed = new Map(versioned.map((n) => [policyIdKey(n.policyId), releasePolicyId(n.policyId, tag)]));
+  const idOf = (policyId: string) => renamed.get(policyIdKey(policyId)) ?? policyId;
+  const chainFirst = [...order.filter((n) => !rps.has(policyIdKey(n.policyId))), ...order.filter((n) => rps.has(policyIdKey(n.policyId)))];
+  return {
+    tag,
+    order: chainFirst,
+    isRelyingParty: (policyId) => rps.has(policyIdKey(policyId)),
+    idOf,
+    releaseIds: chainFirst.filter((n) => renamed.has(policyIdKey(n.policyId))).map((n) => idOf(n.policyId)),
+    xmlOf: (fileName) => renamePolicyIds(xmlOf(fileName), (id) => renamed.get(policyIdKey(id))),
+    problems: releaseIdProblems(versioned.map((n) => ({ policyId: n.policyId, releaseId: idOf(n.policyId) }))),
+  };
 }

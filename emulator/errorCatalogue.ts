@@ -200,6 +200,10 @@ export const legacyIdentityProviderTypeFixed = () => invalidRequestBody("Propert
 export const identityProviderInUse = (id: string, flows: string[]) =>
   badRequest(`The identity provider '${id}' is used by the user flow(s) ${flows.join(", ")} and cannot be deleted. Remove it from those user flows first.`);
 
+/** behaviour.deleteInheritedPolicy "refuse": no page documents this answer (status, code or text). */
+export const policyInherited = (id: string, children: string[]) =>
+  badRequest(`Policy '${id}' cannot be deleted: it is the BasePolicy of ${children.join(", ")}. Delete those policies first.`);
+
 export const unsupportedUserFlowType = (type: string, supported: string[]) =>
   invalidRequestBody(`Requested value '${type}' was not found for property 'userFlowType'. Supported values: ${supported.join(", ")}.`);
 export const userFlowTypeVersionMissing = () => invalidRequestBody("Required property 'userFlowTypeVersion' is missing or not a positive number.");

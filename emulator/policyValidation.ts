@@ -1,6 +1,11 @@
 // Custom policy checks the emulator runs on upload (checklist item 28): well-formed XML
 // (AADB2C90113), PolicyId = URL id, TenantId = tenant, BasePolicy exists, every StorageReferenceId
 // names an existing (visible) keyset. No XSD validation here.
+// The BasePolicy must be in the tenant before its child is uploaded: Microsoft's tutorial uploads
+// the files in that order because "each file builds on the previous"
+// (https://learn.microsoft.com/azure/active-directory-b2c/tutorial-create-user-flows?pivots=b2c-custom-policy#upload-the-policies),
+// and the service answers "Policy with 'policyId': … cannot be found in the directory" otherwise
+// (Azure-Samples/active-directory-b2c-custom-policy-starterpack#113; docs/graph-b2c-api.md).
 import { DOMParser } from "@xmldom/xmldom";
 import { aadb2cError, policyValidationFailed } from "./errorCatalogue";
 
@@ -149,4 +154,14 @@ export function withTenantObjectId(xml: string, tenantId: string): string {
 /** Adds PublicPolicyUri="http://<tenant>/<PolicyId>" to the root element when missing. */
 export function withPublicPolicyUri(xml: string, policyId: string, tenantDomain: string): string {
   return withRootAttribute(xml, "PublicPolicyUri", `http://${tenantDomain}/${policyId}`);
+}
+
+/** The BasePolicy's PolicyId of a stored (already validated) document, if it has one. */
+export function basePolicyIdOf(xml: string): string | undefined {
+  try {
+    const base = child(parsePolicyXml(xml), "BasePolicy");
+    return (base && child(base, "PolicyId")?.textContent?.trim()) || undefined;
+  } catch {
+    return undefined;
+  }
 }

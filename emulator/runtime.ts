@@ -39,6 +39,7 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   detectWrongPkcs12Password: true,
   requireXmlContentTypeForPolicies: true,
   validatePolicies: true,
+  deleteInheritedPolicy: "allow",
   rateLimitScope: "identityContainer",
   availableProviderTypesExcludeConfigured: false,
   cloud: "AzurePublic",
@@ -118,6 +119,7 @@ export class EmulatorRuntime {
     oneOf("cloud", ["AzurePublic", "AzureChina", "AzureUSGovernment"]);
     oneOf("userFlowIdPrefix", ["always", "keepPrefixed"]);
     oneOf("keySetIdPrefix", ["always", "keepPrefixed"]);
+    oneOf("deleteInheritedPolicy", ["allow", "refuse"]);
     oneOf("userFlowUpdateStatus", [200, 204]);
     if (!Number.isInteger(b.pageSize) || b.pageSize < 0) throw new TypeError("behaviour.pageSize must be a non-negative integer");
     if (!(b.tokenLifetimeSeconds > 0)) throw new TypeError("behaviour.tokenLifetimeSeconds must be positive");

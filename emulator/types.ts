@@ -171,6 +171,12 @@ export interface EmulatorBehaviour {
   rateLimitScope: "identityContainer" | "all";
   /** Run the policy validation checks (TenantId, PolicyId, BasePolicy, StorageReferenceId). Well-formedness is always checked. Default true. */
   validatePolicies: boolean;
+  /**
+   * DELETE of a custom policy that another policy names as its BasePolicy: "allow" (204; the child
+   * is left pointing at nothing) or "refuse" (400, naming the children). No Microsoft page says which
+   * the service does. Default "allow".
+   */
+  deleteInheritedPolicy: "allow" | "refuse";
   /** Deprecated beta /identityProviders API and b2cUserFlows/{id}/identityProviders nav: "reject" (400) or "emulate" (old shape). Default "reject". */
   deprecatedEndpoints: "reject" | "emulate";
   /** Server page size for lists; 0 = no server paging ($top is always honoured). Default 0. */

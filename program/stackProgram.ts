@@ -49,14 +49,18 @@ export function stackProgram() {
     .all([signIn.keySetIds, pulumi.all(keySets.map((k) => k.keySetId))])
     .apply(([fromSignIn, declared]) => ({ ...fromSignIn, ...Object.fromEntries(declared.map((id) => [id, id])) }));
   let policyIds: pulumi.Output<string[]> | undefined;
+  let policyRelease: TrustFrameworkPolicySet["release"] | undefined;
   if (extras.customPolicies) {
     const policies = new TrustFrameworkPolicySet("custom-policies", {
       folder: extras.customPolicies.folder,
       keySets: [...keySets, ...signInKeySetNames(args).map((n) => signIn.keySetIds.apply((ids) => ids[n]))],
       adoptExisting: extras.customPolicies.adoptExisting ?? false,
+      ...(extras.customPolicies.versioning ? { versioning: extras.customPolicies.versioning } : {}),
+      ...(extras.customPolicies.production !== undefined ? { production: extras.customPolicies.production } : {}),
       dependsOn: [signIn],
     });
     policyIds = policies.policyIds;
+    if (extras.customPolicies.versioning) policyRelease = policies.release;
   }
   return {
     tenant: settings.tenantId,
@@ -64,6 +68,7 @@ export function stackProgram() {
     userFlows: signIn.userFlows,
     keySetIds,
     ...(policyIds ? { policyIds } : {}),
+    ...(policyRelease ? { policyRelease } : {}),
   };
 }
 

@@ -34,6 +34,10 @@ export interface CustomPoliciesConfig {
   folder: string;
   /** Take over the tenant's policies of the same ids: no upload where the normalised content is the same. */
   adoptExisting?: boolean;
+  /** Releases instead of in-place updates (TrustFrameworkPolicySet `versioning`): `true`, or `{ keep, versionRelyingParties }`. */
+  versioning?: { keep?: number; versionRelyingParties?: boolean };
+  /** The set is for a production tenant (DeploymentMode="Development" is then a warning). */
+  production?: boolean;
 }
 
 export interface TenantExtras {
@@ -89,10 +93,27 @@ export function readTenantExtras(get: { object(key: string): unknown; secret(key
       at("customPolicies.folder", "must be the folder of the policy files, e.g. policies");
     } else if (c.adoptExisting !== undefined && typeof c.adoptExisting !== "boolean") {
       at("customPolicies.adoptExisting", "must be true or false");
+    } else if (c.production !== undefined && typeof c.production !== "boolean") {
+      at("customPolicies.production", "must be true or false");
     } else {
-      customPolicies = { folder: c.folder.trim(), adoptExisting: c.adoptExisting };
+      const versioning = readVersioning(c.versioning, (path, reason) => at(`customPolicies.versioning${path}`, reason));
+      customPolicies = { folder: c.folder.trim(), adoptExisting: c.adoptExisting, ...(versioning ? { versioning } : {}), ...(c.production !== undefined ? { production: c.production } : {}) };
     }
   }
   throwIfProblems("the stack configuration", problems);
   return { keySets, customPolicies, expiryWarningDays: raw.expiryWarningDays as number | undefined };
+}
+
+/** `customPolicies.versioning`: true (defaults) or `{ keep, versionRelyingParties }`; false or absent is off. */
+function readVersioning(raw: unknown, at: (path: string, reason: string) => void): CustomPoliciesConfig["versioning"] {
+  if (raw === undefined || raw === false) return undefined;
+  if (raw === true) return {};
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+    at("", "must be true, or an object such as { keep: 2 }");
+    return undefined;
+  }
+  const v = raw as { keep?: unknown; versionRelyingParties?: unknown };
+  if (v.keep !== undefined && (!Number.isInteger(v.keep) || (v.keep as number) < 1)) at(".keep", `must be a whole number of releases, 1 or more, got ${JSON.stringify(v.keep)}`);
+  if (v.versionRelyingParties !== undefined && typeof v.versionRelyingParties !== "boolean") at(".versionRelyingParties", "must be true or false");
+  return { ...(v.keep !== undefined ? { keep: v.keep as number } : {}), ...(v.versionRelyingParties !== undefined ? { versionRelyingParties: v.versionRelyingParties as boolean } : {}) };
 }

@@ -5,6 +5,7 @@ import { adoptedKeySetProvider } from "./adoptedKeySet";
 import { upgradingFirstReleaseState } from "./firstReleaseState";
 import { identityProviderProvider } from "./identityProvider";
 import { policyKeyProvider } from "./policyKey";
+import { policyReleaseHistoryProvider, policyReleaseRecordProvider } from "./policyReleases";
 import { type ConfiguredProvider, withConfigNamespace } from "./providerContext";
 import type { ProviderKind } from "./thinProvider";
 import { trustFrameworkPolicyProvider } from "./trustFrameworkPolicy";
@@ -23,4 +24,6 @@ export const providerImplementations: Record<ProviderKind, object> = {
   policyKey: serving(policyKeyProvider),
   trustFrameworkPolicy: serving(trustFrameworkPolicyProvider),
   adoptedKeySet: serving(adoptedKeySetProvider),
+  policyReleaseRecord: serving(policyReleaseRecordProvider),
+  policyReleaseHistory: serving(policyReleaseHistoryProvider),
 };

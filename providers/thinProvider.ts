@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /** The dynamic providers, by the name their thin stub carries into state. */
-export type ProviderKind = "identityProvider" | "userFlow" | "userFlowIdentityProvider" | "policyKey" | "trustFrameworkPolicy" | "adoptedKeySet";
+export type ProviderKind = "identityProvider" | "userFlow" | "userFlowIdentityProvider" | "policyKey" | "trustFrameworkPolicy" | "adoptedKeySet" | "policyReleaseRecord" | "policyReleaseHistory";
 
 /**
  * Where a process that already holds the implementations (the program itself, or a test) registers

@@ -1,8 +1,8 @@
 // /trustFramework/policies (beta, B2C only): list, get ($value), PUT $value upsert, POST, delete.
-import { aadb2cError, notFoundInDirectory, policyExists } from "../errorCatalogue";
+import { aadb2cError, notFoundInDirectory, policyExists, policyInherited } from "../errorCatalogue";
 import { BETA_ONLY, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
 import { collectionResult, contextUrl } from "../odataCollections";
-import { validatePolicy, withPublicPolicyUri, withTenantObjectId } from "../policyValidation";
+import { basePolicyIdOf, validatePolicy, withPublicPolicyUri, withTenantObjectId } from "../policyValidation";
 import { readXmlText } from "../requestBody";
 import type { EmulatorRuntime } from "../runtime";
 import type { PolicyView } from "../store";
@@ -70,8 +70,25 @@ function create(call: GraphCall): GraphResult {
   return xmlResult(call, 201, policy, { Location: `/trustFramework/policies/${policyId}/` });
 }
 
+/** The stored policies whose BasePolicy is `id`. */
+function childrenOf(runtime: EmulatorRuntime, id: string): string[] {
+  return runtime.store
+    .policies()
+    .filter((p) => p.id.toUpperCase() !== id.toUpperCase())
+    .filter((p) => (basePolicyIdOf(p.xml) ?? "").toUpperCase() === id.toUpperCase())
+    .map((p) => p.id);
+}
+
+/** behaviour.deleteInheritedPolicy: whether a policy others inherit from may be deleted (no page says). */
+function refuseDeleteOfInherited(runtime: EmulatorRuntime, id: string): void {
+  if (runtime.behaviour.deleteInheritedPolicy !== "refuse") return;
+  const children = childrenOf(runtime, id);
+  if (children.length > 0) throw policyInherited(id, children);
+}
+
 function remove(call: GraphCall): GraphResult {
   const policy = findPolicy(call.runtime, call.params.id, false);
+  refuseDeleteOfInherited(call.runtime, policy.id);
   call.runtime.store.deletePolicy(policy.id);
   return { status: 204 };
 }

@@ -43,6 +43,19 @@ test.each([
   [{ customPolicies: { adoptExisting: true } }, "b2c:socialSignIn.customPolicies.folder: must be the folder of the policy files"],
   [{ customPolicies: { folder: "p", adoptExisting: "yes" } }, "b2c:socialSignIn.customPolicies.adoptExisting: must be true or false"],
   [{ expiryWarningDays: 0 }, "b2c:socialSignIn.expiryWarningDays: must be a whole number of days"],
+  [{ customPolicies: { folder: "p", versioning: { keep: 0 } } }, "b2c:socialSignIn.customPolicies.versioning.keep: must be a whole number of releases, 1 or more, got 0"],
+  [{ customPolicies: { folder: "p", versioning: "on" } }, "b2c:socialSignIn.customPolicies.versioning: must be true, or an object such as { keep: 2 }"],
+  [{ customPolicies: { folder: "p", production: "yes" } }, "b2c:socialSignIn.customPolicies.production: must be true or false"],
 ])("%j is refused: %s", (signIn, message) => {
   expect(() => readTenantExtras(reader(signIn))).toThrow(message);
+});
+
+test("customPolicies.versioning: true takes the defaults, an object its keep; production passes through", () => {
+  expect(readTenantExtras(reader({ customPolicies: { folder: "p", versioning: true } })).customPolicies).toEqual({ folder: "p", versioning: {} });
+  expect(readTenantExtras(reader({ customPolicies: { folder: "p", versioning: { keep: 3 }, production: true } })).customPolicies).toEqual({
+    folder: "p",
+    versioning: { keep: 3 },
+    production: true,
+  });
+  expect(readTenantExtras(reader({ customPolicies: { folder: "p", versioning: false } })).customPolicies).toEqual({ folder: "p" });
 });

@@ -201,6 +201,58 @@ describe("offline validation: one error listing every problem as file:line, befo
   });
 });
 
+describe("versioning: the resource graph the engine orders by", () => {
+  test("record below the chain, each relying party on the WHOLE chain, history above them all; release policies retained on delete", async () => {
+    const graph: Record<string, { dependsOn: string[]; retainOnDelete: boolean }> = {};
+    const names = (d: unknown): string[] => (Array.isArray(d) ? d : d ? [d] : []).map((r: any) => (r as any).__name);
+    const { result } = await capture(
+      () =>
+        new TrustFrameworkPolicySet(
+          "pack",
+          { ...baseline(), tenant: emu.tenantDomain, versioning: {} },
+          {
+            transformations: [
+              (a) => {
+                if (a.type.startsWith("pulumi-nodejs:dynamic/")) graph[a.name.replace(/_r[0-9a-f]{8}$/, "_rTAG")] = { dependsOn: names(a.opts.dependsOn).map((n) => n.replace(/_r[0-9a-f]{8}$/, "_rTAG")), retainOnDelete: a.opts.retainOnDelete === true };
+                return undefined;
+              },
+            ],
+          },
+        ),
+      { config: { "b2c:tenantId": emu.tenantDomain } },
+    );
+    const ids = await valueOf((result as TrustFrameworkPolicySet).policyIds);
+    expect(ids.map((id) => id.replace(/_r[0-9a-f]{8}$/, "_rTAG"))).toEqual([
+      "B2C_1A_TrustFrameworkBase_rTAG",
+      "B2C_1A_TrustFrameworkLocalization_rTAG",
+      "B2C_1A_TrustFrameworkExtensions_rTAG",
+      "B2C_1A_ProfileEdit",
+      "B2C_1A_signup_signin",
+    ]);
+    const chain = ["pack-B2C_1A_TrustFrameworkBase_rTAG", "pack-B2C_1A_TrustFrameworkLocalization_rTAG", "pack-B2C_1A_TrustFrameworkExtensions_rTAG"];
+    expect(graph).toEqual({
+      "pack-release-record": { dependsOn: [], retainOnDelete: false },
+      [chain[0]]: { dependsOn: ["pack-release-record"], retainOnDelete: true },
+      [chain[1]]: { dependsOn: [chain[0], "pack-release-record"], retainOnDelete: true },
+      [chain[2]]: { dependsOn: [chain[1], "pack-release-record"], retainOnDelete: true },
+      "pack-B2C_1A_ProfileEdit": { dependsOn: [chain[2], ...chain], retainOnDelete: false },
+      "pack-B2C_1A_signup_signin": { dependsOn: [chain[2], ...chain], retainOnDelete: false },
+      "pack-release-history": { dependsOn: [...chain, "pack-B2C_1A_ProfileEdit", "pack-B2C_1A_signup_signin"], retainOnDelete: false },
+    });
+  });
+
+  test("versioning mistakes throw at construction, naming the argument", async () => {
+    await capture(() => {
+      expect(() => new TrustFrameworkPolicySet("k", { ...baseline(), tenant: emu.tenantDomain, versioning: { keep: 0 } })).toThrow(/versioning\.keep: must be a whole number of releases, 1 or more/);
+      expect(() => new TrustFrameworkPolicySet("v", { ...baseline(), tenant: emu.tenantDomain, versioning: { versionRelyingParties: "yes" as unknown as boolean } })).toThrow(
+        /versioning\.versionRelyingParties: must be true or false/,
+      );
+      const long = pack("SocialAccounts", (f) => f.xml.split("B2C_1A_TrustFrameworkBase").join(`B2C_1A_TrustFrameworkBase${"X".repeat(70)}`));
+      expect(() => new TrustFrameworkPolicySet("l", { ...baseline(long), tenant: emu.tenantDomain, versioning: {} })).toThrow(/versioning: B2C_1A_TrustFrameworkBaseX+: its release id .* over the 100/);
+    }, { config: { "b2c:tenantId": emu.tenantDomain } });
+  });
+});
+
 test("each policy resource depends on its base policy's resource and on the set's dependsOn; key sets flow in as inputs", async () => {
   const dependencies: Record<string, string[]> = {};
   const names = (d: unknown): string[] => (Array.isArray(d) ? d : d ? [d] : []).map((r: any) => (pulumi.Resource.isInstance(r) ? (r as any).__name : String(r)));

@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => emu.stop());
 beforeEach(() => {
   emu.reset();
-  emu.setBehaviour({ requireXmlContentTypeForPolicies: true, validatePolicies: true });
+  emu.setBehaviour({ requireXmlContentTypeForPolicies: true, validatePolicies: true, deleteInheritedPolicy: "allow" });
   emu.setFaults({ consistencyWindowMs: 0 });
 });
 
@@ -149,6 +149,37 @@ describe("checklist 28: validation", () => {
     emu.setBehaviour({ validatePolicies: false });
     expect((await put("B2C_1A_Loose", policyXml("B2C_1A_Loose", "elsewhere", { base: "B2C_1A_Missing", keys: ["B2C_1A_Missing"] }))).status).toBe(201);
     expect((await put("B2C_1A_Loose", "<TrustFrameworkPolicy")).status).toBe(400);
+  });
+});
+
+describe("deleting a policy another policy inherits from (behaviour.deleteInheritedPolicy: no page says)", () => {
+  const chain = async () => {
+    expect((await put("B2C_1A_Base", policyXml("B2C_1A_Base", tenant))).status).toBe(201);
+    expect((await put("B2C_1A_Ext", policyXml("B2C_1A_Ext", tenant, { base: "b2c_1a_base" }))).status).toBe(201);
+  };
+  const ids = () => emu.snapshot().policies.map((p) => p.id);
+
+  test("allow (default): the base goes, the child stays pointing at nothing", async () => {
+    await chain();
+    expect(emu.getBehaviour().deleteInheritedPolicy).toBe("allow");
+    expect((await graphFetch(emu, "DELETE", `${POLICIES}/B2C_1A_Base`)).status).toBe(204);
+    expect(ids()).toEqual(["B2C_1A_Ext"]);
+  });
+
+  test("refuse: 400 naming the child; children first works", async () => {
+    emu.setBehaviour({ deleteInheritedPolicy: "refuse" });
+    await chain();
+    const refused = await graphFetch(emu, "DELETE", `${POLICIES}/B2C_1A_Base`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain("B2C_1A_Ext");
+    expect(ids()).toEqual(["B2C_1A_Base", "B2C_1A_Ext"]);
+    expect((await graphFetch(emu, "DELETE", `${POLICIES}/B2C_1A_Ext`)).status).toBe(204);
+    expect((await graphFetch(emu, "DELETE", `${POLICIES}/B2C_1A_Base`)).status).toBe(204);
+    expect(ids()).toEqual([]);
+  });
+
+  test("the switch takes only allow or refuse", () => {
+    expect(() => emu.setBehaviour({ deleteInheritedPolicy: "maybe" as "allow" })).toThrow(/allow, refuse/);
   });
 });
 
