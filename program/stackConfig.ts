@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { B2CSocialSignInArgs } from "../components/B2CSocialSignIn";
 import { resolveGraphSettings, GraphSettings } from "../graph/settings";
 import { appKeyShapeProblem, canonicalProviderType } from "../validation/identityProviders";
-import { InputProblem, renameProblems, secretWhitespaceProblem, throwIfProblems } from "../validation/inputError";
+import { InputProblem, inputError, renameProblems, secretWhitespaceProblem, throwIfProblems } from "../validation/inputError";
 import { UNKNOWN } from "../validation/notKnownYet";
 import { validateSocialSignIn } from "../validation/socialSignIn";
 
@@ -180,7 +180,19 @@ export function pulumiConfigReader(): StackConfigReader {
     warn: (message: string) => void pulumi.log.warn(message),
     object: (key: string) => {
       const [ns, name] = key.split(":");
-      return new pulumi.Config(ns).getObject(name);
+      try {
+        return new pulumi.Config(ns).getObject(name);
+      } catch (error) {
+        // Pulumi's own text says what is wrong, not how to write it.
+        throw inputError("the stack configuration", [
+          {
+            argument: key,
+            reason:
+              `is not a JSON object (${error instanceof Error ? error.message : String(error)}): set its parts with ` +
+              `\`pulumi config set --path '${key}.identityProviders[0].type' WeChat\`, or give the whole object as JSON`,
+          },
+        ]);
+      }
     },
     secret: (key: string) => {
       const [ns, name] = key.split(":");

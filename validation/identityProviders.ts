@@ -121,7 +121,7 @@ export function validateSocialIdentityProvider(input: SocialIdentityProviderInpu
  * QQ Connect APP IDs are numbers (https://wiki.connect.qq.com/). A wrong one fails only at sign-in.
  */
 export const APP_ID_SHAPES: Partial<Record<SocialProviderType, { pattern: RegExp; description: string }>> = {
-  WeChat: { pattern: /^wx[0-9a-f]{16}$/, description: "'wx' followed by 16 lower-case hex digits (e.g. wx0123456789abcdef), from the WeChat Open Platform" },
+  WeChat: { pattern: /^wx[0-9a-f]{16}$/, description: "'wx' followed by 16 hex digits, lower-case (e.g. wx0123456789abcdef), from the WeChat Open Platform" },
   QQ: { pattern: /^[0-9]+$/, description: "digits only (e.g. 101000001), from QQ Connect" },
 };
 
