@@ -159,8 +159,8 @@ export function injectedFault(status: number, code: string, headers: Record<stri
   return new GraphError(status, code, message, { headers, fault, ...(code.startsWith("AADB2C") ? { b2c: true } : {}) });
 }
 
-/** 409 AADB2C95053 for overlapping writes to one object (status unconfirmed; 409 is the natural value). */
-export const concurrentWrite = () => aadb2cError(409, "AADB2C95053", [], { fault: "concurrentWrite" });
+/** AADB2C95053 for overlapping writes to one object (status unconfirmed: behaviour.concurrentWriteStatus, default 409). */
+export const concurrentWrite = (status: 400 | 409 = 409) => aadb2cError(status, "AADB2C95053", [], { fault: "concurrentWrite" });
 /** Inside $batch, where the connection is shared, a dropped connection or lost answer shows as 504. */
 export const droppedInBatch = () => new GraphError(504, "gatewayTimeout", "The connection was dropped (injected fault).", { fault: "dropConnection" });
 export const lostInBatch = () => new GraphError(504, "gatewayTimeout", "The answer was lost (injected fault).", { fault: "loseResponse" });
@@ -198,7 +198,7 @@ export const identityProviderInUse = (id: string, flows: string[]) =>
 export const unsupportedUserFlowType = (type: string, supported: string[]) =>
   invalidRequestBody(`Requested value '${type}' was not found for property 'userFlowType'. Supported values: ${supported.join(", ")}.`);
 export const userFlowTypeVersionMissing = () => invalidRequestBody("Required property 'userFlowTypeVersion' is missing or not a positive number.");
-export const userFlowExists = (id: string) => alreadyExists(409, `A user flow with id '${id}' already exists.`);
+export const userFlowExists = (id: string, status: 400 | 409 = 409) => alreadyExists(status, `A user flow with id '${id}' already exists.`);
 export const userFlowPropertyFixed = (name: string, typeName: string, updatable: string[]) =>
   invalidRequestBody(`Property '${name}' of a ${typeName} cannot be updated; only ${updatable.join(" and ")} can.`);
 export const invalidLanguageTag = () => invalidRequestBody("Property 'defaultLanguageTag' must be an RFC 5646 language tag or null.");
@@ -217,9 +217,9 @@ export const keysRefusedOnKeySetCreate = () =>
 
 export const policyExists = (id: string) =>
   alreadyExists(409, `A policy with id '${id}' already exists. Use PUT /trustFramework/policies/${id}/$value to replace it.`);
-export const policyValidationFailed = (shownId: string, tenantDomain: string, details: string[]) =>
+export const policyValidationFailed = (shownId: string, tenantDomain: string, details: string[], status: 400 | 422 = 400) =>
   new GraphError(
-    400,
+    status,
     POLICY_VALIDATION_ERROR_CODE,
     `Validation failed: ${details.length} validation error(s) found in policy "${shownId}" of tenant "${tenantDomain}".${details.join("")}`,
     { b2c: true },

@@ -120,7 +120,7 @@ const addLatency: Stage = async (x) => {
 
 /** The first matching fault rule: drop the connection, answer its error, or mark the answer to be lost. */
 const applyFaultRules: Stage = (x) => {
-  const injected = x.runtime.faults.matchRule(x.call.method, x.call.path);
+  const injected = x.runtime.faults.matchRule(x.call.method, x.call.path, x.runtime.behaviour.concurrentWriteStatus);
   if (injected?.kind === "drop") {
     x.notes.fault = "dropConnection";
     if (x.notes.batchRequestId) throw droppedInBatch();
@@ -162,7 +162,7 @@ const authorize: Stage = (x) => {
 };
 
 const refuseOverlappingWrite: Stage = (x) => {
-  if (x.overlapping) throw concurrentWrite();
+  if (x.overlapping) throw concurrentWrite(x.runtime.behaviour.concurrentWriteStatus);
 };
 
 const handle: Stage = async (x) => {
