@@ -163,6 +163,9 @@ export function injectedFault(status: number, code: string, headers: Record<stri
 export const concurrentWrite = (status: 400 | 409 = 409) => aadb2cError(status, "AADB2C95053", [], { fault: "concurrentWrite" });
 /** Inside $batch, where the connection is shared, a dropped connection or lost answer shows as 504. */
 export const droppedInBatch = () => new GraphError(504, "gatewayTimeout", "The connection was dropped (injected fault).", { fault: "dropConnection" });
+/** A loseResponse rule with a status: carried out and saved, then a gateway's answer (e.g. 504) instead of the service's. */
+export const committedThenGatewayError = (status: number) =>
+  new GraphError(status, status === 504 ? "gatewayTimeout" : "serviceNotAvailable", "The gateway did not receive a response in time.", { fault: "loseResponse" });
 export const lostInBatch = () => new GraphError(504, "gatewayTimeout", "The answer was lost (injected fault).", { fault: "loseResponse" });
 /** An inner request of $batch that got no answer over loopback. */
 export const innerRequestGotNoAnswer = () => new GraphError(504, "gatewayTimeout", "The inner request got no answer.");

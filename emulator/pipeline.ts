@@ -10,7 +10,7 @@
 // writes, lost answers) are stages of their own, kept apart from the happy path (handle, persist).
 import type { IncomingHttpHeaders } from "http";
 import type { TokenService } from "./auth";
-import { concurrentWrite, deprecatedApi, droppedInBatch, lostInBatch, notB2cTenant, toGraphError } from "./errorCatalogue";
+import { committedThenGatewayError, concurrentWrite, deprecatedApi, droppedInBatch, lostInBatch, notB2cTenant, toGraphError } from "./errorCatalogue";
 import type { GraphError } from "./graphErrors";
 import { GraphCall, GraphResult, GraphRouter, GraphVersion, InnerRequest, InnerResponse, RouteResolution, splitGraphPath } from "./graphRouter";
 import type { EmulatorRuntime } from "./runtime";
@@ -37,6 +37,8 @@ export interface GraphExchange {
   overlapping: boolean;
   /** An injected loseResponse rule matched: carry the request out, then drop the answer. */
   loseResponse: boolean;
+  /** The loseResponse rule's status: answered (a gateway timeout after the commit) instead of dropping. */
+  lostAnswerStatus?: number;
   result?: GraphResult;
 }
 
@@ -128,6 +130,7 @@ const applyFaultRules: Stage = (x) => {
   }
   if (injected?.kind === "error") throw injected.error;
   x.loseResponse = injected?.kind === "loseResponse";
+  if (injected?.kind === "loseResponse") x.lostAnswerStatus = injected.rule.status;
 };
 
 const authenticate: Stage = (x) => {
@@ -179,6 +182,7 @@ const loseAnswer: Stage = (x) => {
   if (!x.loseResponse) return;
   x.notes.fault = "loseResponse";
   if (x.notes.batchRequestId) throw lostInBatch();
+  if (x.lostAnswerStatus !== undefined) throw committedThenGatewayError(x.lostAnswerStatus);
   return { kind: "drop", status: x.result!.status, fault: "loseResponse" };
 };
 
@@ -208,7 +212,11 @@ export async function runGraphPipeline(x: GraphExchange, stages: readonly Stage[
   } catch (err) {
     const error = toGraphError(err);
     // A failed request whose answer was to be lost: the client sees the connection reset all the same.
-    if (x.loseResponse && !x.notes.batchRequestId) return { kind: "drop", status: error.status, fault: "loseResponse" };
+    if (x.loseResponse && !x.notes.batchRequestId) {
+      return x.lostAnswerStatus !== undefined
+        ? { kind: "error", error: committedThenGatewayError(x.lostAnswerStatus), cause: err }
+        : { kind: "drop", status: error.status, fault: "loseResponse" };
+    }
     return { kind: "error", error, cause: err };
   } finally {
     if (x.writeTarget) x.runtime.faults.endWrite(x.writeTarget);

@@ -33,7 +33,11 @@ export interface FaultRule {
   retryAfter?: number;
   /** Destroy the socket without answering, before the request is handled (inside $batch: the inner request answers 504). */
   dropConnection?: boolean;
-  /** Handle the request (it is carried out and saved), then destroy the socket instead of answering: "committed, then the answer was lost". */
+  /**
+   * Handle the request (it is carried out and saved), then destroy the socket instead of answering:
+   * "committed, then the answer was lost". With `status` (e.g. 504), answer that status instead, as a
+   * gateway that timed out after the service committed would (the outcome is unknown to the client).
+   */
   loseResponse?: boolean;
   /** How many matching requests it hits; omitted = every one. getFaults() shows what is left. */
   times?: number;

@@ -48,7 +48,7 @@ const handMadeQQ = () =>
     displayName: "QQ",
     identityProviderType: "QQ",
     clientId: "101000001",
-    clientSecret: "qq",
+    clientSecret: "qq-padded",
   });
 const handMadeAttach = () =>
   handMade("POST", "/beta/identity/b2cUserFlows/B2C_1_susi/userFlowIdentityProviders/$ref", {
@@ -56,7 +56,7 @@ const handMadeAttach = () =>
   });
 
 const wechat = (extra: Record<string, unknown> = {}) =>
-  providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("stack-app-key"), ...extra }), "IdentityProvider");
+  providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("3d5f03bd549e8677d368906da490ac1f"), ...extra }), "IdentityProvider");
 
 describe("identity provider: a create whose answer is unknown", () => {
   const portalWeChat = () =>
@@ -77,7 +77,7 @@ describe("identity provider: a create whose answer is unknown", () => {
     firedOnce("dropConnection");
     expect(error.message).toMatch(ADOPT);
     expect(error.message).toMatch(/differs from what was sent in clientId, displayName/);
-    expect(error.message).not.toContain("stack-app-key");
+    expect(error.message).not.toContain("3d5f03bd549e8677d368906da490ac1f");
     expect(graphWrites(emu.requestLog()).filter((e) => e.method !== "POST")).toEqual([]);
     expect(emu.snapshot().identityProviders).toEqual([
       expect.objectContaining({ type: "WeChat", clientId: "wxfedcba9876543210", displayName: "WeChat (portal)", clientSecretSha256: sha256("portal-app-key") }),
@@ -95,7 +95,7 @@ describe("identity provider: a create whose answer is unknown", () => {
       "POST /v1.0/identity/identityProviders -> 201",
       "POST /v1.0/identity/identityProviders -> 400",
     ]);
-    expect(emu.snapshot().identityProviders).toEqual([expect.objectContaining({ id, clientId: WECHAT_APP, clientSecretSha256: sha256("stack-app-key") })]);
+    expect(emu.snapshot().identityProviders).toEqual([expect.objectContaining({ id, clientId: WECHAT_APP, clientSecretSha256: sha256("3d5f03bd549e8677d368906da490ac1f") })]);
     // Created by the stack: destroy deletes it.
     await provider.delete!(id, outs);
     expect(emu.snapshot().identityProviders).toEqual([]);

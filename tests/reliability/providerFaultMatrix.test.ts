@@ -101,7 +101,7 @@ const KINDS: ResourceKind[] = [
     setup: async () => {
       for (const [path, body] of [
         ["/beta/identity/b2cUserFlows", { id: "flow", userFlowType: "signIn", userFlowTypeVersion: 3 }],
-        ["/v1.0/identity/identityProviders", { "@odata.type": "microsoft.graph.socialIdentityProvider", displayName: "QQ", identityProviderType: "QQ", clientId: "101000001", clientSecret: "q" }],
+        ["/v1.0/identity/identityProviders", { "@odata.type": "microsoft.graph.socialIdentityProvider", displayName: "QQ", identityProviderType: "QQ", clientId: "101000001", clientSecret: "q-padded" }],
       ] as const) {
         expect((await graphFetch(emu, "POST", path, body)).status).toBe(201);
       }

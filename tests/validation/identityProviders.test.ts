@@ -2,7 +2,7 @@ import { canonicalProviderType, redirectUriFor, validateSocialIdentityProvider, 
 import { UNKNOWN } from "../../validation/notKnownYet";
 import { normalizeUserFlowId, runUserFlowUrl, validateAttachment, validateUserFlow } from "../../validation/userFlows";
 
-const valid = { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: "key" };
+const valid = { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: "4139f2be6be43b50b2b7583a5efdcf1c" };
 const args = (problems: { argument: string }[]) => problems.map((p) => p.argument);
 
 describe("social identity provider validation", () => {
@@ -33,7 +33,7 @@ describe("social identity provider validation", () => {
     ["QQ", "wx0123456789abcdef", /not a QQ APP ID: it must be digits only/],
     ["QQ", "101-000", /digits only/],
   ])("a %s APP ID of the wrong shape (%s) is refused, naming appId and where to find it", (type, clientId, reason) => {
-    const problems = validateSocialIdentityProvider({ type, clientId, clientSecret: "k" }, APP_ARGUMENT_NAMES);
+    const problems = validateSocialIdentityProvider({ type, clientId, clientSecret: "k-padded" }, APP_ARGUMENT_NAMES);
     expect(args(problems)).toEqual(["appId"]);
     expect(problems[0].reason).toMatch(reason);
     expect(problems[0].reason).toMatch(/developer portal/);
@@ -43,7 +43,7 @@ describe("social identity provider validation", () => {
     ["QQ", "101000001"],
     ["Google", "anything-goes.apps.googleusercontent.com"],
   ])("%s APP ID %s has the right shape", (type, clientId) => {
-    expect(validateSocialIdentityProvider({ type, clientId, clientSecret: "k" })).toEqual([]);
+    expect(validateSocialIdentityProvider({ type, clientId, clientSecret: "k-padded" })).toEqual([]);
   });
   test("userFlowTypeVersion must be a version B2C offers (1, 2 or 3)", () => {
     for (const v of [1, 2, 3]) expect(validateUserFlow({ name: "susi", userFlowType: "signIn", userFlowTypeVersion: v })).toEqual([]);
@@ -58,7 +58,7 @@ describe("social identity provider validation", () => {
   });
   test("a value not known yet (UNKNOWN) is skipped; a missing one is required", () => {
     expect(validateSocialIdentityProvider({ type: "QQ", clientId: UNKNOWN, clientSecret: UNKNOWN }, APP_ARGUMENT_NAMES)).toEqual([]);
-    expect(validateSocialIdentityProvider({ type: UNKNOWN, clientId: "wx0123456789abcdef", clientSecret: "k", displayName: UNKNOWN, customDomain: UNKNOWN })).toEqual([]);
+    expect(validateSocialIdentityProvider({ type: UNKNOWN, clientId: "wx0123456789abcdef", clientSecret: "k-padded", displayName: UNKNOWN, customDomain: UNKNOWN })).toEqual([]);
     const missing = validateSocialIdentityProvider({ type: "QQ" }, APP_ARGUMENT_NAMES);
     expect(args(missing)).toEqual(["appId", "appKey"]);
     expect(missing.map((p) => p.reason)).toEqual([expect.stringMatching(/^is required/), expect.stringMatching(/^is required/)]);
