@@ -113,7 +113,7 @@ describe("PolicyKey component", () => {
 
   test("Output-valued secret fields are checked when they resolve (the validator given to checkedInput)", () => {
     expect(policyKeyFieldProblems("secret", "value", "").map((p) => p.argument)).toEqual(["secret.value"]);
-    expect(policyKeyFieldProblems("secret", "value", "ok")).toEqual([]);
+    expect(policyKeyFieldProblems("secret", "value", "ok-secret")).toEqual([]);
     expect(policyKeyFieldProblems("secret", "value", "", { "secret.value": "appKey" }).map((p) => p.argument)).toEqual(["appKey"]);
     expect(policyKeyFieldProblems("pkcs12", "password", "").map((p) => p.argument)).toEqual(["pkcs12.password"]);
     expect(policyKeyFieldProblems("pkcs12", "password", "pw")).toEqual([]);

@@ -12,6 +12,7 @@ import { B2CUserFlow } from "../../components/B2CUserFlow";
 import { PolicyKey } from "../../components/PolicyKey";
 import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
 import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
+import { wechatAppKey } from "../helpers/appKeys";
 import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPolicy";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
@@ -47,14 +48,14 @@ const KINDS: ResourceKind[] = [
   {
     name: "identity provider",
     type: "IdentityProvider",
-    program: (v) => () => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: pulumi.secret(`wechat-key-v${v}`) }),
+    program: (v) => () => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: pulumi.secret(wechatAppKey(`wechat-key-v${v}`)) }),
     writes: {
       create: [{ method: "POST", path: "^/identity/identityProviders$" }],
       update: [{ method: "PATCH", path: "^/identity/identityProviders/*$" }],
       delete: [{ method: "DELETE", path: "^/identity/identityProviders/*$" }],
     },
     state: (snap) => snap.identityProviders.map((p) => ({ type: p.type, clientSecretSha256: p.clientSecretSha256 })),
-    want: (v) => (v ? [{ type: "WeChat", clientSecretSha256: sha256(`wechat-key-v${v}`) }] : []),
+    want: (v) => (v ? [{ type: "WeChat", clientSecretSha256: sha256(wechatAppKey(`wechat-key-v${v}`)) }] : []),
   },
   {
     name: "user flow",
