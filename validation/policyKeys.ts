@@ -178,7 +178,8 @@ function checkValidity(source: string, obj: Record<string, unknown>, now: number
       reason: `is in the past (${isoOf(exp)}); B2C rejects keys that have already expired (AADB2C90214). Give a future date or leave it out`,
     });
   }
-  const late = nbf !== undefined ? notBeforeTooLateProblem(nbf, now, "activates on", "Leave notBefore out (the key is active at once), or give a date within 7 days") : undefined;
+  // One problem per date: an activation after the expiry is reported as that (below), not as late.
+  const late = nbf !== undefined && !(exp !== undefined && nbf >= exp) ? notBeforeTooLateProblem(nbf, now, "activates on", "Leave notBefore out (the key is active at once), or give a date within a year") : undefined;
   if (late) problems.push({ argument: `${source}.notBefore`, reason: late });
   if (nbf !== undefined && exp !== undefined && nbf >= exp) {
     problems.push({ argument: `${source}.notBefore`, reason: `(${isoOf(nbf)}) must be before ${source}.expiresOn (${isoOf(exp)})` });
@@ -249,17 +250,19 @@ export function secretValueProblem(value: string): string | undefined {
 }
 
 /**
- * Latest activation accepted, seconds after now: the longest rotationNotBeforeDelayMinutes (a
- * week). A new key that is not active yet leaves the keyset without an active key until then, and
- * sign-in fails with AADB2C90019 / AADB2C90220 (https://learn.microsoft.com/azure/active-directory-b2c/error-codes,
- * https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview#key-rollover).
+ * Latest activation accepted, seconds after now: a year. A key that is not active yet leaves a new
+ * keyset without an active key until then, and sign-in fails with AADB2C90019 / AADB2C90220
+ * (https://learn.microsoft.com/azure/active-directory-b2c/error-codes,
+ * https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview#key-rollover). A rotation
+ * may schedule its key ahead (the current key stays active meanwhile), so only a date beyond any
+ * schedule (a year; 2100 for 2010) is refused: at preview, a new keyset and a rotation look alike.
  */
-export const MAX_NOT_BEFORE_AHEAD_SECONDS = 7 * 24 * 3600;
+export const MAX_NOT_BEFORE_AHEAD_SECONDS = 365 * 24 * 3600;
 
 /** Why a key activating at `nbf` (Unix seconds) would leave the keyset without an active key, or undefined. */
 export function notBeforeTooLateProblem(nbf: number, now: number, what: string, fix: string): string | undefined {
   if (nbf <= now + MAX_NOT_BEFORE_AHEAD_SECONDS) return undefined;
-  return `${what} ${isoOf(nbf)}, more than 7 days from now: until then the keyset would have no active key and sign-in fails (AADB2C90019). ${fix}`;
+  return `${what} ${isoOf(nbf)}, more than a year from now: until then a new keyset would have no active key and sign-in fails (AADB2C90019). ${fix}`;
 }
 
 function checkCertificate(obj: Record<string, unknown>, now: number, problems: InputProblem[]): void {

@@ -17,7 +17,8 @@ function parentage(): { seen: { type: string; parentType?: string }[]; opts: pul
   return { seen, opts };
 }
 
-const SECRET = "Distinctive-AppKey-3f9c";
+// WeChat-shaped (32 hex digits), distinctive enough to search for.
+const SECRET = "D15713c7AbE3f9c0D15713c7AbE3f9c0";
 
 test.each([
   ["WeChatIdentityProvider", (opts: any) => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: SECRET }, opts)],

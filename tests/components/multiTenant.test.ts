@@ -52,7 +52,7 @@ test("one program, two tenants: each component's objects land in its own tenant,
     }
   };
 
-  await engine.up(program("app-key-v1"));
+  await engine.up(program("a99c0de1a99c0de1a99c0de1a99c0de1"));
   for (const [emu, appId] of [
     [home, "wx0000000000000001"],
     [eu, "wx00000000000000e0"],
@@ -77,7 +77,7 @@ test("one program, two tenants: each component's objects land in its own tenant,
   // A rotated APP KEY: each tenant's provider and keyset are updated in that tenant.
   home.clearRequestLog();
   eu.clearRequestLog();
-  await engine.up(program("app-key-v2"));
+  await engine.up(program("b99c0de2b99c0de2b99c0de2b99c0de2"));
   for (const emu of [home, eu]) {
     expect(emu.snapshot().keySets[0].keys).toHaveLength(2);
     expect(graphCalls(emu.requestLog()).filter((c) => c.method === "PATCH" && c.path.includes("/identityProviders/"))).toHaveLength(1);

@@ -269,7 +269,7 @@ const CASES: BadInput[] = [
   { name: "PolicyKey: secret from an Output that resolves to 2 characters", program: policyKey({ secret: { value: pulumi.secret("ab") } }), names: ["secret.value", "AADB2C90138"] },
   { name: "WeChatSecretKey: APP KEY with a trailing newline", program: () => new WeChatSecretKey("wechat", { appKey: `${WECHAT_KEY}\n` }), names: ["appKey", "trailing"], secret: WECHAT_KEY },
   { name: "PolicyKey: secret valid only from 2100", program: policyKey({ secret: { value: POLICY_SECRET, notBefore: "2100-01-01" } }), names: ["secret.notBefore", "2100-01-01", "no active key", "Leave notBefore out"] },
-  { name: "PolicyKey: secret active in 30 days", program: policyKey({ secret: { value: POLICY_SECRET, notBefore: new Date(Date.now() + 30 * 86_400_000) } }), names: ["secret.notBefore", "more than 7 days"] },
+  { name: "PolicyKey: secret active in 400 days", program: policyKey({ secret: { value: POLICY_SECRET, notBefore: new Date(Date.now() + 400 * 86_400_000) } }), names: ["secret.notBefore", "more than a year"] },
   { name: "PolicyKey: generated key valid only from 2100", program: policyKey({ generate: { keyType: "RSA", use: "sig", notBefore: YEAR_2100 } }), names: ["generate.notBefore", "no active key"] },
   { name: "PolicyKey: certificate valid only from 2100", program: policyKey({ certificate: { value: FAR_CER } }), names: ["certificate.value", "valid only from 2100", "valid now"] },
   { name: "PolicyKey: PFX whose certificate is valid only from 2100", program: policyKey({ pkcs12: { value: FAR_PFX, password: "pfx-pass" } }), names: ["pkcs12.value", "valid only from 2100"] },
