@@ -135,9 +135,10 @@ export function appIdShapeProblem(type: SocialProviderType | undefined, clientId
 
 /**
  * The APP KEY (AppSecret) shapes the developer portals hand out: a WeChat Open Platform AppSecret is
- * 32 hex digits (https://developers.weixin.qq.com/doc/oplatform/en/Website_App/WeChat_Login/Wechat_Login.html,
- * the `secret` of the access_token request). A key of another shape (the APP ID, a truncated
- * copy) is accepted by B2C and fails only at sign-in. QQ documents no shape: none is checked.
+ * 32 hex digits as the platform issues it (the login page names it the `secret` of the access_token
+ * request but states no length: https://developers.weixin.qq.com/doc/oplatform/en/Website_App/WeChat_Login/Wechat_Login.html).
+ * A key of another shape (the APP ID, a truncated copy) is accepted by B2C and fails only at
+ * sign-in. QQ documents no shape: none is checked.
  */
 export const APP_KEY_SHAPES: Partial<Record<SocialProviderType, { pattern: RegExp; description: string }>> = {
   WeChat: { pattern: /^[0-9a-fA-F]{32}$/, description: "32 hex digits (the AppSecret shown on the WeChat Open Platform)" },
