@@ -30,6 +30,7 @@ interface GraphKey {
   nbf?: number | string;
   exp?: number | string;
   x5c?: string[];
+  x5t?: string;
   status?: string;
 }
 interface GraphKeySet {
@@ -70,7 +71,9 @@ function seconds(v: unknown): number | undefined {
 
 /** What the keys of a keyset tell about how they were made (Graph does not say). */
 export function keySetSource(keys: GraphKey[]): { source: "secret" | "generate" | "certificate"; note?: string } {
-  const withCert = keys.some((k) => Array.isArray(k.x5c) && k.x5c.length > 0);
+  // A certificate key carries its thumbprint, x5t (trustFrameworkKey, https://learn.microsoft.com/graph/api/resources/trustframeworkkey?view=graph-rest-beta);
+  // the upload answers' examples show no x5c, and kty "oct"/"OCT", so neither x5c nor kty alone tells.
+  const withCert = keys.some((k) => (typeof k.x5t === "string" && k.x5t !== "") || (Array.isArray(k.x5c) && k.x5c.length > 0));
   const kty = (keys[0]?.kty ?? "").toLowerCase();
   if (withCert) return { source: "certificate", note: "holds certificate keys: uploaded as a .cer or a .pfx (Graph does not say which); recorded as certificate" };
   if (kty === "rsa") return { source: "generate" };

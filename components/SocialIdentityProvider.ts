@@ -60,7 +60,7 @@ export function createIdentityProvider(
       type: pulumi.output(args.type).apply((t) => canonicalProviderType(t) ?? t),
       clientId: checkedInput(label, args.clientId, (v) => validateSocialIdentityProvider({ clientId: v }, names).filter((p) => p.argument === names.clientId)),
       clientSecret: pulumi.secret(
-        checkedInput(label, args.clientSecret, (v) => validateSocialIdentityProvider({ clientSecret: v }, names).filter((p) => p.argument === names.clientSecret)),
+        checkedInput(label, args.clientSecret, (v) => validateSocialIdentityProvider({ type: typeof args.type === "string" ? args.type : undefined, clientSecret: v }, names).filter((p) => p.argument === names.clientSecret)),
       ),
       displayName: args.displayName ?? pulumi.output(args.type).apply((t) => PORTAL_DISPLAY_NAMES[canonicalProviderType(t)!] ?? t),
       customDomain: args.customDomain,

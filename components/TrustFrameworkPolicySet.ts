@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDS, CLOUD_NAMES } from "../graph/clouds";
 import { configKey, DEFAULT_CONFIG_NAMESPACE, readSetting, SettingName } from "../graph/settings";
+import { policyDocumentProblem } from "../validation/policyDocuments";
 import { formatPolicyProblems, PolicyProblem, policySetWarnings, validatePolicySet } from "../policies/offlineValidation";
 import {
   AppSettings,
@@ -233,6 +234,11 @@ export function preparePolicySet(label: string, args: TrustFrameworkPolicySetArg
       seen.push(f.fileName);
     }
   }
+  files.forEach((f, i) => {
+    // Before any parsing: size and DOCTYPE (validation/policyDocuments.ts).
+    const problem = typeof f?.xml === "string" ? policyDocumentProblem(f.xml) : undefined;
+    if (problem) problems.push({ argument: args.folder !== undefined ? `folder: ${f.fileName}` : `policies[${i}].xml (${f.fileName})`, reason: problem });
+  });
   problems.push(...tenantProblems(args.configNamespace, "configNamespace"));
   const namespace = problems.some((p) => p.argument === "configNamespace") ? DEFAULT_CONFIG_NAMESPACE : (args.configNamespace ?? DEFAULT_CONFIG_NAMESPACE);
   const appSettings = loadAppSettings(args.appSettings, problems);

@@ -164,10 +164,13 @@ export function injectedFault(status: number, code: string, headers: Record<stri
   });
 }
 
-/** 409 AADB2C95053 for overlapping writes to one object (status unconfirmed; 409 is the natural value). */
-export const concurrentWrite = () => aadb2cError(409, "AADB2C95053", [], { fault: "concurrentWrite" });
+/** AADB2C95053 for overlapping writes to one object (status unconfirmed: behaviour.concurrentWriteStatus, default 409). */
+export const concurrentWrite = (status: 400 | 409 = 409) => aadb2cError(status, "AADB2C95053", [], { fault: "concurrentWrite" });
 /** Inside $batch, where the connection is shared, a dropped connection or lost answer shows as 504. */
 export const droppedInBatch = () => new GraphError(504, "gatewayTimeout", "The connection was dropped (injected fault).", { fault: "dropConnection" });
+/** A loseResponse rule with a status: carried out and saved, then a gateway's answer (e.g. 504) instead of the service's. */
+export const committedThenGatewayError = (status: number) =>
+  new GraphError(status, status === 504 ? "gatewayTimeout" : "serviceNotAvailable", "The gateway did not receive a response in time.", { fault: "loseResponse" });
 export const lostInBatch = () => new GraphError(504, "gatewayTimeout", "The answer was lost (injected fault).", { fault: "loseResponse" });
 /** An inner request of $batch that got no answer over loopback. */
 export const innerRequestGotNoAnswer = () => new GraphError(504, "gatewayTimeout", "The inner request got no answer.");
@@ -207,7 +210,7 @@ export const policyInherited = (id: string, children: string[]) =>
 export const unsupportedUserFlowType = (type: string, supported: string[]) =>
   invalidRequestBody(`Requested value '${type}' was not found for property 'userFlowType'. Supported values: ${supported.join(", ")}.`);
 export const userFlowTypeVersionMissing = () => invalidRequestBody("Required property 'userFlowTypeVersion' is missing or not a positive number.");
-export const userFlowExists = (id: string) => alreadyExists(409, `A user flow with id '${id}' already exists.`);
+export const userFlowExists = (id: string, status: 400 | 409 = 409) => alreadyExists(status, `A user flow with id '${id}' already exists.`);
 export const userFlowPropertyFixed = (name: string, typeName: string, updatable: string[]) =>
   invalidRequestBody(`Property '${name}' of a ${typeName} cannot be updated; only ${updatable.join(" and ")} can.`);
 export const invalidLanguageTag = () => invalidRequestBody("Property 'defaultLanguageTag' must be an RFC 5646 language tag or null.");
@@ -226,9 +229,9 @@ export const keysRefusedOnKeySetCreate = () =>
 
 export const policyExists = (id: string) =>
   alreadyExists(409, `A policy with id '${id}' already exists. Use PUT /trustFramework/policies/${id}/$value to replace it.`);
-export const policyValidationFailed = (shownId: string, tenantDomain: string, details: string[]) =>
+export const policyValidationFailed = (shownId: string, tenantDomain: string, details: string[], status: 400 | 422 = 400) =>
   new GraphError(
-    400,
+    status,
     POLICY_VALIDATION_ERROR_CODE,
     `Validation failed: ${details.length} validation error(s) found in policy "${shownId}" of tenant "${tenantDomain}".${details.join("")}`,
     { b2c: true },

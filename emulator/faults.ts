@@ -117,7 +117,7 @@ export class FaultInjector {
   }
 
   /** First rule matching the request; consumes one of its `times`. */
-  matchRule(method: string, graphPath: string): InjectedFault | undefined {
+  matchRule(method: string, graphPath: string, concurrentWriteStatus: number = 409): InjectedFault | undefined {
     for (const rule of this.settings.rules) {
       if (rule.times !== undefined && rule.times <= 0) continue;
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
@@ -127,7 +127,7 @@ export class FaultInjector {
       if (rule.loseResponse) return { kind: "loseResponse", rule };
       if (rule.hang) return { kind: "hang", rule };
       if (rule.nextLink) return { kind: "repeatNextLink", rule };
-      return { kind: "error", error: injectedError(rule) };
+      return { kind: "error", error: injectedError(rule, concurrentWriteStatus) };
     }
     return undefined;
   }
@@ -259,14 +259,14 @@ function validateRule(rule: FaultRule): FaultRule {
 }
 
 /**
- * The error of an injected rule. Status defaults: AADB2C95053 409, other AADB2C* codes 400
+ * The error of an injected rule. Status defaults: AADB2C95053 behaviour.concurrentWriteStatus (409), other AADB2C* codes 400
  * (the real status of AADB2C90063 is unconfirmed, probably 400 or 5xx), TooManyRequests 429,
  * otherwise 503. Code defaults by status; texts from the error catalogue.
  */
-export function injectedError(rule: FaultRule): GraphError {
+export function injectedError(rule: FaultRule, concurrentWriteStatus: number = 409): GraphError {
   const status =
     rule.status ??
-    (rule.code === "AADB2C95053" ? 409 : rule.code?.startsWith("AADB2C") ? 400 : rule.code === "TooManyRequests" ? 429 : 503);
+    (rule.code === "AADB2C95053" ? concurrentWriteStatus : rule.code?.startsWith("AADB2C") ? 400 : rule.code === "TooManyRequests" ? 429 : 503);
   const fault = `injected:${status}${rule.code ? `:${rule.code}` : ""}`;
   const retryAfter = rule.retryAfterHeader ?? (rule.retryAfter === undefined ? undefined : String(rule.retryAfter));
   if (status === 429 && (rule.code === undefined || rule.code === "TooManyRequests") && rule.message === undefined) {

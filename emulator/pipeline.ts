@@ -10,7 +10,7 @@
 // writes, lost answers) are stages of their own, kept apart from the happy path (handle, persist).
 import type { IncomingHttpHeaders } from "http";
 import type { TokenService } from "./auth";
-import { concurrentWrite, deprecatedApi, droppedInBatch, innerRequestGotNoAnswer, lostInBatch, notB2cTenant, toGraphError } from "./errorCatalogue";
+import { committedThenGatewayError, concurrentWrite, deprecatedApi, droppedInBatch, innerRequestGotNoAnswer, lostInBatch, notB2cTenant, toGraphError } from "./errorCatalogue";
 import type { GraphError } from "./graphErrors";
 import { GraphCall, GraphResult, GraphRouter, GraphVersion, InnerRequest, InnerResponse, RouteResolution, splitGraphPath } from "./graphRouter";
 import type { EmulatorRuntime } from "./runtime";
@@ -39,6 +39,8 @@ export interface GraphExchange {
   loseResponse: boolean;
   /** An injected nextLink "repeat" rule matched: the page's nextLink is the request's own URL. */
   repeatNextLink?: boolean;
+  /** The loseResponse rule's status: answered (a gateway timeout after the commit) instead of dropping. */
+  lostAnswerStatus?: number;
   result?: GraphResult;
 }
 
@@ -126,7 +128,7 @@ const addLatency: Stage = async (x) => {
 
 /** The first matching fault rule: drop the connection, answer its error, or mark the answer to be lost. */
 const applyFaultRules: Stage = (x) => {
-  const injected = x.runtime.faults.matchRule(x.call.method, x.call.path);
+  const injected = x.runtime.faults.matchRule(x.call.method, x.call.path, x.runtime.behaviour.concurrentWriteStatus);
   if (injected?.kind === "drop") {
     x.notes.fault = "dropConnection";
     if (x.notes.batchRequestId) throw droppedInBatch();
@@ -141,6 +143,7 @@ const applyFaultRules: Stage = (x) => {
   if (injected?.kind === "error") throw injected.error;
   x.loseResponse = injected?.kind === "loseResponse";
   x.repeatNextLink = injected?.kind === "repeatNextLink";
+  if (injected?.kind === "loseResponse") x.lostAnswerStatus = injected.rule.status;
 };
 
 const authenticate: Stage = (x) => {
@@ -175,7 +178,7 @@ const authorize: Stage = (x) => {
 };
 
 const refuseOverlappingWrite: Stage = (x) => {
-  if (x.overlapping) throw concurrentWrite();
+  if (x.overlapping) throw concurrentWrite(x.runtime.behaviour.concurrentWriteStatus);
 };
 
 const handle: Stage = async (x) => {
@@ -201,6 +204,7 @@ const loseAnswer: Stage = (x) => {
   if (!x.loseResponse) return;
   x.notes.fault = "loseResponse";
   if (x.notes.batchRequestId) throw lostInBatch();
+  if (x.lostAnswerStatus !== undefined) throw committedThenGatewayError(x.lostAnswerStatus);
   return { kind: "drop", status: x.result!.status, fault: "loseResponse" };
 };
 
@@ -231,7 +235,11 @@ export async function runGraphPipeline(x: GraphExchange, stages: readonly Stage[
   } catch (err) {
     const error = toGraphError(err);
     // A failed request whose answer was to be lost: the client sees the connection reset all the same.
-    if (x.loseResponse && !x.notes.batchRequestId) return { kind: "drop", status: error.status, fault: "loseResponse" };
+    if (x.loseResponse && !x.notes.batchRequestId) {
+      return x.lostAnswerStatus !== undefined
+        ? { kind: "error", error: committedThenGatewayError(x.lostAnswerStatus), cause: err }
+        : { kind: "drop", status: error.status, fault: "loseResponse" };
+    }
     return { kind: "error", error, cause: err };
   } finally {
     if (x.writeTarget) x.runtime.faults.endWrite(x.writeTarget);

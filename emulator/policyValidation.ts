@@ -18,6 +18,8 @@ export interface PolicyValidationContext {
   keySetVisible(id: string): boolean;
   /** Run the semantic checks (behaviour.validatePolicies); well-formedness is always checked. */
   semanticChecks: boolean;
+  /** Status of a validation failure (behaviour.policyValidationStatus); default 400. */
+  validationStatus?: 400 | 422;
 }
 
 export interface ParsedPolicy {
@@ -131,7 +133,7 @@ export function validatePolicy(xml: string, urlId: string | undefined, context: 
       }
     }
   }
-  if (details.length > 0) throw policyValidationFailed(shownId, context.tenantDomain, details);
+  if (details.length > 0) throw policyValidationFailed(shownId, context.tenantDomain, details, context.validationStatus);
   return { policyId };
 }
 

@@ -30,6 +30,10 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = {
   userFlowUpdateStatus: 204,
   defaultLanguageTagOnCreate: "en",
   duplicateKeySetStatus: 409,
+  concurrentWriteStatus: 409,
+  duplicateUserFlowStatus: 409,
+  policyValidationStatus: 400,
+  policyJsonRead: false,
   rejectKeysOnKeySetCreate: false,
   keyDatesAsStrings: false,
   keySetDeleteLeavesBackup: false,
@@ -109,6 +113,9 @@ export class EmulatorRuntime {
     };
     oneOf("duplicateIdentityProviderStatus", [400, 409]);
     oneOf("duplicateKeySetStatus", [400, 409]);
+    oneOf("concurrentWriteStatus", [400, 409]);
+    oneOf("duplicateUserFlowStatus", [400, 409]);
+    oneOf("policyValidationStatus", [400, 422]);
     oneOf("noActiveKeyStatus", [400, 404]);
     oneOf("duplicateAttach", ["ok", "error"]);
     oneOf("deleteAttachedIdentityProvider", ["fail", "cascade"]);

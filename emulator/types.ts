@@ -55,7 +55,11 @@ export interface FaultRule {
   nextLink?: "repeat";
   /** Destroy the socket without answering, before the request is handled (inside $batch: the inner request answers 504). */
   dropConnection?: boolean;
-  /** Handle the request (it is carried out and saved), then destroy the socket instead of answering: "committed, then the answer was lost". */
+  /**
+   * Handle the request (it is carried out and saved), then destroy the socket instead of answering:
+   * "committed, then the answer was lost". With `status` (e.g. 504), answer that status instead, as a
+   * gateway that timed out after the service committed would (the outcome is unknown to the client).
+   */
   loseResponse?: boolean;
   /** How many matching requests it hits; omitted = every one. getFaults() shows what is left. */
   times?: number;
@@ -119,6 +123,28 @@ export interface EmulatorBehaviour {
    * "" leaves it null (as the list examples show). Default "en".
    */
   defaultLanguageTagOnCreate: string;
+  /**
+   * Status of AADB2C95053 "Multiple concurrent writes to the same object detected" (overlapping
+   * writes and injected rules without a status). The error-code page gives the code and text, no
+   * status (https://learn.microsoft.com/azure/active-directory-b2c/error-codes). Default 409.
+   */
+  concurrentWriteStatus: 400 | 409;
+  /**
+   * Status of a create of a user flow whose id exists (code Request_MultipleObjectsWithSameKeyValue).
+   * The create page documents no duplicate answer (https://learn.microsoft.com/graph/api/identitycontainer-post-b2cuserflows?view=graph-rest-beta). Default 409.
+   */
+  duplicateUserFlowStatus: 400 | 409;
+  /**
+   * Status of a policy upload that fails validation ("Validation failed: N validation error(s) found
+   * in policy …"). The upload page documents only success (https://learn.microsoft.com/graph/api/trustframework-put-trustframeworkpolicy?view=graph-rest-beta). Default 400.
+   */
+  policyValidationStatus: 400 | 422;
+  /**
+   * GET /trustFramework/policies/{id} answers the policy as JSON ({id}). Only the `$value` read is
+   * documented (https://learn.microsoft.com/graph/api/trustframeworkpolicy-get?view=graph-rest-beta), so by
+   * default the JSON read is refused (400 "Resource not found for the segment"). Default false.
+   */
+  policyJsonRead: boolean;
   /** Status for AADB2C95028 (duplicate keyset). Default 409. */
   duplicateKeySetStatus: 400 | 409;
   /** Reject a keyset create whose body has a non-empty keys array (400 "The 'keySet' field is invalid…"), as an SDK issue reported. Default false: the create page documents "Create a keyset with a key" answering 201 (https://learn.microsoft.com/graph/api/trustframework-post-keysets?view=graph-rest-beta). */

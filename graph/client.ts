@@ -33,7 +33,7 @@ export interface GraphCall {
    */
   retryNotFoundForMs?: number;
   /**
-   * false: after a dropped connection, fail with a networkError instead of sending the request again.
+   * false: after a dropped connection (or a 504: outcome unknown), fail instead of sending the request again.
    * For a POST that adds something each time it lands (a key upload), whose caller must look at what
    * landed before re-sending. Default true.
    */

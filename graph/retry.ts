@@ -54,7 +54,7 @@ export class RetryRecord {
   attempts = 0;
   /** A connection failed after the request may have reached the service. */
   retriedAfterNetworkError = false;
-  /** false: a dropped connection is not retried here; the caller checks what landed (see GraphCall). */
+  /** false: a dropped connection or a 504 is not retried here; the caller checks what landed (see GraphCall). */
   resendAfterNetworkError = true;
   /** Set when the handler stopped retrying because the budget would be exceeded: for the error message. */
   gaveUp?: { attempts: number; elapsedSeconds: number; budgetSeconds: number; nextWaitSeconds: number };
@@ -147,6 +147,9 @@ export class B2CRetryHandler implements Middleware {
         clock,
         async transient(outcome, attempt) {
           if (outcome.ok) {
+            // A 504 is a gateway that gave up waiting: the service may have carried the request out.
+            // For a call that must not be sent twice blindly (a key upload), the caller looks first.
+            if (record && !record.resendAfterNetworkError && outcome.value?.status === 504) return false;
             const delay = outcome.value ? await retryDelayFor(outcome.value, attempt, policy, clock.now()) : undefined;
             return delay === undefined ? false : delay * 1000;
           }

@@ -94,7 +94,7 @@ function httpsUrl(name: SettingName, value: string, namespace: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new GraphConfigError(`${describeSetting(name, namespace)} is not a URL: '${value}'.`);
+    throw new GraphConfigError(`${describeSetting(name, namespace)} is not a URL: '${value}'. Give an https URL such as 'https://graph.microsoft.com', or leave it unset for the cloud's default.`);
   }
   if (url.protocol !== "https:") {
     throw new GraphConfigError(`${describeSetting(name, namespace)} must use https, got '${value}'.`);

@@ -58,6 +58,15 @@ export interface MergeSocialProvidersOptions {
   journeyIds?: string[];
   /** The Id of the renamed copy of a journey. Default: `<journeyId>WithSocial` (socialJourneyId). */
   renameJourney?: (journeyId: string) => string;
+  /**
+   * The relying party policies (XML) meant to show the buttons. Each is checked, never changed: one
+   * still on a wired journey's original Id (the base journey, without the buttons) is warned about.
+   * Left out: the merge warns once that relying parties must be pointed at the copies
+   * (pointRelyingPartyAt), which mergeSocialProvidersIntoPolicySet does itself.
+   */
+  relyingParties?: string[];
+  /** Receives those warnings. Default: process.emitWarning (printed once on stderr). */
+  warn?: (message: string) => void;
 }
 
 /** The default Id of the renamed journey copy: "SignUpOrSignIn" -> "SignUpOrSignInWithSocial". */
@@ -116,7 +125,43 @@ export function mergeSocialProviders(
     const journey = ensureJourneyCopy(parsed, bases, journeyId, targetId);
     for (const provider of list) wireJourney(parsed, bases, journey, journeyId, provider);
   }
+  warnAboutRelyingParties(journeyIds, rename, options);
   return serializeXml(parsed);
+}
+
+/** The relying party's DefaultUserJourney ReferenceId (and its PolicyId), or undefined for another document. */
+function relyingPartyJourney(xml: string): { policyId: string; journeyId: string } | undefined {
+  const root = parseXml(xml).doc.documentElement!;
+  const relyingParty = firstChildElement(root, "RelyingParty");
+  const journey = relyingParty ? firstChildElement(relyingParty, "DefaultUserJourney") : undefined;
+  const journeyId = journey?.getAttribute("ReferenceId");
+  return journeyId ? { policyId: root.getAttribute("PolicyId") ?? "(no PolicyId)", journeyId } : undefined;
+}
+
+/**
+ * The buttons are only in the renamed copies: a relying party still on the original journey shows
+ * none, and nothing fails (the how-to's last step: "change the DefaultUserJourney", https://learn.microsoft.com/azure/active-directory-b2c/identity-provider-wechat?pivots=b2c-custom-policy).
+ */
+function warnAboutRelyingParties(journeyIds: string[], rename: (id: string) => string, options: MergeSocialProvidersOptions): void {
+  const warn = options.warn ?? ((message: string) => process.emitWarning(message, "B2CIdentityWarning"));
+  const pairs = journeyIds.map((id) => `${id} -> ${rename(id)}`).join(", ");
+  if (options.relyingParties === undefined) {
+    warn(
+      `mergeSocialProviders wired the providers into copies of the journeys (${pairs}); a relying party whose DefaultUserJourney is still ` +
+        `the original shows no button for them. Point each relying party at the copy with pointRelyingPartyAt, or merge with ` +
+        `mergeSocialProvidersIntoPolicySet, which does it (pass relyingParties to have them checked instead).`,
+    );
+    return;
+  }
+  for (const xml of options.relyingParties) {
+    const rp = relyingPartyJourney(xml);
+    if (rp && journeyIds.includes(rp.journeyId)) {
+      warn(
+        `relying party ${rp.policyId} uses UserJourney ${rp.journeyId}, not ${rename(rp.journeyId)}, the copy with the social providers: ` +
+          `its users see no button for them. Set its DefaultUserJourney ReferenceId to ${rename(rp.journeyId)} (pointRelyingPartyAt).`,
+      );
+    }
+  }
 }
 
 /**
@@ -154,15 +199,22 @@ export function mergeSocialProvidersIntoPolicySet(
   if (!extensions) throw new Error(`the policy set has no ${extensionsName} (set extensionsFileName)`);
   const isRelyingParty = (f: PolicySetFile) => firstChildElement(parseXml(f.xml).doc.documentElement!, "RelyingParty") !== undefined;
   const bases = files.filter((f) => f !== extensions && !isRelyingParty(f)).map((f) => f.xml);
-  const merged = mergeSocialProviders(extensions.xml, providers, { ...options, basePolicies: bases });
+  // The relying parties are pointed below: the merge need not warn about them.
+  const merged = mergeSocialProviders(extensions.xml, providers, { ...options, basePolicies: bases, relyingParties: [] });
   const rename = options.renameJourney ?? socialJourneyId;
   const journeyIds = options.journeyIds ?? ["SignUpOrSignIn"];
-  return files.map((f) => {
+  const result = files.map((f) => {
     if (f === extensions) return { ...f, xml: merged };
     if (!isRelyingParty(f)) return f;
     const xml = journeyIds.reduce((text, id) => pointRelyingPartyAt(text, id, rename(id)), f.xml);
     return xml === f.xml ? f : { ...f, xml };
   });
+  const copies = journeyIds.map(rename);
+  if (!result.some((f) => copies.includes(relyingPartyJourney(f.xml)?.journeyId ?? ""))) {
+    const warn = options.warn ?? ((message: string) => process.emitWarning(message, "B2CIdentityWarning"));
+    warn(`no relying party in the policy set uses ${journeyIds.join(" or ")}: the social providers' buttons (in ${copies.join(", ")}) are shown by none. Point a relying party's DefaultUserJourney at ${copies[0]}.`);
+  }
+  return result;
 }
 
 function checkReferences(parsed: ParsedXml, bases: ParsedXml[], providers: SocialProviderPolicy[]): void {

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { B2CSocialSignInArgs } from "../components/B2CSocialSignIn";
 import { resolveGraphSettings, GraphSettings } from "../graph/settings";
-import { canonicalProviderType } from "../validation/identityProviders";
-import { InputProblem, renameProblems, throwIfProblems } from "../validation/inputError";
+import { appKeyShapeProblem, canonicalProviderType } from "../validation/identityProviders";
+import { InputProblem, inputError, renameProblems, secretWhitespaceProblem, throwIfProblems } from "../validation/inputError";
 import { UNKNOWN } from "../validation/notKnownYet";
 import { validateSocialSignIn } from "../validation/socialSignIn";
 
@@ -108,6 +108,10 @@ export function readStackConfig(get: StackConfigReader): { settings: GraphSettin
       // The secret itself is an Output here; its plain text (config is decrypted) tells a blank one.
       problems.push({ argument: secretKey, reason: `is blank: it must be the ${p.type} APP KEY of ${SIGN_IN_KEY}.identityProviders[${i}]` });
     } else if (p?.type) {
+      // The plain text (config is decrypted): the APP KEY's own checks, named by its config key.
+      const raw = get.raw(secretKey);
+      const shape = typeof raw === "string" ? secretWhitespaceProblem(raw) ?? appKeyShapeProblem(canonicalProviderType(p.type), raw) : undefined;
+      if (shape) problems.push({ argument: secretKey, reason: `${shape} (the ${p.type} APP KEY of ${SIGN_IN_KEY}.identityProviders[${i}])` });
       checkStoredAsSecret(get, settings, secretKey, `${p.type} APP KEY`, problems);
     }
     const at = `${SIGN_IN_KEY}.identityProviders[${i}].`;
@@ -176,7 +180,19 @@ export function pulumiConfigReader(): StackConfigReader {
     warn: (message: string) => void pulumi.log.warn(message),
     object: (key: string) => {
       const [ns, name] = key.split(":");
-      return new pulumi.Config(ns).getObject(name);
+      try {
+        return new pulumi.Config(ns).getObject(name);
+      } catch (error) {
+        // Pulumi's own text says what is wrong, not how to write it.
+        throw inputError("the stack configuration", [
+          {
+            argument: key,
+            reason:
+              `is not a JSON object (${error instanceof Error ? error.message : String(error)}): set its parts with ` +
+              `\`pulumi config set --path '${key}.identityProviders[0].type' WeChat\`, or give the whole object as JSON`,
+          },
+        ]);
+      }
     },
     secret: (key: string) => {
       const [ns, name] = key.split(":");

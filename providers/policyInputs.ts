@@ -1,6 +1,7 @@
 // What a custom policy resource is given: the inputs, their local check, and the document packed
 // for state (policyDocument.ts). No Graph call here.
 import { InputProblem } from "../validation/inputError";
+import { policyDocumentProblem } from "../validation/policyDocuments";
 import { isUnknown } from "./providerContext";
 import { normalizePolicyForDiff, policyIdOfXml, sameId, unpackPolicyXml } from "./policyDocument";
 
@@ -46,8 +47,11 @@ export function checkPolicyInputs(news: Partial<Record<keyof TrustFrameworkPolic
   }
   const xml = news.xml;
   if (!isUnknown(xml)) {
+    const documentProblem = typeof xml === "string" ? policyDocumentProblem(xml) : undefined;
     if (typeof xml !== "string" || xml.trim() === "") {
       problems.push({ argument: "xml", reason: "must be the policy document (non-empty XML text)" });
+    } else if (documentProblem) {
+      problems.push({ argument: "xml", reason: documentProblem });
     } else {
       const inXml = policyIdOfXml(xml);
       if (!inXml) {

@@ -45,7 +45,7 @@ export function keyOperation(inputs: PolicyKeyInputs, nbf: number | undefined, e
 /**
  * Adds one key. Right after creating the keyset, 404 and AADB2C95052 mean "not visible yet": retry
  * within the window. Each upload that lands adds a key (keys can't be removed one by one), so after
- * a dropped connection the keyset is read first: a key not among `knownKids` means the lost attempt
+ * a dropped connection or a 504 the keyset is read first: a key not among `knownKids` means the lost attempt
  * landed (its key is returned, with retriedAfterNetworkError); otherwise the upload is sent again.
  */
 export async function addKey(
@@ -107,9 +107,17 @@ export async function addKey(
       windowMs: Infinity,
       maxRetries: 5,
       backoff: (attempt) => backoffMs(attempt + 1),
-      transient: (outcome) => !outcome.ok && isGraphRequestError(outcome.error) && outcome.error.code === "networkError",
+      transient: (outcome) => !outcome.ok && isOutcomeUnknown(outcome.error),
     },
   );
+}
+
+/**
+ * An upload whose outcome is unknown: the connection dropped, or a gateway answered 504 (it stopped
+ * waiting; the service may have added the key). Uploads are not idempotent: look before re-sending.
+ */
+function isOutcomeUnknown(error: unknown): boolean {
+  return isGraphRequestError(error) && (error.code === "networkError" || error.status === 504);
 }
 
 /**

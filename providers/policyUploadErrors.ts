@@ -42,7 +42,8 @@ export function parsePolicyValidationFailure(message: string): PolicyValidationF
  * `keySetIds`, its `basePolicyId`) can't be seen yet: worth retrying for a short while.
  */
 export function isFreshDependencyFailure(error: unknown, inputs: Pick<TrustFrameworkPolicyInputs, "keySetIds" | "basePolicyId">): boolean {
-  if (!isGraphRequestError(error) || error.status !== 400) return false;
+  // Any 4xx: the status of a validation failure is undocumented (emulator switch policyValidationStatus).
+  if (!isGraphRequestError(error) || error.status < 400 || error.status >= 500) return false;
   const failure = parsePolicyValidationFailure(error.graphMessage);
   if (!failure || failure.recognised < failure.count) return false;
   if (failure.missingKeySetIds.length + failure.missingPolicyIds.length === 0) return false;

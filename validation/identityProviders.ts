@@ -1,5 +1,5 @@
 import { describeValueShape } from "../graph/redact";
-import { InputProblem, isBlank, renameProblems } from "./inputError";
+import { controlCharacterIn, describeSecret, InputProblem, isBlank, renameProblems, secretWhitespaceProblem } from "./inputError";
 import { isUnknown } from "./notKnownYet";
 
 /**
@@ -92,11 +92,17 @@ export function validateSocialIdentityProvider(input: SocialIdentityProviderInpu
     problems.push({ argument: "clientSecret", reason: "is required (the provider's app key/client secret)" });
   } else if (known(input.clientSecret) && isBlank(input.clientSecret)) {
     problems.push({ argument: "clientSecret", reason: "must be a non-empty string (the provider's app key/client secret)" });
+  } else if (known(input.clientSecret) && typeof input.clientSecret === "string") {
+    const problem = secretWhitespaceProblem(input.clientSecret) ?? appKeyShapeProblem(canonicalProviderType(input.type), input.clientSecret);
+    if (problem) problems.push({ argument: "clientSecret", reason: problem });
   }
   if (input.displayName !== undefined && known(input.displayName) && (typeof input.displayName !== "string" || input.displayName.trim() === "")) {
     problems.push({ argument: "displayName", reason: "must be a non-empty string when given" });
   } else if (typeof input.displayName === "string" && input.displayName.length > 256) {
     problems.push({ argument: "displayName", reason: "must be at most 256 characters" });
+  } else if (typeof input.displayName === "string" && known(input.displayName)) {
+    const problem = displayNameProblem(input.displayName);
+    if (problem) problems.push({ argument: "displayName", reason: problem });
   }
   if (input.customDomain !== undefined && known(input.customDomain) && (typeof input.customDomain !== "string" || !HOSTNAME.test(input.customDomain))) {
     problems.push({
@@ -116,7 +122,7 @@ export function validateSocialIdentityProvider(input: SocialIdentityProviderInpu
  * QQ Connect APP IDs are numbers (https://wiki.connect.qq.com/). A wrong one fails only at sign-in.
  */
 export const APP_ID_SHAPES: Partial<Record<SocialProviderType, { pattern: RegExp; description: string }>> = {
-  WeChat: { pattern: /^wx[0-9a-f]{16}$/i, description: "'wx' followed by 16 hex digits (e.g. wx0123456789abcdef), from the WeChat Open Platform" },
+  WeChat: { pattern: /^wx[0-9a-f]{16}$/, description: "'wx' followed by 16 hex digits, lower-case (e.g. wx0123456789abcdef), from the WeChat Open Platform" },
   QQ: { pattern: /^[0-9]+$/, description: "digits only (e.g. 101000001), from QQ Connect" },
 };
 
@@ -124,7 +130,37 @@ export const APP_ID_SHAPES: Partial<Record<SocialProviderType, { pattern: RegExp
 export function appIdShapeProblem(type: SocialProviderType | undefined, clientId: string): string | undefined {
   const shape = type ? APP_ID_SHAPES[type] : undefined;
   if (!shape || shape.pattern.test(clientId)) return undefined;
+  if (shape.pattern.test(clientId.toLowerCase())) return `must be lower-case as the developer portal shows it (${type} APP IDs are case-sensitive): use '${clientId.toLowerCase()}'`;
   return `is not a ${type} APP ID: it must be ${shape.description}; got ${describeValueShape(clientId)} (not shown: it may be the APP KEY). Copy the APP ID (not the APP KEY) from the developer portal`;
+}
+
+/**
+ * The APP KEY (AppSecret) shapes the developer portals hand out: a WeChat Open Platform AppSecret is
+ * 32 hex digits as the platform issues it (the login page names it the `secret` of the access_token
+ * request but states no length: https://developers.weixin.qq.com/doc/oplatform/en/Website_App/WeChat_Login/Wechat_Login.html).
+ * A key of another shape (the APP ID, a truncated copy) is accepted by B2C and fails only at
+ * sign-in. QQ documents no shape: none is checked.
+ */
+export const APP_KEY_SHAPES: Partial<Record<SocialProviderType, { pattern: RegExp; description: string }>> = {
+  WeChat: { pattern: /^[0-9a-fA-F]{32}$/, description: "32 hex digits (the AppSecret shown on the WeChat Open Platform)" },
+};
+
+/** Why an APP KEY doesn't have its type's shape (described without echoing it), or undefined. */
+export function appKeyShapeProblem(type: SocialProviderType | undefined, clientSecret: string): string | undefined {
+  const shape = type ? APP_KEY_SHAPES[type] : undefined;
+  if (!shape || shape.pattern.test(clientSecret)) return undefined;
+  return `is not a ${type} APP KEY: it must be ${shape.description}; got ${describeSecret(clientSecret)}. Copy the APP KEY (AppSecret), not the APP ID, from the developer portal`;
+}
+
+/**
+ * Why a display name can't be shown on the sign-in page's button, or undefined: it must be one line
+ * of printable text (a line break or control character is stored as is and breaks the page).
+ */
+export function displayNameProblem(displayName: string): string | undefined {
+  const control = controlCharacterIn(displayName);
+  if (control) return `must be one line of printable text: remove the line break or control character (${control})`;
+  if (displayName !== displayName.trim()) return "must not start or end with whitespace: remove the spaces around the name";
+  return undefined;
 }
 
 /** The callback URL to register in the provider's developer portal (the how-tos' 授权回调域). */

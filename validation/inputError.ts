@@ -44,3 +44,36 @@ export function withoutStackFrames<E extends Error>(error: E): E {
   error.stack = `${error.name}: ${error.message}`;
   return error;
 }
+
+/**
+ * How a value that may be a secret is shown in a message: its length and first two characters,
+ * never more (issue 20 item 2), e.g. `33 characters, starting 'a1'`.
+ */
+export function describeSecret(value: string): string {
+  const chars = Array.from(value);
+  const start = chars.slice(0, 2).join("");
+  return `${chars.length} character${chars.length === 1 ? "" : "s"}, starting ${JSON.stringify(start)}`;
+}
+
+/** The first control character (C0, DEL, C1, line/paragraph separators) in `value`, as "U+000A at position 5"; undefined when none. */
+export function controlCharacterIn(value: string): string | undefined {
+  const match = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(value);
+  if (!match) return undefined;
+  return `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} at position ${match.index + 1}`;
+}
+
+/**
+ * Why a secret (APP KEY, client secret, policy key secret) has whitespace around it, or undefined.
+ * A key pasted with its line break or a leading space is sent as is and fails only at sign-in.
+ */
+export function secretWhitespaceProblem(value: string): string | undefined {
+  const leading = /^\s/.test(value);
+  const trailing = /\s$/.test(value);
+  if (!leading && !trailing) return undefined;
+  const where = leading && trailing ? "leading and trailing" : leading ? "a leading" : "a trailing";
+  const kind = /[\r\n]/.test(value) ? "whitespace or line break" : "whitespace";
+  return (
+    `has ${where} ${kind} (${describeSecret(value)}): the provider compares the key exactly, so sign-in would fail. ` +
+    `Remove it (e.g. \`printf %s "$KEY" | pulumi config set --secret <key>\`, or .trim() the value)`
+  );
+}

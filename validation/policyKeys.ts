@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from "crypto";
 import * as forge from "node-forge";
-import { InputProblem, isBlank } from "./inputError";
+import { InputProblem, isBlank, secretWhitespaceProblem } from "./inputError";
 import { isUnknown } from "./notKnownYet";
 
 // Pure checks for PolicyKey (Graph beta /trustFramework/keySets, https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta). Reached by
@@ -178,6 +178,9 @@ function checkValidity(source: string, obj: Record<string, unknown>, now: number
       reason: `is in the past (${isoOf(exp)}); B2C rejects keys that have already expired (AADB2C90214). Give a future date or leave it out`,
     });
   }
+  // One problem per date: an activation after the expiry is reported as that (below), not as late.
+  const late = nbf !== undefined && !(exp !== undefined && nbf >= exp) ? notBeforeTooLateProblem(nbf, now, "activates on", "Leave notBefore out (the key is active at once), or give a date within a year") : undefined;
+  if (late) problems.push({ argument: `${source}.notBefore`, reason: late });
   if (nbf !== undefined && exp !== undefined && nbf >= exp) {
     problems.push({ argument: `${source}.notBefore`, reason: `(${isoOf(nbf)}) must be before ${source}.expiresOn (${isoOf(exp)})` });
   }
@@ -201,6 +204,9 @@ function checkSourceObject(source: KeySource, value: unknown, problems: InputPro
 function checkSecret(obj: Record<string, unknown>, now: number, problems: InputProblem[]): void {
   if (!pending(obj.value) && isBlank(obj.value)) {
     problems.push({ argument: "secret.value", reason: "must be a non-empty string (the secret itself, e.g. the WeChat/QQ APP KEY)" });
+  } else if (!pending(obj.value) && typeof obj.value === "string") {
+    const problem = secretValueProblem(obj.value);
+    if (problem) problems.push({ argument: "secret.value", reason: problem });
   }
   checkUse("secret", obj.use, false, problems);
   if (given(obj.keyType) && !pending(obj.keyType) && canonicalKeyType(obj.keyType) !== "oct") {
@@ -220,6 +226,43 @@ function checkGenerate(obj: Record<string, unknown>, now: number, problems: Inpu
   }
   checkUse("generate", obj.use, true, problems);
   checkValidity("generate", obj, now, problems);
+}
+
+/**
+ * Shortest secret accepted. B2C refuses short symmetric keys with AADB2C90138 "A secure OCT key
+ * requires at least {0} bits" (https://learn.microsoft.com/azure/active-directory-b2c/error-codes)
+ * without documenting the number; 8 characters stops a truncated or placeholder secret here.
+ */
+export const MIN_SECRET_LENGTH = 8;
+
+/** Why a policy key secret would be refused by B2C or fail at sign-in, or undefined (never echoes it). */
+export function secretValueProblem(value: string): string | undefined {
+  const whitespace = secretWhitespaceProblem(value);
+  if (whitespace) return whitespace;
+  const length = Array.from(value).length;
+  if (length < MIN_SECRET_LENGTH) {
+    return (
+      `is ${length} character${length === 1 ? "" : "s"} long: B2C refuses short secrets (AADB2C90138, a secure OCT key needs more bits); ` +
+      `give the whole secret (at least ${MIN_SECRET_LENGTH} characters), or use generate: { keyType: 'oct', use: 'sig' } to let B2C make one`
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Latest activation accepted, seconds after now: a year. A key that is not active yet leaves a new
+ * keyset without an active key until then, and sign-in fails with AADB2C90019 / AADB2C90220
+ * (https://learn.microsoft.com/azure/active-directory-b2c/error-codes,
+ * https://learn.microsoft.com/azure/active-directory-b2c/policy-keys-overview#key-rollover). A rotation
+ * may schedule its key ahead (the current key stays active meanwhile), so only a date beyond any
+ * schedule (a year; 2100 for 2010) is refused: at preview, a new keyset and a rotation look alike.
+ */
+export const MAX_NOT_BEFORE_AHEAD_SECONDS = 365 * 24 * 3600;
+
+/** Why a key activating at `nbf` (Unix seconds) would leave the keyset without an active key, or undefined. */
+export function notBeforeTooLateProblem(nbf: number, now: number, what: string, fix: string): string | undefined {
+  if (nbf <= now + MAX_NOT_BEFORE_AHEAD_SECONDS) return undefined;
+  return `${what} ${isoOf(nbf)}, more than a year from now: until then a new keyset would have no active key and sign-in fails (AADB2C90019). ${fix}`;
 }
 
 function checkCertificate(obj: Record<string, unknown>, now: number, problems: InputProblem[]): void {
@@ -245,9 +288,12 @@ function checkCertificate(obj: Record<string, unknown>, now: number, problems: I
   if (Number.isFinite(validTo) && validTo <= now) {
     problems.push({ argument: "certificate.value", reason: `the certificate expired on ${isoOf(validTo)}; B2C rejects expired keys (AADB2C90214)` });
   }
+  const validFrom = Math.floor(Date.parse(certificate.validFrom) / 1000);
+  const late = Number.isFinite(validFrom) ? notBeforeTooLateProblem(validFrom, now, "the certificate is valid only from", "Upload a certificate that is valid now") : undefined;
+  if (late) problems.push({ argument: "certificate.value", reason: late });
 }
 
-function checkPkcs12(obj: Record<string, unknown>, problems: InputProblem[]): void {
+function checkPkcs12(obj: Record<string, unknown>, problems: InputProblem[], now: number = Math.floor(Date.now() / 1000)): void {
   const value = obj.value;
   if (!pending(value)) {
     const bytes = isBlank(value) ? undefined : decodeBase64(String(value));
@@ -265,7 +311,7 @@ function checkPkcs12(obj: Record<string, unknown>, problems: InputProblem[]): vo
       reason: "must be the non-empty password of the .pfx file (the portal and Graph need one to read the private key)",
     });
   } else if (!pending(value) && !pending(obj.password) && problems.every((p) => !p.argument.startsWith("pkcs12."))) {
-    const problem = pkcs12Problem(decodeBase64(String(value))!, String(obj.password));
+    const problem = pkcs12Problem(decodeBase64(String(value))!, String(obj.password), now);
     if (problem) problems.push(problem);
   }
 }
@@ -275,7 +321,7 @@ function checkPkcs12(obj: Record<string, unknown>, problems: InputProblem[]): vo
  * was made: a wrong password, an X.509 certificate (.cer) given as a .pfx, a .pfx without its
  * private key. A format node-forge can't read (e.g. a newer cipher) is left for Graph to judge.
  */
-export function pkcs12Problem(bytes: Buffer, password: string): InputProblem | undefined {
+export function pkcs12Problem(bytes: Buffer, password: string, now: number = Math.floor(Date.now() / 1000)): InputProblem | undefined {
   let asn1: forge.asn1.Asn1;
   try {
     asn1 = forge.asn1.fromDer(bytes.toString("binary"));
@@ -311,6 +357,11 @@ export function pkcs12Problem(bytes: Buffer, password: string): InputProblem | u
   if (keys === 0) {
     return { argument: "pkcs12.value", reason: "holds no private key: export the certificate WITH its private key (a .pfx holding only certificates can't sign or decrypt)" };
   }
+  for (const bag of p12.getBags({ bagType: oids.certBag })[oids.certBag] ?? []) {
+    const notBefore = bag.cert?.validity.notBefore;
+    const late = notBefore ? notBeforeTooLateProblem(Math.floor(notBefore.getTime() / 1000), now, "its certificate is valid only from", "Export a certificate that is valid now with its private key") : undefined;
+    if (late) return { argument: "pkcs12.value", reason: late };
+  }
   return undefined;
 }
 
@@ -336,7 +387,7 @@ export function validatePolicyKey(input: PolicyKeyInput, now: number = Math.floo
     if (source === "secret") checkSecret(obj, now, problems);
     if (source === "generate") checkGenerate(obj, now, problems);
     if (source === "certificate") checkCertificate(obj, now, problems);
-    if (source === "pkcs12") checkPkcs12(obj, problems);
+    if (source === "pkcs12") checkPkcs12(obj, problems, now);
   }
   if (given(input.rotationTrigger) && !pending(input.rotationTrigger) && typeof input.rotationTrigger !== "string") {
     problems.push({ argument: "rotationTrigger", reason: "must be a string (change it to add a new key)" });

@@ -1,4 +1,5 @@
 import { InputProblem, isBlank } from "./inputError";
+import { pathSegmentProblem } from "./ids";
 import { isUnknown } from "./notKnownYet";
 
 /** https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow (beta) */
@@ -14,6 +15,29 @@ export const USER_FLOW_VERSIONS: readonly number[] = [1, 2, 3];
 export function normalizeUserFlowId(name: string): string {
   const trimmed = name.trim();
   return trimmed.toUpperCase().startsWith(USER_FLOW_PREFIX) ? USER_FLOW_PREFIX + trimmed.slice(USER_FLOW_PREFIX.length) : USER_FLOW_PREFIX + trimmed;
+}
+
+/**
+ * The languages B2C offers for user flows (the "Supported languages" table of
+ * https://learn.microsoft.com/azure/active-directory-b2c/language-customization#supported-languages),
+ * spelled as there and compared case-insensitively.
+ */
+export const B2C_LANGUAGE_TAGS: readonly string[] = [
+  "ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "es", "et", "eu", "fi", "fr", "gl", "gu", "he", "hi", "hr", "hu",
+  "id", "it", "ja", "kk", "kn", "ko", "lt", "lv", "ml", "mr", "ms", "nb", "nl", "no", "pa", "pl", "pt-br", "pt-pt",
+  "ro", "ru", "sk", "sl", "sr-cryl-cs", "sr-latn-cs", "sv", "ta", "te", "th", "tr", "uk", "vi", "zh-hans", "zh-hant",
+];
+
+/** Why B2C would not take `tag` as a user flow's default language, or undefined. */
+export function languageTagProblem(tag: string): string | undefined {
+  if (B2C_LANGUAGE_TAGS.includes(tag.toLowerCase())) return undefined;
+  const base = tag.toLowerCase().split("-")[0];
+  const near = B2C_LANGUAGE_TAGS.filter((t) => t.split("-")[0] === base);
+  return (
+    `'${tag}' is not a language B2C offers for user flows` +
+    (near.length > 0 ? `: did you mean ${near.map((t) => `'${t}'`).join(" or ")}?` : "") +
+    ` Use one of ${B2C_LANGUAGE_TAGS.join(", ")} (https://learn.microsoft.com/azure/active-directory-b2c/language-customization#supported-languages)`
+  );
 }
 
 const FLOW_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -55,6 +79,9 @@ export function validateUserFlow(input: B2CUserFlowInput): InputProblem[] {
   }
   if (given(input.defaultLanguageTag) && (typeof input.defaultLanguageTag !== "string" || !LANGUAGE_TAG.test(input.defaultLanguageTag))) {
     problems.push({ argument: "defaultLanguageTag", reason: `must be an RFC 5646 language tag such as 'en' or 'zh-Hans', got '${String(input.defaultLanguageTag)}'` });
+  } else if (given(input.defaultLanguageTag)) {
+    const problem = languageTagProblem(String(input.defaultLanguageTag));
+    if (problem) problems.push({ argument: "defaultLanguageTag", reason: problem });
   }
   if (given(input.testApplicationId) && (typeof input.testApplicationId !== "string" || !GUID.test(input.testApplicationId))) {
     problems.push({ argument: "testApplicationId", reason: `must be an application (client) id GUID, got '${String(input.testApplicationId)}'` });
@@ -71,8 +98,15 @@ export function validateAttachment(input: { userFlowId?: unknown; identityProvid
   if (!isUnknown(input.userFlowId) && (isBlank(input.userFlowId) || !FLOW_NAME.test(String(input.userFlowId).trim()))) {
     problems.push({ argument: "userFlowId", reason: `must name a user flow (with or without B2C_1_), got '${String(input.userFlowId)}'` });
   }
-  if (!isUnknown(input.identityProviderId) && (isBlank(input.identityProviderId) || /[\s/?#]/.test(String(input.identityProviderId).trim()))) {
-    problems.push({ argument: "identityProviderId", reason: `must be an identity provider id such as 'WeChat-OAUTH', got '${String(input.identityProviderId)}'` });
+  if (!isUnknown(input.identityProviderId)) {
+    const id = input.identityProviderId;
+    const segment = typeof id === "string" && !isBlank(id) ? pathSegmentProblem(id) : undefined;
+    if (isBlank(id) || segment) {
+      problems.push({
+        argument: "identityProviderId",
+        reason: `must be an identity provider id such as 'WeChat-OAUTH' (its id output, e.g. wechat.identityProviderId)${segment ? `: ${JSON.stringify(id)} ${segment}` : `, got '${String(id)}'`}`,
+      });
+    }
   }
   return problems;
 }

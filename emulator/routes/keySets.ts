@@ -201,10 +201,12 @@ function uploadSecret(call: GraphCall): GraphResult {
 function uploadCertificate(call: GraphCall): GraphResult {
   const set = keySetForKeyOperation(call.runtime, call.params.id);
   const body = readJsonObject(call);
-  rejectUnknownProperties(body, ["key", "use"], "uploadCertificate");
+  // The documented body is { key } alone (https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadcertificate?view=graph-rest-beta):
+  // `use` is refused like any unknown property; the key is a signing key, as the page's answer shows.
+  rejectUnknownProperties(body, ["key"], "uploadCertificate");
   const keyText = optionalString(body, "key");
   if (!keyText) throw missingParameter("key");
-  const use = checkUse(optionalString(body, "use") ?? "sig");
+  const use = "sig";
   let info;
   try {
     info = parseCertificate(keyText);
@@ -218,11 +220,12 @@ function uploadPkcs12(call: GraphCall): GraphResult {
   const runtime = call.runtime;
   const set = keySetForKeyOperation(runtime, call.params.id);
   const body = readJsonObject(call);
-  rejectUnknownProperties(body, ["key", "password", "use"], "uploadPkcs12");
+  // The documented body is { key, password } (https://learn.microsoft.com/graph/api/trustframeworkkeyset-uploadpkcs12?view=graph-rest-beta).
+  rejectUnknownProperties(body, ["key", "password"], "uploadPkcs12");
   const keyText = optionalString(body, "key");
   if (!keyText) throw missingParameter("key");
   const password = optionalString(body, "password") ?? "";
-  const use = checkUse(optionalString(body, "use") ?? "sig");
+  const use = "sig";
   let info;
   try {
     info = parsePkcs12(keyText, password, runtime.behaviour.detectWrongPkcs12Password);

@@ -1,5 +1,5 @@
 // /trustFramework/policies (beta, B2C only): list, get ($value), PUT $value upsert, POST, delete.
-import { aadb2cError, notFoundInDirectory, policyExists, policyInherited } from "../errorCatalogue";
+import { aadb2cError, notFoundInDirectory, policyExists, policyInherited, resourceNotFoundForSegment } from "../errorCatalogue";
 import { BETA_ONLY, GraphCall, GraphResult, GraphRoute } from "../graphRouter";
 import { collectionResult, contextUrl } from "../odataCollections";
 import { basePolicyIdOf, validatePolicy, withPublicPolicyUri, withTenantObjectId } from "../policyValidation";
@@ -21,6 +21,7 @@ function validate(call: GraphCall, xml: string, urlId: string | undefined): stri
     tenantId: runtime.tenant.tenantId,
     tenantDomain: runtime.tenant.tenantDomain,
     semanticChecks: runtime.behaviour.validatePolicies,
+    validationStatus: runtime.behaviour.policyValidationStatus,
     policyExists: (id) => runtime.store.policy(id) !== undefined,
     keySetVisible: (id) => {
       const set = runtime.store.keySet(id);
@@ -41,6 +42,8 @@ function list(call: GraphCall): GraphResult {
 }
 
 function getEntity(call: GraphCall): GraphResult {
+  // Undocumented: only GET …/{id}/$value is (behaviour.policyJsonRead).
+  if (!call.runtime.behaviour.policyJsonRead) throw resourceNotFoundForSegment(call.params.id);
   const policy = findPolicy(call.runtime, call.params.id, true);
   return { status: 200, body: { "@odata.context": contextUrl(call, "trustFramework/policies/$entity"), id: policy.id } };
 }

@@ -125,7 +125,7 @@ function create(call: GraphCall): GraphResult {
       if (!identityProviderIds.some((x) => x.toLowerCase() === idp.id.toLowerCase())) identityProviderIds.push(idp.id);
     }
   }
-  if (runtime.store.userFlow(id)) throw userFlowExists(id);
+  if (runtime.store.userFlow(id)) throw userFlowExists(id, runtime.behaviour.duplicateUserFlowStatus);
   const flow = runtime.store.createUserFlow({
     id,
     userFlowType,

@@ -17,7 +17,8 @@ function parentage(): { seen: { type: string; parentType?: string }[]; opts: pul
   return { seen, opts };
 }
 
-const SECRET = "Distinctive-AppKey-3f9c";
+// WeChat-shaped (32 hex digits), distinctive enough to search for.
+const SECRET = "D15713c7AbE3f9c0D15713c7AbE3f9c0";
 
 test.each([
   ["WeChatIdentityProvider", (opts: any) => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: SECRET }, opts)],
@@ -40,7 +41,7 @@ test("outputs come from the dynamic resource; none carries the secret", async ()
   // tenant's b2clogin.com one), so the assertions below show that they are forwarded from the resource.
   await capture(
     () => {
-      component = new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "Very-Secret-AppKey" });
+      component = new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "48e3a3b6eb95f471368f2aa9530370eb" });
     },
     { outputs: (r) => (r.custom ? { identityProviderId: "id-from-resource-7", redirectUri: "https://from-resource.example/cb", clientSecretHash: "h" } : undefined) },
   );
@@ -50,13 +51,13 @@ test("outputs come from the dynamic resource; none carries the secret", async ()
   expect(await valueOf(component.type)).toBe("WeChat");
   for (const out of [component.identityProviderId, component.redirectUri, component.clientId, component.displayName]) {
     expect(await isSecretOutput(out)).toBe(false);
-    expect(JSON.stringify(await valueOf(out as pulumi.Output<unknown>))).not.toContain("Very-Secret-AppKey");
+    expect(JSON.stringify(await valueOf(out as pulumi.Output<unknown>))).not.toContain("48e3a3b6eb95f471368f2aa9530370eb");
   }
 });
 
 test("invalid known arguments throw at construction, naming them", () => {
-  expect(() => new WeChatIdentityProvider("w", { appId: " ", appKey: "k" })).toThrow(/WeChatIdentityProvider "w".*appId/);
-  expect(() => new SocialIdentityProvider("s", { type: "Myspace", clientId: "a", clientSecret: "b" })).toThrow(/type: unknown identity provider type 'Myspace'/);
+  expect(() => new WeChatIdentityProvider("w", { appId: " ", appKey: "d19eb1c92f2916d9cafe849004657448" })).toThrow(/WeChatIdentityProvider "w".*appId/);
+  expect(() => new SocialIdentityProvider("s", { type: "Myspace", clientId: "a", clientSecret: "b-padded" })).toThrow(/type: unknown identity provider type 'Myspace'/);
   expect(() => new B2CUserFlow("f", { name: "f", userFlowType: "nope" as any })).toThrow(/userFlowType/);
   expect(() => new UserFlowIdentityProvider("a", { userFlowId: "", identityProviderId: "x" })).toThrow(/userFlowId/);
 });

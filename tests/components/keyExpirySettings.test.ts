@@ -19,7 +19,7 @@ test("the token key presets hand rotateBeforeExpiryDays to their generated keys"
 test("B2CSocialSignIn's token keys roll over when asked, and its settings are checked like PolicyKey's", async () => {
   const { registrations } = await capture(() => {
     new B2CSocialSignIn("s", {
-      identityProviders: [{ type: "QQ", clientId: "101000001", clientSecret: "k", policyKey: true }],
+      identityProviders: [{ type: "QQ", clientId: "101000001", clientSecret: "k-padded", policyKey: true }],
       tokenKeys: true,
       tokenKeysRotateBeforeExpiryDays: 20,
       expiryWarningDays: 45,
@@ -29,7 +29,7 @@ test("B2CSocialSignIn's token keys roll over when asked, and its settings are ch
   expect(keys.map((k) => k.inputs.name).sort()).toEqual(["QQSecret", "TokenEncryptionKeyContainer", "TokenSigningKeyContainer"]);
   for (const k of keys.filter((r) => r.inputs.generate)) expect(k.inputs.generate.rotateBeforeExpiryDays).toBe(20);
   await capture(() => {
-    expect(() => new B2CSocialSignIn("bad", { identityProviders: [{ type: "QQ", clientId: "101000001", clientSecret: "k", policyKey: true }], expiryWarningDays: -3 })).toThrow(
+    expect(() => new B2CSocialSignIn("bad", { identityProviders: [{ type: "QQ", clientId: "101000001", clientSecret: "k-padded", policyKey: true }], expiryWarningDays: -3 })).toThrow(
       /expiryWarningDays/,
     );
   });

@@ -52,7 +52,7 @@ test("one program, two tenants: each component's objects land in its own tenant,
     }
   };
 
-  await engine.up(program("app-key-v1"));
+  await engine.up(program("a99c0de1a99c0de1a99c0de1a99c0de1"));
   for (const [emu, appId] of [
     [home, "wx0000000000000001"],
     [eu, "wx00000000000000e0"],
@@ -77,7 +77,7 @@ test("one program, two tenants: each component's objects land in its own tenant,
   // A rotated APP KEY: each tenant's provider and keyset are updated in that tenant.
   home.clearRequestLog();
   eu.clearRequestLog();
-  await engine.up(program("app-key-v2"));
+  await engine.up(program("b99c0de2b99c0de2b99c0de2b99c0de2"));
   for (const emu of [home, eu]) {
     expect(emu.snapshot().keySets[0].keys).toHaveLength(2);
     expect(graphCalls(emu.requestLog()).filter((c) => c.method === "PATCH" && c.path.includes("/identityProviders/"))).toHaveLength(1);
@@ -93,14 +93,14 @@ test("one program, two tenants: each component's objects land in its own tenant,
 
 test("one declaration per tenant: the same keyset twice in one tenant is refused, once in each tenant is not", async () => {
   await capture(() => {
-    new PolicyKey("a", { name: "WeChatSecret", secret: { value: "v" } });
-    new PolicyKey("b", { name: "WeChatSecret", secret: { value: "v" }, tenant: "b2c-eu" });
-    expect(() => new PolicyKey("c", { name: "WeChatSecret", secret: { value: "v" }, tenant: "b2c-eu" })).toThrow(/PolicyKey "c".*already declared by PolicyKey "b"/);
+    new PolicyKey("a", { name: "WeChatSecret", secret: { value: "v-padded" } });
+    new PolicyKey("b", { name: "WeChatSecret", secret: { value: "v-padded" }, tenant: "b2c-eu" });
+    expect(() => new PolicyKey("c", { name: "WeChatSecret", secret: { value: "v-padded" }, tenant: "b2c-eu" })).toThrow(/PolicyKey "c".*already declared by PolicyKey "b"/);
   });
 });
 
 test("a tenant that is not a config namespace is refused at construction, naming the argument", () => {
-  expect(() => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "k", tenant: "b2c eu" })).toThrow(/WeChatIdentityProvider "w".*tenant: must be a stack config namespace/);
+  expect(() => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "d19eb1c92f2916d9cafe849004657448", tenant: "b2c eu" })).toThrow(/WeChatIdentityProvider "w".*tenant: must be a stack config namespace/);
   expect(() => new TrustFrameworkPolicySet("p", { policies: [{ fileName: "a.xml", xml: "<x/>" }], tenant: "contoso", configNamespace: "b2c:eu" })).toThrow(/configNamespace: must be a stack config namespace/);
 });
 
@@ -110,7 +110,7 @@ test("a namespace without its keys names the missing key, and does not fall back
   process.env.B2C_TENANT_ID = home.tenantDomain;
   try {
     home.clearRequestLog();
-    await expect(engine.up(() => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "k", tenant: "b2c-apac" }))).rejects.toThrow(
+    await expect(engine.up(() => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "d19eb1c92f2916d9cafe849004657448", tenant: "b2c-apac" }))).rejects.toThrow(
       /stack config 'b2c-apac:tenantId'/,
     );
     expect(graphCalls(home.requestLog())).toHaveLength(0);
@@ -122,7 +122,7 @@ test("a namespace without its keys names the missing key, and does not fall back
 
 test("a refused credential under a namespace names that namespace's keys", async () => {
   const engine = new LifecycleEngine({ ...emulatorStackConfig(home), ...underNamespace(eu, "b2c-eu"), "b2c-eu:clientSecret": "Wrong-EU-Secret" });
-  const failure = engine.up(() => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "Distinct-App-Key-eu", tenant: "b2c-eu" }));
+  const failure = engine.up(() => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "3dacdc156417965305a26767345b35a1", tenant: "b2c-eu" }));
   await expect(failure).rejects.toThrow(/stack config 'b2c-eu:clientSecret'/);
   await expect(failure).rejects.not.toThrow(/'b2c:/);
 });

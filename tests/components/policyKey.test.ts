@@ -23,8 +23,8 @@ function selfSignedCertificate(): string {
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString());
   cert.validity.notBefore = new Date(Date.now() - 86_400_000);
   cert.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
-  cert.setSubject([{ name: "commonName", value: "c" }]);
-  cert.setIssuer([{ name: "commonName", value: "c" }]);
+  cert.setSubject([{ name: "commonName", value: "c-padded" }]);
+  cert.setIssuer([{ name: "commonName", value: "c-padded" }]);
   cert.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString()), forge.md.sha256.create());
   return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), "binary").toString("base64");
 }
@@ -55,7 +55,7 @@ describe("PolicyKey component", () => {
     let key!: PolicyKey;
     const { registrations } = await capture(
       () => {
-        key = new PolicyKey("wechat-key", { name: "WeChatSecret", secret: { value: "app-key" } });
+        key = new PolicyKey("wechat-key", { name: "WeChatSecret", secret: { value: "app-key-padded" } });
       },
       { outputs: created },
     );
@@ -68,14 +68,14 @@ describe("PolicyKey component", () => {
   });
 
   test("the secret value is registered as a secret, the rest of the inputs are plain and normalized", async () => {
-    const { registrations } = await capture(() => new PolicyKey("k", { name: "WeChatSecret", secret: { value: "app-key", expiresOn: new Date("2040-01-01T00:00:00Z") } }));
+    const { registrations } = await capture(() => new PolicyKey("k", { name: "WeChatSecret", secret: { value: "app-key-padded", expiresOn: new Date("2040-01-01T00:00:00Z") } }));
     const reg = dynamicOf(registrations);
     // Pulumi lifts a nested secret to its top-level property: the whole `secret` object is secret.
     expect(isSecretWrapped(reg.rawInputs.secret)).toBe(true);
     expect(isSecretWrapped(reg.rawInputs.name)).toBe(false);
     expect(reg.inputs).toMatchObject({
       name: "WeChatSecret",
-      secret: { value: "app-key", use: "sig", expiresOn: "2040-01-01T00:00:00.000Z" },
+      secret: { value: "app-key-padded", use: "sig", expiresOn: "2040-01-01T00:00:00.000Z" },
       adoptExisting: false,
     });
     expect(reg.providerText).not.toContain("app-key");
@@ -96,7 +96,7 @@ describe("PolicyKey component", () => {
     let key!: PolicyKey;
     await capture(
       () => {
-        key = new PolicyKey("k", { name: "WeChatSecret", secret: { value: pulumi.secret("app-key") } });
+        key = new PolicyKey("k", { name: "WeChatSecret", secret: { value: pulumi.secret("app-key-padded") } });
       },
       { outputs: created },
     );
@@ -106,14 +106,14 @@ describe("PolicyKey component", () => {
   });
 
   test("invalid known arguments throw at construction, naming the argument", () => {
-    expect(() => new PolicyKey("bad", { name: "X", secret: { value: "v", keyType: "RSA" as any } })).toThrow(/secret\.keyType/);
+    expect(() => new PolicyKey("bad", { name: "X", secret: { value: "v-padded", keyType: "RSA" as any } })).toThrow(/secret\.keyType/);
     expect(() => new PolicyKey("bad2", { name: "X" })).toThrow(/secret\|generate\|certificate\|pkcs12/);
-    expect(() => new PolicyKey("bad3", { name: "X", secret: { value: "v", expiresOn: "2001-01-01" } })).toThrow(/secret\.expiresOn/);
+    expect(() => new PolicyKey("bad3", { name: "X", secret: { value: "v-padded", expiresOn: "2001-01-01" } })).toThrow(/secret\.expiresOn/);
   });
 
   test("Output-valued secret fields are checked when they resolve (the validator given to checkedInput)", () => {
     expect(policyKeyFieldProblems("secret", "value", "").map((p) => p.argument)).toEqual(["secret.value"]);
-    expect(policyKeyFieldProblems("secret", "value", "ok")).toEqual([]);
+    expect(policyKeyFieldProblems("secret", "value", "ok-secret")).toEqual([]);
     expect(policyKeyFieldProblems("secret", "value", "", { "secret.value": "appKey" }).map((p) => p.argument)).toEqual(["appKey"]);
     expect(policyKeyFieldProblems("pkcs12", "password", "").map((p) => p.argument)).toEqual(["pkcs12.password"]);
     expect(policyKeyFieldProblems("pkcs12", "password", "pw")).toEqual([]);
@@ -125,13 +125,13 @@ describe("PolicyKey component", () => {
 describe("presets", () => {
   test("WeChatSecretKey and QQSecretKey: B2C_1A_WeChatSecret / B2C_1A_QQSecret, sig, the APP KEY as a secret", async () => {
     const { registrations } = await capture(() => {
-      new WeChatSecretKey("wechat", { appKey: "wechat-app-key" });
+      new WeChatSecretKey("wechat", { appKey: "7db95259fd1508226f403616ada333b5" });
       new QQSecretKey("qq", { appKey: "qq-app-key" });
     });
     expect(registrations.map((r) => r.type).sort()).toEqual(["b2c-identity:index:QQSecretKey", "b2c-identity:index:WeChatSecretKey", DYNAMIC, DYNAMIC]);
     const wechat = registrations.find((r) => r.type === DYNAMIC && r.inputs.name === "WeChatSecret")!;
     const qq = registrations.find((r) => r.type === DYNAMIC && r.inputs.name === "QQSecret")!;
-    expect(wechat.inputs).toMatchObject({ name: "WeChatSecret", secret: { value: "wechat-app-key", use: "sig" } });
+    expect(wechat.inputs).toMatchObject({ name: "WeChatSecret", secret: { value: "7db95259fd1508226f403616ada333b5", use: "sig" } });
     expect(qq.inputs).toMatchObject({ name: "QQSecret", secret: { value: "qq-app-key", use: "sig" } });
     expect(isSecretWrapped(wechat.rawInputs.secret)).toBe(true);
     expect(isSecretWrapped(qq.rawInputs.secret)).toBe(true);
@@ -158,6 +158,6 @@ describe("presets", () => {
   test("preset errors use the preset's argument names", () => {
     expect(() => new WeChatSecretKey("w", { appKey: "" })).toThrow(/appKey: must be a non-empty string/);
     expect(() => new TokenSigningKey("t", { expiresOn: "2001-01-01" })).toThrow(/expiresOn: is in the past/);
-    expect(() => new QQSecretKey("q", { appKey: "k", keySetName: "bad name" })).toThrow(/keySetName: must be letters/);
+    expect(() => new QQSecretKey("q", { appKey: "k-padded", keySetName: "bad name" })).toThrow(/keySetName: must be letters/);
   });
 });

@@ -430,9 +430,9 @@ describe("WeChat and QQ merged into the extensions", () => {
     emu.setFaults({ consistencyWindowMs: 700 });
     const engine = new LifecycleEngine(emulatorStackConfig(emu));
     const run = await engine.up(() => {
-      const wechat = new WeChatSecretKey("wechat", { appKey: pulumi.secret("wechat-app-key") });
+      const wechat = new WeChatSecretKey("wechat", { appKey: pulumi.secret("7db95259fd1508226f403616ada333b5") });
       const qq = new QQSecretKey("qq", { appKey: pulumi.secret("qq-app-key") });
-      const keys = [new TokenSigningKey("signing"), new TokenEncryptionKey("encryption"), new PolicyKey("facebook", { name: "FacebookSecret", secret: { value: "fb" } }), wechat, qq];
+      const keys = [new TokenSigningKey("signing"), new TokenEncryptionKey("encryption"), new PolicyKey("facebook", { name: "FacebookSecret", secret: { value: "fb-padded" } }), wechat, qq];
       const set = new TrustFrameworkPolicySet("social", {
         policies: socialPack(),
         appSettings: appSettings(),

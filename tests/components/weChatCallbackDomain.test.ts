@@ -23,8 +23,8 @@ test("callbackDomainOf keeps the host only", () => {
 test("WeChatIdentityProvider.callbackDomain is the sign-in host; redirectUri stays the full URL", async () => {
   const engine = new LifecycleEngine(emulatorStackConfig(emu));
   const run = await engine.up(() => {
-    const wechat = new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "wechat-key" });
-    const branded = new QQIdentityProvider("qq", { appId: "101000001", appKey: "qq-key", customDomain: "login.contoso.com" });
+    const wechat = new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "edf2945273c2877c6059de6c84f34335" });
+    const branded = new QQIdentityProvider("qq", { appId: "101000001", appKey: "qq-key-padded", customDomain: "login.contoso.com" });
     return { domain: wechat.callbackDomain, url: wechat.redirectUri, qq: branded.redirectUri };
   });
   expect(run.outputs).toEqual({
@@ -40,7 +40,7 @@ test("the stack outputs carry WeChat's callbackDomain (custom domain honoured), 
     customDomain: "login.contoso.com",
   };
   const engine = new LifecycleEngine(
-    emulatorStackConfig(emu, { "b2c:socialSignIn": JSON.stringify(signIn), "b2c:wechatAppKey": "wechat-key", "b2c:qqAppKey": "qq-key" }),
+    emulatorStackConfig(emu, { "b2c:socialSignIn": JSON.stringify(signIn), "b2c:wechatAppKey": "edf2945273c2877c6059de6c84f34335", "b2c:qqAppKey": "qq-key-padded" }),
   );
   const run = await engine.up(stackProgram);
   const providers = run.outputs.identityProviders as Record<string, Record<string, string>>;

@@ -92,7 +92,9 @@ describe("checklist 27: upload, POST, delete", () => {
     const created = await graphFetch(emu, "POST", POLICIES, policyXml("B2C_1A_Posted", tenant));
     expect(created.status).toBe(201);
     expect(created.headers.get("location")).toBe("/trustFramework/policies/B2C_1A_Posted/");
+    emu.setBehaviour({ policyJsonRead: true }); // the undocumented JSON read (tests/emulator/fidelitySwitches.test.ts)
     expect((await graphFetch(emu, "GET", `${POLICIES}/B2C_1A_Posted/`)).body).toMatchObject({ id: "B2C_1A_Posted" });
+    emu.setBehaviour({ policyJsonRead: false });
     expect((await graphFetch(emu, "POST", POLICIES, policyXml("B2C_1A_Posted", tenant))).status).toBe(409);
     expect((await graphFetch(emu, "DELETE", `${POLICIES}/B2C_1A_Posted`)).status).toBe(204);
     expect((await graphFetch(emu, "GET", `${POLICIES}/B2C_1A_Posted/$value`)).status).toBe(404);

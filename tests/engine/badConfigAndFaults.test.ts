@@ -4,13 +4,15 @@
 import type { RunningEmulator } from "../../emulator";
 import { emulatorConfig, EngineProject, useEngineStack } from "../helpers/pulumiEngine";
 import { graphWrites } from "../helpers/requestLog";
+import { wechatAppKey } from "../helpers/appKeys";
 
-const APP_KEYS = { "b2c:wechatAppKey": "engine-wechat-app-key", "b2c:qqAppKey": "engine-qq-app-key" };
+const WECHAT_KEY = wechatAppKey("engine-wechat-app-key");
+const APP_KEYS = { "b2c:wechatAppKey": WECHAT_KEY, "b2c:qqAppKey": "engine-qq-app-key" };
 
-function signIn(overrides: { wechatAppId?: unknown; flowProviders?: string[]; flowType?: string; flowVersion?: number } = {}) {
+function signIn(overrides: { wechatAppId?: unknown; wechatDisplayName?: string; flowProviders?: string[]; flowType?: string; flowVersion?: number; language?: string } = {}) {
   return {
     identityProviders: [
-      { type: "WeChat", appId: overrides.wechatAppId ?? "wx0123456789abcdef", policyKey: true },
+      { type: "WeChat", appId: overrides.wechatAppId ?? "wx0123456789abcdef", policyKey: true, ...(overrides.wechatDisplayName ? { displayName: overrides.wechatDisplayName } : {}) },
       { type: "QQ", appId: "101000001", policyKey: true },
     ],
     userFlows: [
@@ -19,6 +21,7 @@ function signIn(overrides: { wechatAppId?: unknown; flowProviders?: string[]; fl
         userFlowType: overrides.flowType ?? "signUpOrSignIn",
         userFlowTypeVersion: overrides.flowVersion ?? 3,
         identityProviders: overrides.flowProviders ?? ["WeChat", "QQ"],
+        ...(overrides.language ? { defaultLanguageTag: overrides.language } : {}),
       },
     ],
     tokenKeys: true,
@@ -35,6 +38,12 @@ describe("bad stack config stops preview, naming the key, before any Graph write
     ["a flow naming an undeclared provider", () => project.setConfig({ "b2c:socialSignIn": signIn({ flowProviders: ["WeChat", "Weibo"] }) }), /userFlows\[0\]\.identityProviders|Weibo/],
     ["an unknown user flow type", () => project.setConfig({ "b2c:socialSignIn": signIn({ flowType: "signInEverywhere" }) }), /userFlowType/],
     ["a tenant that is neither a GUID nor a domain", () => project.setConfig({ "b2c:tenantId": "not a tenant" }), /b2c:tenantId/],
+    // issue 20: inputs that used to reach the tenant
+    ["a WeChat APP KEY with a trailing newline", () => project.setConfig({}, { "b2c:wechatAppKey": `${WECHAT_KEY}\n` }), /b2c:wechatAppKey: has a trailing whitespace or line break/],
+    ["a WeChat APP KEY that is not 32 hex digits", () => project.setConfig({}, { "b2c:wechatAppKey": WECHAT_KEY.slice(0, 20) }), /b2c:wechatAppKey: is not a WeChat APP KEY: it must be 32 hex digits/],
+    ["an upper-case WeChat APP ID", () => project.setConfig({ "b2c:socialSignIn": signIn({ wechatAppId: "WX0123456789ABCDEF" }) }), /identityProviders\[0\]\.appId: must be lower-case/],
+    ["a display name with a line break", () => project.setConfig({ "b2c:socialSignIn": signIn({ wechatDisplayName: "WeChat\nLogin" }) }), /identityProviders\[0\]\.displayName: must be one line/],
+    ["a language tag B2C does not offer", () => project.setConfig({ "b2c:socialSignIn": signIn({ language: "en-GB" }) }), /userFlows\[0\]\.defaultLanguageTag: 'en-GB' is not a language B2C offers/],
   ];
   test.each(cases)("%s", async (_name, breakIt, namesKey) => {
     await project.setConfig({ ...emulatorConfig(emu), "b2c:socialSignIn": signIn() }, APP_KEYS);
@@ -43,6 +52,7 @@ describe("bad stack config stops preview, naming the key, before any Graph write
     const preview = await project.preview([], { allowFailure: true });
     expect(preview.code).not.toBe(0);
     expect(preview.stdout + preview.stderr).toMatch(namesKey);
+    expect(preview.stdout + preview.stderr).not.toContain(WECHAT_KEY.slice(0, 20)); // shape errors show length and two characters only
     expect(graphWrites(emu.requestLog())).toEqual([]);
     expect(emu.snapshot().identityProviders).toEqual([]);
   });

@@ -4,8 +4,10 @@
 import type { RunningEmulator } from "../../emulator";
 import { EngineProject, summaryCounts, useEngineStack } from "../helpers/pulumiEngine";
 import { describeCalls, graphWrites } from "../helpers/requestLog";
+import { wechatAppKey } from "../helpers/appKeys";
 
-const WECHAT_KEY = "canary-WeChat-AppKey-7f3a9c51";
+// A canary APP KEY of the WeChat shape (32 hex digits: other shapes are refused at preview).
+const WECHAT_KEY = "7f3a9c51CafeBabe0ddba11ca7a109e5";
 const QQ_KEY = "canary-QQ-AppKey-0be4d2a8";
 
 function socialSignIn(providers: ("WeChat" | "QQ")[]) {
@@ -72,7 +74,7 @@ describe("the stack program through the real Pulumi engine", () => {
 
   test("rotation: a new APP KEY is a PATCH and an uploadSecret, with no replace and the same ids", async () => {
     const ids = await project.resources();
-    await project.setSecret("b2c:wechatAppKey", `${WECHAT_KEY}-rotated`);
+    await project.setSecret("b2c:wechatAppKey", wechatAppKey(`${WECHAT_KEY}-rotated`));
     // The preview says the same: the flow's attachment of WeChat waits on the provider's id, unknown
     // in a preview while the provider is updated, and must not be shown as replaced.
     const preview = await project.preview();
@@ -132,9 +134,9 @@ describe("the stack program through the real Pulumi engine", () => {
   });
 
   test("no secret leaks: not in the exported state, the backend's files or the CLI output, verbose included", async () => {
-    await project.setSecret("b2c:wechatAppKey", `${WECHAT_KEY}-quiet`);
+    await project.setSecret("b2c:wechatAppKey", wechatAppKey(`${WECHAT_KEY}-quiet`));
     const quiet = await project.up();
-    await project.setSecret("b2c:wechatAppKey", `${WECHAT_KEY}-verbose`);
+    await project.setSecret("b2c:wechatAppKey", wechatAppKey(`${WECHAT_KEY}-verbose`));
     const verbose = await project.up(["-v=9", "--logtostderr"]);
     expect(verbose.stderr.length).toBeGreaterThan(10_000); // the verbose log really was captured
     // The engine's own RPC and planner trace at -v=9 prints the values of config and inputs it holds

@@ -36,7 +36,7 @@ describe.each(CLOUD_NAMES)("an identity provider's whole life with b2c:cloud %s"
     emu.setBehaviour({ cloud });
     const engine = new LifecycleEngine(emulatorStackConfig(emu, { "b2c:cloud": cloud }));
     const program = (displayName: string) => () => {
-      new SocialIdentityProvider("wechat", { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: "wechat-key", displayName });
+      new SocialIdentityProvider("wechat", { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: "edf2945273c2877c6059de6c84f34335", displayName });
     };
     await engine.up(program("WeChat"));
     await engine.up(program("微信"));

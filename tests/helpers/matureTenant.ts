@@ -20,7 +20,7 @@ export const PROXY_IEF_APP_ID = "0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d";
 
 /** The identity providers, with the secrets the portal was given (the stack must be told them again). */
 export const MATURE_IDPS = [
-  { type: "WeChat", clientId: "wx1a2b3c4d5e6f7a8b", displayName: "微信 WeChat", secret: "wechat-app-key-0123456789abcdef" },
+  { type: "WeChat", clientId: "wx1a2b3c4d5e6f7a8b", displayName: "微信 WeChat", secret: "724a289b4c342d38261583049e85d9b7" },
   { type: "QQ", clientId: "101234567", displayName: "QQ", secret: "qq-app-key-0123456789abcdef" },
   { type: "Google", clientId: "1234567890-abc.apps.googleusercontent.com", displayName: "Google", secret: "google-client-secret-xyz" },
   { type: "Facebook", clientId: "123456789012345", displayName: "Facebook", secret: "facebook-app-secret-xyz" },
@@ -123,7 +123,7 @@ export async function seedMatureTenant(emu: RunningEmulator): Promise<MatureTena
   const keySet = (id: string) => ok(emu, "POST", "/beta/trustFramework/keySets", { id });
   // 1, 2: uploaded secrets (QQ's expires in 60 days).
   await keySet("B2C_1A_WeChatSecret");
-  await ok(emu, "POST", "/beta/trustFramework/keySets/B2C_1A_WeChatSecret/uploadSecret", { use: "sig", k: "wechat-app-key-0123456789abcdef" });
+  await ok(emu, "POST", "/beta/trustFramework/keySets/B2C_1A_WeChatSecret/uploadSecret", { use: "sig", k: "724a289b4c342d38261583049e85d9b7" });
   const qqSecretExpiresAt = nowS + 60 * 86400;
   await keySet("B2C_1A_QQSecret");
   await ok(emu, "POST", "/beta/trustFramework/keySets/B2C_1A_QQSecret/uploadSecret", { use: "sig", k: "qq-app-key-0123456789abcdef", nbf: nowS - 300 * 86400, exp: qqSecretExpiresAt });

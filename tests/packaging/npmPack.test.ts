@@ -61,7 +61,7 @@ test("the README's main example runs through the real `pulumi up` in the consume
   try {
     await project.init(
       { ...emulatorConfig(emu), "b2c:wechatAppId": "wx0123456789abcdef" },
-      { "b2c:clientSecret": emu.clientSecret, "b2c:wechatAppKey": "consumer-wechat-app-key" },
+      { "b2c:clientSecret": emu.clientSecret, "b2c:wechatAppKey": "1c14bd881b203c46a61e5cccf73a80b0" },
     );
     await project.up();
     const tenant = emu.snapshot();

@@ -34,7 +34,7 @@ function read(config: Record<string, string>, secretKeys: string[]) {
   }
 }
 
-const keys = { "b2c:wechatAppKey": "wechat-app-key", "b2c:qqAppKey": "qq-app-key" };
+const keys = { "b2c:wechatAppKey": "7db95259fd1508226f403616ada333b5", "b2c:qqAppKey": "qq-app-key" };
 
 test("APP KEYs stored as secrets: accepted, no warning", () => {
   const { error, warnings, result } = read({ ...REAL_TENANT, ...keys, "b2c:socialSignIn": signIn() }, ["b2c:wechatAppKey", "b2c:qqAppKey"]);

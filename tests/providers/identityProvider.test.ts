@@ -23,7 +23,9 @@ async function serialized(program: () => unknown): Promise<{ reg: Registration; 
   return { reg, provider: await loadProvider(reg.providerText!, emulatorStackConfig(emu)) };
 }
 
-const wechat = (appKey = "wechat-app-key-1", extra: Record<string, unknown> = {}) =>
+/** A WeChat-shaped APP KEY (32 hex digits). */
+const SAME_KEY = "5a3e0ce15a3e0ce15a3e0ce15a3e0ce1";
+const wechat = (appKey = "c0932d836e4232317f4b3a8151867918", extra: Record<string, unknown> = {}) =>
   serialized(() => new WeChatIdentityProvider("wechat", { appId: "wx00000000000000a1", appKey: pulumi.secret(appKey), ...extra }));
 
 
@@ -35,14 +37,14 @@ test("create costs exactly one Graph write and returns the id Graph assigned and
   const stored = emu.snapshot().identityProviders;
   expect(stored).toHaveLength(1);
   expect(id).toBe(stored[0].id);
-  expect(stored[0]).toMatchObject({ type: "WeChat", displayName: "WeChat", clientId: "wx00000000000000a1", clientSecretFingerprint: fingerprintOf("wechat-app-key-1") });
+  expect(stored[0]).toMatchObject({ type: "WeChat", displayName: "WeChat", clientId: "wx00000000000000a1", clientSecretFingerprint: fingerprintOf("c0932d836e4232317f4b3a8151867918") });
   expect(outs.redirectUri).toBe(`https://${emu.tenantName}.b2clogin.com/${emu.tenantName}.onmicrosoft.com/oauth2/authresp`);
-  expect(JSON.stringify(outs)).not.toContain("wechat-app-key-1");
+  expect(JSON.stringify(outs)).not.toContain("c0932d836e4232317f4b3a8151867918");
 });
 
 test("a custom domain changes the callback URL", async () => {
   const { reg, provider } = await serialized(
-    () => new QQIdentityProvider("qq", { appId: "101", appKey: "qq-key", customDomain: "login.contoso.com" }),
+    () => new QQIdentityProvider("qq", { appId: "101", appKey: "qq-key-padded", customDomain: "login.contoso.com" }),
   );
   const { outs } = await checkAndCreate(provider, reg.inputs);
   expect(outs.redirectUri).toBe(`https://login.contoso.com/${emu.tenantName}.onmicrosoft.com/oauth2/authresp`);
@@ -62,11 +64,11 @@ describe("in-place updates, never a replacement", () => {
   test.each([
     ["displayName", { displayName: "WeChat 微信" }, { displayName: "WeChat 微信" }],
     ["clientId", { appId: "wx00000000000000a2" }, { clientId: "wx00000000000000a2" }],
-    ["clientSecret", { appKey: pulumi.secret("wechat-app-key-2") }, { clientSecretFingerprint: fingerprintOf("wechat-app-key-2") }],
+    ["clientSecret", { appKey: pulumi.secret("f9563433dbf822cd1fa41c20e54661d9") }, { clientSecretFingerprint: fingerprintOf("f9563433dbf822cd1fa41c20e54661d9") }],
   ])("%s changes with one PATCH", async (_field, change, expected) => {
     const first = await wechat();
     const created = await checkAndCreate(first.provider, first.reg.inputs);
-    const second = await serialized(() => new WeChatIdentityProvider("wechat", { appId: "wx00000000000000a1", appKey: pulumi.secret("wechat-app-key-1"), ...change }));
+    const second = await serialized(() => new WeChatIdentityProvider("wechat", { appId: "wx00000000000000a1", appKey: pulumi.secret("c0932d836e4232317f4b3a8151867918"), ...change }));
     const checked = (await second.provider.check!(created.outs, second.reg.inputs)).inputs!;
     const diff = await second.provider.diff!(created.id, created.outs, checked);
     expect(diff.changes).toBe(true);
@@ -82,12 +84,12 @@ describe("in-place updates, never a replacement", () => {
 });
 
 test("the secret fingerprint in state is salted and does not contain the secret", async () => {
-  const { reg, provider } = await wechat("same-key");
+  const { reg, provider } = await wechat(SAME_KEY);
   const a = await checkAndCreate(provider, reg.inputs);
   emu.reset();
   const b = await checkAndCreate(provider, reg.inputs);
   expect(a.outs.clientSecretHash).not.toBe(b.outs.clientSecretHash);
-  expect(a.outs.clientSecretHash).not.toContain("same-key");
+  expect(a.outs.clientSecretHash).not.toContain(SAME_KEY);
 });
 
 test("a type change is a replacement", async () => {
@@ -99,7 +101,7 @@ test("a type change is a replacement", async () => {
 
 describe("an identity provider that already exists", () => {
   async function preexisting(): Promise<string> {
-    const { reg, provider } = await serialized(() => new WeChatIdentityProvider("manual", { appId: "wxfedcba9876543210", appKey: "portal-key", displayName: "Made in portal" }));
+    const { reg, provider } = await serialized(() => new WeChatIdentityProvider("manual", { appId: "wxfedcba9876543210", appKey: "b06dae285a935240f0cc4acf8e082087", displayName: "Made in portal" }));
     return (await checkAndCreate(provider, reg.inputs)).id;
   }
 
@@ -110,19 +112,19 @@ describe("an identity provider that already exists", () => {
     expect(error.message).toContain(`identity provider WeChat already exists`);
     expect(error.message).toContain(existing);
     expect(error.message).toContain("adoptExisting: true");
-    expect(error.message).not.toContain("wechat-app-key-1");
+    expect(error.message).not.toContain("c0932d836e4232317f4b3a8151867918");
     expect(emu.snapshot().identityProviders).toHaveLength(1);
   });
 
   test("is adopted with adoptExisting: one write, stack values applied", async () => {
     const existing = await preexisting();
-    const { reg, provider } = await wechat("wechat-app-key-1", { adoptExisting: true });
+    const { reg, provider } = await wechat("c0932d836e4232317f4b3a8151867918", { adoptExisting: true });
     emu.clearRequestLog();
     const { id } = await checkAndCreate(provider, reg.inputs);
     expect(id).toBe(existing);
     expect(graphWrites(emu.requestLog())).toHaveLength(1);
     expect(emu.snapshot().identityProviders).toEqual([
-      expect.objectContaining({ id: existing, clientId: "wx00000000000000a1", displayName: "WeChat", clientSecretFingerprint: fingerprintOf("wechat-app-key-1") }),
+      expect.objectContaining({ id: existing, clientId: "wx00000000000000a1", displayName: "WeChat", clientSecretFingerprint: fingerprintOf("c0932d836e4232317f4b3a8151867918") }),
     ]);
   });
 });
@@ -195,7 +197,7 @@ describe("delete", () => {
 test("check fails on the type, naming it, in a workforce tenant", async () => {
   const workforce = await startTestEmulator({ tenantMode: "workforce" });
   try {
-    const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "k" }));
+    const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "d19eb1c92f2916d9cafe849004657448" }));
     const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
     const provider = await loadProvider(reg.providerText!, emulatorStackConfig(workforce));
     workforce.clearRequestLog();
@@ -211,7 +213,7 @@ test("check fails on the type, naming it, in a workforce tenant", async () => {
 test("check names the resource's own config namespace (b2c-eu:tenantId, not b2c:tenantId)", async () => {
   const workforce = await startTestEmulator({ tenantMode: "workforce" });
   try {
-    const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "k", tenant: "b2c-eu" }));
+    const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "d19eb1c92f2916d9cafe849004657448", tenant: "b2c-eu" }));
     const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
     const config = Object.fromEntries(Object.entries(emulatorStackConfig(workforce)).map(([k, v]) => [k.replace(/^b2c:/, "b2c-eu:"), v]));
     const provider = await loadProvider(reg.providerText!, config);

@@ -29,7 +29,7 @@ async function inputsOf(args: PolicyKeyArgs): Promise<Record<string, any>> {
 }
 
 async function provider(args?: PolicyKeyArgs) {
-  if (!providerText) await inputsOf(args ?? { name: "Warmup", secret: { value: "x" } });
+  if (!providerText) await inputsOf(args ?? { name: "Warmup", secret: { value: "x-padded" } });
   return loadProvider(providerText!, emulatorStackConfig(emu));
 }
 
@@ -106,7 +106,7 @@ describe("serialized provider", () => {
 
 describe("create", () => {
   test("secret: exactly 2 writes (create keyset, uploadSecret) after the looks of check and create; outputs without material", async () => {
-    const { id, outs } = await createKey({ name: "WeChatSecret", secret: { value: "wechat-app-key-123" } });
+    const { id, outs } = await createKey({ name: "WeChatSecret", secret: { value: "e6a36e34191d2bc8e9164f5448061364" } });
     const log = emu.requestLog();
     // Looked up before the first write (check: preview; create: again just before the POST), README "Who owns what".
     expect(describeCalls(graphCalls(log))).toEqual([
@@ -123,16 +123,16 @@ describe("create", () => {
     expect(outs.keySetId).toBe("B2C_1A_WeChatSecret");
     const set = keySet(id)!;
     expect(set.keys).toHaveLength(1);
-    expect(set.keys[0]).toMatchObject({ kty: "OCT", use: "sig", secretFingerprint: fingerprintOf("wechat-app-key-123") });
+    expect(set.keys[0]).toMatchObject({ kty: "OCT", use: "sig", secretFingerprint: fingerprintOf("e6a36e34191d2bc8e9164f5448061364") });
     expect(outs.keys).toEqual([{ kid: set.keys[0].kid, use: "sig", kty: "OCT", status: "enabled" }]);
     expect(outs.activeKeyId).toBe(set.keys[0].kid);
     expect(outs.activeKeyId).toBe(await serviceActiveKid(id));
-    expect(JSON.stringify(outs)).not.toContain("wechat-app-key-123");
+    expect(JSON.stringify(outs)).not.toContain("e6a36e34191d2bc8e9164f5448061364");
     expect(outs.adopted).toBe(false);
   });
 
   test("a name given with the prefix in another case names the same keyset", async () => {
-    const { id } = await createKey({ name: "b2c_1a_FacebookSecret", secret: { value: "fb" } });
+    const { id } = await createKey({ name: "b2c_1a_FacebookSecret", secret: { value: "fb-padded" } });
     expect(id).toBe("B2C_1A_FacebookSecret");
     expect(emu.snapshot().keySets.map((s) => s.id)).toEqual(["B2C_1A_FacebookSecret"]);
   });
@@ -140,7 +140,7 @@ describe("create", () => {
   test("dates are sent as Unix seconds (ISO string and Date)", async () => {
     const { id, outs } = await createKey({
       name: "Dated",
-      secret: { value: "v", use: "enc", notBefore: "2026-01-01T00:00:00Z", expiresOn: new Date("2040-06-01T12:00:00Z") },
+      secret: { value: "v-padded", use: "enc", notBefore: "2026-01-01T00:00:00Z", expiresOn: new Date("2040-06-01T12:00:00Z") },
     });
     const upload = graphWrites(emu.requestLog())[1];
     expect(upload.body).toEqual({ use: "enc", k: "[redacted]", nbf: 1767225600, exp: 2222164800 });
@@ -225,6 +225,30 @@ describe("create", () => {
     expect(outs.keys).toHaveLength(1);
   });
 
+  // Issue 20: uploads are not idempotent; a 504 leaves the outcome unknown, like a lost answer.
+  test("a 504 after the upload was carried out: the keyset is read, the landed key is ours, nothing is sent again", async () => {
+    emu.setFaults({ rules: [{ method: "POST", path: "/uploadSecret$", loseResponse: true, status: 504, times: 1 }] });
+    const { id, outs } = await createKey({ name: "Gateway", secret: { value: "gateway-secret" } });
+    const calls = describeCalls(graphCalls(emu.requestLog()));
+    expect(calls.filter((c) => c.includes("/uploadSecret"))).toEqual([`POST ${KEYSETS}/B2C_1A_Gateway/uploadSecret -> 504`]);
+    expect(calls).toContain(`GET ${KEYSETS}/B2C_1A_Gateway -> 200`);
+    expect(keySet(id)!.keys).toHaveLength(1);
+    expect(outs.keys).toHaveLength(1);
+  });
+
+  test("a 504 before the upload was carried out: the keyset is read, nothing landed, it is sent again: one key", async () => {
+    emu.setFaults({ rules: [{ method: "POST", path: "/uploadSecret$", status: 504, code: "gatewayTimeout", times: 1 }] });
+    const { id, outs } = await createKey({ name: "Gateway2", secret: { value: "gateway-secret" } });
+    const calls = describeCalls(graphCalls(emu.requestLog()));
+    expect(calls.filter((c) => c.includes("/uploadSecret"))).toEqual([
+      `POST ${KEYSETS}/B2C_1A_Gateway2/uploadSecret -> 504`,
+      `POST ${KEYSETS}/B2C_1A_Gateway2/uploadSecret -> 200`,
+    ]);
+    expect(calls).toContain(`GET ${KEYSETS}/B2C_1A_Gateway2 -> 200`);
+    expect(keySet(id)!.keys).toHaveLength(1);
+    expect(outs.keys).toHaveLength(1);
+  });
+
   test("a fresh keyset answering 404 (AADB2C90073) to the upload for a while is waited for", async () => {
     emu.setFaults({
       consistencyWindowMs: 1000,
@@ -249,7 +273,7 @@ describe("create", () => {
 
   test("POST carried out and its answer lost, the resend answering duplicate: the empty keyset is ours, one key", async () => {
     emu.setFaults({ rules: [{ method: "POST", path: "/trustFramework/keySets$", loseResponse: true, times: 1 }] });
-    const { id, outs } = await createKey({ name: "Dropped", secret: { value: "dropped" } });
+    const { id, outs } = await createKey({ name: "Dropped", secret: { value: "dropped-padded" } });
     expect(id).toBe("B2C_1A_Dropped");
     expect(outs.adopted).toBe(false);
     expect(keySet(id)!.keys).toHaveLength(1);
@@ -262,7 +286,7 @@ describe("create", () => {
 
   test("'already exists' for a name Graph can't show yet (just deleted by a replace) is retried, not reported", async () => {
     emu.setFaults({ rules: [{ method: "POST", path: "/trustFramework/keySets$", status: 409, code: "AADB2C95028", times: 1 }] });
-    const { id } = await createKey({ name: "Replaced", secret: { value: "v" } });
+    const { id } = await createKey({ name: "Replaced", secret: { value: "v-padded" } });
     expect(describeCalls(graphCalls(emu.requestLog()))).toEqual([
       `GET ${KEYSETS}/B2C_1A_Replaced -> 404`,
       `GET ${KEYSETS}/B2C_1A_Replaced -> 404`,
@@ -277,7 +301,7 @@ describe("create", () => {
   test("after a dropped connection, a duplicate keyset that already has keys is not taken as ours", async () => {
     await createOutOfBand("B2C_1A_NotOurs", [{ use: "sig", k: "someone-elses" }]);
     emu.setFaults({ rules: [{ method: "POST", path: "/trustFramework/keySets$", dropConnection: true, times: 1 }] });
-    const error = await createKey({ name: "NotOurs", secret: { value: "mine" } }).catch((e) => e);
+    const error = await createKey({ name: "NotOurs", secret: { value: "mine-padded" } }).catch((e) => e);
     expect(error.message).toMatch(/already exists/);
     expect(keySet("B2C_1A_NotOurs")!.keys).toHaveLength(1);
   });
@@ -313,7 +337,7 @@ describe("existing keyset (AADB2C95028)", () => {
 
   test("adopt an empty keyset: the key is added as a create would (no nbf)", async () => {
     await createOutOfBand("B2C_1A_Empty");
-    const { id, outs } = await createKey({ name: "Empty", secret: { value: "s" }, adoptExisting: true });
+    const { id, outs } = await createKey({ name: "Empty", secret: { value: "s-padded" }, adoptExisting: true });
     expect(keySet(id)!.keys).toHaveLength(1);
     expect(keySet(id)!.keys[0].nbf).toBeUndefined();
     expect(outs.adopted).toBe(true);
@@ -369,7 +393,7 @@ describe("existing keyset (AADB2C95028)", () => {
 
 describe("diff and update", () => {
   test("no change: changes false and 0 Graph calls", async () => {
-    const args: PolicyKeyArgs = { name: "Stable", secret: { value: "same", notBefore: "2026-01-01", expiresOn: "2040-01-01" }, rotationTrigger: "a" };
+    const args: PolicyKeyArgs = { name: "Stable", secret: { value: "same-padded", notBefore: "2026-01-01", expiresOn: "2040-01-01" }, rotationTrigger: "a" };
     const { p, id, outs } = await createKey(args);
     const news = await checkedInputs(p, { ...args, name: "b2c_1a_stable" });
     emu.clearRequestLog();
@@ -380,8 +404,8 @@ describe("diff and update", () => {
   });
 
   test("rotation: a new secret appends one key to the same keyset (1 write), active from now", async () => {
-    const { p, id, outs } = await createKey({ name: "Rotating", secret: { value: "v1" } });
-    const news = await checkedInputs(p, { name: "Rotating", secret: { value: "v2" } });
+    const { p, id, outs } = await createKey({ name: "Rotating", secret: { value: "v1-padded" } });
+    const news = await checkedInputs(p, { name: "Rotating", secret: { value: "v2-padded" } });
     emu.clearRequestLog();
     const diff = await p.diff!(id, outs, news);
     expect(diff).toMatchObject({ changes: true, replaces: [] });
@@ -392,7 +416,7 @@ describe("diff and update", () => {
     const nbf = (writes[0].body as any).nbf;
     expect(Math.abs(nbf - nowSeconds())).toBeLessThanOrEqual(2);
     const set = keySet(id)!;
-    expect(set.keys.map((k) => k.secretFingerprint)).toEqual([fingerprintOf("v1"), fingerprintOf("v2")]);
+    expect(set.keys.map((k) => k.secretFingerprint)).toEqual([fingerprintOf("v1-padded"), fingerprintOf("v2-padded")]);
     expect(updated.outs!.keySetId).toBe(id);
     expect(updated.outs!.keys.map((k: any) => k.kid)).toEqual(set.keys.map((k) => k.kid));
     expect(updated.outs!.activeKeyId).not.toBe(outs.activeKeyId);
@@ -403,8 +427,8 @@ describe("diff and update", () => {
   });
 
   test("rotation keeps a user-given notBefore", async () => {
-    const { p, id, outs } = await createKey({ name: "RotNbf", secret: { value: "v1", notBefore: "2025-06-01T00:00:00Z" } });
-    const news = await checkedInputs(p, { name: "RotNbf", secret: { value: "v2", notBefore: "2025-07-01T00:00:00Z" } });
+    const { p, id, outs } = await createKey({ name: "RotNbf", secret: { value: "v1-padded", notBefore: "2025-06-01T00:00:00Z" } });
+    const news = await checkedInputs(p, { name: "RotNbf", secret: { value: "v2-padded", notBefore: "2025-07-01T00:00:00Z" } });
     emu.clearRequestLog();
     await p.update!(id, outs, news);
     expect((graphWrites(emu.requestLog())[0].body as any).nbf).toBe(1751328000);
@@ -422,8 +446,8 @@ describe("diff and update", () => {
   });
 
   test("a new expiresOn is a rotation (keys can't be changed), not a replacement", async () => {
-    const { p, id, outs } = await createKey({ name: "Extend", secret: { value: "v", expiresOn: "2035-01-01" } });
-    const news = await checkedInputs(p, { name: "Extend", secret: { value: "v", expiresOn: "2036-01-01" } });
+    const { p, id, outs } = await createKey({ name: "Extend", secret: { value: "v-padded", expiresOn: "2035-01-01" } });
+    const news = await checkedInputs(p, { name: "Extend", secret: { value: "v-padded", expiresOn: "2036-01-01" } });
     const diff = await p.diff!(id, outs, news);
     expect(diff).toMatchObject({ changes: true, replaces: [] });
     await p.update!(id, outs, news);
@@ -431,12 +455,12 @@ describe("diff and update", () => {
   });
 
   test("source kind, use or keyType changes replace the keyset (delete first); a name change replaces (create first)", async () => {
-    const { p, id, outs } = await createKey({ name: "Kinds", secret: { value: "v" } });
+    const { p, id, outs } = await createKey({ name: "Kinds", secret: { value: "v-padded" } });
     const toGenerate = await p.diff!(id, outs, await checkedInputs(p, { name: "Kinds", generate: { keyType: "oct", use: "sig" } }));
     expect(toGenerate).toMatchObject({ changes: true, replaces: ["secret", "generate"], deleteBeforeReplace: true });
-    const toEnc = await p.diff!(id, outs, await checkedInputs(p, { name: "Kinds", secret: { value: "v", use: "enc" } }));
+    const toEnc = await p.diff!(id, outs, await checkedInputs(p, { name: "Kinds", secret: { value: "v-padded", use: "enc" } }));
     expect(toEnc).toMatchObject({ changes: true, replaces: ["secret"], deleteBeforeReplace: true });
-    const renamed = await p.diff!(id, outs, await checkedInputs(p, { name: "Kinds2", secret: { value: "v" } }));
+    const renamed = await p.diff!(id, outs, await checkedInputs(p, { name: "Kinds2", secret: { value: "v-padded" } }));
     expect(renamed).toMatchObject({ changes: true, replaces: ["name"], deleteBeforeReplace: false });
 
     const gen = await createKey({ name: "GenKinds", generate: { keyType: "RSA", use: "sig" } });
@@ -445,9 +469,9 @@ describe("diff and update", () => {
   });
 
   test("rotation on a keyset deleted out of band says to refresh", async () => {
-    const { p, id, outs } = await createKey({ name: "Vanished", secret: { value: "v1" } });
+    const { p, id, outs } = await createKey({ name: "Vanished", secret: { value: "v1-padded" } });
     expect((await graphFetch(emu, "DELETE", `${KEYSETS}/${id}`)).status).toBe(204);
-    const news = await checkedInputs(p, { name: "Vanished", secret: { value: "v2" } });
+    const news = await checkedInputs(p, { name: "Vanished", secret: { value: "v2-padded" } });
     const error = await p.update!(id, outs, news).catch((e: Error) => e);
     expect(error).toMatchObject({ name: "PolicyKeyError" });
     expect((error as Error).message).toMatch(/no longer exists .*pulumi refresh/);
@@ -460,7 +484,7 @@ describe("read (refresh) and delete", () => {
   const aged = (outs: any) => ({ ...outs, lastWriteAt: Date.now() - 60_000 });
 
   test("refresh is one GET when the active key follows from the documented rules", async () => {
-    const { p, id, outs } = await createKey({ name: "Refresh", secret: { value: "v" } });
+    const { p, id, outs } = await createKey({ name: "Refresh", secret: { value: "v-padded" } });
     emu.clearRequestLog();
     const read = await p.read!(id, aged(outs));
     expect(describeCalls(graphCalls(emu.requestLog()))).toEqual([`GET ${KEYSETS}/B2C_1A_Refresh -> 200`]);
@@ -469,7 +493,7 @@ describe("read (refresh) and delete", () => {
   });
 
   test("a key added out of band appears in keys (and becomes the active key)", async () => {
-    const { p, id, outs } = await createKey({ name: "Drift", secret: { value: "v" } });
+    const { p, id, outs } = await createKey({ name: "Drift", secret: { value: "v-padded" } });
     const added = await graphFetch(emu, "POST", `${KEYSETS}/${id}/uploadSecret`, { use: "sig", k: "portal-added", nbf: nowSeconds() - 10 });
     emu.clearRequestLog();
     const read = await p.read!(id, aged(outs));
@@ -480,7 +504,7 @@ describe("read (refresh) and delete", () => {
   });
 
   test("when the rules leave it open (two undated keys), refresh asks getActiveKey", async () => {
-    const { p, id, outs } = await createKey({ name: "Undated", secret: { value: "v" } });
+    const { p, id, outs } = await createKey({ name: "Undated", secret: { value: "v-padded" } });
     const added = await graphFetch(emu, "POST", `${KEYSETS}/${id}/uploadSecret`, { use: "sig", k: "second-undated" });
     emu.clearRequestLog();
     const read = await p.read!(id, aged(outs));
@@ -489,7 +513,7 @@ describe("read (refresh) and delete", () => {
   });
 
   test("a keyset deleted out of band disappears from state", async () => {
-    const { p, id, outs } = await createKey({ name: "Gone", secret: { value: "v" } });
+    const { p, id, outs } = await createKey({ name: "Gone", secret: { value: "v-padded" } });
     expect((await graphFetch(emu, "DELETE", `${KEYSETS}/${id}`)).status).toBe(204);
     emu.clearRequestLog();
     const read = await p.read!(id, aged(outs));
@@ -499,7 +523,7 @@ describe("read (refresh) and delete", () => {
   });
 
   test("delete removes the keyset; a second delete (404) counts as done", async () => {
-    const { p, id, outs } = await createKey({ name: "Deleted", secret: { value: "v" } });
+    const { p, id, outs } = await createKey({ name: "Deleted", secret: { value: "v-padded" } });
     emu.clearRequestLog();
     await p.delete!(id, outs);
     expect(describeCalls(graphWrites(emu.requestLog()))).toEqual([`DELETE ${KEYSETS}/B2C_1A_Deleted -> 204`]);
@@ -514,14 +538,14 @@ describe("check", () => {
     emu.clearRequestLog();
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ name: "X" }, "secret|generate|certificate|pkcs12"],
-      [{ name: "X", secret: { value: "v" }, generate: { keyType: "RSA", use: "sig" } }, "secret|generate"],
-      [{ name: "X", secret: { value: "v", keyType: "RSA" } }, "secret.keyType"],
-      [{ name: "X", secret: { value: "v", expiresOn: "2001-01-01" } }, "secret.expiresOn"],
-      [{ name: "X", secret: { value: "v", notBefore: "2031-01-01", expiresOn: "2030-01-01" } }, "secret.notBefore"],
+      [{ name: "X", secret: { value: "v-padded" }, generate: { keyType: "RSA", use: "sig" } }, "secret|generate"],
+      [{ name: "X", secret: { value: "v-padded", keyType: "RSA" } }, "secret.keyType"],
+      [{ name: "X", secret: { value: "v-padded", expiresOn: "2001-01-01" } }, "secret.expiresOn"],
+      [{ name: "X", secret: { value: "v-padded", notBefore: "2031-01-01", expiresOn: "2030-01-01" } }, "secret.notBefore"],
       [{ name: "X", secret: { value: "" } }, "secret.value"],
-      [{ name: "bad name!", secret: { value: "v" } }, "name"],
-      [{ name: "X", certificate: { value: "@@@" } }, "certificate.value"],
-      [{ name: "X", pkcs12: { value: "@@@", password: "p" } }, "pkcs12.value"],
+      [{ name: "bad name!", secret: { value: "v-padded" } }, "name"],
+      [{ name: "X", certificate: { value: "@@@-padded" } }, "certificate.value"],
+      [{ name: "X", pkcs12: { value: "@@@-padded", password: "p" } }, "pkcs12.value"],
       [{ name: "X", pkcs12: { value: Buffer.alloc(80, 0x30).toString("base64"), password: "" } }, "pkcs12.password"],
     ];
     for (const [inputs, property] of cases) {
@@ -533,8 +557,8 @@ describe("check", () => {
 
   test("normalizes: default use sig, canonical keyType, adoptExisting false", async () => {
     const p = await provider();
-    const secret = await p.check!({}, { name: "X", secret: { value: "v" } });
-    expect(secret.inputs).toMatchObject({ secret: { value: "v", use: "sig" }, adoptExisting: false });
+    const secret = await p.check!({}, { name: "X", secret: { value: "v-padded" } });
+    expect(secret.inputs).toMatchObject({ secret: { value: "v-padded", use: "sig" }, adoptExisting: false });
     const generated = await p.check!({}, { name: "X", generate: { keyType: "rsa", use: "sig" } });
     expect(generated.inputs).toMatchObject({ generate: { keyType: "RSA", use: "sig" } });
   });

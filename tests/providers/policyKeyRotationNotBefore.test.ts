@@ -52,6 +52,6 @@ test("180 minutes: the rotated key starts 3 hours ahead and the old key stays ac
 });
 
 test.each([-1, 1.5, 20_000, "180"])("rotationNotBeforeDelayMinutes %p is refused before any Graph call, naming the argument", async (bad) => {
-  expect(() => new PolicyKey("k", { name: "X", secret: { value: "s" }, rotationNotBeforeDelayMinutes: bad as number })).toThrow(/rotationNotBeforeDelayMinutes: must be whole minutes from 0/);
+  expect(() => new PolicyKey("k", { name: "X", secret: { value: "s-padded" }, rotationNotBeforeDelayMinutes: bad as number })).toThrow(/rotationNotBeforeDelayMinutes: must be whole minutes from 0/);
   expect(emu.requestLog()).toEqual([]);
 });

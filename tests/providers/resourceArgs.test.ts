@@ -17,7 +17,7 @@ export function mistakesTheCompilerRefuses(): void {
   // @ts-expect-error clientSecret is required
   new IdentityProviderResource("a", { type: "WeChat", clientId: "wx0123456789abcdef" });
   // @ts-expect-error adoptExisting is a boolean
-  new IdentityProviderResource("b", { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: pulumi.secret("k"), adoptExisting: "yes" });
+  new IdentityProviderResource("b", { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: pulumi.secret("d19eb1c92f2916d9cafe849004657448"), adoptExisting: "yes" });
   // @ts-expect-error userFlowTypeVersion is a number
   new UserFlowResource("c", { name: "susi", userFlowType: "signIn", userFlowTypeVersion: "3" });
   // @ts-expect-error identityProviderId is required
@@ -36,11 +36,11 @@ export function mistakesTheCompilerRefuses(): void {
 
 test("the components register the same input names as before the arguments were typed (existing state diffs as no change)", async () => {
   const { registrations } = await capture(() => {
-    const wechat = new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: pulumi.secret("k"), tenant: "b2c-eu" });
+    const wechat = new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: pulumi.secret("d19eb1c92f2916d9cafe849004657448"), tenant: "b2c-eu" });
     const flow = new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", testApplicationId: "11111111-2222-3333-4444-555555555555" });
     new UserFlowIdentityProvider("susi-wechat", { userFlowId: "susi", identityProviderId: "WeChat-OAUTH", userFlowCreationId: flow.creationId, adoptExisting: true });
     void wechat;
-    const key = new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("k"), expiresOn: "2099-01-01" }, rotationTrigger: "1" });
+    const key = new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("d19eb1c92f2916d9cafe849004657448"), expiresOn: "2099-01-01" }, rotationTrigger: "1" });
     new AdoptedKeySet("adopted", { name: "B2C_1A_FacebookSecret", use: "sig", keyType: "oct" });
     new TrustFrameworkPolicySet("policies", {
       tenant: "contoso.onmicrosoft.com",

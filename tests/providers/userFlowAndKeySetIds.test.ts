@@ -32,7 +32,7 @@ describe.each(["always", "keepPrefixed"] as const)("service prefixing '%s'", (mo
   });
 
   test.each(["WeChatSecret", "B2C_1A_WeChatSecret"])("PolicyKey named %s gets B2C_1A_WeChatSecret", async (name) => {
-    const { id, outs } = await created(() => new PolicyKey("k", { name, secret: { value: "wechat-app-key" } }), "PolicyKey");
+    const { id, outs } = await created(() => new PolicyKey("k", { name, secret: { value: "7db95259fd1508226f403616ada333b5" } }), "PolicyKey");
     expect(id).toBe("B2C_1A_WeChatSecret");
     expect(outs.keySetId).toBe("B2C_1A_WeChatSecret");
     expect(emu.snapshot().keySets.map((k) => k.id)).toEqual(["B2C_1A_WeChatSecret"]);

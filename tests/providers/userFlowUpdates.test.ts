@@ -109,7 +109,7 @@ describe("names and replacements", () => {
 describe("under the lifecycle harness", () => {
   const program = (flow: Partial<B2CUserFlowArgs>) => () => {
     const f = new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", ...flow });
-    const qq = new QQIdentityProvider("qq", { appId: "101000001", appKey: "qq-key" });
+    const qq = new QQIdentityProvider("qq", { appId: "101000001", appKey: "qq-key-padded" });
     new UserFlowIdentityProvider("susi-qq", { userFlowId: f.userFlowId, identityProviderId: qq.identityProviderId, userFlowCreationId: f.creationId });
     return { flow: f.userFlowId };
   };

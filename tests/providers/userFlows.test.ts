@@ -92,7 +92,7 @@ describe("attaching an identity provider to a user flow", () => {
   async function setup() {
     const f = await flow();
     await checkAndCreate(f.provider, f.reg.inputs);
-    const q = await providerFor(() => new QQIdentityProvider("qq", { appId: "101000001", appKey: "qq-key" }), "IdentityProvider");
+    const q = await providerFor(() => new QQIdentityProvider("qq", { appId: "101000001", appKey: "qq-key-padded" }), "IdentityProvider");
     const idp = await checkAndCreate(q.provider, q.reg.inputs);
     const a = await providerFor(() => new UserFlowIdentityProvider("susi-qq", { userFlowId: "susi", identityProviderId: idp.id }), "UserFlowIdentityProvider");
     return { idpId: idp.id, ...a };

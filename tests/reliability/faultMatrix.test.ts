@@ -214,11 +214,11 @@ test.each(CASES.map((c) => [c.name, c] as const))("%s: up, no-op up, update, des
   const before = emu.snapshot();
   const cleanup = c.arrange?.();
   try {
-    const engine = tenantEngine(emu, { wechatKey: "wechat-app-key-v1", qqKey: "qq-app-key-v1" });
+    const engine = tenantEngine(emu, { wechatKey: "c69a18f61c0c52e35dbcf990062977d1", qqKey: "qq-app-key-v1" });
     // 1. up from an empty tenant
     const up = await underFaults(c, "up", () => engine.up(stackProgram));
     expect(up.result.steps.map((s) => `${s.action} ${s.type.slice(DYNAMIC.length)}::${s.name}`).sort()).toEqual(TENANT_RESOURCES.map((r) => `create ${r}`));
-    const v1: IntendedTenant = { wechatName: "WeChat", wechatKeys: ["wechat-app-key-v1"], qqKeys: ["qq-app-key-v1"] };
+    const v1: IntendedTenant = { wechatName: "WeChat", wechatKeys: ["c69a18f61c0c52e35dbcf990062977d1"], qqKeys: ["qq-app-key-v1"] };
     expectIntendedTenant(emu.snapshot(), v1, before);
     expect(stateKeys(engine)).toEqual(TENANT_RESOURCES);
     expectStateMatchesTenant(engine);
@@ -236,13 +236,13 @@ test.each(CASES.map((c) => [c.name, c] as const))("%s: up, no-op up, update, des
     expect(again.steps.filter((s) => s.action !== "same")).toEqual([]);
 
     // 3. update: display name change + APP KEY rotation, in place
-    engine.setConfig({ "b2c:socialSignIn": signInConfig("微信 WeChat"), "b2c:wechatAppKey": "wechat-app-key-v2" });
+    engine.setConfig({ "b2c:socialSignIn": signInConfig("微信 WeChat"), "b2c:wechatAppKey": "86773268483aa584e699a1c47d306e03" });
     const update = await underFaults(c, "update", () => engine.up(stackProgram));
     expect(update.result.steps.filter((s) => s.action !== "same").map((s) => `${s.action} ${s.type.slice(DYNAMIC.length)}::${s.name}`).sort()).toEqual([
       "update IdentityProvider::social-sign-in-wechat",
       "update PolicyKey::social-sign-in-wechat-secret",
     ]);
-    expectIntendedTenant(emu.snapshot(), { wechatName: "微信 WeChat", wechatKeys: ["wechat-app-key-v1", "wechat-app-key-v2"], qqKeys: ["qq-app-key-v1"] }, before);
+    expectIntendedTenant(emu.snapshot(), { wechatName: "微信 WeChat", wechatKeys: ["c69a18f61c0c52e35dbcf990062977d1", "86773268483aa584e699a1c47d306e03"], qqKeys: ["qq-app-key-v1"] }, before);
     expectStateMatchesTenant(engine);
 
     // 4. destroy: the tenant as it was before up

@@ -48,14 +48,14 @@ async function handMade(method: string, path: string, body: unknown): Promise<vo
   expect(res.status).toBeLessThan(300);
 }
 
-const handMadeQQ = () => handMadeIdentityProvider(emu, "QQ", "101000001", "qq");
+const handMadeQQ = () => handMadeIdentityProvider(emu, "QQ", "101000001", "qq-padded");
 const handMadeAttach = () =>
   handMade("POST", "/beta/identity/b2cUserFlows/B2C_1_susi/userFlowIdentityProviders/$ref", {
     "@odata.id": `${emu.graphEndpoint}/beta/identity/identityProviders/QQ-OAUTH`,
   });
 
 const wechat = (extra: Record<string, unknown> = {}) =>
-  providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("stack-app-key"), ...extra }), "IdentityProvider");
+  providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("3d5f03bd549e8677d368906da490ac1f"), ...extra }), "IdentityProvider");
 
 describe("identity provider: a create whose answer is unknown", () => {
   const portalWeChat = (displayName = "WeChat (portal)", clientId = "wxfedcba9876543210") =>
@@ -101,7 +101,7 @@ describe("identity provider: a create whose answer is unknown", () => {
       "POST /v1.0/identity/identityProviders -> 400",
       `PATCH /v1.0/identity/identityProviders/${id} -> 204`,
     ]);
-    expect(emu.snapshot().identityProviders).toEqual([expect.objectContaining({ id, clientId: WECHAT_APP, clientSecretFingerprint: fingerprintOf("stack-app-key") })]);
+    expect(emu.snapshot().identityProviders).toEqual([expect.objectContaining({ id, clientId: WECHAT_APP, clientSecretFingerprint: fingerprintOf("3d5f03bd549e8677d368906da490ac1f") })]);
     // Created by the stack: destroy deletes it.
     await provider.delete!(id, outs);
     expect(emu.snapshot().identityProviders).toEqual([]);

@@ -12,6 +12,7 @@ import { B2CUserFlow } from "../../components/B2CUserFlow";
 import { PolicyKey } from "../../components/PolicyKey";
 import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
 import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
+import { wechatAppKey } from "../helpers/appKeys";
 import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPolicy";
 import { fingerprintOf, graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
@@ -47,14 +48,14 @@ const KINDS: ResourceKind[] = [
   {
     name: "identity provider",
     type: "IdentityProvider",
-    program: (v) => () => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: pulumi.secret(`wechat-key-v${v}`) }),
+    program: (v) => () => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: pulumi.secret(wechatAppKey(`wechat-key-v${v}`)) }),
     writes: {
       create: [{ method: "POST", path: "^/identity/identityProviders$" }],
       update: [{ method: "PATCH", path: "^/identity/identityProviders/*$" }],
       delete: [{ method: "DELETE", path: "^/identity/identityProviders/*$" }],
     },
     state: (snap) => snap.identityProviders.map((p) => ({ type: p.type, clientSecretFingerprint: p.clientSecretFingerprint })),
-    want: (v) => (v ? [{ type: "WeChat", clientSecretFingerprint: fingerprintOf(`wechat-key-v${v}`) }] : []),
+    want: (v) => (v ? [{ type: "WeChat", clientSecretFingerprint: fingerprintOf(wechatAppKey(`wechat-key-v${v}`)) }] : []),
   },
   {
     name: "user flow",
@@ -101,7 +102,7 @@ const KINDS: ResourceKind[] = [
     setup: async () => {
       for (const [path, body] of [
         ["/beta/identity/b2cUserFlows", { id: "flow", userFlowType: "signIn", userFlowTypeVersion: 3 }],
-        ["/v1.0/identity/identityProviders", { "@odata.type": "microsoft.graph.socialIdentityProvider", displayName: "QQ", identityProviderType: "QQ", clientId: "101000001", clientSecret: "q" }],
+        ["/v1.0/identity/identityProviders", { "@odata.type": "microsoft.graph.socialIdentityProvider", displayName: "QQ", identityProviderType: "QQ", clientId: "101000001", clientSecret: "q-padded" }],
       ] as const) {
         expect((await graphFetch(emu, "POST", path, body)).status).toBe(201);
       }

@@ -25,9 +25,9 @@ const CLIENT_ID = "5ec7e7aa-0000-4000-8000-00000000c0de";
 const PFX_PASSWORD = "pfxPASS-hyg-51c0e9d2";
 const SECRETS = {
   clientSecret: "clientSECRET-hyg-7f3a9b1e4c",
-  wechatV1: "wechatKEY-v1-hyg-0d8e2f6a",
-  wechatV2: "wechatKEY-v2-hyg-93b4c1d7",
-  wechatV3: "wechatKEY-v3-hyg-e5a07f28",
+  wechatV1: "0d8e2f6aDeCAFE1bad0d8e2f6aC1D7e1",
+  wechatV2: "93b4c1d7BEADfeed93b4c1d7Ab2C0de2",
+  wechatV3: "e5a07f28FADEd0c5e5a07f28dEc0DE33",
   qqV1: "qqKEY-v1-hyg-4b6d8f0a",
   weiboV1: "weiboKEY-v1-hyg-2a4c6e8f",
   weiboV2: "weiboKEY-v2-hyg-c3e5a7b9",

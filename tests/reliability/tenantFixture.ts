@@ -281,14 +281,14 @@ export function compressedRateLimit(perTenantPerMinute: number, factor: number):
   return { enabled: true, perTenantPerMinute, perAppPerTenantPerMinute: 200, windowMs: 60_000 / factor };
 }
 
-/** A self-signed certificate and its key (forge objects), valid from yesterday for a year. */
-function selfSigned(): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
+/** A self-signed certificate and its key (forge objects), valid from yesterday (or `notBefore`) for a year. */
+function selfSigned(notBefore = new Date(Date.now() - 86_400_000)): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString());
   cert.serialNumber = "0b";
-  cert.validity.notBefore = new Date(Date.now() - 86_400_000);
-  cert.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
+  cert.validity.notBefore = notBefore;
+  cert.validity.notAfter = new Date(Math.max(Date.now(), notBefore.getTime()) + 365 * 86_400_000);
   cert.setSubject([{ name: "commonName", value: "reliability" }]);
   cert.setIssuer([{ name: "commonName", value: "reliability" }]);
   const key = forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString()) as forge.pki.rsa.PrivateKey;
@@ -297,13 +297,13 @@ function selfSigned(): { cert: forge.pki.Certificate; key: forge.pki.rsa.Private
 }
 
 /** A .pfx (base64) with its password; `withKey: false` leaves the private key out. */
-export function makePfx(password: string, withKey = true): string {
-  const { cert, key } = selfSigned();
+export function makePfx(password: string, withKey = true, notBefore?: Date): string {
+  const { cert, key } = selfSigned(notBefore);
   const p12 = forge.pkcs12.toPkcs12Asn1(withKey ? key : null, [cert], password, { algorithm: "3des" });
   return Buffer.from(forge.asn1.toDer(p12).getBytes(), "binary").toString("base64");
 }
 
 /** A .cer (base64 DER) without a key. */
-export function makeCertificate(): string {
-  return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(selfSigned().cert)).getBytes(), "binary").toString("base64");
+export function makeCertificate(notBefore?: Date): string {
+  return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(selfSigned(notBefore).cert)).getBytes(), "binary").toString("base64");
 }

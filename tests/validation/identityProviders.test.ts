@@ -2,7 +2,10 @@ import { canonicalProviderType, redirectUriFor, validateSocialIdentityProvider, 
 import { UNKNOWN } from "../../validation/notKnownYet";
 import { normalizeUserFlowId, runUserFlowUrl, validateAttachment, validateUserFlow } from "../../validation/userFlows";
 
-const valid = { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: "key" };
+/** A WeChat-shaped APP KEY (32 hex digits). */
+const HEX_KEY = "0123456789abcdef0123456789abcdef";
+
+const valid = { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: "4139f2be6be43b50b2b7583a5efdcf1c" };
 const args = (problems: { argument: string }[]) => problems.map((p) => p.argument);
 
 describe("social identity provider validation", () => {
@@ -33,17 +36,23 @@ describe("social identity provider validation", () => {
     ["QQ", "wx0123456789abcdef", /not a QQ APP ID: it must be digits only/],
     ["QQ", "101-000", /digits only/],
   ])("a %s APP ID of the wrong shape (%s) is refused, naming appId and where to find it", (type, clientId, reason) => {
-    const problems = validateSocialIdentityProvider({ type, clientId, clientSecret: "k" }, APP_ARGUMENT_NAMES);
+    const problems = validateSocialIdentityProvider({ type, clientId, clientSecret: HEX_KEY }, APP_ARGUMENT_NAMES);
     expect(args(problems)).toEqual(["appId"]);
     expect(problems[0].reason).toMatch(reason);
     expect(problems[0].reason).toMatch(/developer portal/);
   });
+  // Issue 20: WeChat APP IDs are lower-case as the portal shows them (an upper-case copy reached the tenant).
+  test("an upper-case WeChat APP ID is refused, naming appId and the lower-case spelling", () => {
+    const problems = validateSocialIdentityProvider({ type: "WeChat", clientId: "wx0123456789ABCDEF", clientSecret: HEX_KEY }, APP_ARGUMENT_NAMES);
+    expect(problems).toEqual([{ argument: "appId", reason: expect.stringContaining("must be lower-case") }]);
+    expect(problems[0].reason).toContain("'wx0123456789abcdef'");
+  });
   test.each([
-    ["WeChat", "wx0123456789ABCDEF"],
+    ["WeChat", "wx0123456789abcdef"],
     ["QQ", "101000001"],
     ["Google", "anything-goes.apps.googleusercontent.com"],
   ])("%s APP ID %s has the right shape", (type, clientId) => {
-    expect(validateSocialIdentityProvider({ type, clientId, clientSecret: "k" })).toEqual([]);
+    expect(validateSocialIdentityProvider({ type, clientId, clientSecret: HEX_KEY })).toEqual([]);
   });
   test("userFlowTypeVersion must be a version B2C offers (1, 2 or 3)", () => {
     for (const v of [1, 2, 3]) expect(validateUserFlow({ name: "susi", userFlowType: "signIn", userFlowTypeVersion: v })).toEqual([]);
@@ -58,7 +67,7 @@ describe("social identity provider validation", () => {
   });
   test("a value not known yet (UNKNOWN) is skipped; a missing one is required", () => {
     expect(validateSocialIdentityProvider({ type: "QQ", clientId: UNKNOWN, clientSecret: UNKNOWN }, APP_ARGUMENT_NAMES)).toEqual([]);
-    expect(validateSocialIdentityProvider({ type: UNKNOWN, clientId: "wx0123456789abcdef", clientSecret: "k", displayName: UNKNOWN, customDomain: UNKNOWN })).toEqual([]);
+    expect(validateSocialIdentityProvider({ type: UNKNOWN, clientId: "wx0123456789abcdef", clientSecret: "k-padded", displayName: UNKNOWN, customDomain: UNKNOWN })).toEqual([]);
     const missing = validateSocialIdentityProvider({ type: "QQ" }, APP_ARGUMENT_NAMES);
     expect(args(missing)).toEqual(["appId", "appKey"]);
     expect(missing.map((p) => p.reason)).toEqual([expect.stringMatching(/^is required/), expect.stringMatching(/^is required/)]);

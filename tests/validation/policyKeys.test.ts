@@ -21,8 +21,8 @@ function certificate(notBefore: Date, notAfter: Date): string {
   cert.serialNumber = "01";
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
-  cert.setSubject([{ name: "commonName", value: "test" }]);
-  cert.setIssuer([{ name: "commonName", value: "test" }]);
+  cert.setSubject([{ name: "commonName", value: "test-padded" }]);
+  cert.setIssuer([{ name: "commonName", value: "test-padded" }]);
   cert.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString()), forge.md.sha256.create());
   return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), "binary").toString("base64");
 }
@@ -36,8 +36,8 @@ function pfx(password: string, withKey = true): string {
   cert.serialNumber = "02";
   cert.validity.notBefore = new Date("2025-01-01");
   cert.validity.notAfter = new Date("2030-01-01");
-  cert.setSubject([{ name: "commonName", value: "pfx" }]);
-  cert.setIssuer([{ name: "commonName", value: "pfx" }]);
+  cert.setSubject([{ name: "commonName", value: "pfx-padded" }]);
+  cert.setIssuer([{ name: "commonName", value: "pfx-padded" }]);
   cert.sign(key, forge.md.sha256.create());
   const p12 = forge.pkcs12.toPkcs12Asn1(withKey ? key : null, [cert], password, { algorithm: "3des" });
   return Buffer.from(forge.asn1.toDer(p12).getBytes(), "binary").toString("base64");
@@ -48,7 +48,7 @@ function arguments_(input: PolicyKeyInput): string[] {
   return validatePolicyKey(input, NOW).map((p) => p.argument);
 }
 
-const secret = (extra: Record<string, unknown> = {}) => ({ name: "WeChatSecret", secret: { value: "app-key", ...extra } });
+const secret = (extra: Record<string, unknown> = {}) => ({ name: "WeChatSecret", secret: { value: "app-key-padded", ...extra } });
 
 describe("validatePolicyKey", () => {
   test("a valid secret, generate, certificate and pkcs12 input has no problems", () => {
@@ -80,7 +80,7 @@ describe("validatePolicyKey", () => {
   });
 
   test("more than one key source names the ones given", () => {
-    const problems = validatePolicyKey({ name: "X", secret: { value: "v" }, generate: { keyType: "RSA", use: "sig" } }, NOW);
+    const problems = validatePolicyKey({ name: "X", secret: { value: "v-padded" }, generate: { keyType: "RSA", use: "sig" } }, NOW);
     expect(problems.map((p) => p.argument)).toEqual(["secret|generate"]);
     expect(problems[0].reason).toMatch(/exactly one/);
   });
@@ -132,7 +132,7 @@ describe("validatePolicyKey", () => {
 
   test("invalid names name the argument", () => {
     for (const name of ["", "has space", "dots.bak", "B2C_1A_", "ümlaut", "x".repeat(200)]) {
-      expect(arguments_({ name, secret: { value: "v" } })).toEqual(["name"]);
+      expect(arguments_({ name, secret: { value: "v-padded" } })).toEqual(["name"]);
     }
   });
 
@@ -153,7 +153,7 @@ describe("validatePolicyKey", () => {
   });
 
   test("invalid base64 pfx names pkcs12.value", () => {
-    expect(arguments_({ name: "X", pkcs12: { value: "%%%", password: "pw" } })).toEqual(["pkcs12.value"]);
+    expect(arguments_({ name: "X", pkcs12: { value: "%%%-padded", password: "pw" } })).toEqual(["pkcs12.value"]);
     expect(arguments_({ name: "X", pkcs12: { value: Buffer.from("plain text, not DER at all, long enough to pass the length test........").toString("base64"), password: "pw" } })).toEqual([
       "pkcs12.value",
     ]);
