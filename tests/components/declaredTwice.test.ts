@@ -10,6 +10,7 @@ import {
   WeChatIdentityProvider,
 } from "../../components";
 import { capture, valueOf } from "../helpers/pulumiHarness";
+import { wechatAppKey } from "../helpers/appKeys";
 
 const WECHAT_APP_ID = "wx0123456789abcdef";
 const TENANT = "contoso.onmicrosoft.com";
@@ -33,12 +34,12 @@ function inProgram(program: () => void): Promise<unknown> {
 
 test("one tenant through two config namespaces is one tenant: a keyset declared in each is refused, naming both and the tenant", async () => {
   await inProgram(() => {
-    new PolicyKey("home", { name: "WeChatSecret", secret: { value: "v" } });
-    expect(() => new PolicyKey("alias", { name: "B2C_1A_WeChatSecret", secret: { value: "v" }, tenant: "b2c-alias" })).toThrow(
+    new PolicyKey("home", { name: "WeChatSecret", secret: { value: "policy-key-secret" } });
+    expect(() => new PolicyKey("alias", { name: "B2C_1A_WeChatSecret", secret: { value: "policy-key-secret" }, tenant: "b2c-alias" })).toThrow(
       /PolicyKey "alias".*name: policy key container B2C_1A_WeChatSecret is already declared by PolicyKey "home" \(same tenant contoso\.onmicrosoft\.com\)/,
     );
     // Another tenant: its own keyset of that name.
-    expect(() => new PolicyKey("other", { name: "WeChatSecret", secret: { value: "v" }, tenant: "b2c-other" })).not.toThrow();
+    expect(() => new PolicyKey("other", { name: "WeChatSecret", secret: { value: "policy-key-secret" }, tenant: "b2c-other" })).not.toThrow();
     // An adopted keyset is the same object as a managed one.
     expect(() => new AdoptedKeySet("adopted", { name: "B2C_1A_WeChatSecret" })).toThrow(/AdoptedKeySet "adopted".*already declared by PolicyKey "home"/);
   });
@@ -46,8 +47,8 @@ test("one tenant through two config namespaces is one tenant: a keyset declared 
 
 test("identity provider type and user flow: refused across namespaces of one tenant", async () => {
   await inProgram(() => {
-    new WeChatIdentityProvider("wechat", { appId: WECHAT_APP_ID, appKey: "k" });
-    expect(() => new WeChatIdentityProvider("wechat-alias", { appId: WECHAT_APP_ID, appKey: "k", tenant: "b2c-alias" })).toThrow(
+    new WeChatIdentityProvider("wechat", { appId: WECHAT_APP_ID, appKey: wechatAppKey("k") });
+    expect(() => new WeChatIdentityProvider("wechat-alias", { appId: WECHAT_APP_ID, appKey: wechatAppKey("k"), tenant: "b2c-alias" })).toThrow(
       /WeChatIdentityProvider "wechat-alias".*identity provider type WeChat is already declared by WeChatIdentityProvider "wechat"/,
     );
     new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn" });
@@ -76,7 +77,7 @@ test("a PolicyId held by two TrustFrameworkPolicySets is refused, naming both se
 test("the same flow + identity provider attached twice is refused: by the components' outputs, and by plain ids", async () => {
   await inProgram(() => {
     const flow = new B2CUserFlow("flow", { name: "susi", userFlowType: "signUpOrSignIn" });
-    const wechat = new WeChatIdentityProvider("wechat", { appId: WECHAT_APP_ID, appKey: "k" });
+    const wechat = new WeChatIdentityProvider("wechat", { appId: WECHAT_APP_ID, appKey: wechatAppKey("k") });
     new UserFlowIdentityProvider("a", { userFlowId: flow.userFlowId, identityProviderId: wechat.identityProviderId });
     expect(() => new UserFlowIdentityProvider("b", { userFlowId: flow.userFlowId, identityProviderId: wechat.identityProviderId })).toThrow(
       /UserFlowIdentityProvider "b".*attachment user flow b2c_1_susi \+ identity provider type wechat is already declared by UserFlowIdentityProvider "a"/,

@@ -7,8 +7,9 @@ import { startTestEmulator } from "../helpers/emulator";
 import { emulatorConfig, EngineProject } from "../helpers/pulumiEngine";
 import { quotedForms, QuotingProxy, startQuotingProxy } from "../helpers/quotingProxy";
 import { graphCalls } from "../helpers/requestLog";
+import { wechatAppKey } from "../helpers/appKeys";
 
-const APP_KEYS = { "b2c:wechatAppKey": "engine-wechat-app-key-0123456789" };
+const APP_KEYS = { "b2c:wechatAppKey": wechatAppKey("engine-wechat-app-key-0123456789") };
 const SIGN_IN = {
   identityProviders: [{ type: "WeChat", appId: "wx0123456789abcdef", policyKey: true }],
   userFlows: [{ name: "signupsignin", userFlowType: "signUpOrSignIn", userFlowTypeVersion: 3, identityProviders: ["WeChat"] }],

@@ -8,8 +8,9 @@ import { ensureCertificateAuthority, issueServerCertificate } from "../../emulat
 import type { RunningEmulator } from "../../emulator";
 import { EngineProject, useEngineStack } from "../helpers/pulumiEngine";
 import { describeCalls, graphWrites } from "../helpers/requestLog";
+import { wechatAppKey } from "../helpers/appKeys";
 
-const WECHAT_KEY = "canary-WeChat-AppKey-5a1e77c0";
+const WECHAT_KEY = wechatAppKey("canary-WeChat-AppKey-5a1e77c0");
 const UPLOADED_SECRET = "canary-uploaded-secret-93d1";
 const DAY_MS = 24 * 3600 * 1000;
 

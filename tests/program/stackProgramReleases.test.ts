@@ -9,6 +9,7 @@ import { useTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { emulatorStackConfig } from "../helpers/pulumiHarness";
 import { readStarterPack } from "../policies/starterPack";
+import { wechatAppKey } from "../helpers/appKeys";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const stackProgram: () => unknown = require("../../index");
@@ -35,7 +36,7 @@ test("customPolicies.versioning { keep: 3 } from config: release ids, the histor
     customPolicies: { folder, versioning: { keep: 3 }, production: true },
   };
   try {
-    const engine = new LifecycleEngine(emulatorStackConfig(emu, { "b2c:socialSignIn": JSON.stringify(signIn), "b2c:wechatAppKey": "wechat-key" }));
+    const engine = new LifecycleEngine(emulatorStackConfig(emu, { "b2c:socialSignIn": JSON.stringify(signIn), "b2c:wechatAppKey": wechatAppKey("wechat-key") }));
     const run = await engine.up(stackProgram);
     const release = run.outputs.policyRelease as { activeRelease: string; keptReleases: string[] };
     expect(release.activeRelease).toMatch(/^[0-9a-f]{8}$/);

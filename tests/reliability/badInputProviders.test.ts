@@ -24,8 +24,10 @@ type Kind = "IdentityProvider" | "UserFlow" | "UserFlowIdentityProvider" | "Poli
 
 /** A valid resource of each kind, registered by its component: its provider text and inputs. */
 const VALID: Record<Kind, () => unknown> = {
-  IdentityProvider: () => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP_ID, appKey: WECHAT_KEY, displayName: "WeChat" }),
-  UserFlow: () => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", defaultLanguageTag: "zh-Hans" }),
+  // Adopting: the WeChat provider and the flow made below for the attachment's lookups exist
+  // already, and an object that is not adopted is refused at check for that alone (README "Who owns what").
+  IdentityProvider: () => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP_ID, appKey: WECHAT_KEY, displayName: "WeChat", adoptExisting: true }),
+  UserFlow: () => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", defaultLanguageTag: "zh-Hans", adoptExisting: true }),
   UserFlowIdentityProvider: () => new UserFlowIdentityProvider("attach", { userFlowId: "B2C_1_susi", identityProviderId: "WeChat-OAUTH" }),
   PolicyKey: () => new PolicyKey("key", { name: "WeChatSecret", secret: { value: SECRET } }),
   AdoptedKeySet: () => new AdoptedKeySet("adopted", { name: "B2C_1A_Existing" }),

@@ -84,7 +84,7 @@ describe("identity provider: a create whose answer is unknown", () => {
     emu.clearRequestLog();
     const error = await failureOf(provider.create({ ...inputs, adoptExisting: false, displayName: "WeChat" }));
     expect(error.message).toMatch(NOT_OURS);
-    expect(error.message).not.toContain("stack-app-key");
+    expect(error.message).not.toContain("3d5f03bd549e8677d368906da490ac1f");
     expect(graphWrites(emu.requestLog())).toEqual([]);
     untouchedPortalWeChat();
   });
@@ -110,7 +110,7 @@ describe("identity provider: a create whose answer is unknown", () => {
   test("landed but unrecorded (lost answer, throttled resends past the budget): the next run takes it as its own from the journal", async () => {
     const shared = machine();
     const run = (config: Record<string, string>) =>
-      providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("stack-app-key") }), "IdentityProvider", config);
+      providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("3d5f03bd549e8677d368906da490ac1f") }), "IdentityProvider", config);
     const firstRun = await run({ ...shared, "b2c:retryBudgetSeconds": "2" });
     emu.setFaults({
       rules: [
@@ -138,7 +138,7 @@ describe("identity provider: a create whose answer is unknown", () => {
 
   test("recoverCreates vouches for a named object without a journal, checked against content", async () => {
     await portalWeChat("WeChat (portal)", WECHAT_APP);
-    const vouched = await providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("stack-app-key") }), "IdentityProvider", {
+    const vouched = await providerFor(() => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP, appKey: pulumi.secret("3d5f03bd549e8677d368906da490ac1f") }), "IdentityProvider", {
       "b2c:recoverCreates": JSON.stringify(["identityProvider:WeChat"]),
     });
     // The display name differs from what the stack sends: not its create.
@@ -149,7 +149,7 @@ describe("identity provider: a create whose answer is unknown", () => {
     });
     const { id, outs } = await checkAndCreate(vouched.provider, vouched.inputs);
     expect(outs.adopted).toBe(false);
-    expect(emu.snapshot().identityProviders).toEqual([expect.objectContaining({ id, clientSecretFingerprint: fingerprintOf("stack-app-key") })]);
+    expect(emu.snapshot().identityProviders).toEqual([expect.objectContaining({ id, clientSecretFingerprint: fingerprintOf("3d5f03bd549e8677d368906da490ac1f") })]);
   });
 
   test("adopted with adoptExisting: the stack's values are applied, and destroy leaves it in the tenant", async () => {
