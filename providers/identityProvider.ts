@@ -14,7 +14,7 @@ import {
 } from "../validation/identityProviders";
 import { checkFailures, changedKeys, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "./providerContext";
 import { adoptedReplacement, adoptHint, differingFields, retainedOnDelete } from "./ownership";
-import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
+import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "./ownershipGate";
 import { availableTypes, COLLECTION, findByType, flowsUsing, GraphSocialIdentityProvider, itemPath, SOCIAL_ODATA_TYPE } from "./identityProviderLookups";
 import { fingerprintSecret, secretMatchesFingerprint } from "./secretFingerprint";
 
@@ -130,7 +130,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     if (type && !olds?.type) {
       const graph = graphOf(this);
       const existing = await previewLook(() => findByType(graph, type));
-      if (existing && inputs.adoptExisting === false) {
+      if (existing && inputs.adoptExisting === false && !isBeingReplaced("identityProvider", news, existing.id)) {
         const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge({
           kind: "identityProvider",
           name: type,
@@ -161,6 +161,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
   async diff(_id, olds: IdentityProviderOutputs, news: IdentityProviderInputs) {
     const replaces = (news.type ?? "").toLowerCase() !== (olds.type ?? "").toLowerCase() ? ["type"] : [];
     if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("identityProvider", `${olds.type} (${olds.identityProviderId})`, ["type"]));
+    if (replaces.length > 0) planReplacement("identityProvider", news, olds.identityProviderId);
     const changed: string[] = [...changedKeys(olds, news, ["displayName", "clientId", "customDomain"])];
     if (isUnknown(news.clientSecret) || !secretMatchesFingerprint(news.clientSecret, olds.clientSecretHash)) {
       changed.push("clientSecret");

@@ -66,6 +66,33 @@ export async function previewLook<T>(look: () => Promise<T>): Promise<T | undefi
   }
 }
 
+/**
+ * The objects this provider process's `diff` planned to replace, per kind and resource owner. For a
+ * replacement the engine calls `check` once more with no old inputs, so that defaults are computed
+ * afresh (pulumi/pulumi pkg/resource/deploy/step_generator.go, "If we are going to perform a
+ * replacement, we need to recompute the default values"): that check looks like a new resource's,
+ * and the object its look finds is the one being replaced, not someone else's. One provider process
+ * serves a deployment's check and diff calls, in that order for each resource.
+ */
+const plannedReplacements = new Map<string, string>();
+
+function replacementKey(kind: ObjectKind, news: unknown): string | undefined {
+  const owner = ownerIn(news);
+  return owner ? `${kind}|${owner}` : undefined;
+}
+
+/** `diff` planned to replace `replaced` (the object's id or name) with what `news` declares. */
+export function planReplacement(kind: ObjectKind, news: unknown, replaced: string | undefined): void {
+  const key = replacementKey(kind, news);
+  if (key && replaced) plannedReplacements.set(key, replaced.toLowerCase());
+}
+
+/** Whether `found` (an object a new resource's look found) is the one this resource's planned replacement replaces. */
+export function isBeingReplaced(kind: ObjectKind, news: unknown, found: string | undefined): boolean {
+  const key = replacementKey(kind, news);
+  return key !== undefined && found !== undefined && plannedReplacements.get(key) === found.toLowerCase();
+}
+
 /** The value of a resource's `attemptOwner` input: which stack and resource attempts a create. */
 export function attemptOwnerOf(name: string): string {
   return `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;

@@ -6,7 +6,7 @@ import { retryWhile } from "../graph/patience";
 import { certificatePrivateKeyProblems, KEYSET_PREFIX, normalizeKeySetId, sameKeySet, validatePolicyKey } from "../validation/policyKeys";
 import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, isUnknown, rememberConfig, readGraceMs, TypedProvider } from "./providerContext";
 import { adoptedReplacement, messageOf, retainedOnDelete } from "./ownership";
-import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
+import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "./ownershipGate";
 import { isPastDeclaredExpiry, rolloverDates, rotationKeyDates, rotationWindowProblems, validateExpirySettings } from "./keyExpiry";
 import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs, recordedDateChanges } from "./policyKeyState";
 import { activeKeyOf } from "./policyKeyActive";
@@ -89,7 +89,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     if (!olds?.name && typeof inputs.name === "string" && !isUnknown(inputs.name) && inputs.adoptExisting === false) {
       const graph = graphOf(this);
       const existing = await previewLook(() => getKeySet(graph, normalizeKeySetId(inputs.name)));
-      if (existing) {
+      if (existing && !isBeingReplaced("keySet", news, existing.id)) {
         const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs)).judge(existingKeySet(existing));
         if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
       }
@@ -101,6 +101,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     // No Graph call: everything needed is in state.
     const replaces = replacementReasons(olds, news);
     if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("keySet", olds.keySetId, replaces));
+    if (replaces.length > 0) planReplacement("keySet", news, olds.keySetId);
     const rotation = replaces.length > 0 ? [] : rotationReasons(olds, news);
     const nameChanged = replaces.includes("name");
     return {

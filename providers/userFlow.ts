@@ -7,7 +7,7 @@ import { GraphSettings, requireTenantName } from "../graph/settings";
 import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX, validateUserFlow } from "../validation/userFlows";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "./providerContext";
 import { adoptedReplacement, differingFields, fixedSettingMismatch, retainedOnDelete } from "./ownership";
-import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
+import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "./ownershipGate";
 import { pathSegment } from "../graph/paths";
 
 // B2CUserFlow's provider, over Graph beta /identity/b2cUserFlows
@@ -186,7 +186,7 @@ export const userFlowProvider: UserFlowProvider = {
     if (!olds?.name && typeof news.name === "string" && !isUnknown(news.name) && !isUnknown(news.adoptExisting)) {
       const graph = graphOf(this);
       const existing = await previewLook(() => getFlow(graph, normalizeUserFlowId(news.name)));
-      if (existing) {
+      if (existing && !isBeingReplaced("userFlow", news, existing.id)) {
         try {
           if (news.adoptExisting === true) checkAdoptable(existing, news);
           else await claimFlow(new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)), graph, existing, news);
@@ -206,6 +206,7 @@ export const userFlowProvider: UserFlowProvider = {
     const fixedOlds = { ...olds, ...Object.fromEntries(FIXED.map((k) => [k, olds[k] ?? olds.current?.[k]])) };
     const replaces = [...(sameName ? [] : ["name"]), ...declaredChanges(fixedOlds, news, FIXED)];
     if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("userFlow", olds.userFlowId, replaces));
+    if (replaces.length > 0) planReplacement("userFlow", news, normalizeUserFlowId(olds.userFlowId ?? olds.name ?? ""));
     const updates = [...declaredChanges(olds, news, PATCHABLE), ...changedKeys(olds, news, ["testApplicationId"])];
     return {
       changes: replaces.length + updates.length > 0,

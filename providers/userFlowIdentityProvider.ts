@@ -7,7 +7,7 @@ import { retryWhile } from "../graph/patience";
 import { normalizeUserFlowId, validateAttachment } from "../validation/userFlows";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "./providerContext";
 import { adoptedReplacement, retainedOnDelete } from "./ownership";
-import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "./ownershipGate";
+import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "./ownershipGate";
 import { graphUrl, pathSegment } from "../graph/paths";
 
 export interface AttachmentInputs {
@@ -139,7 +139,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     const known = (v: unknown): v is string => typeof v === "string" && !isUnknown(v);
     if (!olds?.userFlowId && known(flowId) && known(idpId) && news.adoptExisting !== true && !isUnknown(news.adoptExisting)) {
       const graph = graphOf(this);
-      if (holds(await previewLook(() => attachedIds(graph, flowId)), idpId)) {
+      if (holds(await previewLook(() => attachedIds(graph, flowId)), idpId) && !isBeingReplaced("attachment", news, attachmentName(normalizeUserFlowId(flowId), idpId))) {
         const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge({ kind: "attachment", name: attachmentName(flowId, idpId), differences: [] });
         if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
       }
@@ -172,6 +172,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     if (recreated) replaces.push("userFlowCreationId");
     const recorded = olds.userFlowCreationId === undefined && news.userFlowCreationId !== undefined;
     if (olds.adopted === true && replaces.length > 0) throw new Error(adoptedReplacement("attachment", attachmentName(olds.userFlowId, olds.identityProviderId), replaces));
+    if (replaces.length > 0) planReplacement("attachment", news, attachmentName(normalizeUserFlowId(olds.userFlowId), olds.identityProviderId));
     return { changes: replaces.length > 0 || pending.length > 0 || recorded, replaces, ...(recreated && samePair ? { deleteBeforeReplace: true } : {}) };
   },
 

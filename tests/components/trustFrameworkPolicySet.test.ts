@@ -427,7 +427,9 @@ describe("WeChat and QQ merged into the extensions", () => {
   }
 
   test("uploads and passes the emulator's validation once B2C_1A_WeChatSecret and B2C_1A_QQSecret exist (keys created in the same program, not visible at once)", async () => {
-    emu.setFaults({ consistencyWindowMs: 700 });
+    // Long enough that the chain's uploads meet keys B2C cannot see yet even on a loaded machine
+    // (700 ms was outrun under load: no upload met an invisible key, and the last check failed).
+    emu.setFaults({ consistencyWindowMs: 3000 });
     const engine = new LifecycleEngine(emulatorStackConfig(emu));
     const run = await engine.up(() => {
       const wechat = new WeChatSecretKey("wechat", { appKey: pulumi.secret("7db95259fd1508226f403616ada333b5") });
