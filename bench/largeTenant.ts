@@ -4,6 +4,7 @@
 import type { RunningEmulator } from "../emulator";
 import { B2CUserFlow, PolicyKey, SOCIAL_PROVIDER_TYPES, SocialIdentityProvider, UserFlowIdentityProvider } from "../components";
 import { extraBenchResources, sequentialExtraCalls } from "./policySetBench";
+import { wechatAppKey } from "../tests/helpers/appKeys";
 
 /** APP IDs of the shapes WeChat and QQ issue (the providers check them). */
 const BENCH_CLIENT_IDS: Record<string, string> = { WeChat: "wx0123456789abcdef", QQ: "101000001" };
@@ -11,7 +12,7 @@ const BENCH_CLIENT_IDS: Record<string, string> = { WeChat: "wx0123456789abcdef",
 /** 10 identity providers, 40 policy keys, 10 user flows with attachments, and 8 custom policies. */
 export function largeTenant(tenant: string): () => unknown {
   return () => {
-  const idps = SOCIAL_PROVIDER_TYPES.map((type) => new SocialIdentityProvider(`idp-${type}`, { type, clientId: BENCH_CLIENT_IDS[type] ?? `${type}-client`, clientSecret: `${type}-secret` }));
+  const idps = SOCIAL_PROVIDER_TYPES.map((type) => new SocialIdentityProvider(`idp-${type}`, { type, clientId: BENCH_CLIENT_IDS[type] ?? `${type}-client`, clientSecret: type === "WeChat" ? wechatAppKey(`${type}-secret`) : `${type}-secret` }));
   Array.from({ length: 40 - extraBenchResources.policyKeys }, (_, i) => new PolicyKey(`key-${i}`, { name: `BenchKey${i}`, secret: { value: `secret-${i}` } }));
   for (let f = 0; f < 10; f++) {
     const flow = new B2CUserFlow(`flow-${f}`, { name: `flow${f}`, userFlowType: "signUpOrSignIn" });

@@ -58,7 +58,7 @@ export const extraBenchResources = {
         const base = policyFiles().find((f) => f.fileName === "TrustFrameworkBase.xml")!;
         const key1 = new PolicyKey("signing", { name: "TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig" } });
         const key2 = new PolicyKey("encryption", { name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA", use: "enc" } });
-        const key3 = new PolicyKey("facebook", { name: "FacebookSecret", secret: { value: "fb" } });
+        const key3 = new PolicyKey("facebook", { name: "FacebookSecret", secret: { value: "fb-secret-value" } });
         const xml = v === 1 ? base.xml : base.xml.replace("<DisplayName>Facebook</DisplayName>", "<DisplayName>Facebook 2</DisplayName>");
         return new TrustFrameworkPolicySet("base", {
           policies: [{ fileName: base.fileName, xml }],

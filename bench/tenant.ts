@@ -8,6 +8,7 @@ import { B2CUserFlow, PolicyKey, SocialIdentityProvider, UserFlowIdentityProvide
 import { LifecycleEngine } from "../tests/helpers/lifecycleEngine";
 import { emulatorStackConfig } from "../tests/helpers/pulumiHarness";
 import { extraBenchResources } from "./policySetBench";
+import { wechatAppKey } from "../tests/helpers/appKeys";
 
 
 type Phase = "create" | "update" | "no-op" | "refresh" | "destroy";
@@ -23,12 +24,12 @@ const graphCalls = (emu: RunningEmulator) => emu.requestLog().filter((e) => e.ki
 const KINDS: KindCase[] = [
   {
     kind: "identity provider",
-    program: (v) => () => void new SocialIdentityProvider("idp", { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: `key-${v}`, displayName: `WeChat ${v}` }),
+    program: (v) => () => void new SocialIdentityProvider("idp", { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: wechatAppKey(`key-${v}`), displayName: `WeChat ${v}` }),
     minimum: { create: 1, update: 1, "no-op": 0, refresh: 1, destroy: 1 },
   },
   {
     kind: "policy key (secret)",
-    program: (v) => () => new PolicyKey("key", { name: "WeChatSecret", secret: { value: `key-${v}` } }),
+    program: (v) => () => new PolicyKey("key", { name: "WeChatSecret", secret: { value: `policy-key-${v}` } }),
     minimum: { create: 2, update: 1, "no-op": 0, refresh: 1, destroy: 1 },
   },
   {
