@@ -2,7 +2,7 @@
 // attachments, 8 custom policies) as a Pulumi program, and the same Graph work as a plain
 // sequential script. bench/engine.ts runs the program through the real Pulumi engine.
 import type { RunningEmulator } from "../emulator";
-import { B2CUserFlow, PolicyKey, SOCIAL_PROVIDER_TYPES, SocialIdentityProvider, UserFlowIdentityProvider } from "../components";
+import { B2CUserFlow, PolicyKey, SOCIAL_PROVIDER_TYPES, SocialIdentityProvider, UserFlowIdentityProvider } from "../api";
 import { extraBenchResources, sequentialExtraCalls } from "./policySetBench";
 import { wechatAppKey } from "../tests/helpers/appKeys";
 

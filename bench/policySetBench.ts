@@ -2,7 +2,7 @@
 // policies) plus two more relying parties = 8 policies, and the 3 keys they reference.
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyKey, TrustFrameworkPolicySet } from "../components";
+import { PolicyKey, TrustFrameworkPolicySet } from "../api";
 import { DEFAULT_TENANT_NAME } from "../emulator";
 
 type Call = (method: string, path: string, body?: unknown, contentType?: string) => Promise<void>;

@@ -4,7 +4,7 @@
 // through the real Pulumi engine. Prints a table and one JSON line.
 import { startEmulator } from "../emulator";
 import type { RunningEmulator } from "../emulator";
-import { B2CUserFlow, PolicyKey, SocialIdentityProvider, UserFlowIdentityProvider } from "../components";
+import { B2CUserFlow, PolicyKey, SocialIdentityProvider, UserFlowIdentityProvider } from "../api";
 import { LifecycleEngine } from "../tests/helpers/lifecycleEngine";
 import { emulatorStackConfig } from "../tests/helpers/pulumiHarness";
 import { extraBenchResources } from "./policySetBench";

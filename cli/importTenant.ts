@@ -1,12 +1,12 @@
 import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
 import { GraphSettings } from "../graph/settings";
-import { activeKey, validUntil } from "../providers/keyExpiry";
-import type { GraphUserFlow } from "../providers/userFlow";
+import { activeKey, validUntil } from "../domain/keyExpiry";
+import type { GraphUserFlow } from "../userFlows/provider";
 import { defaultSecretKey } from "../program/stackConfig";
-import { canonicalProviderType } from "../validation/identityProviders";
+import { canonicalProviderType } from "../identityProviders/rules";
 import { pathSegment } from "../graph/paths";
-import { validateUserFlow } from "../validation/userFlows";
+import { validateUserFlow } from "../userFlows/rules";
 import { validatePolicySet, PolicySetContext } from "../policies/offlineValidation";
 import * as fs from "fs";
 import * as path from "path";

@@ -4,7 +4,7 @@ import { GraphSettings } from "./settings";
 
 /**
  * One credential per identity and process: MSAL's token cache inside it then serves every call
- * after the first. The provider implementations are loaded once per process (providers/index.ts),
+ * after the first. The provider implementations are loaded once per process (host/index.ts),
  * so a module-level Map is process-wide.
  */
 const credentials = new Map<string, TokenCredential>();

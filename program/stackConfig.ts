@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { B2CSocialSignInArgs } from "../components/B2CSocialSignIn";
+import type { B2CSocialSignInArgs } from "../signIn/component";
 import { resolveGraphSettings, GraphSettings } from "../graph/settings";
-import { appKeyShapeProblem, canonicalProviderType } from "../validation/identityProviders";
-import { InputProblem, inputError, renameProblems, secretWhitespaceProblem, throwIfProblems } from "../validation/inputError";
-import { UNKNOWN } from "../validation/notKnownYet";
-import { validateSocialSignIn } from "../validation/socialSignIn";
+import { appKeyShapeProblem, canonicalProviderType } from "../identityProviders/rules";
+import { InputProblem, inputError, renameProblems, secretWhitespaceProblem, throwIfProblems } from "../domain/problems";
+import { UNKNOWN } from "../domain/notKnownYet";
+import { validateSocialSignIn } from "../signIn/rules";
 
 /** The structured stack config key describing the tenant's social sign-in. */
 export const SIGN_IN_KEY = "b2c:socialSignIn";

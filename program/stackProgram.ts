@@ -4,13 +4,13 @@
 // `.customPolicies` (what `b2c-identity import` writes for a hand-built tenant). A consumer's whole
 // program can be `export = require("pulumi-b2c-identity").stackProgram;`.
 import * as pulumi from "@pulumi/pulumi";
-import { AdoptedKeySet } from "../components/AdoptedKeySet";
-import { B2CSocialSignIn, B2CSocialSignInArgs } from "../components/B2CSocialSignIn";
-import { PolicyKey } from "../components/PolicyKey";
-import { TrustFrameworkPolicySet } from "../components/TrustFrameworkPolicySet";
-import { canonicalProviderType } from "../validation/identityProviders";
-import { withoutStackFrames } from "../validation/inputError";
-import { normalizeKeySetId } from "../validation/policyKeys";
+import { AdoptedKeySet } from "../policyKeys/adopted/component";
+import { B2CSocialSignIn, B2CSocialSignInArgs } from "../signIn/component";
+import { PolicyKey } from "../policyKeys/component";
+import { TrustFrameworkPolicySet } from "../customPolicies/component";
+import { canonicalProviderType } from "../identityProviders/rules";
+import { withoutStackFrames } from "../domain/problems";
+import { normalizeKeySetId } from "../policyKeys/rules";
 import { pulumiConfigReader, readStackConfig } from "./stackConfig";
 import { KeySetConfig, readTenantExtras } from "./tenantConfig";
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { validateExpirySettings } from "../providers/keyExpiry";
-import { InputProblem, throwIfProblems } from "../validation/inputError";
-import { normalizeKeySetId } from "../validation/policyKeys";
+import { validateExpirySettings } from "../domain/keyExpiry";
+import { InputProblem, throwIfProblems } from "../domain/problems";
+import { normalizeKeySetId } from "../policyKeys/rules";
 import { SIGN_IN_KEY } from "./stackConfig";
 
 // The parts of `b2c:socialSignIn` beyond the social sign-in itself, as `b2c-identity import` writes

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { EmulatorSnapshot, RunningEmulator } from "../../emulator";
-import { IMPLEMENTATIONS_KEY } from "../../providers/thinProvider";
+import { IMPLEMENTATIONS_KEY } from "../../kernel/thinProvider";
 import { startTestEmulator } from "../helpers/emulator";
 import { EngineProject, emulatorConfig, summaryCounts } from "../helpers/pulumiEngine";
 import { describeCalls, graphWrites } from "../helpers/requestLog";

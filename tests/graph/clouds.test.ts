@@ -4,7 +4,7 @@
 // https://learn.microsoft.com/graph/api/identitycontainer-post-identityproviders?view=graph-rest-1.0
 // https://learn.microsoft.com/graph/api/identitycontainer-post-identityproviders?view=graph-rest-beta
 import type { RunningEmulator } from "../../emulator";
-import { SocialIdentityProvider } from "../../components/SocialIdentityProvider";
+import { SocialIdentityProvider } from "../../identityProviders/component";
 import { CLOUD_NAMES, CloudName, IDENTITY_PROVIDER_API_VERSION, identityProviderApiVersion } from "../../graph/clouds";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";

@@ -6,7 +6,7 @@ import { graphApiFromConfig } from "../../graph/client";
 import { clearCredentialCache } from "../../graph/credential";
 import { GraphRequestError, isGraphRequestError } from "../../graph/errors";
 import { resolveGraphSettings } from "../../graph/settings";
-import { APP_ARGUMENT_NAMES, validateSocialIdentityProvider } from "../../validation/identityProviders";
+import { APP_ARGUMENT_NAMES, validateSocialIdentityProvider } from "../../identityProviders/rules";
 import { runImport } from "../helpers/importCli";
 import { startTestEmulator } from "../helpers/emulator";
 import { failureOf } from "../helpers/failures";

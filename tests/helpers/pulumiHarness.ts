@@ -7,8 +7,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import requireFromString from "require-from-string";
 import type { RunningEmulator } from "../../emulator";
-import { providerImplementations } from "../../providers";
-import { IMPLEMENTATIONS_KEY } from "../../providers/thinProvider";
+import { providerImplementations } from "../../host";
+import { IMPLEMENTATIONS_KEY } from "../../kernel/thinProvider";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -43,7 +43,7 @@ export function isSecretWrapped(value: any): boolean {
 /** Stack config as the engine hands it to `configure`, pointing at the emulator. */
 export function emulatorStackConfig(emu: RunningEmulator, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    // A fresh attempt journal (providers/attemptJournal.ts) per provider: tests never see each other's notes, nor the machine's.
+    // A fresh attempt journal (kernel/ownership/journal.ts) per provider: tests never see each other's notes, nor the machine's.
     "b2c:ownershipJournalDir": fs.mkdtempSync(path.join(os.tmpdir(), "b2c-attempts-")),
     "b2c:tenantId": emu.tenantDomain,
     "b2c:tenantName": emu.tenantName,

@@ -34,7 +34,7 @@ export function readmeTsBlocks(markdown: string): { line: number; code: string }
   return blocks;
 }
 
-/** Default keyset names (without B2C_1A_) of the policy key presets (components/policyKeyPresets.ts). */
+/** Default keyset names (without B2C_1A_) of the policy key presets (policyKeys/presets.ts). */
 const PRESET_KEYSETS: Record<string, string> = {
   WeChatSecretKey: "WeChatSecret",
   QQSecretKey: "QQSecret",

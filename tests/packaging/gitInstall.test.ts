@@ -35,7 +35,7 @@ test("a git install builds dist/ and both entry points load", () => {
     execFileSync(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", `git+file://${repo}`], { cwd: consumer, stdio: "pipe" });
 
     const installed = path.join(consumer, "node_modules", "pulumi-b2c-identity");
-    for (const f of ["dist/components/index.js", "dist/components/index.d.ts", "dist/emulator/index.js", "dist/policies/schema/TrustFrameworkPolicy_0.3.0.0.xsd"]) {
+    for (const f of ["dist/api/index.js", "dist/api/index.d.ts", "dist/emulator/index.js", "dist/policies/schema/TrustFrameworkPolicy_0.3.0.0.xsd"]) {
       expect(fs.existsSync(path.join(installed, f))).toBe(true);
     }
     // Only the published files: no sources, no tests.

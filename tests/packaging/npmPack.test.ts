@@ -45,7 +45,7 @@ afterAll(() => {
 });
 
 test("the package holds dist/ and the schema, no tests", () => {
-  expect(packedFiles).toContain("dist/components/index.js");
+  expect(packedFiles).toContain("dist/api/index.js");
   expect(packedFiles).toContain("dist/emulator/index.js");
   expect(packedFiles).toContain("dist/emulator/index.d.ts");
   expect(packedFiles).toContain("dist/policies/schema/TrustFrameworkPolicy_0.3.0.0.xsd");

@@ -2,7 +2,7 @@
 // download (PublicPolicyUri, TenantObjectId: https://learn.microsoft.com/azure/active-directory-b2c/trustframeworkpolicy),
 // exercised through TrustFrameworkPolicySet against the emulator.
 import type { RunningEmulator } from "../../emulator";
-import { TrustFrameworkPolicySet } from "../../components/TrustFrameworkPolicySet";
+import { TrustFrameworkPolicySet } from "../../customPolicies/component";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { emulatorStackConfig } from "../helpers/pulumiHarness";

@@ -1,6 +1,6 @@
 // The pure release rules (policies/policyReleases.ts) and the release plan of a set
-// (components/policySetPlan.ts planRelease), on Microsoft's starter pack.
-import { planPolicySet, planRelease } from "../../components/policySetPlan";
+// (customPolicies/plan.ts planRelease), on Microsoft's starter pack.
+import { planPolicySet, planRelease } from "../../customPolicies/plan";
 import {
   developmentModeWarnings,
   POLICY_ID_MAX_LENGTH,

@@ -3,7 +3,7 @@
 // hands it to a program), read back with the program's own reader.
 import * as pulumi from "@pulumi/pulumi";
 import { pulumiConfigReader, readStackConfig, StackConfigReader, stringFromYaml } from "../../program/stackConfig";
-import type { InputProblem } from "../../validation/inputError";
+import type { InputProblem } from "../../domain/problems";
 
 const WECHAT_APP_ID = "wx0123456789abcdef";
 

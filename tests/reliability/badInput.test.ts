@@ -10,19 +10,19 @@
 // before its identity provider is created.
 import * as pulumi from "@pulumi/pulumi";
 import type { RunningEmulator } from "../../emulator";
-import { PolicyKey, PolicyKeyArgs } from "../../components/PolicyKey";
-import { QQIdentityProvider } from "../../components/QQIdentityProvider";
-import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
-import { B2CUserFlow } from "../../components/B2CUserFlow";
-import { SocialIdentityProvider } from "../../components/SocialIdentityProvider";
-import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
-import { WeChatSecretKey } from "../../components";
-import { TrustFrameworkPolicySet } from "../../components/TrustFrameworkPolicySet";
+import { PolicyKey, PolicyKeyArgs } from "../../policyKeys/component";
+import { QQIdentityProvider } from "../../identityProviders/qq";
+import { WeChatIdentityProvider } from "../../identityProviders/wechat";
+import { B2CUserFlow } from "../../userFlows/component";
+import { SocialIdentityProvider } from "../../identityProviders/component";
+import { UserFlowIdentityProvider } from "../../attachments/component";
+import { WeChatSecretKey } from "../../api";
+import { TrustFrameworkPolicySet } from "../../customPolicies/component";
 import { readStarterPack } from "../policies/starterPack";
 import { graphFetch, startTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { graphCalls } from "../helpers/requestLog";
-import { AdoptedKeySet } from "../../components/AdoptedKeySet";
+import { AdoptedKeySet } from "../../policyKeys/adopted/component";
 import { wechatAppKey } from "../helpers/appKeys";
 import { makeCertificate, makePfx, nodeGlobal, preview, QQ_APP_ID, stackProgram, TEST_APP_ID, tenantStackConfig, WECHAT_APP_ID, writeLines } from "./tenantFixture";
 

@@ -3,12 +3,12 @@
 // through the serialized provider the engine runs, configured for the emulator. `check` must
 // refuse each, naming the property and a fix, so the engine never calls `create`: the emulator's
 // request log shows no Graph write, and no request at all.
-import { PolicyKey } from "../../components/PolicyKey";
-import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
-import { B2CUserFlow } from "../../components/B2CUserFlow";
-import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
-import { AdoptedKeySet } from "../../components/AdoptedKeySet";
-import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPolicy";
+import { PolicyKey } from "../../policyKeys/component";
+import { WeChatIdentityProvider } from "../../identityProviders/wechat";
+import { B2CUserFlow } from "../../userFlows/component";
+import { UserFlowIdentityProvider } from "../../attachments/component";
+import { AdoptedKeySet } from "../../policyKeys/adopted/component";
+import { TrustFrameworkPolicyResource } from "../../customPolicies/provider";
 import type { RunningEmulator } from "../../emulator";
 import { graphFetch, startTestEmulator } from "../helpers/emulator";
 import { wechatAppKey } from "../helpers/appKeys";

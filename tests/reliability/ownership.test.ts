@@ -1,4 +1,4 @@
-// The ownership rule (providers/ownership.ts, README "Who owns what") at the provider level: what
+// The ownership rule (kernel/ownership/rule.ts, README "Who owns what") at the provider level: what
 // existed before the stack's first attempt is never its own: `check` (preview) and `create` look
 // before the first write, and an existing object is the stack's only when its attempt journal (or
 // `recoverCreates`) explains it and the content is what it sends (issue 19 items 1 and 7; issue 12
@@ -12,11 +12,11 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { FaultRule, RunningEmulator } from "../../emulator";
-import { B2CUserFlow } from "../../components/B2CUserFlow";
-import { PolicyKey, PolicyKeyArgs } from "../../components/PolicyKey";
-import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
-import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
-import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPolicy";
+import { B2CUserFlow } from "../../userFlows/component";
+import { PolicyKey, PolicyKeyArgs } from "../../policyKeys/component";
+import { UserFlowIdentityProvider } from "../../attachments/component";
+import { WeChatIdentityProvider } from "../../identityProviders/wechat";
+import { TrustFrameworkPolicyResource } from "../../customPolicies/provider";
 import { fingerprintOf, graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";

@@ -8,12 +8,12 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { EmulatorSnapshot, FaultRule, RunningEmulator } from "../../emulator";
-import { B2CUserFlow } from "../../components/B2CUserFlow";
-import { PolicyKey } from "../../components/PolicyKey";
-import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
-import { WeChatIdentityProvider } from "../../components/WeChatIdentityProvider";
+import { B2CUserFlow } from "../../userFlows/component";
+import { PolicyKey } from "../../policyKeys/component";
+import { UserFlowIdentityProvider } from "../../attachments/component";
+import { WeChatIdentityProvider } from "../../identityProviders/wechat";
 import { wechatAppKey } from "../helpers/appKeys";
-import { TrustFrameworkPolicyResource } from "../../providers/trustFrameworkPolicy";
+import { TrustFrameworkPolicyResource } from "../../customPolicies/provider";
 import { fingerprintOf, graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 

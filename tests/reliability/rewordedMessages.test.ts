@@ -5,11 +5,11 @@
 // B2C_TEST_REWORD_ERRORS=1: tests/helpers/emulator.ts.)
 import * as pulumi from "@pulumi/pulumi";
 import type { RunningEmulator } from "../../emulator";
-import { UserFlowIdentityProvider } from "../../components/UserFlowIdentityProvider";
+import { UserFlowIdentityProvider } from "../../attachments/component";
 import { graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { failureOf } from "../helpers/failures";
-import { messageOf } from "../../providers/ownership";
+import { messageOf } from "../../kernel/ownership/rule";
 
 let emu: RunningEmulator;
 useTestEmulator((e) => (emu = e));

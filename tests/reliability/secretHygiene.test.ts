@@ -11,8 +11,8 @@
 import { inspect, format } from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PERMISSIONS, RunningEmulator } from "../../emulator";
-import { PolicyKey } from "../../components/PolicyKey";
-import { SocialIdentityProvider } from "../../components/SocialIdentityProvider";
+import { PolicyKey } from "../../policyKeys/component";
+import { SocialIdentityProvider } from "../../identityProviders/component";
 import { fingerprintOf, startTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { capture, isSecretWrapped } from "../helpers/pulumiHarness";

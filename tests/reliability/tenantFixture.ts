@@ -11,7 +11,7 @@ import { fingerprintOf, graphFetch } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { emulatorStackConfig, loadProvider, unwrapSecrets } from "../helpers/pulumiHarness";
 import { graphWrites } from "../helpers/requestLog";
-import { UNKNOWN } from "../../validation/notKnownYet";
+import { UNKNOWN } from "../../domain/notKnownYet";
 
 // The language host's "wait until every resource operation is done" (internal to @pulumi/pulumi).
 // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -1,0 +1,29 @@
+// The provider implementations, loaded at deploy time by the thin stub each resource carries in
+// state (kernel/thinProvider.ts). One dynamic provider per Graph object.
+import type * as pulumi from "@pulumi/pulumi";
+import { adoptedKeySetProvider } from "../policyKeys/adopted/provider";
+import { upgradingFirstReleaseState } from "../kernel/firstRelease";
+import { identityProviderProvider } from "../identityProviders/provider";
+import { policyKeyProvider } from "../policyKeys/provider";
+import { policyReleaseHistoryProvider, policyReleaseRecordProvider } from "../customPolicies/releases";
+import { type ConfiguredProvider, withConfigNamespace } from "../kernel/providerContext";
+import type { ProviderKind } from "../kernel/thinProvider";
+import { trustFrameworkPolicyProvider } from "../customPolicies/provider";
+import { userFlowProvider } from "../userFlows/provider";
+import { userFlowIdentityProviderProvider } from "../attachments/provider";
+
+// Each resource names its tenant's config namespace in the `configNamespace` input (providerContext.ts);
+// state written by the first release moves onto the thin stub in one update (firstReleaseState.ts).
+const serving = <P extends pulumi.dynamic.ResourceProvider & ConfiguredProvider>(provider: P): P =>
+  upgradingFirstReleaseState(withConfigNamespace(provider));
+
+export const providerImplementations: Record<ProviderKind, object> = {
+  identityProvider: serving(identityProviderProvider),
+  userFlow: serving(userFlowProvider),
+  userFlowIdentityProvider: serving(userFlowIdentityProviderProvider),
+  policyKey: serving(policyKeyProvider),
+  trustFrameworkPolicy: serving(trustFrameworkPolicyProvider),
+  adoptedKeySet: serving(adoptedKeySetProvider),
+  policyReleaseRecord: serving(policyReleaseRecordProvider),
+  policyReleaseHistory: serving(policyReleaseHistoryProvider),
+};

@@ -1,0 +1,127 @@
+import { InputProblem, isBlank } from "../domain/problems";
+import { pathSegmentProblem } from "../domain/ids";
+import { isUnknown } from "../domain/notKnownYet";
+
+/** https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow (beta) */
+export const USER_FLOW_TYPES = ["signUpOrSignIn", "signUp", "signIn", "passwordReset", "profileUpdate", "resourceOwner"] as const;
+export type UserFlowType = (typeof USER_FLOW_TYPES)[number];
+
+export const USER_FLOW_PREFIX = "B2C_1_";
+
+/** The user flow versions B2C offers: 1 (legacy "standard"), 2 (legacy preview), 3 (recommended). */
+export const USER_FLOW_VERSIONS: readonly number[] = [1, 2, 3];
+
+/** `signin` and `B2C_1_signin` name the same flow; Graph adds the prefix on create. */
+export function normalizeUserFlowId(name: string): string {
+  const trimmed = name.trim();
+  return trimmed.toUpperCase().startsWith(USER_FLOW_PREFIX) ? USER_FLOW_PREFIX + trimmed.slice(USER_FLOW_PREFIX.length) : USER_FLOW_PREFIX + trimmed;
+}
+
+/**
+ * The languages B2C offers for user flows (the "Supported languages" table of
+ * https://learn.microsoft.com/azure/active-directory-b2c/language-customization#supported-languages),
+ * spelled as there and compared case-insensitively.
+ */
+export const B2C_LANGUAGE_TAGS: readonly string[] = [
+  "ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "es", "et", "eu", "fi", "fr", "gl", "gu", "he", "hi", "hr", "hu",
+  "id", "it", "ja", "kk", "kn", "ko", "lt", "lv", "ml", "mr", "ms", "nb", "nl", "no", "pa", "pl", "pt-br", "pt-pt",
+  "ro", "ru", "sk", "sl", "sr-cryl-cs", "sr-latn-cs", "sv", "ta", "te", "th", "tr", "uk", "vi", "zh-hans", "zh-hant",
+];
+
+/** Why B2C would not take `tag` as a user flow's default language, or undefined. */
+export function languageTagProblem(tag: string): string | undefined {
+  if (B2C_LANGUAGE_TAGS.includes(tag.toLowerCase())) return undefined;
+  const base = tag.toLowerCase().split("-")[0];
+  const near = B2C_LANGUAGE_TAGS.filter((t) => t.split("-")[0] === base);
+  return (
+    `'${tag}' is not a language B2C offers for user flows` +
+    (near.length > 0 ? `: did you mean ${near.map((t) => `'${t}'`).join(" or ")}?` : "") +
+    ` Use one of ${B2C_LANGUAGE_TAGS.join(", ")} (https://learn.microsoft.com/azure/active-directory-b2c/language-customization#supported-languages)`
+  );
+}
+
+const FLOW_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface B2CUserFlowInput {
+  name?: unknown;
+  userFlowType?: unknown;
+  userFlowTypeVersion?: unknown;
+  isLanguageCustomizationEnabled?: unknown;
+  defaultLanguageTag?: unknown;
+  testApplicationId?: unknown;
+  adoptExisting?: unknown;
+}
+
+/**
+ * Checks a user flow's arguments. A value not known yet (UNKNOWN, domain/notKnownYet.ts) is
+ * skipped; a missing name or userFlowType is a problem.
+ */
+export function validateUserFlow(input: B2CUserFlowInput): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const given = (v: unknown) => v !== undefined && !isUnknown(v);
+  if (!isUnknown(input.name) && (isBlank(input.name) || !FLOW_NAME.test(String(input.name).trim()))) {
+    problems.push({ argument: "name", reason: `must be 1-64 letters, digits, '_' or '-' (with or without the B2C_1_ prefix), got '${String(input.name)}'` });
+  }
+  if (!isUnknown(input.userFlowType) && !USER_FLOW_TYPES.includes(input.userFlowType as UserFlowType)) {
+    problems.push({ argument: "userFlowType", reason: `must be one of ${USER_FLOW_TYPES.join(", ")}, got '${String(input.userFlowType)}'` });
+  }
+  const version = input.userFlowTypeVersion;
+  if (given(version) && !USER_FLOW_VERSIONS.includes(version as number)) {
+    problems.push({
+      argument: "userFlowTypeVersion",
+      reason: `must be one of ${USER_FLOW_VERSIONS.join(", ")} (3 is the recommended version, https://learn.microsoft.com/azure/active-directory-b2c/user-flow-versions), got '${String(version)}'`,
+    });
+  }
+  if (given(input.isLanguageCustomizationEnabled) && typeof input.isLanguageCustomizationEnabled !== "boolean") {
+    problems.push({ argument: "isLanguageCustomizationEnabled", reason: "must be true or false" });
+  }
+  if (given(input.defaultLanguageTag) && (typeof input.defaultLanguageTag !== "string" || !LANGUAGE_TAG.test(input.defaultLanguageTag))) {
+    problems.push({ argument: "defaultLanguageTag", reason: `must be an RFC 5646 language tag such as 'en' or 'zh-Hans', got '${String(input.defaultLanguageTag)}'` });
+  } else if (given(input.defaultLanguageTag)) {
+    const problem = languageTagProblem(String(input.defaultLanguageTag));
+    if (problem) problems.push({ argument: "defaultLanguageTag", reason: problem });
+  }
+  if (given(input.testApplicationId) && (typeof input.testApplicationId !== "string" || !GUID.test(input.testApplicationId))) {
+    problems.push({ argument: "testApplicationId", reason: `must be an application (client) id GUID, got '${String(input.testApplicationId)}'` });
+  }
+  if (given(input.adoptExisting) && typeof input.adoptExisting !== "boolean") {
+    problems.push({ argument: "adoptExisting", reason: "must be true or false" });
+  }
+  return problems;
+}
+
+/** Checks an attachment's arguments: both ids are required; a value not known yet (UNKNOWN) is skipped. */
+export function validateAttachment(input: { userFlowId?: unknown; identityProviderId?: unknown }): InputProblem[] {
+  const problems: InputProblem[] = [];
+  if (!isUnknown(input.userFlowId) && (isBlank(input.userFlowId) || !FLOW_NAME.test(String(input.userFlowId).trim()))) {
+    problems.push({ argument: "userFlowId", reason: `must name a user flow (with or without B2C_1_), got '${String(input.userFlowId)}'` });
+  }
+  if (!isUnknown(input.identityProviderId)) {
+    const id = input.identityProviderId;
+    const segment = typeof id === "string" && !isBlank(id) ? pathSegmentProblem(id) : undefined;
+    if (isBlank(id) || segment) {
+      problems.push({
+        argument: "identityProviderId",
+        reason: `must be an identity provider id such as 'WeChat-OAUTH' (its id output, e.g. wechat.identityProviderId)${segment ? `: ${JSON.stringify(id)} ${segment}` : `, got '${String(id)}'`}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** The portal's "Run user flow" URL: signs in and shows the token at https://jwt.ms. */
+export function runUserFlowUrl(args: { tenantName: string; tenantDomain: string; b2cLoginDomain: string; userFlowId: string; applicationId: string; customDomain?: string }): string {
+  const host = args.customDomain ?? `${args.tenantName}.${args.b2cLoginDomain}`;
+  const query = new URLSearchParams({
+    p: args.userFlowId,
+    client_id: args.applicationId,
+    nonce: "defaultNonce",
+    redirect_uri: "https://jwt.ms",
+    scope: "openid",
+    response_type: "id_token",
+    prompt: "login",
+  });
+  return `https://${host}/${args.tenantDomain}/oauth2/v2.0/authorize?${query.toString()}`;
+}
