@@ -26,7 +26,7 @@ export interface AttachmentInputs {
 }
 
 /** State: the inputs, whether the attachment was there before the stack, and our last write. */
-export interface AttachmentOutputs extends AttachmentInputs {
+export interface AttachmentState extends AttachmentInputs {
   adopted?: boolean;
   /** Epoch ms of our attach: a refresh soon after it waits out eventual consistency. */
   lastWriteAt?: number;
@@ -67,7 +67,7 @@ function missingMessage(flowId: string, idpId: string, missing: "user flow" | "i
   );
 }
 
-function outputsOf(inputs: AttachmentInputs, flowId: string, extra: { adopted?: boolean; lastWriteAt?: number } = {}): AttachmentOutputs {
+function outputsOf(inputs: AttachmentInputs, flowId: string, extra: { adopted?: boolean; lastWriteAt?: number } = {}): AttachmentState {
   return {
     userFlowId: flowId,
     identityProviderId: inputs.identityProviderId,
@@ -85,7 +85,7 @@ function attachmentName(flowId: string, idpId: string): string {
 
 const holds = (ids: string[] | undefined, idpId: string) => ids?.some((x) => x.toLowerCase() === idpId.toLowerCase()) ?? false;
 
-export interface UserFlowIdentityProviderProvider extends TypedProvider<AttachmentInputs, AttachmentOutputs> {}
+export interface UserFlowIdentityProviderProvider extends TypedProvider<AttachmentInputs, AttachmentState> {}
 
 /**
  * Dynamic provider for one identity provider attached to one user flow (beta
@@ -147,7 +147,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     return { inputs };
   },
 
-  async diff(_id, olds: AttachmentOutputs, news: AttachmentInputs) {
+  async diff(_id, olds: AttachmentState, news: AttachmentInputs) {
     const changed = changedKeys(
       { userFlowId: olds.userFlowId?.toLowerCase(), identityProviderId: olds.identityProviderId?.toLowerCase() },
       { userFlowId: news.userFlowId?.toLowerCase(), identityProviderId: news.identityProviderId?.toLowerCase() },
@@ -176,7 +176,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     return { changes: replaces.length > 0 || pending.length > 0 || recorded, replaces, ...(recreated && samePair ? { deleteBeforeReplace: true } : {}) };
   },
 
-  async update(_id, olds: AttachmentOutputs, news: AttachmentInputs) {
+  async update(_id, olds: AttachmentState, news: AttachmentInputs) {
     // Only the flow's creationId is recorded (state from before it existed): nothing to send.
     return { outs: outputsOf(news, normalizeUserFlowId(news.userFlowId), { adopted: olds?.adopted, lastWriteAt: olds?.lastWriteAt }) };
   },
@@ -235,7 +235,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     return ours();
   },
 
-  async read(id, props: AttachmentOutputs) {
+  async read(id, props: AttachmentState) {
     // Right after our own attach, a list without it (or a 404 for the flow) is more likely eventual
     // consistency than a detach: keep looking until the grace runs out, as the other providers do.
     const graph = graphOf(this);
@@ -247,7 +247,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     return attached(ids) ? { id, props } : { id: "", props: {} };
   },
 
-  async delete(_id, props: AttachmentOutputs) {
+  async delete(_id, props: AttachmentState) {
     if (retainedOnDelete(props)) return; // adopted: it was in the flow before the stack
     await graphOf(this).requestOrUndefined({
       method: "DELETE",

@@ -43,7 +43,7 @@ export { isFreshDependencyFailure, parsePolicyValidationFailure } from "./upload
 // - delete: DELETE /trustFramework/policies/{id}; 404 counts as done.
 
 /** State kept by Pulumi: ids and hashes only, never the XML twice. */
-export interface TrustFrameworkPolicyOutputs {
+export interface TrustFrameworkPolicyState {
   policyId: string;
   /** `sha256:<hex>` of the normalized XML last uploaded (or, after a refresh, found in the tenant). */
   contentHash: string;
@@ -64,7 +64,7 @@ function itemPath(id: string): string {
   return `${COLLECTION}/${pathSegment(id)}`;
 }
 
-function outputsFrom(inputs: TrustFrameworkPolicyInputs, id: string, adopted = false): TrustFrameworkPolicyOutputs {
+function outputsFrom(inputs: TrustFrameworkPolicyInputs, id: string, adopted = false): TrustFrameworkPolicyState {
   return {
     adopted,
     policyId: id,
@@ -124,7 +124,7 @@ function existingPolicy(id: string, xml: string | undefined, existing: string) {
   };
 }
 
-export interface TrustFrameworkPolicyProvider extends TypedProvider<StoredPolicyInputs, TrustFrameworkPolicyOutputs> {}
+export interface TrustFrameworkPolicyProvider extends TypedProvider<StoredPolicyInputs, TrustFrameworkPolicyState> {}
 
 /** Dynamic provider for one custom policy: Graph beta /trustFramework/policies/{id}/$value. */
 export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
@@ -156,7 +156,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     return { inputs };
   },
 
-  async diff(_id, olds: TrustFrameworkPolicyOutputs, stored: StoredPolicyInputs) {
+  async diff(_id, olds: TrustFrameworkPolicyState, stored: StoredPolicyInputs) {
     // No Graph call: the desired content's hash against the one in state.
     const news = withDocument(stored);
     const replaces = isUnknown(news.policyId) || !sameId(olds.policyId, news.policyId) ? ["policyId"] : [];
@@ -203,7 +203,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     return { id, outs: outputsFrom(inputs, id) };
   },
 
-  async read(id, props: TrustFrameworkPolicyOutputs) {
+  async read(id, props: TrustFrameworkPolicyState) {
     const graph = graphOf(this);
     // Right after our own upload a 404 is more likely eventual consistency than a deletion.
     const grace = readGraceMs(props?.lastUploadAt);
@@ -227,14 +227,14 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     };
   },
 
-  async update(id, olds: TrustFrameworkPolicyOutputs, stored: StoredPolicyInputs) {
+  async update(id, olds: TrustFrameworkPolicyState, stored: StoredPolicyInputs) {
     const news = withDocument(stored);
     // The documented upsert; the id stays the one in state (a case-only change of PolicyId is the same policy).
     await upload(graphOf(this), { ...news, policyId: id }, FRESH_DEPENDENCY_WINDOW_MS);
     return { outs: outputsFrom(news, id, olds?.adopted === true) };
   },
 
-  async delete(id, props: TrustFrameworkPolicyOutputs) {
+  async delete(id, props: TrustFrameworkPolicyState) {
     if (retainedOnDelete(props)) return; // adopted: it was the tenant's before the stack
     // 404 counts as done (deleted out of band).
     await graphOf(this).requestOrUndefined({

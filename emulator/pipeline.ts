@@ -48,7 +48,7 @@ export interface GraphExchange {
  * How an exchange ends: an answer, an error envelope, a connection closed without an answer, or
  * (an injected hang) a connection held open without an answer until the client gives up.
  */
-export type Outcome =
+export type ExchangeOutcome =
   | { kind: "answer"; result: GraphResult }
   | { kind: "error"; error: GraphError; cause: unknown }
   | { kind: "drop"; status: number; fault: string }
@@ -225,7 +225,7 @@ export const GRAPH_STAGES: readonly Stage[] = [
 ];
 
 /** Runs the exchange through the stages; whatever happens, the write target is released. */
-export async function runGraphPipeline(x: GraphExchange, stages: readonly Stage[] = GRAPH_STAGES): Promise<Outcome> {
+export async function runGraphPipeline(x: GraphExchange, stages: readonly Stage[] = GRAPH_STAGES): Promise<ExchangeOutcome> {
   try {
     for (const stage of stages) {
       const ending = await stage(x);

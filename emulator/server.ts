@@ -21,7 +21,7 @@ import { GraphError, ODATA_JSON_CONTENT_TYPE, errorEnvelope, withEchoedSecrets }
 import { GraphResult, GraphRouter } from "./graphRouter";
 import { certificateHostsFor, checkListenHost, hostForUrl } from "./listenAddress";
 import { registerTokenRoutes } from "./tokenRoutes";
-import { ExchangeNotes, Outcome, parseGraphRequest, runGraphPipeline } from "./pipeline";
+import { ExchangeNotes, ExchangeOutcome, parseGraphRequest, runGraphPipeline } from "./pipeline";
 import { loggableBody, secretValuesOf } from "./requestLog";
 import { batchRoutes } from "./routes/batch";
 import { registerControlRoutes } from "./routes/control";
@@ -175,7 +175,7 @@ export async function startEmulatorServer(
   }
 
   /** Respond: the pipeline's outcome as an answer, an error envelope, or a connection closed without an answer. */
-  function respond(request: FastifyRequest, reply: FastifyReply, outcome: Outcome): FastifyReply | void {
+  function respond(request: FastifyRequest, reply: FastifyReply, outcome: ExchangeOutcome): FastifyReply | void {
     if (outcome.kind === "answer") return sendResult(reply, outcome.result);
     if (outcome.kind === "error") return sendError(request, reply, outcome.error, outcome.cause);
     if (outcome.kind === "hang") {

@@ -13,7 +13,7 @@ import { ConfigSource, describeSetting, GraphSettings, resolveGraphSettings } fr
 export type GraphVersion = "v1.0" | "beta";
 export type GraphMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
-export interface GraphCall {
+export interface GraphRequest {
   method: GraphMethod;
   version: GraphVersion;
   /** Below the version root, starting with "/", e.g. `/identity/identityProviders`; or an absolute nextLink. */
@@ -41,7 +41,7 @@ export interface GraphCall {
 }
 
 /** A call's result, with what the retry handler saw. */
-export interface GraphResult<T> {
+export interface GraphResponse<T> {
   value: T;
   /** The request was re-sent after a dropped connection: a create may have landed twice. */
   retriedAfterNetworkError: boolean;
@@ -85,7 +85,7 @@ export class GraphApi {
    * Sends one call; retries (429/503/504, B2C transient codes, dropped connections) happen inside.
    * A write to an existing object waits for this process's earlier writes to it (objectWrites.ts).
    */
-  async call<T = unknown>(call: GraphCall): Promise<GraphResult<T>> {
+  async call<T = unknown>(call: GraphRequest): Promise<GraphResponse<T>> {
     const target = call.method === "GET" ? undefined : writeTargetOf(call.path);
     const queue = target && `${this.settings.graphEndpoint} ${this.settings.tenantId} ${target}`.toLowerCase();
     // Queued per attempt, so a write waiting out a 404 window lets the others on its object go first.
@@ -99,12 +99,12 @@ export class GraphApi {
     });
   }
 
-  async request<T = unknown>(call: GraphCall): Promise<T> {
+  async request<T = unknown>(call: GraphRequest): Promise<T> {
     return (await this.call<T>(call)).value;
   }
 
   /** Like request, but a 404 / AADB2C90073 answer gives undefined. */
-  async requestOrUndefined<T = unknown>(call: GraphCall): Promise<T | undefined> {
+  async requestOrUndefined<T = unknown>(call: GraphRequest): Promise<T | undefined> {
     try {
       return await this.request<T>(call);
     } catch (error) {
@@ -148,7 +148,7 @@ export class GraphApi {
     return items;
   }
 
-  private async send<T>(call: GraphCall): Promise<GraphResult<T>> {
+  private async send<T>(call: GraphRequest): Promise<GraphResponse<T>> {
     const record = new RetryRecord();
     record.resendAfterNetworkError = call.resendAfterNetworkError ?? true;
     const absolute = /^https:\/\//i.test(call.path);
@@ -221,7 +221,7 @@ function cutOffByAbort(error: unknown): boolean {
 }
 
 /** What a call was for and where it went, for its errors (a nextLink shows as its path). */
-function operationOf(call: Pick<GraphCall, "method" | "version" | "path" | "description">): GraphOperationInfo {
+function operationOf(call: Pick<GraphRequest, "method" | "version" | "path" | "description">): GraphOperationInfo {
   const absolute = /^https:\/\//i.test(call.path);
   return {
     method: call.method,

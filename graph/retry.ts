@@ -54,7 +54,7 @@ export class RetryRecord {
   attempts = 0;
   /** A connection failed after the request may have reached the service. */
   retriedAfterNetworkError = false;
-  /** false: a dropped connection or a 504 is not retried here; the caller checks what landed (see GraphCall). */
+  /** false: a dropped connection or a 504 is not retried here; the caller checks what landed (see GraphRequest). */
   resendAfterNetworkError = true;
   /** Set when the handler stopped retrying because the budget would be exceeded: for the error message. */
   gaveUp?: { attempts: number; elapsedSeconds: number; budgetSeconds: number; nextWaitSeconds: number };

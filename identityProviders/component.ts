@@ -44,7 +44,7 @@ export interface IdentityProviderOutputs {
 }
 
 /** @internal Shared by SocialIdentityProvider and its WeChat/QQ presets. */
-export function createIdentityProvider(
+export function buildIdentityProvider(
   parent: pulumi.ComponentResource,
   label: string,
   name: string,
@@ -109,7 +109,7 @@ export class SocialIdentityProvider extends IdentityProviderComponent {
     super(
       "b2c-identity:index:SocialIdentityProvider",
       name,
-      (parent) => createIdentityProvider(parent, `SocialIdentityProvider "${name}"`, name, args, SOCIAL_ARGUMENT_NAMES),
+      (parent) => buildIdentityProvider(parent, `SocialIdentityProvider "${name}"`, name, args, SOCIAL_ARGUMENT_NAMES),
       opts,
     );
   }
@@ -130,14 +130,14 @@ export interface AppIdentityProviderArgs extends TenantArgs {
 }
 
 /** @internal Builds a preset (WeChat, QQ) component's child resource. */
-export function createAppIdentityProvider(
+export function buildAppIdentityProvider(
   parent: pulumi.ComponentResource,
   label: string,
   name: string,
   type: SocialProviderType,
   args: AppIdentityProviderArgs,
 ): IdentityProviderOutputs {
-  return createIdentityProvider(
+  return buildIdentityProvider(
     parent,
     label,
     name,

@@ -31,7 +31,7 @@ export interface IdentityProviderInputs {
 }
 
 /** State kept by Pulumi. Never the secret: only its salted fingerprint. */
-export interface IdentityProviderOutputs {
+export interface IdentityProviderState {
   identityProviderId: string;
   type: string;
   displayName: string;
@@ -70,7 +70,7 @@ function existsMessage(existing: GraphSocialIdentityProvider, type: string, tena
   );
 }
 
-function outputsFrom(inputs: IdentityProviderInputs, id: string, settings: GraphSettings, adopted: boolean): IdentityProviderOutputs {
+function outputsFrom(inputs: IdentityProviderInputs, id: string, settings: GraphSettings, adopted: boolean): IdentityProviderState {
   return {
     identityProviderId: id,
     type: inputs.type,
@@ -106,7 +106,7 @@ async function adopt(graph: GraphApi, existing: GraphSocialIdentityProvider, inp
   );
 }
 
-export interface IdentityProviderProvider extends TypedProvider<IdentityProviderInputs, IdentityProviderOutputs> {}
+export interface IdentityProviderProvider extends TypedProvider<IdentityProviderInputs, IdentityProviderState> {}
 
 /** Dynamic provider for one social identity provider: Graph v1.0 /identity/identityProviders. */
 export const identityProviderProvider: IdentityProviderProvider = {
@@ -158,7 +158,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     return { inputs };
   },
 
-  async diff(_id, olds: IdentityProviderOutputs, news: IdentityProviderInputs) {
+  async diff(_id, olds: IdentityProviderState, news: IdentityProviderInputs) {
     const replaces = (news.type ?? "").toLowerCase() !== (olds.type ?? "").toLowerCase() ? ["type"] : [];
     if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("identityProvider", `${olds.type} (${olds.identityProviderId})`, ["type"]));
     if (replaces.length > 0) planReplacement("identityProvider", news, olds.identityProviderId);
@@ -229,7 +229,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     }
   },
 
-  async read(id, props: IdentityProviderOutputs) {
+  async read(id, props: IdentityProviderState) {
     const graph = graphOf(this);
     const current = await graph.requestOrUndefined<GraphSocialIdentityProvider>({
       method: "GET",
@@ -250,7 +250,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     };
   },
 
-  async update(id, olds: IdentityProviderOutputs, news: IdentityProviderInputs) {
+  async update(id, olds: IdentityProviderState, news: IdentityProviderInputs) {
     const settings = settingsOf(this);
     const graph = new GraphApi(settings);
     const body: Record<string, unknown> = {};
@@ -267,7 +267,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     return { outs };
   },
 
-  async delete(id, props: IdentityProviderOutputs) {
+  async delete(id, props: IdentityProviderState) {
     if (retainedOnDelete(props)) return; // adopted: it was the tenant's before the stack
     const graph = graphOf(this);
     try {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AppIdentityProviderArgs, createAppIdentityProvider, IdentityProviderComponent } from "./component";
+import { AppIdentityProviderArgs, buildAppIdentityProvider, IdentityProviderComponent } from "./component";
 
 export type QQIdentityProviderArgs = AppIdentityProviderArgs;
 
@@ -12,7 +12,7 @@ export class QQIdentityProvider extends IdentityProviderComponent {
     super(
       "b2c-identity:index:QQIdentityProvider",
       name,
-      (parent) => createAppIdentityProvider(parent, `QQIdentityProvider "${name}"`, name, "QQ", args),
+      (parent) => buildAppIdentityProvider(parent, `QQIdentityProvider "${name}"`, name, "QQ", args),
       opts,
     );
   }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AppIdentityProviderArgs, createAppIdentityProvider, IdentityProviderComponent } from "./component";
+import { AppIdentityProviderArgs, buildAppIdentityProvider, IdentityProviderComponent } from "./component";
 
 export type WeChatIdentityProviderArgs = AppIdentityProviderArgs;
 
@@ -34,7 +34,7 @@ export class WeChatIdentityProvider extends IdentityProviderComponent {
       "b2c-identity:index:WeChatIdentityProvider",
       name,
       (parent) => {
-        const outputs = createAppIdentityProvider(parent, `WeChatIdentityProvider "${name}"`, name, "WeChat", args);
+        const outputs = buildAppIdentityProvider(parent, `WeChatIdentityProvider "${name}"`, name, "WeChat", args);
         callbackDomain = outputs.redirectUri.apply(callbackDomainOf);
         return { ...outputs, callbackDomain };
       },

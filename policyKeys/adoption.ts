@@ -1,5 +1,5 @@
-import { GraphApi, GraphResult } from "../graph/client";
-import { PolicyKeyInputs, PolicyKeyOutputs, GraphKey, GraphKeySet, FRESH_KEYSET_WINDOW_MS, nowSeconds, rotationNotBefore, seconds, sourceOf, keyInfo, requestedDates, requestedUse, requestedKty, outputsFrom, materialHash, thumbprintsOf } from "./state";
+import { GraphApi, GraphResponse } from "../graph/client";
+import { PolicyKeyInputs, PolicyKeyState, GraphKey, GraphKeySet, FRESH_KEYSET_WINDOW_MS, nowSeconds, rotationNotBefore, seconds, sourceOf, keyInfo, requestedDates, requestedUse, requestedKty, outputsFrom, materialHash, thumbprintsOf } from "./state";
 import { activeKeyOf } from "./active";
 import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError } from "./operations";
 
@@ -19,7 +19,7 @@ import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError } from
  * value is no change). Only a repeated adoption of the same keyset (state lost or removed in between)
  * adds another secret key, one per adoption, never one per run.
  */
-export async function adopt(graph: GraphApi, current: GraphKeySet, inputs: PolicyKeyInputs): Promise<{ id: string; outs: PolicyKeyOutputs }> {
+export async function adopt(graph: GraphApi, current: GraphKeySet, inputs: PolicyKeyInputs): Promise<{ id: string; outs: PolicyKeyState }> {
   const source = sourceOf(inputs);
   const existing = current.keys ?? [];
   const wantedKty = requestedKty(inputs);
@@ -50,7 +50,7 @@ export async function adopt(graph: GraphApi, current: GraphKeySet, inputs: Polic
     const dates = requestedDates(inputs);
     // Into a keyset that already has keys, the new key must be active from now, like a rotation.
     const nbf = dates.notBefore ?? (existing.length > 0 ? rotationNotBefore(inputs, now) : undefined);
-    let result: GraphResult<GraphKey>;
+    let result: GraphResponse<GraphKey>;
     try {
       result = await addKey(graph, current.id, keyOperation(inputs, nbf, dates.expiresOn), 0, existing.map((k) => k.kid ?? ""));
     } catch (error) {

@@ -114,7 +114,7 @@ function refuseCertificatePrivateKey(label: string, names: Record<string, string
 }
 
 /** @internal Shared by PolicyKey and its presets: validates, then builds the dynamic resource under `parent`. */
-export function createPolicyKey(
+export function buildPolicyKey(
   parent: pulumi.ComponentResource,
   label: string,
   name: string,
@@ -184,7 +184,7 @@ export class PolicyKey extends pulumi.ComponentResource implements PolicyKeyOutp
 
   constructor(name: string, args: PolicyKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:PolicyKey", name, {}, opts);
-    const outputs = createPolicyKey(this, `PolicyKey "${name}"`, name, args);
+    const outputs = buildPolicyKey(this, `PolicyKey "${name}"`, name, args);
     this.keySetId = outputs.keySetId;
     this.activeKeyId = outputs.activeKeyId;
     this.keys = outputs.keys;

@@ -1,4 +1,4 @@
-import { GraphApi, GraphResult } from "../graph/client";
+import { GraphApi, GraphResponse } from "../graph/client";
 import { GraphRequestError, isGraphRequestError } from "../graph/errors";
 import { backoffMs, retryWhile } from "../graph/patience";
 import { canonicalKeyType, certificateDer } from "./rules";
@@ -54,7 +54,7 @@ export async function addKey(
   operation: KeyOperation,
   freshWindowMs: number,
   knownKids: readonly string[] = [],
-): Promise<GraphResult<GraphKey>> {
+): Promise<GraphResponse<GraphKey>> {
   const deadline = Date.now() + freshWindowMs;
   const remaining = () => Math.max(0, deadline - Date.now());
   // Right after the keyset's create, 404 and AADB2C95052 for it mean "not visible yet".

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createPolicyKey, PolicyKeyDate, PolicyKeyInfo, PolicyKeyOutputs } from "./component";
+import { buildPolicyKey, PolicyKeyDate, PolicyKeyInfo, PolicyKeyOutputs } from "./component";
 import { TenantArgs } from "../kernel/inputs";
 
 // Presets for the keys users need most: the WeChat / QQ client secrets of the Microsoft how-tos, and
@@ -62,7 +62,7 @@ abstract class PolicyKeyPreset extends pulumi.ComponentResource implements Polic
 }
 
 function appSecretKey(parent: PolicyKeyPreset, type: string, defaultName: string, name: string, args: AppSecretKeyArgs): PolicyKeyOutputs {
-  return createPolicyKey(
+  return buildPolicyKey(
     parent,
     `${type} "${name}"`,
     name,
@@ -80,7 +80,7 @@ function appSecretKey(parent: PolicyKeyPreset, type: string, defaultName: string
 }
 
 function tokenKey(parent: PolicyKeyPreset, type: string, defaultName: string, use: "sig" | "enc", name: string, args: TokenKeyArgs): PolicyKeyOutputs {
-  return createPolicyKey(
+  return buildPolicyKey(
     parent,
     `${type} "${name}"`,
     name,

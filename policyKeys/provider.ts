@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { thinProvider } from "../kernel/thinProvider";
-import { GraphResult } from "../graph/client";
+import { GraphResponse } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
 import { certificatePrivateKeyProblems, KEYSET_PREFIX, normalizeKeySetId, sameKeySet, validatePolicyKey } from "./rules";
@@ -8,7 +8,7 @@ import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, isUnknown, re
 import { adoptedReplacement, messageOf, retainedOnDelete } from "../kernel/ownership/rule";
 import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { isPastDeclaredExpiry, rolloverDates, rotationKeyDates, rotationWindowProblems, validateExpirySettings } from "../domain/keyExpiry";
-import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs, recordedDateChanges } from "./state";
+import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyState, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs, recordedDateChanges } from "./state";
 import { activeKeyOf } from "./active";
 import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError, existsMessage, isDuplicate } from "./operations";
 import { adopt } from "./adoption";
@@ -34,7 +34,7 @@ import { adopt } from "./adoption";
 // - name change (other than case or the B2C_1A_ prefix) = replacement, new keyset created first.
 
 // The names other modules and tests use, from where they now live.
-export type { KeyForSelection, PolicyKeyInfo, PolicyKeyInputs, PolicyKeyOutputs } from "./state";
+export type { KeyForSelection, PolicyKeyInfo, PolicyKeyInputs, PolicyKeyState } from "./state";
 export { replacementReasons, rotationNotBefore, rotationReasons, sourceOf } from "./state";
 export { localActiveKey } from "./active";
 export type { KeyOperation } from "./operations";
@@ -63,7 +63,7 @@ function sourceOfInputs(inputs: PolicyKeyInputs): string {
   return ["secret", "generate", "certificate", "pkcs12"].find((k) => inputs[k as keyof PolicyKeyInputs] !== undefined && inputs[k as keyof PolicyKeyInputs] !== null) ?? "";
 }
 
-export interface PolicyKeyProvider extends TypedProvider<PolicyKeyInputs, PolicyKeyOutputs> {}
+export interface PolicyKeyProvider extends TypedProvider<PolicyKeyInputs, PolicyKeyState> {}
 
 /** Dynamic provider for one policy key container: Graph beta /trustFramework/keySets. */
 export const policyKeyProvider: PolicyKeyProvider = {
@@ -97,7 +97,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     return { inputs };
   },
 
-  async diff(_id, olds: PolicyKeyOutputs, news: PolicyKeyInputs) {
+  async diff(_id, olds: PolicyKeyState, news: PolicyKeyInputs) {
     // No Graph call: everything needed is in state.
     const replaces = replacementReasons(olds, news);
     if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("keySet", olds.keySetId, replaces));
@@ -134,7 +134,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     }
 
     const dates = requestedDates(inputs);
-    let result: GraphResult<GraphKey>;
+    let result: GraphResponse<GraphKey>;
     try {
       result = await addKey(graph, keySetId, keyOperation(inputs, dates.notBefore, dates.expiresOn), FRESH_KEYSET_WINDOW_MS);
     } catch (error) {
@@ -159,7 +159,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     return { id: keySetId, outs: outputsFrom(inputs, keySetId, keys, activeKeyId, false, materialHash(inputs)) };
   },
 
-  async read(id, props: PolicyKeyOutputs) {
+  async read(id, props: PolicyKeyState) {
     const graph = graphOf(this);
     // Right after our own write a 404 is more likely eventual consistency than a deletion.
     const grace = readGraceMs(props?.lastWriteAt);
@@ -172,7 +172,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     };
   },
 
-  async update(id, olds: PolicyKeyOutputs, news: PolicyKeyInputs) {
+  async update(id, olds: PolicyKeyState, news: PolicyKeyInputs) {
     const graph = graphOf(this);
     if (rotationReasons(olds, news).length === 0) {
       // E.g. an unknown that resolved to the same value, or only adoptExisting changed: nothing to send.
@@ -185,7 +185,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
       // Under roll-over the declared dates were the first key's (maybe past by now): a key asked for
       // otherwise (rotationTrigger) is active from now, as long-lived as a roll-over key.
       (typeof days === "number" ? rolledKeyDatesFrom(rotationNotBefore(news), olds.keys ?? [], days) : requestedDates(news));
-    let result: GraphResult<GraphKey>;
+    let result: GraphResponse<GraphKey>;
     try {
       result = await addKey(graph, id, keyOperation(news, dates.notBefore ?? rotationNotBefore(news), dates.expiresOn), 0, (olds.keys ?? []).map((k) => k.kid));
     } catch (error) {
@@ -205,7 +205,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
     return { outs: outputsFrom(news, id, keys, activeKeyId, olds.adopted ?? false, materialHash(news)) };
   },
 
-  async delete(id, props: PolicyKeyOutputs) {
+  async delete(id, props: PolicyKeyState) {
     if (retainedOnDelete(props)) return; // adopted: it was the tenant's before the stack
     // 404 counts as done (deleted out of band).
     await graphOf(this).requestOrUndefined({
@@ -239,7 +239,7 @@ async function postKeySet(
   wanted: string,
   gate: OwnershipGate,
   inputs: PolicyKeyInputs,
-): Promise<string | { id: string; outs: PolicyKeyOutputs }> {
+): Promise<string | { id: string; outs: PolicyKeyState }> {
   let mayHaveLanded = false;
   const posted = await retryWhile(
     async () => {

@@ -34,7 +34,7 @@ export interface PolicyKeyInfo {
 }
 
 /** State kept by Pulumi. Never a secret: the key material is represented by a salted fingerprint. */
-export interface PolicyKeyOutputs {
+export interface PolicyKeyState {
   /** The name as given. */
   name: string;
   /** The full id Graph returned, e.g. B2C_1A_WeChatSecret. */
@@ -180,7 +180,7 @@ export function outputsFrom(
   activeKeyId: string,
   adopted: boolean,
   keyMaterialHash: string | undefined,
-): PolicyKeyOutputs {
+): PolicyKeyState {
   const dates = requestedDates(inputs);
   const use = requestedUse(inputs);
   const keyType = requestedKty(inputs);
@@ -228,7 +228,7 @@ export function thumbprintsOf(inputs: PolicyKeyInputs): string[] {
 }
 
 /** Property names whose change needs a new key in the same keyset (empty: nothing to do). */
-export function rotationReasons(olds: PolicyKeyOutputs, news: PolicyKeyInputs): string[] {
+export function rotationReasons(olds: PolicyKeyState, news: PolicyKeyInputs): string[] {
   const source = sourceOf(news);
   const reasons: string[] = [];
   const spec = news[source] as Record<string, unknown> | string | undefined;
@@ -254,7 +254,7 @@ function rollsOverByTime(news: PolicyKeyInputs): boolean {
 }
 
 /** `<source>.notBefore` / `<source>.expiresOn` when they differ from the dates in state. */
-function dateChanges(olds: PolicyKeyOutputs, news: PolicyKeyInputs): string[] {
+function dateChanges(olds: PolicyKeyState, news: PolicyKeyInputs): string[] {
   const source = sourceOf(news);
   const s = news[source] as Record<string, unknown> | undefined;
   if (!s || isUnknown(s) || (source !== "secret" && source !== "generate")) return [];
@@ -269,12 +269,12 @@ function dateChanges(olds: PolicyKeyOutputs, news: PolicyKeyInputs): string[] {
 }
 
 /** Date edits of a key rolled over by time: recorded in state (an update with no Graph write), never a new key. */
-export function recordedDateChanges(olds: PolicyKeyOutputs, news: PolicyKeyInputs): string[] {
+export function recordedDateChanges(olds: PolicyKeyState, news: PolicyKeyInputs): string[] {
   return rollsOverByTime(news) ? dateChanges(olds, news) : [];
 }
 
 /** Top-level properties whose change needs a new keyset (see the header comment). */
-export function replacementReasons(olds: PolicyKeyOutputs, news: PolicyKeyInputs): string[] {
+export function replacementReasons(olds: PolicyKeyState, news: PolicyKeyInputs): string[] {
   const reasons: string[] = [];
   if (isUnknown(news.name) || !sameKeySet(olds.name, news.name)) reasons.push("name");
   const source = sourceOf(news);

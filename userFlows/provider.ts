@@ -47,7 +47,7 @@ export interface UserFlowCurrent {
   defaultLanguageTag?: string | null;
 }
 
-export interface UserFlowOutputs extends UserFlowInputs {
+export interface UserFlowState extends UserFlowInputs {
   userFlowId: string;
   runUserFlowUrl?: string;
   adopted: boolean;
@@ -91,7 +91,7 @@ function currentOf(flow: GraphUserFlow | undefined): UserFlowCurrent {
   ) as UserFlowCurrent;
 }
 
-function outputsFrom(inputs: UserFlowInputs, flowId: string, settings: GraphSettings, extra: { adopted: boolean; creationId: string; current: UserFlowCurrent }): UserFlowOutputs {
+function outputsFrom(inputs: UserFlowInputs, flowId: string, settings: GraphSettings, extra: { adopted: boolean; creationId: string; current: UserFlowCurrent }): UserFlowState {
   return {
     ...inputs,
     userFlowId: flowId,
@@ -162,16 +162,16 @@ function checkAdoptable(existing: GraphUserFlow, inputs: UserFlowInputs): void {
 }
 
 /** Declared keys (of `keys`) whose new value differs from the old one. Undeclared keys are never compared. */
-function declaredChanges<K extends keyof UserFlowInputs>(olds: Partial<UserFlowOutputs>, news: UserFlowInputs, keys: readonly K[]): K[] {
+function declaredChanges<K extends keyof UserFlowInputs>(olds: Partial<UserFlowState>, news: UserFlowInputs, keys: readonly K[]): K[] {
   return changedKeys<K>(olds, news, keys.filter((k) => news[k] !== undefined));
 }
 
 /** The PATCH body that brings the flow from `olds` to the declared `news` (empty: nothing to send). */
-export function userFlowPatch(olds: Partial<UserFlowOutputs>, news: UserFlowInputs): Record<string, unknown> {
+export function userFlowPatch(olds: Partial<UserFlowState>, news: UserFlowInputs): Record<string, unknown> {
   return Object.fromEntries(declaredChanges(olds, news, PATCHABLE).map((k) => [k, news[k]]));
 }
 
-export interface UserFlowProvider extends TypedProvider<UserFlowInputs, UserFlowOutputs> {}
+export interface UserFlowProvider extends TypedProvider<UserFlowInputs, UserFlowState> {}
 
 /** Dynamic provider for one B2C user flow: Graph beta /identity/b2cUserFlows. */
 export const userFlowProvider: UserFlowProvider = {
@@ -198,7 +198,7 @@ export const userFlowProvider: UserFlowProvider = {
     return { inputs: news };
   },
 
-  async diff(_id, olds: UserFlowOutputs, news: UserFlowInputs) {
+  async diff(_id, olds: UserFlowState, news: UserFlowInputs) {
     const sameName =
       !isUnknown(news.name) && normalizeUserFlowId(olds.name ?? "").toLowerCase() === normalizeUserFlowId(String(news.name)).toLowerCase();
     // A fixed setting left out until now compares with what the tenant reported (`current`): declaring
@@ -232,7 +232,7 @@ export const userFlowProvider: UserFlowProvider = {
     if (before) {
       checkAdoptable(before, inputs);
       // Adopted: bring the declared language settings to what the program says.
-      const patch = userFlowPatch(currentOf(before) as Partial<UserFlowOutputs>, inputs);
+      const patch = userFlowPatch(currentOf(before) as Partial<UserFlowState>, inputs);
       const current = Object.keys(patch).length > 0 ? { ...before, ...(await patchFlow(graph, before.id, patch)) } : before;
       return { id: before.id, outs: outputsFrom(inputs, before.id, settings, extra(true, current)) };
     }
@@ -264,7 +264,7 @@ export const userFlowProvider: UserFlowProvider = {
     }
   },
 
-  async read(id, props: UserFlowOutputs) {
+  async read(id, props: UserFlowState) {
     const current = await getFlow(graphOf(this), id, readGraceMs(props.lastWriteAt));
     if (!current) return { id: "", props: {} };
     // A declared setting takes what Graph says, so drift shows and the next `up` corrects it (PATCH
@@ -276,7 +276,7 @@ export const userFlowProvider: UserFlowProvider = {
     return { id: current.id, props: { ...props, ...declared, userFlowId: current.id, current: currentOf(current) } };
   },
 
-  async update(id, olds: UserFlowOutputs, news: UserFlowInputs) {
+  async update(id, olds: UserFlowState, news: UserFlowInputs) {
     // Language settings (PATCH) and testApplicationId (the test URL only); see diff.
     const patch = userFlowPatch(olds, news);
     const graph = graphOf(this);
@@ -289,7 +289,7 @@ export const userFlowProvider: UserFlowProvider = {
     return { outs: patched ? outs : { ...outs, lastWriteAt: olds.lastWriteAt ?? 0 } };
   },
 
-  async delete(id, props: UserFlowOutputs) {
+  async delete(id, props: UserFlowState) {
     if (retainedOnDelete(props)) return; // adopted: it was the tenant's before the stack
     await graphOf(this).requestOrUndefined({
       method: "DELETE",

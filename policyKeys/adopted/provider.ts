@@ -30,7 +30,7 @@ export interface AdoptedKeyInfo extends ExpiryKey {
   kty?: string;
 }
 
-export interface AdoptedKeySetOutputs extends AdoptedKeySetInputs {
+export interface AdoptedKeySetState extends AdoptedKeySetInputs {
   keySetId: string;
   keys: AdoptedKeyInfo[];
   activeKeyId: string;
@@ -80,12 +80,12 @@ async function readKeySet(provider: ConfiguredProvider, id: string, graceMs = 0)
   });
 }
 
-function outputsOf(inputs: AdoptedKeySetInputs, set: GraphKeySet): AdoptedKeySetOutputs {
+function outputsOf(inputs: AdoptedKeySetInputs, set: GraphKeySet): AdoptedKeySetState {
   const keys = keyInfos(set);
   return { ...inputs, keySetId: set.id, keys, activeKeyId: activeKey(keys)?.kid ?? "", adopted: true, lastReadAt: Date.now() };
 }
 
-async function adopt(provider: ConfiguredProvider, inputs: AdoptedKeySetInputs): Promise<{ id: string; outs: AdoptedKeySetOutputs }> {
+async function adopt(provider: ConfiguredProvider, inputs: AdoptedKeySetInputs): Promise<{ id: string; outs: AdoptedKeySetState }> {
   const id = normalizeKeySetId(inputs.name);
   const set = await readKeySet(provider, id);
   if (!set) {
@@ -101,7 +101,7 @@ async function adopt(provider: ConfiguredProvider, inputs: AdoptedKeySetInputs):
   return { id: set.id, outs: outputsOf(inputs, set) };
 }
 
-export interface AdoptedKeySetProvider extends TypedProvider<AdoptedKeySetInputs, AdoptedKeySetOutputs> {}
+export interface AdoptedKeySetProvider extends TypedProvider<AdoptedKeySetInputs, AdoptedKeySetState> {}
 
 /** Dynamic provider for a keyset adopted as it is: reads only, retained on delete. */
 export const adoptedKeySetProvider: AdoptedKeySetProvider = {
@@ -113,7 +113,7 @@ export const adoptedKeySetProvider: AdoptedKeySetProvider = {
     return { inputs: { ...news, ...(typeof news.name === "string" ? { name: news.name.trim() } : {}) } };
   },
 
-  async diff(_id, olds: AdoptedKeySetOutputs, news: AdoptedKeySetInputs) {
+  async diff(_id, olds: AdoptedKeySetState, news: AdoptedKeySetInputs) {
     const renamed = isUnknown(news.name) || normalizeKeySetId(news.name).toLowerCase() !== olds.keySetId.toLowerCase();
     const changed = (["use", "keyType", "source"] as const).filter((k) => olds[k] !== news[k]);
     // A new name is another keyset: adopt that one (a read); the old one stays in the tenant.
@@ -124,13 +124,13 @@ export const adoptedKeySetProvider: AdoptedKeySetProvider = {
     return adopt(this, inputs);
   },
 
-  async read(id, props: AdoptedKeySetOutputs) {
+  async read(id, props: AdoptedKeySetState) {
     const set = await readKeySet(this, id, readGraceMs(props?.lastReadAt));
     if (!set) return { id: "", props: {} };
     return { id: set.id, props: { ...props, ...outputsOf(props, set), lastReadAt: props.lastReadAt } };
   },
 
-  async update(_id, _olds: AdoptedKeySetOutputs, news: AdoptedKeySetInputs) {
+  async update(_id, _olds: AdoptedKeySetState, news: AdoptedKeySetInputs) {
     // Only the description changed: check it against the keys again; nothing is written.
     return { outs: (await adopt(this, news)).outs };
   },
