@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserFlowIdentityProviderResource } from "./provider";
 import { throwIfProblems } from "../domain/problems";
-import { normalizeUserFlowId, validateAttachment } from "../userFlows/rules";
+import { ATTACHMENT_RULES, normalizeUserFlowId, validateAttachment } from "../userFlows/rules";
 import { declaredInput } from "../kernel/declarations";
-import { declareOnce, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
+import { callerOf, checkedByCaller, declareOnce, namesFor, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
 
 export interface UserFlowIdentityProviderArgs extends TenantArgs {
   /**
@@ -35,9 +35,12 @@ export class UserFlowIdentityProvider extends pulumi.ComponentResource {
 
   constructor(name: string, args: UserFlowIdentityProviderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:UserFlowIdentityProvider", name, {}, opts);
-    throwIfProblems(`UserFlowIdentityProvider "${name}"`, validateAttachment(withUnknowns(args)));
-    const label = `UserFlowIdentityProvider "${name}"`;
-    const tenant = tenantInput(label, args.tenant);
+    // Built by B2CSocialSignIn: named as it wrote them; its `tenant` it has checked once for all.
+    const caller = callerOf(args);
+    const label = caller?.label ?? `UserFlowIdentityProvider "${name}"`;
+    const named = namesFor(caller, {}, [...Object.keys(ATTACHMENT_RULES), "tenant"]);
+    throwIfProblems(label, validateAttachment(withUnknowns(args), named));
+    const tenant = tenantInput(label, args.tenant, named.tenant ?? "tenant", checkedByCaller(caller, "tenant"));
     const flow = declaredInput(args.userFlowId, (id) => `user flow ${normalizeUserFlowId(id)}`);
     const idp = declaredInput(args.identityProviderId, (id) => `identity provider ${id}`);
     if (flow && idp) declareOnce("attachment", `${flow.key} + ${idp.key}`, "userFlowId|identityProviderId", label, args.tenant);

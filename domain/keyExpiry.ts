@@ -1,5 +1,5 @@
 import type { InputProblem } from "./problems";
-import { toUnixSeconds } from "../policyKeys/rules";
+import { KEY_EXPIRY_RULES, toUnixSeconds } from "../policyKeys/rules";
 
 // Key expiry: which key of a keyset B2C uses now and when it runs out, the warning a stack prints
 // before that happens, and when (and with which dates) a generated key is rolled over by adding a
@@ -242,10 +242,8 @@ export function isPastDeclaredExpiry(problem: InputProblem, input: { secret?: un
 }
 
 function checkDays(argument: string, value: unknown, problems: InputProblem[]): void {
-  if (value === undefined || value === null) return;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 3650) {
-    problems.push({ argument, reason: `must be a whole number of days between 1 and 3650, got ${JSON.stringify(value)}` });
-  }
+  // The days rule of policyKeys/rules.ts, named as this argument.
+  for (const reason of KEY_EXPIRY_RULES.expiryWarningDays(value, {})) problems.push({ argument, reason });
 }
 
 /** Checks expiryWarningDays and generate.rotateBeforeExpiryDays of PolicyKey arguments. */

@@ -5,12 +5,14 @@ import {
   APP_ARGUMENT_NAMES,
   ArgumentNames,
   canonicalProviderType,
+  IDENTITY_PROVIDER_RULES,
   PORTAL_DISPLAY_NAMES,
   SOCIAL_ARGUMENT_NAMES,
   SocialProviderType,
   validateSocialIdentityProvider,
 } from "./rules";
-import { checkedInput, declareOnce, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
+import { callerOf, checkedByCaller, checkedInput, declareOnce, namesFor, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
+import { checkArgument } from "../domain/argumentRules";
 import { declareOutput } from "../kernel/declarations";
 
 export interface SocialIdentityProviderArgs extends TenantArgs {
@@ -51,17 +53,24 @@ export function buildIdentityProvider(
   args: SocialIdentityProviderArgs,
   names: ArgumentNames,
 ): IdentityProviderOutputs {
-  throwIfProblems(label, validateSocialIdentityProvider(withUnknowns(args), names));
-  const tenant = tenantInput(label, args.tenant);
-  declareOnce("identity provider type", typeof args.type === "string" ? canonicalProviderType(args.type) : undefined, names.type, label, args.tenant);
+  // Built by B2CSocialSignIn (or the stack program through it): named as that caller wrote them,
+  // and the known values it has checked with these same rules are not checked again.
+  const caller = callerOf(args);
+  const at = caller?.label ?? label;
+  const named = namesFor(caller, { ...names }, [...Object.keys(IDENTITY_PROVIDER_RULES), "tenant"]);
+  if (caller?.checked !== "all") throwIfProblems(at, validateSocialIdentityProvider(withUnknowns(args), named));
+  const tenant = tenantInput(at, args.tenant, named.tenant ?? "tenant", checkedByCaller(caller, "tenant"));
+  declareOnce("identity provider type", typeof args.type === "string" ? canonicalProviderType(args.type) : undefined, named.type, at, args.tenant);
+  const knownType = typeof args.type === "string" ? args.type : undefined;
+  // An argument known only later (an Output) is checked once, when it resolves, with the same rule.
+  const deferred = (argument: "clientId" | "clientSecret", value: pulumi.Input<string>) =>
+    checkedInput(at, value, (v) => checkArgument(IDENTITY_PROVIDER_RULES, argument, v, { type: knownType }, named[argument]), IDENTITY_PROVIDER_RULES[argument]);
   const resource = new IdentityProviderResource(
     name,
     {
       type: pulumi.output(args.type).apply((t) => canonicalProviderType(t) ?? t),
-      clientId: checkedInput(label, args.clientId, (v) => validateSocialIdentityProvider({ clientId: v }, names).filter((p) => p.argument === names.clientId)),
-      clientSecret: pulumi.secret(
-        checkedInput(label, args.clientSecret, (v) => validateSocialIdentityProvider({ type: typeof args.type === "string" ? args.type : undefined, clientSecret: v }, names).filter((p) => p.argument === names.clientSecret)),
-      ),
+      clientId: deferred("clientId", args.clientId),
+      clientSecret: pulumi.secret(deferred("clientSecret", args.clientSecret)),
       displayName: args.displayName ?? pulumi.output(args.type).apply((t) => PORTAL_DISPLAY_NAMES[canonicalProviderType(t)!] ?? t),
       customDomain: args.customDomain,
       adoptExisting: args.adoptExisting ?? false,

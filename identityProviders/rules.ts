@@ -1,5 +1,6 @@
 import { describeValueShape } from "../graph/redact";
-import { controlCharacterIn, describeSecret, InputProblem, isBlank, renameProblems, secretWhitespaceProblem } from "../domain/problems";
+import { controlCharacterIn, describeSecret, InputProblem, isBlank, secretWhitespaceProblem } from "../domain/problems";
+import { ArgumentRules, checkArguments, reasons } from "../domain/argumentRules";
 import { isUnknown } from "../domain/notKnownYet";
 
 /**
@@ -56,64 +57,59 @@ export interface ArgumentNames {
   type: string;
   clientId: string;
   clientSecret: string;
+  [argument: string]: string;
 }
 
 export const SOCIAL_ARGUMENT_NAMES: ArgumentNames = { type: "type", clientId: "clientId", clientSecret: "clientSecret" };
 export const APP_ARGUMENT_NAMES: ArgumentNames = { type: "type", clientId: "appId", clientSecret: "appKey" };
 
+/** The known text of a value, or undefined (not a string, or not known yet). */
+function knownText(value: unknown): string | undefined {
+  return typeof value === "string" && !isUnknown(value) ? value : undefined;
+}
+
 /**
- * Checks a social identity provider's arguments. A value not known yet (UNKNOWN, domain/notKnownYet.ts)
- * is skipped; a missing required one (type, clientId, clientSecret) is a problem.
+ * One rule per argument of a social identity provider (SocialIdentityProvider, the WeChat/QQ
+ * presets, B2CSocialSignIn's identityProviders[i], the stack program's APP KEYs, the provider's
+ * check): the only place these arguments are judged. A missing required one (type, clientId,
+ * clientSecret) is a problem; the APP ID and APP KEY shapes depend on the type.
  */
-export function validateSocialIdentityProvider(input: SocialIdentityProviderInput, names: ArgumentNames = SOCIAL_ARGUMENT_NAMES): InputProblem[] {
-  const problems: InputProblem[] = [];
-  const known = (v: unknown) => !isUnknown(v);
-  if (input.type === undefined) {
-    problems.push({ argument: "type", reason: `is required: one of ${SOCIAL_PROVIDER_TYPES.join(", ")}` });
-  } else if (known(input.type) && !canonicalProviderType(input.type)) {
-    problems.push({
-      argument: "type",
-      reason: `unknown identity provider type '${String(input.type)}'; valid types: ${SOCIAL_PROVIDER_TYPES.join(", ")}`,
-    });
-  }
-  if (input.clientId === undefined) {
-    problems.push({ argument: "clientId", reason: "is required (the provider's app/client id)" });
-  } else if (known(input.clientId) && isBlank(input.clientId)) {
-    problems.push({ argument: "clientId", reason: "must be a non-empty string (the provider's app/client id)" });
-  } else if (known(input.clientId) && typeof input.clientId === "string" && /\s/.test(input.clientId.trim())) {
-    problems.push({ argument: "clientId", reason: "must not contain whitespace" });
-  }
-  const shape =
-    known(input.clientId) && typeof input.clientId === "string" && input.clientId.trim() !== ""
-      ? appIdShapeProblem(canonicalProviderType(input.type), input.clientId.trim())
-      : undefined;
-  if (shape) problems.push({ argument: "clientId", reason: shape });
-  if (input.clientSecret === undefined) {
-    problems.push({ argument: "clientSecret", reason: "is required (the provider's app key/client secret)" });
-  } else if (known(input.clientSecret) && isBlank(input.clientSecret)) {
-    problems.push({ argument: "clientSecret", reason: "must be a non-empty string (the provider's app key/client secret)" });
-  } else if (known(input.clientSecret) && typeof input.clientSecret === "string") {
-    const problem = secretWhitespaceProblem(input.clientSecret) ?? appKeyShapeProblem(canonicalProviderType(input.type), input.clientSecret);
-    if (problem) problems.push({ argument: "clientSecret", reason: problem });
-  }
-  if (input.displayName !== undefined && known(input.displayName) && (typeof input.displayName !== "string" || input.displayName.trim() === "")) {
-    problems.push({ argument: "displayName", reason: "must be a non-empty string when given" });
-  } else if (typeof input.displayName === "string" && input.displayName.length > 256) {
-    problems.push({ argument: "displayName", reason: "must be at most 256 characters" });
-  } else if (typeof input.displayName === "string" && known(input.displayName)) {
-    const problem = displayNameProblem(input.displayName);
-    if (problem) problems.push({ argument: "displayName", reason: problem });
-  }
-  if (input.customDomain !== undefined && known(input.customDomain) && (typeof input.customDomain !== "string" || !HOSTNAME.test(input.customDomain))) {
-    problems.push({
-      argument: "customDomain",
-      reason: `must be a host name such as 'login.contoso.com' (no scheme, path or port), got '${String(input.customDomain)}'`,
-    });
-  }
-  if (input.adoptExisting !== undefined && known(input.adoptExisting) && typeof input.adoptExisting !== "boolean") {
-    problems.push({ argument: "adoptExisting", reason: "must be true or false" });
-  }
-  return renameProblems(problems, { ...names });
+export const IDENTITY_PROVIDER_RULES: ArgumentRules<SocialIdentityProviderInput> = {
+  type: (type) => {
+    if (type === undefined) return [`is required: one of ${SOCIAL_PROVIDER_TYPES.join(", ")}`];
+    return canonicalProviderType(type) ? [] : [`unknown identity provider type '${String(type)}'; valid types: ${SOCIAL_PROVIDER_TYPES.join(", ")}`];
+  },
+  clientId: (clientId, args) => {
+    if (clientId === undefined) return ["is required (the provider's app/client id)"];
+    if (isBlank(clientId)) return ["must be a non-empty string (the provider's app/client id)"];
+    const text = (clientId as string).trim();
+    return reasons(/\s/.test(text) ? "must not contain whitespace" : undefined, appIdShapeProblem(canonicalProviderType(args.type), text));
+  },
+  clientSecret: (clientSecret, args) => {
+    if (clientSecret === undefined) return ["is required (the provider's app key/client secret)"];
+    if (isBlank(clientSecret)) return ["is blank: it must be the provider's app key/client secret (a non-empty string)"];
+    return reasons(secretWhitespaceProblem(clientSecret as string) ?? appKeyShapeProblem(canonicalProviderType(args.type), clientSecret as string));
+  },
+  displayName: (displayName) => {
+    if (displayName === undefined) return [];
+    const text = knownText(displayName);
+    if (text === undefined || text.trim() === "") return ["must be a non-empty string when given"];
+    if (text.length > 256) return ["must be at most 256 characters"];
+    return reasons(displayNameProblem(text));
+  },
+  customDomain: (customDomain) =>
+    customDomain === undefined || (typeof customDomain === "string" && HOSTNAME.test(customDomain))
+      ? []
+      : [`must be a host name such as 'login.contoso.com' (no scheme, path or port), got '${String(customDomain)}'`],
+  adoptExisting: (adoptExisting) => (adoptExisting === undefined || typeof adoptExisting === "boolean" ? [] : ["must be true or false"]),
+};
+
+/**
+ * Checks a social identity provider's arguments, each with its rule (IDENTITY_PROVIDER_RULES). A
+ * value not known yet (UNKNOWN, domain/notKnownYet.ts) is skipped; a missing required one is a problem.
+ */
+export function validateSocialIdentityProvider(input: SocialIdentityProviderInput, names: Readonly<Record<string, string>> = SOCIAL_ARGUMENT_NAMES): InputProblem[] {
+  return checkArguments(IDENTITY_PROVIDER_RULES, input, { ...names });
 }
 
 /**

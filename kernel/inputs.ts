@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE_PATTERN, DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
-import { InputProblem, throwIfProblems } from "../domain/problems";
+import { InputProblem, renameProblems, throwIfProblems } from "../domain/problems";
+import { isOutputLike } from "../domain/notKnownYet";
 
 /** What every Graph component's optional `tenant` argument is: the stack config namespace of its tenant. */
 export interface TenantArgs {
@@ -25,10 +26,11 @@ export function tenantProblems(tenant: unknown, argument = "tenant"): InputProbl
 /**
  * The dynamic resource input that carries a component's tenant to its provider: `configNamespace`,
  * plain and non-secret, only when it is not the default (so resources without it are unchanged).
- * Throws at construction, naming the argument, when it is not a namespace.
+ * Throws at construction, naming the argument, when it is not a namespace (unless the caller checked it).
  */
-export function tenantInput(label: string, tenant: string | undefined, argument = "tenant"): { configNamespace?: string } {
-  throwIfProblems(label, tenantProblems(tenant, argument));
+export function tenantInput(label: string, tenant: string | undefined, argument = "tenant", checkedAlready = false): { configNamespace?: string } {
+  // A caller that builds this component (B2CSocialSignIn) has checked its own `tenant` once for all.
+  if (!checkedAlready) throwIfProblems(label, tenantProblems(tenant, argument));
   return tenant === undefined || tenant === DEFAULT_CONFIG_NAMESPACE ? {} : { configNamespace: tenant };
 }
 
@@ -36,18 +38,77 @@ export function tenantInput(label: string, tenant: string | undefined, argument 
 export { isOutputLike, withUnknowns } from "../domain/notKnownYet";
 
 /**
- * Validates what is known now (throwing at construction, i.e. at preview) and defers the rest: an
- * Output-valued argument is checked when it resolves, before it reaches any provider.
+ * Defers the check of an argument not known at construction: an Output-valued argument is checked
+ * when it resolves, before it reaches any provider. A known value passes as it is: the component
+ * checked it at construction, with the same rule (one evaluation per value).
  */
 export function checkedInput<T>(
   resource: string,
   value: pulumi.Input<T> | undefined,
   validate: (value: T | undefined) => InputProblem[],
+  rule?: object,
 ): pulumi.Output<T> {
+  if (!isOutputLike(value) || (rule !== undefined && checkedOutputs.get(value as object)?.has(rule))) return pulumi.output(value as pulumi.Input<T>) as pulumi.Output<T>;
   return pulumi.output(value as pulumi.Input<T>).apply((resolved) => {
     throwIfProblems(resource, validate(resolved as T));
     return resolved;
   }) as pulumi.Output<T>;
+}
+
+/**
+ * Outputs a caller has checked already with an argument's rule (the stack program checks each APP
+ * KEY's plain text with the identity provider's clientSecret rule, named by its config key, before
+ * it becomes a secret Output): checkedInput given that rule leaves them be, so each rule runs once
+ * per value. Another argument's rule on the same value (a PolicyKey holding the APP KEY) still runs.
+ */
+const checkedOutputs = new WeakMap<object, Set<object>>();
+
+/** Marks `value` (an Output) as checked with `rule`; see checkedOutputs. Returns it. */
+export function checkedAlready<T>(value: T, rule: object): T {
+  if (value !== null && typeof value === "object") {
+    const rules = checkedOutputs.get(value as unknown as object) ?? new Set<object>();
+    rules.add(rule);
+    checkedOutputs.set(value as unknown as object, rules);
+  }
+  return value;
+}
+
+/**
+ * Who wrote a component's arguments when another component (B2CSocialSignIn) or the stack program
+ * builds it: problems are reported under the caller's label and names (`identityProviders[0].clientId`,
+ * `b2c:wechatAppKey`), and the arguments the caller has checked already (known values, with this
+ * component's own rules) are not checked again.
+ */
+export interface ArgumentCaller {
+  /** The component or config the arguments were written in, e.g. `B2CSocialSignIn "social"`. */
+  label: string;
+  /** An argument as the built component names it -> as its caller wrote it. */
+  name(argument: string): string;
+  /** The arguments whose known values the caller has checked with the built component's rules: all of them, or these. */
+  checked: "all" | readonly string[];
+}
+const callers = new WeakMap<object, ArgumentCaller>();
+
+/** Records that `args` were written by `caller` (see ArgumentCaller). Returns them. */
+export function writtenBy<T extends object>(args: T, caller: ArgumentCaller): T {
+  callers.set(args, caller);
+  return args;
+}
+
+/** The caller that wrote `args`, or undefined when the user wrote them directly. */
+export function callerOf(args: object): ArgumentCaller | undefined {
+  return callers.get(args);
+}
+
+/** Whether the caller has checked `argument` already (see ArgumentCaller.checked). */
+export function checkedByCaller(caller: ArgumentCaller | undefined, argument: string): boolean {
+  return caller !== undefined && (caller.checked === "all" || caller.checked.includes(argument));
+}
+
+/** `names` (argument -> as the component's own API names it) followed through the caller's names. */
+export function namesFor(caller: ArgumentCaller | undefined, names: Readonly<Record<string, string>>, argumentsOf: readonly string[]): Record<string, string> {
+  if (!caller) return { ...names };
+  return Object.fromEntries(argumentsOf.map((a) => [a, caller.name(names[a] ?? a)]));
 }
 
 // Declared twice is refused at construction: the one registry, keyed by tenant (declarations.ts).

@@ -3,7 +3,7 @@ import { PolicyKeyInfo, PolicyKeyResource } from "./provider";
 import { InputProblem, renameProblems, throwIfProblems } from "../domain/problems";
 import { certificatePrivateKeyProblems, GeneratedKeyType, KeyUse, normalizeKeySetId, validatePolicyKey } from "./rules";
 import { UNKNOWN } from "../domain/notKnownYet";
-import { checkedInput, declareOnce, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
+import { callerOf, checkedByCaller, checkedInput, declareOnce, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
 import { watchKeyExpiry } from "./expiryWarnings";
 import { isPastDeclaredExpiry, rotationWindowProblems, validateExpirySettings } from "../domain/keyExpiry";
 
@@ -119,22 +119,33 @@ export function buildPolicyKey(
   label: string,
   name: string,
   args: PolicyKeyArgs,
-  names: Record<string, string> = {},
+  ownNames: Record<string, string> = {},
 ): PolicyKeyOutputs {
+  // Built by B2CSocialSignIn or the stack program: named as that caller wrote them, and what it has
+  // checked already (its expiry days, its tenant) is not checked again.
+  const caller = callerOf(args);
+  const at = caller?.label ?? label;
+  const names = new Proxy({} as Record<string, string>, { get: (_t, a: string) => (caller ? caller.name(ownNames[a] ?? a) : ownNames[a] ?? a) });
   const known = withUnknowns(args);
   // Under rotateBeforeExpiryDays the declared dates only date the first key: a past expiresOn is
   // judged by the provider's check, which knows whether a key is about to be made with it.
   const rolls = args.generate?.rotateBeforeExpiryDays !== undefined;
   const problems = validatePolicyKey(known).filter((p) => !(rolls && isPastDeclaredExpiry(p, known)));
+  const expiryChecked = checkedByCaller(caller, "expiryWarningDays") && checkedByCaller(caller, "generate.rotateBeforeExpiryDays");
   throwIfProblems(
-    label,
-    renameProblems([...problems, ...validateExpirySettings(args), ...certificatePrivateKeyProblems(known), ...rotationWindowProblems(declaredDatesOnly(args.generate), { creating: false })], names),
+    at,
+    [
+      ...problems,
+      ...(expiryChecked ? [] : validateExpirySettings(args)),
+      ...certificatePrivateKeyProblems(known),
+      ...rotationWindowProblems(declaredDatesOnly(args.generate), { creating: false }),
+    ].map((p) => ({ ...p, argument: names[p.argument] })),
   );
-  const tenant = tenantInput(label, args.tenant);
-  declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, "name", label, args.tenant);
+  const tenant = tenantInput(at, args.tenant, names.tenant, checkedByCaller(caller, "tenant"));
+  declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, names.name, at, args.tenant);
   // An Output-valued field is checked when it resolves, before it reaches the provider.
   const field = (source: "secret" | "certificate" | "pkcs12", key: string, value: pulumi.Input<string>) =>
-    checkedInput<string>(label, value, (v) => policyKeyFieldProblems(source, key, v, names));
+    checkedInput<string>(at, value, (v) => policyKeyFieldProblems(source, key, v, names));
   const resource = new PolicyKeyResource(
     name,
     {
@@ -154,7 +165,7 @@ export function buildPolicyKey(
         ...(args.generate.rotateBeforeExpiryDays !== undefined ? { rotateBeforeExpiryDays: args.generate.rotateBeforeExpiryDays } : {}),
       },
       // A secret either way: a certificate is public, but state should not hold key material in any form.
-      certificate: args.certificate && { value: pulumi.secret(field("certificate", "value", args.certificate.value).apply(refuseCertificatePrivateKey(label, names))) },
+      certificate: args.certificate && { value: pulumi.secret(field("certificate", "value", args.certificate.value).apply(refuseCertificatePrivateKey(at, names))) },
       pkcs12: args.pkcs12 && {
         value: pulumi.secret(field("pkcs12", "value", args.pkcs12.value)),
         password: pulumi.secret(field("pkcs12", "password", args.pkcs12.password)),

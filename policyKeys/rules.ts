@@ -2,6 +2,7 @@ import { createHash, X509Certificate } from "crypto";
 import * as forge from "node-forge";
 import { InputProblem, isBlank, secretWhitespaceProblem } from "../domain/problems";
 import { isUnknown } from "../domain/notKnownYet";
+import { ArgumentRule, ArgumentRules } from "../domain/argumentRules";
 
 // Pure checks for PolicyKey (Graph beta /trustFramework/keySets, https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta). Reached by
 // the dynamic provider's code, so: no Set/Map/class at module scope, only arrays, objects, regexes.
@@ -93,6 +94,22 @@ export function certificateDer(value: string): Buffer | undefined {
 export function certificateThumbprint(der: Buffer): string {
   return createHash("sha1").update(der).digest("base64url");
 }
+
+/** The expiry settings every keyset a stack makes takes, whatever its caller names them. */
+export interface KeyExpiryInput {
+  /** Warn when the active key expires within this many days (PolicyKey, presets, B2CSocialSignIn, b2c:socialSignIn.expiryWarningDays). */
+  expiryWarningDays?: unknown;
+  /** Roll a generated key over this many days before expiry (generate.rotateBeforeExpiryDays, the token presets' rotateBeforeExpiryDays, B2CSocialSignIn's tokenKeysRotateBeforeExpiryDays, b2c:socialSignIn.keySets[i].rotateBeforeExpiryDays). */
+  rotateBeforeExpiryDays?: unknown;
+}
+
+const wholeDays: ArgumentRule = (value) =>
+  value === undefined || value === null || (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 3650)
+    ? []
+    : [`must be a whole number of days between 1 and 3650, got ${JSON.stringify(value)}`];
+
+/** One rule per expiry setting: the only place a number of days is judged (domain/keyExpiry.ts validateExpirySettings uses it). */
+export const KEY_EXPIRY_RULES: ArgumentRules<KeyExpiryInput> = { expiryWarningDays: wholeDays, rotateBeforeExpiryDays: wholeDays };
 
 export interface PolicyKeyInput {
   name?: unknown;

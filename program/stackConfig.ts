@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { B2CSocialSignInArgs } from "../signIn/component";
 import { resolveGraphSettings, GraphSettings } from "../graph/settings";
-import { appKeyShapeProblem, canonicalProviderType } from "../identityProviders/rules";
-import { InputProblem, inputError, renameProblems, secretWhitespaceProblem, throwIfProblems } from "../domain/problems";
+import { canonicalProviderType, IDENTITY_PROVIDER_RULES } from "../identityProviders/rules";
+import { checkArgument } from "../domain/argumentRules";
+import { ArgumentCaller, checkedAlready } from "../kernel/inputs";
+import { InputProblem, inputError, renameProblems, throwIfProblems } from "../domain/problems";
 import { UNKNOWN } from "../domain/notKnownYet";
 import { validateSocialSignIn } from "../signIn/rules";
 
@@ -36,6 +38,8 @@ export interface SocialSignInConfig {
   customPolicies?: import("./tenantConfig").CustomPoliciesConfig;
   /** Days before a key's expiry from which preview and up warn. Default 30. */
   expiryWarningDays?: number;
+  /** With tokenKeys: days before a token key's expiry at which an `up` has B2C generate the next key (B2CSocialSignIn's tokenKeysRotateBeforeExpiryDays). */
+  tokenKeysRotateBeforeExpiryDays?: number;
 }
 
 /** Where the stack program reads its config: Pulumi's own (pulumiConfigReader) or a test's. */
@@ -80,7 +84,7 @@ function checkStoredAsSecret(get: StackConfigReader, settings: GraphSettings, ke
 }
 
 /** Reads stack config (or any getter in tests) and returns the component args, or throws naming the key. */
-export function readStackConfig(get: StackConfigReader): { settings: GraphSettings; args: B2CSocialSignInArgs } {
+export function readStackConfig(get: StackConfigReader): { settings: GraphSettings; args: B2CSocialSignInArgs; caller: ArgumentCaller } {
   // Tenant and credentials: the same resolution the providers use, so preview fails on the same key.
   const settings = resolveGraphSettings({ get: (key) => get.raw(key) });
   const raw = get.object(SIGN_IN_KEY) as SocialSignInConfig | undefined;
@@ -104,14 +108,13 @@ export function readStackConfig(get: StackConfigReader): { settings: GraphSettin
         argument: secretKey,
         reason: `is not set: the ${p.type} APP KEY of ${SIGN_IN_KEY}.identityProviders[${i}]; set it with \`pulumi config set --secret ${secretKey} <APP KEY>\``,
       });
-    } else if (p?.type && (get.raw(secretKey) ?? "x").trim() === "") {
-      // The secret itself is an Output here; its plain text (config is decrypted) tells a blank one.
-      problems.push({ argument: secretKey, reason: `is blank: it must be the ${p.type} APP KEY of ${SIGN_IN_KEY}.identityProviders[${i}]` });
     } else if (p?.type) {
-      // The plain text (config is decrypted): the APP KEY's own checks, named by its config key.
-      const raw = get.raw(secretKey);
-      const shape = typeof raw === "string" ? secretWhitespaceProblem(raw) ?? appKeyShapeProblem(canonicalProviderType(p.type), raw) : undefined;
-      if (shape) problems.push({ argument: secretKey, reason: `${shape} (the ${p.type} APP KEY of ${SIGN_IN_KEY}.identityProviders[${i}])` });
+      // The plain text (config is decrypted): the identity provider's own clientSecret rule, run
+      // once here and named by its config key; the secret Output carries that it was checked.
+      for (const problem of checkArgument(IDENTITY_PROVIDER_RULES, "clientSecret", get.raw(secretKey), { type: p.type }, secretKey)) {
+        problems.push({ ...problem, reason: `${problem.reason} (the ${p.type} APP KEY of ${SIGN_IN_KEY}.identityProviders[${i}])` });
+      }
+      checkedAlready(clientSecret, IDENTITY_PROVIDER_RULES.clientSecret);
       checkStoredAsSecret(get, settings, secretKey, `${p.type} APP KEY`, problems);
     }
     const at = `${SIGN_IN_KEY}.identityProviders[${i}].`;
@@ -129,6 +132,7 @@ export function readStackConfig(get: StackConfigReader): { settings: GraphSettin
     userFlows: raw!.userFlows,
     tokenKeys: raw!.tokenKeys,
     customDomain: raw!.customDomain,
+    ...(raw!.tokenKeysRotateBeforeExpiryDays !== undefined ? { tokenKeysRotateBeforeExpiryDays: raw!.tokenKeysRotateBeforeExpiryDays } : {}),
   };
   // A provider given as `appId` (the how-tos' name) is reported as appId, not clientId.
   const appIdNames: Record<string, string> = {};
@@ -143,6 +147,8 @@ export function readStackConfig(get: StackConfigReader): { settings: GraphSettin
           identityProviders: Array.isArray(raw!.identityProviders) ? identityProviders.map((p) => ({ ...p, clientSecret: UNKNOWN })) : (raw!.identityProviders as any),
           userFlows: raw!.userFlows as any,
           tokenKeys: raw!.tokenKeys,
+          customDomain: raw!.customDomain,
+          tokenKeysRotateBeforeExpiryDays: raw!.tokenKeysRotateBeforeExpiryDays,
         },
         `${SIGN_IN_KEY}.`,
       ),
@@ -150,7 +156,19 @@ export function readStackConfig(get: StackConfigReader): { settings: GraphSettin
     ),
   );
   throwIfProblems("the stack configuration", problems);
-  return { settings, args };
+  // Every argument is checked now (expiryWarningDays by readTenantExtras): B2CSocialSignIn and the
+  // components it builds check none again, and name a late problem (an APP KEY as a PolicyKey) by its key.
+  const caller: ArgumentCaller = {
+    label: "the stack configuration",
+    name: (argument) => {
+      const provider = /^identityProviders\[(\d+)\]\.clientSecret$/.exec(argument);
+      if (provider) return `b2c:${raw!.identityProviders![Number(provider[1])]?.secretKey ?? defaultSecretKey(String(raw!.identityProviders![Number(provider[1])]?.type ?? ""))}`;
+      const key = `${SIGN_IN_KEY}.${argument}`;
+      return appIdNames[key] ?? key;
+    },
+    checked: "all",
+  };
+  return { settings, args, caller };
 }
 
 /**

@@ -12,6 +12,7 @@ import { canonicalProviderType } from "../identityProviders/rules";
 import { withoutStackFrames } from "../domain/problems";
 import { normalizeKeySetId } from "../policyKeys/rules";
 import { pulumiConfigReader, readStackConfig } from "./stackConfig";
+import { writtenBy } from "../kernel/inputs";
 import { KeySetConfig, readTenantExtras } from "./tenantConfig";
 
 function slug(value: string): string {
@@ -41,9 +42,10 @@ function signInKeySetNames(args: B2CSocialSignInArgs): string[] {
 
 export function stackProgram() {
   const reader = pulumiConfigReader();
-  const { settings, args } = explainConfigErrors(() => readStackConfig(reader));
+  const { settings, args, caller } = explainConfigErrors(() => readStackConfig(reader));
   const extras = explainConfigErrors(() => readTenantExtras(reader));
-  const signIn = new B2CSocialSignIn("social-sign-in", { ...args, expiryWarningDays: extras.expiryWarningDays });
+  // Checked by readStackConfig and readTenantExtras, each argument once: B2CSocialSignIn checks none again.
+  const signIn = new B2CSocialSignIn("social-sign-in", writtenBy({ ...args, expiryWarningDays: extras.expiryWarningDays }, caller));
   const keySets = extras.keySets.map((k) => keySetComponent(k, extras.expiryWarningDays));
   const keySetIds = pulumi
     .all([signIn.keySetIds, pulumi.all(keySets.map((k) => k.keySetId))])

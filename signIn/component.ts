@@ -4,7 +4,8 @@ import { canonicalProviderType, SocialProviderType } from "../identityProviders/
 import { validateSocialSignIn } from "./rules";
 import { normalizeUserFlowId, UserFlowType } from "../userFlows/rules";
 import { B2CUserFlow } from "../userFlows/component";
-import { TenantArgs, withUnknowns } from "../kernel/inputs";
+import { ArgumentCaller, callerOf, isOutputLike, TenantArgs, tenantProblems, withUnknowns, writtenBy } from "../kernel/inputs";
+import { UNKNOWN } from "../domain/notKnownYet";
 import { PolicyKey } from "../policyKeys/component";
 import { SocialIdentityProvider } from "../identityProviders/component";
 import { callbackDomainOf } from "../identityProviders/wechat";
@@ -93,63 +94,98 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
 
   constructor(name: string, args: B2CSocialSignInArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:B2CSocialSignIn", name, {}, opts);
-    throwIfProblems(
-      `B2CSocialSignIn "${name}"`,
-      validateSocialSignIn({
-        identityProviders: args.identityProviders?.map((p) => withUnknowns(p)),
-        userFlows: args.userFlows?.map((f) => withUnknowns(f)),
-        tokenKeys: args.tokenKeys,
-      }),
-    );
+    // Each argument is checked once, here or by the stack program that wrote them (kernel/inputs.ts
+    // writtenBy); the components built below are told so, and name problems as written here.
+    const outer = callerOf(args);
+    const label = outer?.label ?? `B2CSocialSignIn "${name}"`;
+    const written = (path: string) => (outer ? outer.name(path) : path);
+    if (outer?.checked !== "all") {
+      throwIfProblems(label, [
+        ...validateSocialSignIn({
+          identityProviders: args.identityProviders?.map((p) => withUnknowns(p)),
+          userFlows: args.userFlows?.map((f) => withUnknowns(f)),
+          tokenKeys: args.tokenKeys,
+          customDomain: isOutputLike(args.customDomain) ? UNKNOWN : args.customDomain,
+          expiryWarningDays: args.expiryWarningDays,
+          tokenKeysRotateBeforeExpiryDays: args.tokenKeysRotateBeforeExpiryDays,
+        }).map((p) => ({ ...p, argument: written(p.argument) })),
+        ...tenantProblems(args.tenant, written("tenant")),
+      ]);
+    }
+    /** A part's arguments, written here: `at` is its path (`identityProviders[0].`), `names` its own arguments' names here. */
+    const part = <T extends object>(partArgs: T, at: string, checked: ArgumentCaller["checked"], names: Record<string, string> = {}): T =>
+      writtenBy(partArgs, { label, name: (a) => written(names[a] ?? (a === "tenant" || a === "customDomain" ? a : `${at}${a}`)), checked });
+    // Checked above: the expiry settings and the tenant (the keys' own arguments are checked by PolicyKey).
+    const keyChecked = ["expiryWarningDays", "generate.rotateBeforeExpiryDays", "tenant"];
 
     const providers: Record<string, SocialIdentityProvider> = {};
     const keys: Record<string, PolicyKey> = {};
-    for (const spec of args.identityProviders) {
+    args.identityProviders.forEach((spec, i) => {
       const type = canonicalProviderType(spec.type)!;
       providers[type] = new SocialIdentityProvider(
         `${name}-${slug(type)}`,
-        {
-          type,
-          clientId: spec.clientId,
-          clientSecret: spec.clientSecret,
-          displayName: spec.displayName,
-          customDomain: args.customDomain,
-          adoptExisting: spec.adoptExisting,
-          tenant: args.tenant,
-        },
+        part(
+          {
+            type,
+            clientId: spec.clientId,
+            clientSecret: spec.clientSecret,
+            displayName: spec.displayName,
+            customDomain: args.customDomain,
+            adoptExisting: spec.adoptExisting,
+            tenant: args.tenant,
+          },
+          `identityProviders[${i}].`,
+          "all",
+        ),
         { parent: this },
       );
       if (spec.policyKey) {
         keys[`${type}Secret`] = new PolicyKey(
           `${name}-${slug(type)}-secret`,
-          { name: `${type}Secret`, secret: { value: spec.clientSecret, use: "sig" }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
+          part(
+            { name: `${type}Secret`, secret: { value: spec.clientSecret, use: "sig" as const }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
+            `identityProviders[${i}].`,
+            keyChecked,
+            { "secret.value": `identityProviders[${i}].clientSecret`, name: `identityProviders[${i}].policyKey`, expiryWarningDays: "expiryWarningDays" },
+          ),
           { parent: this },
         );
       }
-    }
+    });
     if (args.tokenKeys) {
       const rollOver = args.tokenKeysRotateBeforeExpiryDays !== undefined ? { rotateBeforeExpiryDays: args.tokenKeysRotateBeforeExpiryDays } : {};
+      const tokenKeyNames = { "generate.rotateBeforeExpiryDays": "tokenKeysRotateBeforeExpiryDays", expiryWarningDays: "expiryWarningDays" };
       keys.TokenSigningKeyContainer = new PolicyKey(
         `${name}-token-signing`,
-        { name: "TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig", ...rollOver }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
+        part(
+          { name: "TokenSigningKeyContainer", generate: { keyType: "RSA" as const, use: "sig" as const, ...rollOver }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
+          "tokenKeys.",
+          keyChecked,
+          tokenKeyNames,
+        ),
         { parent: this },
       );
       keys.TokenEncryptionKeyContainer = new PolicyKey(
         `${name}-token-encryption`,
-        { name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA", use: "enc", ...rollOver }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
+        part(
+          { name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA" as const, use: "enc" as const, ...rollOver }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
+          "tokenKeys.",
+          keyChecked,
+          tokenKeyNames,
+        ),
         { parent: this },
       );
     }
 
     const flows: Record<string, pulumi.Output<SocialSignInFlowOutput>> = {};
-    for (const spec of args.userFlows ?? []) {
+    (args.userFlows ?? []).forEach((spec, i) => {
       const flowId = normalizeUserFlowId(spec.name);
       let userFlowId: pulumi.Input<string> = flowId;
       let userFlowCreationId: pulumi.Input<string> | undefined;
       if (spec.create ?? true) {
         const flow = new B2CUserFlow(
           `${name}-${slug(spec.name)}`,
-          {
+          part({
             name: spec.name,
             userFlowType: spec.userFlowType ?? "signUpOrSignIn",
             userFlowTypeVersion: spec.userFlowTypeVersion,
@@ -158,7 +194,7 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
             testApplicationId: spec.testApplicationId,
             adoptExisting: spec.adoptExisting,
             tenant: args.tenant,
-          },
+          }, `userFlows[${i}].`, "all"),
           { parent: this },
         );
         userFlowId = flow.userFlowId;
@@ -174,18 +210,18 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
         const type = canonicalProviderType(t)!;
         new UserFlowIdentityProvider(
           `${name}-${slug(spec.name)}-${slug(type)}`,
-          {
+          part({
             userFlowId,
             identityProviderId: providers[type].identityProviderId,
             userFlowCreationId,
             // A flow made by hand (attached to, or adopted) may show this button already: take that attachment over.
             adoptExisting: spec.create === false || spec.adoptExisting === true,
             tenant: args.tenant,
-          },
+          }, `userFlows[${i}].`, ["tenant"], { userFlowId: `userFlows[${i}].name`, identityProviderId: `userFlows[${i}].identityProviders` }),
           { parent: this },
         );
       }
-    }
+    });
 
     this.identityProviders = pulumi.all(
       Object.fromEntries(

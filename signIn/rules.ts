@@ -1,5 +1,7 @@
 import { InputProblem, isBlank } from "../domain/problems";
-import { canonicalProviderType, validateSocialIdentityProvider } from "../identityProviders/rules";
+import { canonicalProviderType, IDENTITY_PROVIDER_RULES, validateSocialIdentityProvider } from "../identityProviders/rules";
+import { KEY_EXPIRY_RULES } from "../policyKeys/rules";
+import { checkArgument } from "../domain/argumentRules";
 import { normalizeUserFlowId, validateUserFlow } from "../userFlows/rules";
 
 /** The shape B2CSocialSignIn validates (a value not known yet is UNKNOWN, domain/notKnownYet.ts). */
@@ -18,10 +20,16 @@ export interface SocialSignInInput {
   }[];
   tokenKeys?: unknown;
   customDomain?: unknown;
+  expiryWarningDays?: unknown;
+  tokenKeysRotateBeforeExpiryDays?: unknown;
 }
 
 /**
- * Checks a whole tenant description. Problems name the argument path, e.g.
+ * Checks a whole tenant description, each argument once: the per-argument rules are the objects'
+ * own (identityProviders/rules.ts, userFlows/rules.ts, policyKeys/rules.ts),
+ * named by their path here; what this adds is only what combines them (each type once, each flow
+ * once, a flow's buttons among the declared providers, token key roll-over only with tokenKeys).
+ * The components it builds are told so (kernel/inputs.ts writtenBy) and do not check them again. Problems name the argument path, e.g.
  * `identityProviders[1].type` or `userFlows[0].identityProviders[1]`; `prefix` puts a config key in
  * front (`b2c:socialSignIn.`).
  */
@@ -88,5 +96,11 @@ export function validateSocialSignIn(input: SocialSignInInput, prefix = ""): Inp
   });
   if (input.userFlows !== undefined && !Array.isArray(input.userFlows)) at("userFlows", "must be a list");
   if (input.tokenKeys !== undefined && typeof input.tokenKeys !== "boolean") at("tokenKeys", "must be true or false");
+  for (const p of checkArgument(IDENTITY_PROVIDER_RULES, "customDomain", input.customDomain)) at(p.argument, p.reason);
+  for (const p of checkArgument(KEY_EXPIRY_RULES, "expiryWarningDays", input.expiryWarningDays)) at(p.argument, p.reason);
+  for (const p of checkArgument(KEY_EXPIRY_RULES, "rotateBeforeExpiryDays", input.tokenKeysRotateBeforeExpiryDays, {}, "tokenKeysRotateBeforeExpiryDays")) at(p.argument, p.reason);
+  if (input.tokenKeysRotateBeforeExpiryDays !== undefined && input.tokenKeys !== true) {
+    at("tokenKeysRotateBeforeExpiryDays", "rolls over the token keys, so it needs tokenKeys: true (without it no token key is made)");
+  }
   return problems;
 }

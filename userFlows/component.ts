@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserFlowResource } from "./provider";
 import { throwIfProblems } from "../domain/problems";
-import { normalizeUserFlowId, UserFlowType, validateUserFlow } from "./rules";
-import { declareOnce, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
+import { normalizeUserFlowId, USER_FLOW_RULES, UserFlowType, validateUserFlow } from "./rules";
+import { callerOf, checkedByCaller, declareOnce, namesFor, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
 import { declareOutput } from "../kernel/declarations";
 
 export interface B2CUserFlowArgs extends TenantArgs {
@@ -33,9 +33,13 @@ export class B2CUserFlow extends pulumi.ComponentResource {
 
   constructor(name: string, args: B2CUserFlowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:B2CUserFlow", name, {}, opts);
-    throwIfProblems(`B2CUserFlow "${name}"`, validateUserFlow(withUnknowns(args)));
-    const tenant = tenantInput(`B2CUserFlow "${name}"`, args.tenant);
-    declareOnce("user flow", typeof args.name === "string" ? normalizeUserFlowId(args.name) : undefined, "name", `B2CUserFlow "${name}"`, args.tenant);
+    // Built by B2CSocialSignIn: named as it wrote them, and what it checked is not checked again.
+    const caller = callerOf(args);
+    const label = caller?.label ?? `B2CUserFlow "${name}"`;
+    const named = namesFor(caller, {}, [...Object.keys(USER_FLOW_RULES), "tenant"]);
+    if (caller?.checked !== "all") throwIfProblems(label, validateUserFlow(withUnknowns(args), named));
+    const tenant = tenantInput(label, args.tenant, named.tenant ?? "tenant", checkedByCaller(caller, "tenant"));
+    declareOnce("user flow", typeof args.name === "string" ? normalizeUserFlowId(args.name) : undefined, named.name ?? "name", label, args.tenant);
     const flow = new UserFlowResource(
       name,
       {

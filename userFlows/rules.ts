@@ -1,6 +1,6 @@
 import { InputProblem, isBlank } from "../domain/problems";
 import { pathSegmentProblem } from "../domain/ids";
-import { isUnknown } from "../domain/notKnownYet";
+import { ArgumentRules, checkArguments, reasons } from "../domain/argumentRules";
 
 /** https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow (beta) */
 export const USER_FLOW_TYPES = ["signUpOrSignIn", "signUp", "signIn", "passwordReset", "profileUpdate", "resourceOwner"] as const;
@@ -54,61 +54,55 @@ export interface B2CUserFlowInput {
   adoptExisting?: unknown;
 }
 
+const given = (v: unknown) => v !== undefined;
+
 /**
- * Checks a user flow's arguments. A value not known yet (UNKNOWN, domain/notKnownYet.ts) is
- * skipped; a missing name or userFlowType is a problem.
+ * One rule per argument of a user flow (B2CUserFlow, B2CSocialSignIn's userFlows[i], the provider's
+ * check): the only place these arguments are judged. A missing name or userFlowType is a problem.
  */
-export function validateUserFlow(input: B2CUserFlowInput): InputProblem[] {
-  const problems: InputProblem[] = [];
-  const given = (v: unknown) => v !== undefined && !isUnknown(v);
-  if (!isUnknown(input.name) && (isBlank(input.name) || !FLOW_NAME.test(String(input.name).trim()))) {
-    problems.push({ argument: "name", reason: `must be 1-64 letters, digits, '_' or '-' (with or without the B2C_1_ prefix), got '${String(input.name)}'` });
-  }
-  if (!isUnknown(input.userFlowType) && !USER_FLOW_TYPES.includes(input.userFlowType as UserFlowType)) {
-    problems.push({ argument: "userFlowType", reason: `must be one of ${USER_FLOW_TYPES.join(", ")}, got '${String(input.userFlowType)}'` });
-  }
-  const version = input.userFlowTypeVersion;
-  if (given(version) && !USER_FLOW_VERSIONS.includes(version as number)) {
-    problems.push({
-      argument: "userFlowTypeVersion",
-      reason: `must be one of ${USER_FLOW_VERSIONS.join(", ")} (3 is the recommended version, https://learn.microsoft.com/azure/active-directory-b2c/user-flow-versions), got '${String(version)}'`,
-    });
-  }
-  if (given(input.isLanguageCustomizationEnabled) && typeof input.isLanguageCustomizationEnabled !== "boolean") {
-    problems.push({ argument: "isLanguageCustomizationEnabled", reason: "must be true or false" });
-  }
-  if (given(input.defaultLanguageTag) && (typeof input.defaultLanguageTag !== "string" || !LANGUAGE_TAG.test(input.defaultLanguageTag))) {
-    problems.push({ argument: "defaultLanguageTag", reason: `must be an RFC 5646 language tag such as 'en' or 'zh-Hans', got '${String(input.defaultLanguageTag)}'` });
-  } else if (given(input.defaultLanguageTag)) {
-    const problem = languageTagProblem(String(input.defaultLanguageTag));
-    if (problem) problems.push({ argument: "defaultLanguageTag", reason: problem });
-  }
-  if (given(input.testApplicationId) && (typeof input.testApplicationId !== "string" || !GUID.test(input.testApplicationId))) {
-    problems.push({ argument: "testApplicationId", reason: `must be an application (client) id GUID, got '${String(input.testApplicationId)}'` });
-  }
-  if (given(input.adoptExisting) && typeof input.adoptExisting !== "boolean") {
-    problems.push({ argument: "adoptExisting", reason: "must be true or false" });
-  }
-  return problems;
+export const USER_FLOW_RULES: ArgumentRules<B2CUserFlowInput> = {
+  name: (name) => (isBlank(name) || !FLOW_NAME.test(String(name).trim()) ? [`must be 1-64 letters, digits, '_' or '-' (with or without the B2C_1_ prefix), got '${String(name)}'`] : []),
+  userFlowType: (type) => (USER_FLOW_TYPES.includes(type as UserFlowType) ? [] : [`must be one of ${USER_FLOW_TYPES.join(", ")}, got '${String(type)}'`]),
+  userFlowTypeVersion: (version) =>
+    !given(version) || USER_FLOW_VERSIONS.includes(version as number)
+      ? []
+      : [`must be one of ${USER_FLOW_VERSIONS.join(", ")} (3 is the recommended version, https://learn.microsoft.com/azure/active-directory-b2c/user-flow-versions), got '${String(version)}'`],
+  isLanguageCustomizationEnabled: (enabled) => (!given(enabled) || typeof enabled === "boolean" ? [] : ["must be true or false"]),
+  defaultLanguageTag: (tag) => {
+    if (!given(tag)) return [];
+    if (typeof tag !== "string" || !LANGUAGE_TAG.test(tag)) return [`must be an RFC 5646 language tag such as 'en' or 'zh-Hans', got '${String(tag)}'`];
+    return reasons(languageTagProblem(tag));
+  },
+  testApplicationId: (id) => (!given(id) || (typeof id === "string" && GUID.test(id)) ? [] : [`must be an application (client) id GUID, got '${String(id)}'`]),
+  adoptExisting: (adoptExisting) => (!given(adoptExisting) || typeof adoptExisting === "boolean" ? [] : ["must be true or false"]),
+};
+
+/**
+ * Checks a user flow's arguments, each with its rule (USER_FLOW_RULES). A value not known yet
+ * (UNKNOWN, domain/notKnownYet.ts) is skipped.
+ */
+export function validateUserFlow(input: B2CUserFlowInput, names: Readonly<Record<string, string>> = {}): InputProblem[] {
+  return checkArguments(USER_FLOW_RULES, input, names);
 }
 
-/** Checks an attachment's arguments: both ids are required; a value not known yet (UNKNOWN) is skipped. */
-export function validateAttachment(input: { userFlowId?: unknown; identityProviderId?: unknown }): InputProblem[] {
-  const problems: InputProblem[] = [];
-  if (!isUnknown(input.userFlowId) && (isBlank(input.userFlowId) || !FLOW_NAME.test(String(input.userFlowId).trim()))) {
-    problems.push({ argument: "userFlowId", reason: `must name a user flow (with or without B2C_1_), got '${String(input.userFlowId)}'` });
-  }
-  if (!isUnknown(input.identityProviderId)) {
-    const id = input.identityProviderId;
+export interface AttachmentInput {
+  userFlowId?: unknown;
+  identityProviderId?: unknown;
+}
+
+/** One rule per argument of an attachment (UserFlowIdentityProvider, the provider's check): both ids are required. */
+export const ATTACHMENT_RULES: ArgumentRules<AttachmentInput> = {
+  userFlowId: (id) => (isBlank(id) || !FLOW_NAME.test(String(id).trim()) ? [`must name a user flow (with or without B2C_1_), got '${String(id)}'`] : []),
+  identityProviderId: (id) => {
     const segment = typeof id === "string" && !isBlank(id) ? pathSegmentProblem(id) : undefined;
-    if (isBlank(id) || segment) {
-      problems.push({
-        argument: "identityProviderId",
-        reason: `must be an identity provider id such as 'WeChat-OAUTH' (its id output, e.g. wechat.identityProviderId)${segment ? `: ${JSON.stringify(id)} ${segment}` : `, got '${String(id)}'`}`,
-      });
-    }
-  }
-  return problems;
+    if (!isBlank(id) && !segment) return [];
+    return [`must be an identity provider id such as 'WeChat-OAUTH' (its id output, e.g. wechat.identityProviderId)${segment ? `: ${JSON.stringify(id)} ${segment}` : `, got '${String(id)}'`}`];
+  },
+};
+
+/** Checks an attachment's arguments (ATTACHMENT_RULES); a value not known yet (UNKNOWN) is skipped. */
+export function validateAttachment(input: AttachmentInput, names: Readonly<Record<string, string>> = {}): InputProblem[] {
+  return checkArguments(ATTACHMENT_RULES, input, names);
 }
 
 /** The portal's "Run user flow" URL: signs in and shows the token at https://jwt.ms. */
