@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { throwIfProblems } from "../domain/problems";
-import { canonicalProviderType, SocialProviderType } from "../identityProviders/rules";
+import { canonicalProviderType, IDENTITY_PROVIDER_RULES, SocialProviderType } from "../identityProviders/rules";
+import { checkArgument } from "../domain/argumentRules";
 import { validateSocialSignIn } from "./rules";
 import { normalizeUserFlowId, UserFlowType } from "../userFlows/rules";
 import { B2CUserFlow } from "../userFlows/component";
-import { ArgumentCaller, callerOf, isOutputLike, TenantArgs, tenantProblems, withUnknowns, writtenBy } from "../kernel/inputs";
+import { ArgumentCaller, callerOf, checkedAlready, checkedInput, isOutputLike, TenantArgs, tenantProblems, withUnknowns, writtenBy } from "../kernel/inputs";
 import { UNKNOWN } from "../domain/notKnownYet";
 import { PolicyKey } from "../policyKeys/component";
 import { SocialIdentityProvider } from "../identityProviders/component";
@@ -122,13 +123,27 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
     const keys: Record<string, PolicyKey> = {};
     args.identityProviders.forEach((spec, i) => {
       const type = canonicalProviderType(spec.type)!;
+      // One APP KEY, two holders (the provider and, with policyKey, its keyset): a value known only
+      // later is checked once here with the provider's rule, before either holder sees it, so a blank
+      // one is one problem; the keyset then adds only its own rules (a secret's minimum length).
+      const appKey = !isOutputLike(spec.clientSecret)
+        ? spec.clientSecret
+        : checkedAlready(
+            checkedInput(
+              label,
+              spec.clientSecret,
+              (v) => checkArgument(IDENTITY_PROVIDER_RULES, "clientSecret", v, { type }, written(`identityProviders[${i}].clientSecret`)),
+              IDENTITY_PROVIDER_RULES.clientSecret,
+            ),
+            IDENTITY_PROVIDER_RULES.clientSecret,
+          );
       providers[type] = new SocialIdentityProvider(
         `${name}-${slug(type)}`,
         part(
           {
             type,
             clientId: spec.clientId,
-            clientSecret: spec.clientSecret,
+            clientSecret: appKey,
             displayName: spec.displayName,
             customDomain: args.customDomain,
             adoptExisting: spec.adoptExisting,
@@ -143,7 +158,7 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
         keys[`${type}Secret`] = new PolicyKey(
           `${name}-${slug(type)}-secret`,
           part(
-            { name: `${type}Secret`, secret: { value: spec.clientSecret, use: "sig" as const }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
+            { name: `${type}Secret`, secret: { value: appKey, use: "sig" as const }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
             `identityProviders[${i}].`,
             keyChecked,
             { "secret.value": `identityProviders[${i}].clientSecret`, name: `identityProviders[${i}].policyKey`, expiryWarningDays: "expiryWarningDays" },

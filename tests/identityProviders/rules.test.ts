@@ -1,5 +1,6 @@
-import { canonicalProviderType, redirectUriFor, validateSocialIdentityProvider, APP_ARGUMENT_NAMES, SOCIAL_PROVIDER_TYPES } from "../../identityProviders/rules";
+import { canonicalProviderType, IDENTITY_PROVIDER_RULES, redirectUriFor, validateSocialIdentityProvider, APP_ARGUMENT_NAMES, SOCIAL_PROVIDER_TYPES } from "../../identityProviders/rules";
 import { UNKNOWN } from "../../domain/notKnownYet";
+import { checkArgument } from "../../domain/argumentRules";
 import { normalizeUserFlowId, runUserFlowUrl, validateAttachment, validateUserFlow } from "../../userFlows/rules";
 
 /** A WeChat-shaped APP KEY (32 hex digits). */
@@ -117,5 +118,54 @@ describe("user flow validation", () => {
     expect(url.pathname).toBe("/contoso.onmicrosoft.com/oauth2/v2.0/authorize");
     expect(url.searchParams.get("p")).toBe("B2C_1_susi");
     expect(url.searchParams.get("redirect_uri")).toBe("https://jwt.ms");
+  });
+});
+
+// One validator per argument: the table every layer runs (component, Output check, provider check,
+// B2CSocialSignIn, stack program), called directly.
+describe("IDENTITY_PROVIDER_RULES: one rule per argument", () => {
+  test("the table has a rule for every argument and nothing else", () => {
+    expect(Object.keys(IDENTITY_PROVIDER_RULES).sort()).toEqual(["adoptExisting", "clientId", "clientSecret", "customDomain", "displayName", "type"]);
+  });
+  test.each([
+    ["type", undefined, {}, /is required/],
+    ["type", "WeCaht", {}, /unknown identity provider type 'WeCaht'/],
+    ["clientId", undefined, {}, /is required/],
+    ["clientId", " ", {}, /non-empty string/],
+    ["clientId", "client id", { type: "Google" }, /must not contain whitespace/],
+    ["clientId", "101000001", { type: "WeChat" }, /not a WeChat APP ID/],
+    ["clientSecret", undefined, {}, /is required/],
+    ["clientSecret", "", { type: "WeChat" }, /is blank/],
+    ["clientSecret", `${HEX_KEY}\n`, { type: "WeChat" }, /trailing whitespace or line break/],
+    ["clientSecret", "0123", { type: "WeChat" }, /not a WeChat APP KEY: it must be 32 hex digits/],
+    ["displayName", "", {}, /non-empty string when given/],
+    ["displayName", "We\nChat", {}, /one line of printable text/],
+    ["customDomain", "https://login.contoso.com", {}, /host name/],
+    ["adoptExisting", "yes", {}, /true or false/],
+  ] as const)("%s %p (with %p) is refused", (argument, value, others, reason) => {
+    const found = IDENTITY_PROVIDER_RULES[argument](value, others);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(reason);
+  });
+  test.each([
+    ["type", "wechat", {}],
+    ["clientId", "wx0123456789abcdef", { type: "WeChat" }],
+    ["clientSecret", HEX_KEY, { type: "WeChat" }],
+    ["clientSecret", "any-google-secret", { type: "Google" }],
+    ["displayName", undefined, {}],
+    ["customDomain", "login.contoso.com", {}],
+    ["adoptExisting", true, {}],
+  ] as const)("%s %p (with %p) is accepted", (argument, value, others) => {
+    expect(IDENTITY_PROVIDER_RULES[argument](value, others)).toEqual([]);
+  });
+  test("the APP KEY's shape follows the type given beside it; an unknown type judges no shape", () => {
+    expect(IDENTITY_PROVIDER_RULES.clientSecret("0123", { type: "QQ" })).toEqual([]);
+    expect(IDENTITY_PROVIDER_RULES.clientSecret("0123", { type: UNKNOWN })).toEqual([]);
+  });
+  test("checkArgument skips a value not known yet and names the problem as the caller wrote it", () => {
+    expect(checkArgument(IDENTITY_PROVIDER_RULES, "clientSecret", UNKNOWN, { type: "WeChat" }, "b2c:wechatAppKey")).toEqual([]);
+    expect(checkArgument(IDENTITY_PROVIDER_RULES, "clientSecret", "", { type: "WeChat" }, "b2c:wechatAppKey")).toEqual([
+      { argument: "b2c:wechatAppKey", reason: expect.stringContaining("is blank") },
+    ]);
   });
 });

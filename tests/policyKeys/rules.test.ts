@@ -3,6 +3,7 @@ import * as forge from "node-forge";
 import {
   canonicalKeyType,
   certificateDer,
+  KEY_EXPIRY_RULES,
   normalizeKeySetId,
   PolicyKeyInput,
   sameKeySet,
@@ -10,6 +11,7 @@ import {
   validatePolicyKey,
 } from "../../policyKeys/rules";
 import { UNKNOWN } from "../../domain/notKnownYet";
+import { validateExpirySettings } from "../../domain/keyExpiry";
 
 const NOW = Math.floor(Date.parse("2026-01-01T00:00:00Z") / 1000);
 
@@ -204,5 +206,23 @@ describe("helpers", () => {
     const pem = `-----BEGIN CERTIFICATE-----\n${der.match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----\n`;
     expect(certificateDer(pem)?.toString("base64")).toBe(der);
     expect(certificateDer(Buffer.from(pem).toString("base64"))?.toString("base64")).toBe(der);
+  });
+});
+
+// The one rule for a number of days, under every name it has (expiryWarningDays,
+// generate.rotateBeforeExpiryDays, rotateBeforeExpiryDays, tokenKeysRotateBeforeExpiryDays,
+// b2c:socialSignIn.keySets[i].rotateBeforeExpiryDays).
+describe("KEY_EXPIRY_RULES", () => {
+  test.each([0, -1, 1.5, 3651, "30"])("%p days is refused", (days) => {
+    expect(KEY_EXPIRY_RULES.rotateBeforeExpiryDays(days, {})).toEqual([expect.stringContaining("whole number of days between 1 and 3650")]);
+    expect(KEY_EXPIRY_RULES.expiryWarningDays(days, {})).toEqual([expect.stringContaining("whole number of days between 1 and 3650")]);
+  });
+  test.each([undefined, 1, 30, 3650])("%p days is accepted", (days) => {
+    expect(KEY_EXPIRY_RULES.rotateBeforeExpiryDays(days, {})).toEqual([]);
+  });
+  test("validateExpirySettings names the same rule's reason after the PolicyKey argument", () => {
+    expect(validateExpirySettings({ generate: { rotateBeforeExpiryDays: 0 } })).toEqual([
+      { argument: "generate.rotateBeforeExpiryDays", reason: KEY_EXPIRY_RULES.rotateBeforeExpiryDays(0, {})[0] },
+    ]);
   });
 });
