@@ -1,8 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { CLOUDS, CLOUD_NAMES } from "../graph/clouds";
-import { configKey, DEFAULT_CONFIG_NAMESPACE, readSetting, SettingName } from "../graph/settings";
 import { policyDocumentProblem } from "./rules";
 import { formatPolicyProblems, PolicyProblem, policySetWarnings, validatePolicySet } from "../policies/offlineValidation";
 import {
@@ -17,7 +15,7 @@ import { CACHE_NOTE, DEFAULT_KEEP, developmentModeWarnings } from "../policies/p
 import { PolicyReleaseHistoryResource, PolicyReleaseRecordResource } from "./releases";
 import { policyContentHash, TrustFrameworkPolicyResource } from "./provider";
 import { InputProblem, throwIfProblems } from "../domain/problems";
-import { declareOnce, isOutputLike, tenantInput, tenantProblems } from "../kernel/inputs";
+import { declareOnce, isOutputLike, TenantDomainArgs, tenantDomainArguments, tenantInput } from "../kernel/inputs";
 import { planPolicySet, planRelease, policyDependencyHash, unknownKeySetProblems } from "./plan";
 
 /** One custom policy file: its name (used in messages, e.g. "TrustFrameworkBase.xml") and its XML text. */
@@ -31,13 +29,13 @@ export interface PolicyFileArgs {
 /** A key set the policies may reference: its id (e.g. `PolicyKey.keySetId`), or anything with a `keySetId` (a PolicyKey component). */
 export type PolicyKeySetRef = pulumi.Input<string> | { keySetId: pulumi.Input<string> };
 
-export interface TrustFrameworkPolicySetArgs {
+export interface TrustFrameworkPolicySetArgs extends TenantDomainArgs {
   /** The policy files, in any order (the upload order comes from the BasePolicy chain). Give exactly one of `policies` and `folder`. https://learn.microsoft.com/azure/active-directory-b2c/custom-policy-overview */
   policies?: PolicyFileArgs[];
   /** A folder whose `*.xml` files are the policy set (not recursive; relative to the working directory, i.e. the Pulumi project). Exactly one of `policies` and `folder`. */
   folder?: string;
-  /** The tenant's domain ("contoso.onmicrosoft.com", or just "contoso"). Default: stack config `b2c:tenantId` when it is a domain, else `b2c:tenantName`, else the appSettings environment's Tenant. Every policy's TenantId must be this tenant. https://learn.microsoft.com/azure/active-directory-b2c/tenant-management-read-tenant-name */
-  tenant?: string;
+  /** The tenant's domain ("contoso.onmicrosoft.com", or just "contoso"). Default: the domain the `tenant` config namespace names (`b2c:tenantId` when it is a domain, else `b2c:tenantName`), else the appSettings environment's Tenant. Every policy's TenantId must be this tenant. https://learn.microsoft.com/azure/active-directory-b2c/tenant-management-read-tenant-name */
+  tenantDomain?: string;
   /** Application (client) id of the IdentityExperienceFramework app (e.g. `IefApplications.identityExperienceFrameworkAppId`): replaces `IdentityExperienceFrameworkAppId` and `{Settings:IdentityExperienceFrameworkAppId}`. Default: the appSettings environment's value. GUID. https://learn.microsoft.com/azure/active-directory-b2c/tutorial-create-user-flows?pivots=b2c-custom-policy#add-application-ids-to-the-custom-policy */
   identityExperienceFrameworkAppId?: pulumi.Input<string>;
   /** Application (client) id of the ProxyIdentityExperienceFramework app: replaces `ProxyIdentityExperienceFrameworkAppId` and `{Settings:ProxyIdentityExperienceFrameworkAppId}`. Default: the appSettings environment's value. GUID. */
@@ -54,12 +52,6 @@ export interface TrustFrameworkPolicySetArgs {
   existingKeySetIds?: string[];
   /** Resources every policy upload waits for (e.g. an identity provider the journeys use). Optional. */
   dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
-  /**
-   * The stack config namespace of the tenant (what the other components call `tenant`; here `tenant`
-   * is the tenant's domain): `"b2c-eu"` reads `b2c-eu:tenantId`, `b2c-eu:clientId`, … at deploy time,
-   * and the default domain from `b2c-eu:tenantId` / `b2c-eu:tenantName`. Not a secret. Default `"b2c"`.
-   */
-  configNamespace?: string;
   /** true: policies with these PolicyIds that exist already (made in the portal, or by another stack) are replaced and managed, and left in the tenant on destroy. Default false: uploading over an existing policy fails, naming it. */
   adoptExisting?: boolean;
   /**
@@ -115,20 +107,6 @@ function xmlEscape(value: string): string {
 
 function sameId(a: string, b: string): boolean {
   return a.trim().toUpperCase() === b.trim().toUpperCase();
-}
-
-/** @internal The stack's tenant domain from `b2c:tenantId` / `b2c:tenantName` (and the B2C_* environment fallbacks), or under another config namespace. */
-export function stackTenantDomain(namespace: string = DEFAULT_CONFIG_NAMESPACE): string | undefined {
-  const config = new pulumi.Config(namespace);
-  const source = { get: (key: string) => config.get(key.slice(namespace.length + 1)) };
-  const read = (name: SettingName) => readSetting(name, source, process.env, namespace);
-  const tenantId = read("tenantId");
-  if (tenantId && /\.(onmicrosoft\.com|partner\.onmschina\.cn)$/i.test(tenantId)) return tenantId.toLowerCase();
-  const tenantName = read("tenantName");
-  if (!tenantName) return undefined;
-  const cloudName = read("cloud") ?? "AzurePublic";
-  const cloud = CLOUD_NAMES.find((c) => c.toLowerCase() === cloudName.toLowerCase()) ?? "AzurePublic";
-  return `${tenantName}.${CLOUDS[cloud].tenantDomainSuffix}`.toLowerCase();
 }
 
 function readFolder(folder: string, problems: InputProblem[]): PolicyFileArgs[] {
@@ -212,7 +190,7 @@ function policySetError(component: pulumi.Resource, name: string, problems: Poli
  * naming the argument) and its files read and substituted with everything known now; app ids given
  * as Outputs get stand-ins, swapped for the real values when they are known.
  */
-export function preparePolicySet(label: string, args: TrustFrameworkPolicySetArgs): { tenant: string; prepared: PreparedPolicy[] } {
+export function preparePolicySet(label: string, args: TrustFrameworkPolicySetArgs): { tenant: string; namespace: string; warnings: string[]; prepared: PreparedPolicy[] } {
   const problems: InputProblem[] = [];
   let files: PolicyFileArgs[] = [];
   if ((args.policies === undefined) === (args.folder === undefined)) {
@@ -239,20 +217,9 @@ export function preparePolicySet(label: string, args: TrustFrameworkPolicySetArg
     const problem = typeof f?.xml === "string" ? policyDocumentProblem(f.xml) : undefined;
     if (problem) problems.push({ argument: args.folder !== undefined ? `folder: ${f.fileName}` : `policies[${i}].xml (${f.fileName})`, reason: problem });
   });
-  problems.push(...tenantProblems(args.configNamespace, "configNamespace"));
-  const namespace = problems.some((p) => p.argument === "configNamespace") ? DEFAULT_CONFIG_NAMESPACE : (args.configNamespace ?? DEFAULT_CONFIG_NAMESPACE);
   const appSettings = loadAppSettings(args.appSettings, problems);
   const environment = chooseEnvironment(appSettings, args.environment, problems);
-  const fromStack = stackTenantDomain(namespace);
-  let tenant: string | undefined;
-  try {
-    tenant = args.tenant !== undefined ? tenantDomainOf(args.tenant).toLowerCase() : (fromStack ?? (environment ? tenantDomainOf(environment.Tenant).toLowerCase() : undefined));
-  } catch (error) {
-    problems.push({ argument: "tenant", reason: (error as Error).message });
-  }
-  if (!tenant && !problems.some((p) => p.argument === "tenant")) {
-    problems.push({ argument: "tenant", reason: `is not known: set it, or stack config ${configKey("tenantId", namespace)} (a domain) or ${configKey("tenantName", namespace)}` });
-  }
+  const { namespace, tenantDomain: tenant, warnings } = tenantDomainArguments(args, problems, () => (environment ? tenantDomainOf(environment.Tenant).toLowerCase() : undefined));
   if (tenant && environment && tenantDomainOf(environment.Tenant).toLowerCase() !== tenant) {
     problems.push({
       argument: "environment",
@@ -289,7 +256,7 @@ export function preparePolicySet(label: string, args: TrustFrameworkPolicySetArg
       fileName: f.fileName,
     }),
   }));
-  return { tenant: tenant!, prepared };
+  return { tenant: tenant!, namespace, warnings, prepared };
 }
 
 function checkVersioning(label: string, value: TrustFrameworkPolicySetArgs["versioning"]): Required<PolicySetVersioning> | undefined {
@@ -324,7 +291,9 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
   readonly policyIds: pulumi.Output<string[]>;
   /** The policy resources, in upload order. */
   readonly policies: TrustFrameworkPolicyResource[];
-  /** The tenant the policies are for. */
+  /** The domain of the tenant the policies are for (e.g. "contoso.onmicrosoft.com"). */
+  readonly tenantDomain: string;
+  /** @deprecated The same as tenantDomain (`tenant` is the config namespace everywhere else); kept for 0.2 programs. */
   readonly tenant: string;
   /** With `versioning`: the active release, when it was switched, the kept releases, the relying parties' ids. Undefined without. */
   readonly release: pulumi.Output<PolicySetRelease | undefined>;
@@ -334,7 +303,9 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
     const label = `TrustFrameworkPolicySet "${name}"`;
 
     // 1. Arguments checked, files read and substituted.
-    const { tenant, prepared } = preparePolicySet(label, args);
+    const { tenant, namespace, warnings, prepared } = preparePolicySet(label, args);
+    for (const warning of warnings) pulumi.log.warn(`${label}: ${warning}`, this);
+    this.tenantDomain = tenant;
     this.tenant = tenant;
     const iefArg = args.identityExperienceFrameworkAppId;
     const proxyArg = args.proxyIdentityExperienceFrameworkAppId;
@@ -354,13 +325,13 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
     if (release) throwIfProblems(label, release.problems.map((reason) => ({ argument: "versioning", reason })));
     if (args.production === true) for (const warning of developmentModeWarnings(planned.documents)) pulumi.log.warn(`${label}: ${warning.message}`, this);
     const immediate: Promise<PolicyProblem[]> = validatePolicySet(planned.documents, {
-      tenantDomain: this.tenant,
+      tenantDomain: this.tenantDomain,
       existingPolicyIds,
       declaredKeySetIds: knownKeySets,
       existingKeySetIds,
     }).then((found) => (keySetsPending ? found.filter((p) => p.kind !== "policy-key") : found));
     // What the service accepts (e.g. a PublicPolicyUri on another host) is a warning, not a failure.
-    for (const warning of policySetWarnings(planned.documents, { tenantDomain: this.tenant })) pulumi.log.warn(`${label}: ${warning.message}`, this);
+    for (const warning of policySetWarnings(planned.documents, { tenantDomain: this.tenantDomain })) pulumi.log.warn(`${label}: ${warning.message}`, this);
     const noPlan = (): Error => setFailure(this, `${label}: ${planned.reason}`, []);
     const pendingNote = keySetsPending ? " (StorageReferenceIds are checked once the keySets' ids are known)" : "";
     const allKeySets: pulumi.Output<string[]> = pulumi.all(keySetRefs).apply((ids) => ids.map((id) => String(id)));
@@ -408,7 +379,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
       release &&
       new PolicyReleaseRecordResource(
         `${name}-release-record`,
-        { release: releaseInput!, policyIds: release.order.map((n) => idOf(n.policyId)), ...tenantInput(label, args.configNamespace, "configNamespace") },
+        { release: releaseInput!, policyIds: release.order.map((n) => idOf(n.policyId)), ...tenantInput(label, namespace, "tenant", true) },
         { parent: this },
       );
     const chain: TrustFrameworkPolicyResource[] = [];
@@ -416,7 +387,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
     const resources: TrustFrameworkPolicyResource[] = [];
     const uploaded: Record<string, { resource: TrustFrameworkPolicyResource; content: pulumi.Output<string>; dependsOn: pulumi.Output<string> }> = {};
     for (const node of release?.order ?? plan ?? []) {
-      declareOnce("policy", node.policyId, node.fileName, label, args.configNamespace);
+      declareOnce("policy", node.policyId, node.fileName, label, namespace);
       const id = idOf(node.policyId);
       const inRelease = release !== undefined && id !== node.policyId;
       const relyingParty = release?.isRelyingParty(node.policyId) ?? false;
@@ -443,7 +414,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
           // A release policy found in the tenant with the same content is a kept release coming back
           // (a rollback): taken over with no upload.
           ...(args.adoptExisting || inRelease ? { adoptExisting: true } : {}),
-          ...tenantInput(label, args.configNamespace, "configNamespace"),
+          ...tenantInput(label, namespace, "tenant", true),
         },
         // A superseded release leaves the program but stays in the tenant while kept: the history
         // prunes it, the record removes it on destroy.
@@ -458,7 +429,7 @@ export class TrustFrameworkPolicySet extends pulumi.ComponentResource {
       release &&
       new PolicyReleaseHistoryResource(
         `${name}-release-history`,
-        { release: releaseInput!, keep: versioning!.keep, ...tenantInput(label, args.configNamespace, "configNamespace") },
+        { release: releaseInput!, keep: versioning!.keep, ...tenantInput(label, namespace, "tenant", true) },
         { parent: this, dependsOn: resources },
       );
     // Rejects with the validation error when there are problems (also when no plan could be made).

@@ -1,11 +1,8 @@
 import { createHash } from "crypto";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { tenantDomainOf } from "../policies/placeholders";
 import { InputProblem, throwIfProblems } from "../domain/problems";
-import { configKey, DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
-import { tenantProblems } from "../kernel/inputs";
-import { stackTenantDomain } from "../customPolicies/component";
+import { TenantDomainArgs, tenantDomainArguments } from "../kernel/inputs";
 
 // The app registrations custom policies need, as Microsoft's tutorial registers them by hand
 // (https://learn.microsoft.com/azure/active-directory-b2c/tutorial-create-user-flows?pivots=b2c-custom-policy#register-identity-experience-framework-applications):
@@ -42,11 +39,9 @@ export interface IefTestApplicationArgs {
   replyUrls?: string[];
 }
 
-export interface IefApplicationsArgs {
-  /** The B2C tenant's domain ("contoso.onmicrosoft.com" or "contoso"): used in the IEF app's redirect URI and identifier URI. Default: stack config `b2c:tenantId` when it is a domain, else `b2c:tenantName`. https://learn.microsoft.com/azure/active-directory-b2c/tenant-management-read-tenant-name */
-  tenant?: string;
-  /** The stack config namespace the default `tenant` is read from (`"b2c-eu"` reads `b2c-eu:tenantId` / `b2c-eu:tenantName`), as the other components' `tenant` argument names it. Not a secret. Default `"b2c"`. The apps themselves are made by the azuread provider, with its own configuration. */
-  configNamespace?: string;
+export interface IefApplicationsArgs extends TenantDomainArgs {
+  /** The B2C tenant's domain ("contoso.onmicrosoft.com" or "contoso"): used in the IEF app's redirect URI and identifier URI. Default: the domain the `tenant` config namespace names (`b2c:tenantId` when it is a domain, else `b2c:tenantName`). The apps themselves are made by the azuread provider, with its own configuration. https://learn.microsoft.com/azure/active-directory-b2c/tenant-management-read-tenant-name */
+  tenantDomain?: string;
   /** Display name of the web API app. Default "IdentityExperienceFramework" (the name the tutorial uses). */
   identityExperienceFrameworkName?: string;
   /** Display name of the public client app. Default "ProxyIdentityExperienceFramework". */
@@ -114,18 +109,8 @@ export class IefApplications extends pulumi.ComponentResource {
     super("b2c-identity:index:IefApplications", name, {}, opts);
     const label = `IefApplications "${name}"`;
     const problems: InputProblem[] = [];
-    const problems0 = tenantProblems(args.configNamespace, "configNamespace");
-    problems.push(...problems0);
-    const namespace = problems0.length > 0 ? DEFAULT_CONFIG_NAMESPACE : (args.configNamespace ?? DEFAULT_CONFIG_NAMESPACE);
-    let tenant: string | undefined;
-    try {
-      tenant = args.tenant !== undefined ? tenantDomainOf(args.tenant).toLowerCase() : stackTenantDomain(namespace);
-    } catch (error) {
-      problems.push({ argument: "tenant", reason: (error as Error).message });
-    }
-    if (!tenant && problems.length === 0) {
-      problems.push({ argument: "tenant", reason: `is not known: set it, or stack config ${configKey("tenantId", namespace)} (a domain) or ${configKey("tenantName", namespace)}` });
-    }
+    const { tenantDomain: tenant, warnings } = tenantDomainArguments(args, problems);
+    for (const warning of warnings) pulumi.log.warn(`${label}: ${warning}`, this);
     if (args.identifierUriStyle !== undefined && args.identifierUriStyle !== "tenant" && args.identifierUriStyle !== "api") {
       problems.push({ argument: "identifierUriStyle", reason: `must be "tenant" or "api", got ${JSON.stringify(args.identifierUriStyle)}` });
     }

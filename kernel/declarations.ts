@@ -37,23 +37,42 @@ const declaredOutputs = new WeakMap<object, DeclaredOutput>();
  * provider reports that at deploy time).
  */
 export function declaredTenant(namespace: string = DEFAULT_CONFIG_NAMESPACE): string {
+  const read = namespaceReader(namespace);
+  if (!read) return `namespace:${namespace}`;
+  const domain = namespaceTenantDomain(namespace);
+  if (domain) return domain;
+  const tenantId = read("tenantId");
+  return tenantId ? tenantId.toLowerCase() : `namespace:${namespace}`;
+}
+
+/** A reader of one config namespace's settings (with the B2C_* environment fallbacks for `b2c`), or undefined when it can't be read. */
+function namespaceReader(namespace: string): ((name: SettingName) => string | undefined) | undefined {
   let config: pulumi.Config;
   try {
     config = new pulumi.Config(namespace);
   } catch {
-    return `namespace:${namespace}`;
+    return undefined;
   }
   const source = { get: (key: string) => config.get(key.slice(namespace.length + 1)) };
-  const read = (name: SettingName) => readSetting(name, source, process.env, namespace);
+  return (name: SettingName) => readSetting(name, source, process.env, namespace);
+}
+
+/**
+ * The domain of the tenant a config namespace names: `tenantId` when it is a domain, else
+ * `tenantName` and the cloud's suffix; undefined when neither says. The one reading of a
+ * namespace's tenant at construction (the registry above keys by it; TrustFrameworkPolicySet and
+ * IefApplications default their `tenantDomain` to it).
+ */
+export function namespaceTenantDomain(namespace: string = DEFAULT_CONFIG_NAMESPACE): string | undefined {
+  const read = namespaceReader(namespace);
+  if (!read) return undefined;
   const tenantId = read("tenantId");
   if (tenantId && /\.(onmicrosoft\.com|partner\.onmschina\.cn)$/i.test(tenantId)) return tenantId.toLowerCase();
   const tenantName = read("tenantName");
-  if (tenantName) {
-    const cloudName = read("cloud") ?? "AzurePublic";
-    const cloud = CLOUD_NAMES.find((c) => c.toLowerCase() === cloudName.toLowerCase()) ?? "AzurePublic";
-    return `${tenantName}.${CLOUDS[cloud].tenantDomainSuffix}`.toLowerCase();
-  }
-  return tenantId ? tenantId.toLowerCase() : `namespace:${namespace}`;
+  if (!tenantName) return undefined;
+  const cloudName = read("cloud") ?? "AzurePublic";
+  const cloud = CLOUD_NAMES.find((c) => c.toLowerCase() === cloudName.toLowerCase()) ?? "AzurePublic";
+  return `${tenantName}.${CLOUDS[cloud].tenantDomainSuffix}`.toLowerCase();
 }
 
 function describeTenant(tenant: string): string {

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE_PATTERN, DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
+import { configKey, CONFIG_NAMESPACE_PATTERN, DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
+import { namespaceTenantDomain } from "./declarations";
+import { tenantDomainOf } from "../policies/placeholders";
 import { InputProblem, renameProblems, throwIfProblems } from "../domain/problems";
 import { isOutputLike } from "../domain/notKnownYet";
 
@@ -113,3 +115,70 @@ export function namesFor(caller: ArgumentCaller | undefined, names: Readonly<Rec
 
 // Declared twice is refused at construction: the one registry, keyed by tenant (declarations.ts).
 export { declareOnce } from "./declarations";
+
+/** A B2C tenant domain, as a domain-style `tenant` (the old meaning on two components) is recognised. */
+const TENANT_DOMAIN = /\.(onmicrosoft\.com|partner\.onmschina\.cn)$/i;
+
+/** The arguments of a component that needs its tenant's domain at construction (TrustFrameworkPolicySet, IefApplications). */
+export interface TenantDomainArgs extends TenantArgs {
+  /**
+   * The tenant's domain ("contoso.onmicrosoft.com", or just "contoso"). Default: the domain the
+   * `tenant` config namespace names (`<tenant>:tenantId` when it is a domain, else `<tenant>:tenantName`).
+   */
+  tenantDomain?: string;
+  /** @deprecated The config namespace is `tenant`, as on every component; `configNamespace` is read as it, with a warning. */
+  configNamespace?: string;
+}
+
+/**
+ * A TenantDomainArgs component's config namespace and tenant domain, with the problems and
+ * deprecation warnings of the old spellings: until 0.3 `tenant` was the domain on these two
+ * components and `configNamespace` the namespace; a domain-style `tenant` (`*.onmicrosoft.com`) is
+ * still read as the domain, and `configNamespace` as `tenant`, each with a warning naming the new
+ * argument. `fallback` gives a domain when neither argument nor config names one.
+ */
+export function tenantDomainArguments(
+  args: TenantDomainArgs,
+  problems: InputProblem[],
+  fallback?: () => string | undefined,
+): { namespace: string; tenantDomain?: string; warnings: string[] } {
+  const warnings: string[] = [];
+  let tenant = args.tenant;
+  let tenantDomain = args.tenantDomain;
+  if (typeof tenant === "string" && TENANT_DOMAIN.test(tenant.trim())) {
+    if (tenantDomain !== undefined) {
+      problems.push({ argument: "tenant", reason: `is the stack config namespace of the tenant (e.g. "b2c-eu"), not its domain: give the domain as tenantDomain only` });
+    } else {
+      warnings.push(`tenant: ${JSON.stringify(tenant)} is read as the tenant's domain; \`tenant\` is the stack config namespace on every component now: write tenantDomain: ${JSON.stringify(tenant)}`);
+      tenantDomain = tenant;
+    }
+    tenant = undefined;
+  }
+  if (args.configNamespace !== undefined) {
+    if (tenant !== undefined && tenant !== args.configNamespace) {
+      problems.push({ argument: "configNamespace", reason: `is the old name of tenant (the config namespace): give tenant only, got tenant ${JSON.stringify(tenant)} and configNamespace ${JSON.stringify(args.configNamespace)}` });
+    } else {
+      warnings.push(`configNamespace is deprecated: write tenant: ${JSON.stringify(args.configNamespace)} (the stack config namespace, as on every component)`);
+      tenant = args.configNamespace;
+    }
+  }
+  const tenantArgument = args.configNamespace !== undefined && args.tenant === undefined ? "configNamespace" : "tenant";
+  const namespaceProblems = tenantProblems(tenant, tenantArgument);
+  problems.push(...namespaceProblems);
+  const namespace = namespaceProblems.length > 0 || tenant === undefined ? DEFAULT_CONFIG_NAMESPACE : tenant;
+  let domain: string | undefined;
+  try {
+    domain = tenantDomain !== undefined ? tenantDomainOf(tenantDomain).toLowerCase() : (namespaceTenantDomain(namespace) ?? fallback?.());
+  } catch (error) {
+    problems.push({ argument: "tenantDomain", reason: (error as Error).message });
+  }
+  if (domain === undefined && !problems.some((p) => p.argument === "tenantDomain")) {
+    problems.push({
+      argument: "tenantDomain",
+      reason:
+        `is not known: set it (e.g. tenantDomain: "contoso.onmicrosoft.com"), or stack config ${configKey("tenantId", namespace)} (a domain) or ${configKey("tenantName", namespace)}` +
+        (tenant !== undefined ? ` (tenant ${JSON.stringify(tenant)} is the config namespace; if it is the tenant's name, write tenantDomain: ${JSON.stringify(tenant)})` : ""),
+    });
+  }
+  return { namespace, tenantDomain: domain, warnings };
+}

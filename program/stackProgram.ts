@@ -57,6 +57,8 @@ export function stackProgram() {
       folder: extras.customPolicies.folder,
       keySets: [...keySets, ...signInKeySetNames(args).map((n) => signIn.keySetIds.apply((ids) => ids[n]))],
       adoptExisting: extras.customPolicies.adoptExisting ?? false,
+      // The stack program reads the config; the component takes the tenant's domain as an argument.
+      ...(settings.tenantDomain ? { tenantDomain: settings.tenantDomain } : {}),
       ...(extras.customPolicies.versioning ? { versioning: extras.customPolicies.versioning } : {}),
       ...(extras.customPolicies.production !== undefined ? { production: extras.customPolicies.production } : {}),
       dependsOn: [signIn],

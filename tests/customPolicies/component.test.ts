@@ -187,16 +187,16 @@ describe("offline validation: one error listing every problem as file:line, befo
   test("argument mistakes throw at construction (preview), naming each argument", async () => {
     await capture(() => {
       expect(() => new TrustFrameworkPolicySet("a", { policies: pack(), folder: "policies" })).toThrow(/policies: give exactly one of policies .* and folder/);
-      expect(() => new TrustFrameworkPolicySet("b", { policies: pack(), tenant: emu.tenantDomain, appSettings: appSettings("1", "fabrikamb2c.onmicrosoft.com") })).toThrow(
+      expect(() => new TrustFrameworkPolicySet("b", { policies: pack(), tenantDomain: emu.tenantDomain, appSettings: appSettings("1", "fabrikamb2c.onmicrosoft.com") })).toThrow(
         /environment: appSettings environment "Dev" is for tenant fabrikamb2c.onmicrosoft.com, but this stack's tenant is contosob2c.onmicrosoft.com/,
       );
-      expect(() => new TrustFrameworkPolicySet("c", { policies: pack(), tenant: emu.tenantDomain, appSettings: appSettings(), environment: "Prod" })).toThrow(
+      expect(() => new TrustFrameworkPolicySet("c", { policies: pack(), tenantDomain: emu.tenantDomain, appSettings: appSettings(), environment: "Prod" })).toThrow(
         /environment: environment "Prod" is not in appsettings.json \(known: Dev\)/,
       );
-      expect(() => new TrustFrameworkPolicySet("d", { policies: pack(), tenant: emu.tenantDomain, identityExperienceFrameworkAppId: "not-a-guid" })).toThrow(
+      expect(() => new TrustFrameworkPolicySet("d", { policies: pack(), tenantDomain: emu.tenantDomain, identityExperienceFrameworkAppId: "not-a-guid" })).toThrow(
         /identityExperienceFrameworkAppId: must be an application \(client\) id GUID/,
       );
-      expect(() => new TrustFrameworkPolicySet("e", { folder: path.join(os.tmpdir(), "no-such-policy-folder-b2c") , tenant: emu.tenantDomain })).toThrow(/folder: cannot be read/);
+      expect(() => new TrustFrameworkPolicySet("e", { folder: path.join(os.tmpdir(), "no-such-policy-folder-b2c") , tenantDomain: emu.tenantDomain })).toThrow(/folder: cannot be read/);
     });
   });
 });
@@ -209,7 +209,7 @@ describe("versioning: the resource graph the engine orders by", () => {
       () =>
         new TrustFrameworkPolicySet(
           "pack",
-          { ...baseline(), tenant: emu.tenantDomain, versioning: {} },
+          { ...baseline(), tenantDomain: emu.tenantDomain, versioning: {} },
           {
             transformations: [
               (a) => {
@@ -243,12 +243,12 @@ describe("versioning: the resource graph the engine orders by", () => {
 
   test("versioning mistakes throw at construction, naming the argument", async () => {
     await capture(() => {
-      expect(() => new TrustFrameworkPolicySet("k", { ...baseline(), tenant: emu.tenantDomain, versioning: { keep: 0 } })).toThrow(/versioning\.keep: must be a whole number of releases, 1 or more/);
-      expect(() => new TrustFrameworkPolicySet("v", { ...baseline(), tenant: emu.tenantDomain, versioning: { versionRelyingParties: "yes" as unknown as boolean } })).toThrow(
+      expect(() => new TrustFrameworkPolicySet("k", { ...baseline(), tenantDomain: emu.tenantDomain, versioning: { keep: 0 } })).toThrow(/versioning\.keep: must be a whole number of releases, 1 or more/);
+      expect(() => new TrustFrameworkPolicySet("v", { ...baseline(), tenantDomain: emu.tenantDomain, versioning: { versionRelyingParties: "yes" as unknown as boolean } })).toThrow(
         /versioning\.versionRelyingParties: must be true or false/,
       );
       const long = pack("SocialAccounts", (f) => f.xml.split("B2C_1A_TrustFrameworkBase").join(`B2C_1A_TrustFrameworkBase${"X".repeat(70)}`));
-      expect(() => new TrustFrameworkPolicySet("l", { ...baseline(long), tenant: emu.tenantDomain, versioning: {} })).toThrow(/versioning: B2C_1A_TrustFrameworkBaseX+: its release id .* over the 100/);
+      expect(() => new TrustFrameworkPolicySet("l", { ...baseline(long), tenantDomain: emu.tenantDomain, versioning: {} })).toThrow(/versioning: B2C_1A_TrustFrameworkBaseX+: its release id .* over the 100/);
     }, { config: { "b2c:tenantId": emu.tenantDomain } });
   });
 });
@@ -261,7 +261,7 @@ test("each policy resource depends on its base policy's resource and on the set'
       const other = new pulumi.ComponentResource("test:index:Other", "other");
       return new TrustFrameworkPolicySet(
         "pack",
-        { ...baseline(), tenant: emu.tenantDomain, dependsOn: [other], keySets: ["B2C_1A_FacebookSecret"], existingKeySetIds: TOKEN_KEYS },
+        { ...baseline(), tenantDomain: emu.tenantDomain, dependsOn: [other], keySets: ["B2C_1A_FacebookSecret"], existingKeySetIds: TOKEN_KEYS },
         {
           transformations: [
             (a) => {

@@ -103,7 +103,7 @@ test("ProxyIdentityExperienceFramework: public client (myapp://auth) requiring t
 test("the test relying party: reply URL https://jwt.ms, any identity provider, implicit ID tokens; outputs the three client ids", async () => {
   let apps!: IefApplications;
   const { byName, registrations } = await registered(() => {
-    apps = new IefApplications("ief", { tenant: "fabrikamb2c", testApplication: true, grantAdminConsent: false });
+    apps = new IefApplications("ief", { tenantDomain: "fabrikamb2c", testApplication: true, grantAdminConsent: false });
   }, {});
   const test = byName("ief-test-app");
   expect(test.inputs).toMatchObject({
@@ -122,9 +122,9 @@ test("the test relying party: reply URL https://jwt.ms, any identity provider, i
 
 test("argument mistakes throw at construction", async () => {
   await capture(() => {
-    expect(() => new IefApplications("a", { tenant: TENANT, userImpersonationScopeId: "nope" })).toThrow(/userImpersonationScopeId: must be a GUID/);
-    expect(() => new IefApplications("b", { tenant: TENANT, testApplication: { replyUrls: ["http://localhost"] } })).toThrow(/testApplication.replyUrls\[0\]: must be an https URL/);
-    expect(() => new IefApplications("c")).toThrow(/tenant: is not known/);
+    expect(() => new IefApplications("a", { tenantDomain: TENANT, userImpersonationScopeId: "nope" })).toThrow(/userImpersonationScopeId: must be a GUID/);
+    expect(() => new IefApplications("b", { tenantDomain: TENANT, testApplication: { replyUrls: ["http://localhost"] } })).toThrow(/testApplication.replyUrls\[0\]: must be an https URL/);
+    expect(() => new IefApplications("c")).toThrow(/tenantDomain: is not known/);
   }, { config: {} });
 });
 

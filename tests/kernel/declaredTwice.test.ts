@@ -63,11 +63,11 @@ test("a PolicyId held by two TrustFrameworkPolicySets is refused, naming both se
   await inProgram(() => {
     sets.push(new TrustFrameworkPolicySet("first", { policies: [{ fileName: "base.xml", xml: policy("B2C_1A_Base") }], existingKeySetIds: ["B2C_1A_X"] }));
     expect(
-      () => new TrustFrameworkPolicySet("second", { policies: [{ fileName: "copy.xml", xml: policy("B2C_1A_BASE") }], existingKeySetIds: ["B2C_1A_X"], configNamespace: "b2c-alias" }),
+      () => new TrustFrameworkPolicySet("second", { policies: [{ fileName: "copy.xml", xml: policy("B2C_1A_BASE") }], existingKeySetIds: ["B2C_1A_X"], tenant: "b2c-alias" }),
     ).toThrow(/TrustFrameworkPolicySet "second".*copy\.xml: policy B2C_1A_BASE is already declared by TrustFrameworkPolicySet "first"/);
     // The same PolicyId in another tenant is another policy.
     expect(
-      () => sets.push(new TrustFrameworkPolicySet("third", { policies: [{ fileName: "base.xml", xml: policy("B2C_1A_Base").replace(/contoso/g, "fabrikam") }], existingKeySetIds: ["B2C_1A_X"], configNamespace: "b2c-other" })),
+      () => sets.push(new TrustFrameworkPolicySet("third", { policies: [{ fileName: "base.xml", xml: policy("B2C_1A_Base").replace(/contoso/g, "fabrikam") }], existingKeySetIds: ["B2C_1A_X"], tenant: "b2c-other" })),
     ).not.toThrow();
   });
   // Let the sets finish (their outputs settle under this test's mocks).

@@ -2,6 +2,7 @@
 // stack config namespace of its tenant ("b2c-eu" reads b2c-eu:tenantId, b2c-eu:clientId, …). Two
 // emulators stand for two tenants, each with its own app credentials; one program declares the same
 // objects in both, and each lands in its own tenant, is updated there and deleted from there.
+import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PERMISSIONS, RunningEmulator } from "../../emulator";
 import { startTestEmulator } from "../helpers/emulator";
 import { B2CUserFlow, IefApplications, PolicyKey, TrustFrameworkPolicySet, UserFlowIdentityProvider, WeChatIdentityProvider } from "../../api";
@@ -47,7 +48,7 @@ test("one program, two tenants: each component's objects land in its own tenant,
       new TrustFrameworkPolicySet(`policies${suffix}`, {
         policies: [{ fileName: "base.xml", xml: policy((tenant ? eu : home).tenantDomain, "B2C_1A_WeChatSecret") }],
         keySets: [key],
-        ...(tenant ? { configNamespace: tenant } : {}),
+        ...(tenant ? { tenant } : {}),
       });
     }
   };
@@ -101,7 +102,7 @@ test("one declaration per tenant: the same keyset twice in one tenant is refused
 
 test("a tenant that is not a config namespace is refused at construction, naming the argument", () => {
   expect(() => new WeChatIdentityProvider("w", { appId: "wx0123456789abcdef", appKey: "d19eb1c92f2916d9cafe849004657448", tenant: "b2c eu" })).toThrow(/WeChatIdentityProvider "w".*tenant: must be a stack config namespace/);
-  expect(() => new TrustFrameworkPolicySet("p", { policies: [{ fileName: "a.xml", xml: "<x/>" }], tenant: "contoso", configNamespace: "b2c:eu" })).toThrow(/configNamespace: must be a stack config namespace/);
+  expect(() => new TrustFrameworkPolicySet("p", { policies: [{ fileName: "a.xml", xml: "<x/>" }], tenantDomain: "contoso", tenant: "b2c:eu" })).toThrow(/tenant: must be a stack config namespace/);
 });
 
 test("a namespace without its keys names the missing key, and does not fall back to the environment", async () => {
@@ -127,10 +128,10 @@ test("a refused credential under a namespace names that namespace's keys", async
   await expect(failure).rejects.not.toThrow(/'b2c:/);
 });
 
-test("IefApplications and TrustFrameworkPolicySet read their default tenant domain under their configNamespace", async () => {
+test("IefApplications and TrustFrameworkPolicySet read their default tenant domain under their tenant (config namespace)", async () => {
   const { registrations } = await capture(
     () => {
-      new IefApplications("ief-eu", { configNamespace: "b2c-eu" });
+      new IefApplications("ief-eu", { tenant: "b2c-eu" });
     },
     { config: { "b2c:tenantId": "contosohome.onmicrosoft.com", "b2c-eu:tenantId": "contosoeu.onmicrosoft.com" } },
   );
@@ -138,9 +139,37 @@ test("IefApplications and TrustFrameworkPolicySet read their default tenant doma
   expect(app.inputs.web.redirectUris).toEqual(["https://contosoeu.b2clogin.com/contosoeu.onmicrosoft.com"]);
   await capture(
     () => {
-      const set = new TrustFrameworkPolicySet("p", { policies: [{ fileName: "base.xml", xml: policy("contosoeu.onmicrosoft.com", "B2C_1A_X") }], existingKeySetIds: ["B2C_1A_X"], configNamespace: "b2c-eu" });
-      expect(set.tenant).toBe("contosoeu.onmicrosoft.com");
+      const set = new TrustFrameworkPolicySet("p", { policies: [{ fileName: "base.xml", xml: policy("contosoeu.onmicrosoft.com", "B2C_1A_X") }], existingKeySetIds: ["B2C_1A_X"], tenant: "b2c-eu" });
+      expect(set.tenantDomain).toBe("contosoeu.onmicrosoft.com");
     },
     { config: { "b2c:tenantId": "contosohome.onmicrosoft.com", "b2c-eu:tenantId": "contosoeu.onmicrosoft.com" } },
   );
+});
+
+test("the old spellings of TrustFrameworkPolicySet and IefApplications still work, each with a warning naming the new argument", async () => {
+  const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(async () => undefined);
+  try {
+    let set!: TrustFrameworkPolicySet;
+    const { registrations } = await capture(
+      () => {
+        // 0.2: `configNamespace` was the namespace, and `tenant` the domain on these two.
+        new IefApplications("ief-old", { configNamespace: "b2c-eu" });
+        set = new TrustFrameworkPolicySet("p-old", { policies: [{ fileName: "base.xml", xml: policy("fabrikam.onmicrosoft.com", "B2C_1A_X") }], existingKeySetIds: ["B2C_1A_X"], tenant: "fabrikam.onmicrosoft.com" });
+      },
+      { config: { "b2c:tenantId": "contosohome.onmicrosoft.com", "b2c-eu:tenantId": "contosoeu.onmicrosoft.com" } },
+    );
+    expect(registrations.find((r) => r.name === "ief-old-ief")!.inputs.web.redirectUris).toEqual(["https://contosoeu.b2clogin.com/contosoeu.onmicrosoft.com"]);
+    expect(set.tenantDomain).toBe("fabrikam.onmicrosoft.com");
+    const warnings = warn.mock.calls.map((c) => String(c[0]));
+    expect(warnings).toContainEqual(expect.stringContaining('configNamespace is deprecated: write tenant: "b2c-eu"'));
+    expect(warnings).toContainEqual(expect.stringContaining('write tenantDomain: "fabrikam.onmicrosoft.com"'));
+  } finally {
+    warn.mockRestore();
+  }
+  // Both meanings at once are refused, naming the argument.
+  expect(() => new TrustFrameworkPolicySet("p-both", { policies: [{ fileName: "a.xml", xml: "<x/>" }], tenant: "fabrikam.onmicrosoft.com", tenantDomain: "fabrikam.onmicrosoft.com" })).toThrow(
+    /tenant: is the stack config namespace of the tenant/,
+  );
+  // A bare name given as tenant is a namespace now: the error says how to write the domain.
+  expect(() => new IefApplications("ief-name", { tenant: "fabrikamb2c" })).toThrow(/tenantDomain: is not known.*tenant "fabrikamb2c" is the config namespace; if it is the tenant's name, write tenantDomain: "fabrikamb2c"/);
 });
