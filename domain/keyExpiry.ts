@@ -241,18 +241,18 @@ export function isPastDeclaredExpiry(problem: InputProblem, input: { secret?: un
   return exp !== undefined && exp <= now;
 }
 
-function checkDays(argument: string, value: unknown, problems: InputProblem[]): void {
-  // The days rule of policyKeys/rules.ts, named as this argument.
-  for (const reason of KEY_EXPIRY_RULES.expiryWarningDays(value, {})) problems.push({ argument, reason });
+function checkDays(argument: string, rule: keyof typeof KEY_EXPIRY_RULES, value: unknown, problems: InputProblem[]): void {
+  // The setting's rule in policyKeys/rules.ts, named as this argument.
+  for (const reason of KEY_EXPIRY_RULES[rule](value, {})) problems.push({ argument, reason });
 }
 
 /** Checks expiryWarningDays and generate.rotateBeforeExpiryDays of PolicyKey arguments. */
 export function validateExpirySettings(input: { expiryWarningDays?: unknown; generate?: unknown; secret?: unknown; certificate?: unknown; pkcs12?: unknown }): InputProblem[] {
   const problems: InputProblem[] = [];
-  checkDays("expiryWarningDays", input.expiryWarningDays, problems);
+  checkDays("expiryWarningDays", "expiryWarningDays", input.expiryWarningDays, problems);
   const generate = input.generate as Record<string, unknown> | undefined;
   if (generate && typeof generate === "object") {
-    checkDays("generate.rotateBeforeExpiryDays", generate.rotateBeforeExpiryDays, problems);
+    checkDays("generate.rotateBeforeExpiryDays", "rotateBeforeExpiryDays", generate.rotateBeforeExpiryDays, problems);
   }
   for (const source of ["secret", "certificate", "pkcs12"] as const) {
     const spec = input[source] as Record<string, unknown> | undefined;

@@ -11,7 +11,7 @@ import { TrustFrameworkPolicySet } from "../customPolicies/component";
 import { canonicalProviderType } from "../identityProviders/rules";
 import { withoutStackFrames } from "../domain/problems";
 import { normalizeKeySetId } from "../policyKeys/rules";
-import { pulumiConfigReader, readStackConfig } from "./stackConfig";
+import { pulumiConfigReader, readStackConfig, SIGN_IN_KEY } from "./stackConfig";
 import { writtenBy } from "../kernel/inputs";
 import { KeySetConfig, readTenantExtras } from "./tenantConfig";
 
@@ -19,19 +19,44 @@ function slug(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
+/**
+ * A keyset entry's arguments, as written in `b2c:socialSignIn.keySets[i]`: readTenantExtras checked
+ * its expiry settings (the same rules), so the component checks them not again and names any other
+ * problem by its config key.
+ */
+function writtenInKeySets<T extends object>(args: T, i: number, k: KeySetConfig): T {
+  const at = `${SIGN_IN_KEY}.keySets[${i}]`;
+  const names: Record<string, string> = {
+    name: `${at}.name`,
+    "generate.rotateBeforeExpiryDays": `${at}.rotateBeforeExpiryDays`,
+    "secret.value": `b2c:${k.secretKey}`,
+    "certificate.value": `${at}.certificate`,
+    expiryWarningDays: `${SIGN_IN_KEY}.expiryWarningDays`,
+  };
+  return writtenBy(args, {
+    label: "the stack configuration",
+    name: (argument) => names[argument] ?? `${at}.${argument.split(".").pop()}`,
+    checked: ["expiryWarningDays", "generate.rotateBeforeExpiryDays"],
+  });
+}
+
 /** A keyset entry as a component: a PolicyKey when the stack has (or makes) its key, else adopted as it is. */
-function keySetComponent(k: KeySetConfig & { secret?: pulumi.Output<string> }, expiryWarningDays: number | undefined): { keySetId: pulumi.Output<string> } {
+function keySetComponent(k: KeySetConfig & { secret?: pulumi.Output<string> }, i: number, expiryWarningDays: number | undefined): { keySetId: pulumi.Output<string> } {
   const resourceName = `keyset-${slug(normalizeKeySetId(k.name).slice("B2C_1A_".length))}`;
   const common = { name: k.name, adoptExisting: k.adoptExisting ?? false, expiryWarningDays };
   if (k.source === "generate") {
-    return new PolicyKey(resourceName, {
-      ...common,
-      generate: { keyType: k.keyType!, use: k.use!, ...(k.rotateBeforeExpiryDays !== undefined ? { rotateBeforeExpiryDays: k.rotateBeforeExpiryDays } : {}) },
-    });
+    return new PolicyKey(
+      resourceName,
+      writtenInKeySets(
+        { ...common, generate: { keyType: k.keyType!, use: k.use!, ...(k.rotateBeforeExpiryDays !== undefined ? { rotateBeforeExpiryDays: k.rotateBeforeExpiryDays } : {}) } },
+        i,
+        k,
+      ),
+    );
   }
-  if (k.source === "secret" && k.secret) return new PolicyKey(resourceName, { ...common, secret: { value: k.secret, use: k.use ?? "sig" } });
-  if (k.source === "certificate" && k.certificate) return new PolicyKey(resourceName, { ...common, certificate: { value: k.certificate } });
-  return new AdoptedKeySet(resourceName, { name: k.name, source: k.source, use: k.use, keyType: k.keyType, expiryWarningDays });
+  if (k.source === "secret" && k.secret) return new PolicyKey(resourceName, writtenInKeySets({ ...common, secret: { value: k.secret, use: k.use ?? "sig" } }, i, k));
+  if (k.source === "certificate" && k.certificate) return new PolicyKey(resourceName, writtenInKeySets({ ...common, certificate: { value: k.certificate } }, i, k));
+  return new AdoptedKeySet(resourceName, writtenInKeySets({ name: k.name, source: k.source, use: k.use, keyType: k.keyType, expiryWarningDays }, i, k));
 }
 
 /** Names (keys of B2CSocialSignIn.keySetIds) of the keysets the sign-in itself makes. */
@@ -46,7 +71,7 @@ export function stackProgram() {
   const extras = explainConfigErrors(() => readTenantExtras(reader));
   // Checked by readStackConfig and readTenantExtras, each argument once: B2CSocialSignIn checks none again.
   const signIn = new B2CSocialSignIn("social-sign-in", writtenBy({ ...args, expiryWarningDays: extras.expiryWarningDays }, caller));
-  const keySets = extras.keySets.map((k) => keySetComponent(k, extras.expiryWarningDays));
+  const keySets = extras.keySets.map((k, i) => keySetComponent(k, i, extras.expiryWarningDays));
   const keySetIds = pulumi
     .all([signIn.keySetIds, pulumi.all(keySets.map((k) => k.keySetId))])
     .apply(([fromSignIn, declared]) => ({ ...fromSignIn, ...Object.fromEntries(declared.map((id) => [id, id])) }));

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AdoptedKeyInfo, adoptedKeySetProblems, AdoptedKeySetResource } from "./provider";
 import { validateExpirySettings } from "../../domain/keyExpiry";
 import { throwIfProblems } from "../../domain/problems";
-import { declareOnce, tenantInput, TenantArgs } from "../../kernel/inputs";
+import { callerOf, checkedByCaller, declareOnce, tenantInput, TenantArgs } from "../../kernel/inputs";
 import { normalizeKeySetId } from "../rules";
 import { watchKeyExpiry } from "../expiryWarnings";
 
@@ -35,9 +35,14 @@ export class AdoptedKeySet extends pulumi.ComponentResource {
 
   constructor(name: string, args: AdoptedKeySetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("b2c-identity:index:AdoptedKeySet", name, {}, opts);
-    throwIfProblems(`AdoptedKeySet "${name}"`, [...adoptedKeySetProblems({ ...args }), ...validateExpirySettings({ expiryWarningDays: args.expiryWarningDays })]);
-    declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, "name", `AdoptedKeySet "${name}"`, args.tenant);
-    const resource = new AdoptedKeySetResource(name, { name: args.name, source: args.source, use: args.use, keyType: args.keyType, ...tenantInput(`AdoptedKeySet "${name}"`, args.tenant) }, { parent: this });
+    // Written in stack config (program/stackProgram.ts): named by its config keys, its expiry days checked there.
+    const caller = callerOf(args);
+    const label = caller?.label ?? `AdoptedKeySet "${name}"`;
+    const named = (argument: string) => (caller ? caller.name(argument) : argument);
+    const expiry = checkedByCaller(caller, "expiryWarningDays") ? [] : validateExpirySettings({ expiryWarningDays: args.expiryWarningDays });
+    throwIfProblems(label, [...adoptedKeySetProblems({ ...args }), ...expiry].map((p) => ({ ...p, argument: named(p.argument) })));
+    declareOnce("policy key container", typeof args.name === "string" ? normalizeKeySetId(args.name) : undefined, named("name"), label, args.tenant);
+    const resource = new AdoptedKeySetResource(name, { name: args.name, source: args.source, use: args.use, keyType: args.keyType, ...tenantInput(label, args.tenant, named("tenant")) }, { parent: this });
     this.keySetId = resource.keySetId;
     this.activeKeyId = resource.activeKeyId;
     this.keys = resource.keys;

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { B2CSocialSignIn } from "../../api";
 import { IDENTITY_PROVIDER_RULES } from "../../identityProviders/rules";
+import { KEY_EXPIRY_RULES } from "../../policyKeys/rules";
 import { stackProgram } from "../../program/stackProgram";
 import { readStackConfig, pulumiConfigReader } from "../../program/stackConfig";
 import { capture, collectUnhandledRejections } from "../helpers/pulumiHarness";
@@ -85,4 +86,36 @@ test("B2CSocialSignIn names a late problem of a part as it was written there, no
   await capture(() => new B2CSocialSignIn("social", { identityProviders: [{ type: "WeChat", clientId: pulumi.output("WX0123456789ABCDEF"), clientSecret: KEY }] }));
   const errors = (await seen()).map((e) => (e as Error).message);
   expect(errors).toEqual([expect.stringMatching(/Invalid arguments for B2CSocialSignIn "social": identityProviders\[0\]\.clientId: must be lower-case/)]);
+});
+
+test("rotateBeforeExpiryDays is judged once per value under each of its names in stack config (tokenKeysRotateBeforeExpiryDays, keySets[i].rotateBeforeExpiryDays)", async () => {
+  const rule = jest.spyOn(KEY_EXPIRY_RULES as { rotateBeforeExpiryDays: (...a: unknown[]) => string[] }, "rotateBeforeExpiryDays");
+  try {
+    const config = {
+      ...TENANT,
+      "b2c:wechatAppKey": KEY,
+      "b2c:socialSignIn": JSON.stringify({
+        identityProviders: [{ type: "WeChat", appId: APP_ID }],
+        tokenKeys: true,
+        tokenKeysRotateBeforeExpiryDays: 45,
+        keySets: [{ name: "FacebookSecret", source: "generate", use: "sig", keyType: "oct", rotateBeforeExpiryDays: 60 }],
+      }),
+    };
+    const { registrations } = await capture(() => stackProgram(), { config });
+    // Both token keys and the listed keyset got their value: the check ran once, not once per key.
+    expect(registrations.filter((r) => r.inputs.generate?.rotateBeforeExpiryDays === 45)).toHaveLength(2);
+    expect(rule.mock.calls.filter(([v]) => v === 45)).toHaveLength(1);
+    expect(rule.mock.calls.filter(([v]) => v === 60)).toHaveLength(1);
+  } finally {
+    rule.mockRestore();
+  }
+});
+
+test("tokenKeysRotateBeforeExpiryDays without tokenKeys is refused, not ignored", () => {
+  expect(() => new B2CSocialSignIn("s", { identityProviders: [{ type: "WeChat", clientId: APP_ID, clientSecret: KEY }], tokenKeysRotateBeforeExpiryDays: 30 })).toThrow(
+    /tokenKeysRotateBeforeExpiryDays: rolls over the token keys, so it needs tokenKeys: true/,
+  );
+  expect(() => new B2CSocialSignIn("t", { identityProviders: [{ type: "WeChat", clientId: APP_ID, clientSecret: KEY }], tokenKeys: true, tokenKeysRotateBeforeExpiryDays: 0 })).toThrow(
+    /^Invalid arguments for B2CSocialSignIn "t": tokenKeysRotateBeforeExpiryDays: must be a whole number of days/,
+  );
 });
