@@ -125,6 +125,7 @@ export function buildPolicyKey(
   // checked already (its expiry days, its tenant) is not checked again.
   const caller = callerOf(args);
   const at = caller?.label ?? label;
+  // Any argument a problem may name (the dotted ones are many), through the preset's names and the caller's.
   const names = new Proxy({} as Record<string, string>, { get: (_t, a: string) => (caller ? caller.name(ownNames[a] ?? a) : ownNames[a] ?? a) });
   const known = withUnknowns(args);
   // Under rotateBeforeExpiryDays the declared dates only date the first key: a past expiresOn is
