@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserFlowIdentityProviderResource } from "./provider";
 import { throwIfProblems } from "../domain/problems";
-import { normalizeUserFlowId, validateAttachment } from "../userFlows/rules";
+import { normalizeUserFlowId } from "../domain/ids";
+import { validateAttachment } from "./rules";
 import { declaredInput } from "../kernel/declarations";
 import { declareOnce, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
 

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { CLOUDS, CLOUD_NAMES } from "../graph/clouds";
-import { configKey, DEFAULT_CONFIG_NAMESPACE, readSetting, SettingName } from "../graph/settings";
+import { configKey, DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
+import { stackTenantDomain } from "../kernel/stackTenant";
 import { policyDocumentProblem } from "./rules";
 import { formatPolicyProblems, PolicyProblem, policySetWarnings, validatePolicySet } from "../policies/offlineValidation";
 import {
@@ -115,20 +115,6 @@ function xmlEscape(value: string): string {
 
 function sameId(a: string, b: string): boolean {
   return a.trim().toUpperCase() === b.trim().toUpperCase();
-}
-
-/** @internal The stack's tenant domain from `b2c:tenantId` / `b2c:tenantName` (and the B2C_* environment fallbacks), or under another config namespace. */
-export function stackTenantDomain(namespace: string = DEFAULT_CONFIG_NAMESPACE): string | undefined {
-  const config = new pulumi.Config(namespace);
-  const source = { get: (key: string) => config.get(key.slice(namespace.length + 1)) };
-  const read = (name: SettingName) => readSetting(name, source, process.env, namespace);
-  const tenantId = read("tenantId");
-  if (tenantId && /\.(onmicrosoft\.com|partner\.onmschina\.cn)$/i.test(tenantId)) return tenantId.toLowerCase();
-  const tenantName = read("tenantName");
-  if (!tenantName) return undefined;
-  const cloudName = read("cloud") ?? "AzurePublic";
-  const cloud = CLOUD_NAMES.find((c) => c.toLowerCase() === cloudName.toLowerCase()) ?? "AzurePublic";
-  return `${tenantName}.${CLOUDS[cloud].tenantDomainSuffix}`.toLowerCase();
 }
 
 function readFolder(folder: string, problems: InputProblem[]): PolicyFileArgs[] {

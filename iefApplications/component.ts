@@ -5,7 +5,7 @@ import { tenantDomainOf } from "../policies/placeholders";
 import { InputProblem, throwIfProblems } from "../domain/problems";
 import { configKey, DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
 import { tenantProblems } from "../kernel/inputs";
-import { stackTenantDomain } from "../customPolicies/component";
+import { stackTenantDomain } from "../kernel/stackTenant";
 
 // The app registrations custom policies need, as Microsoft's tutorial registers them by hand
 // (https://learn.microsoft.com/azure/active-directory-b2c/tutorial-create-user-flows?pivots=b2c-custom-policy#register-identity-experience-framework-applications):

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CLOUDS, CLOUD_NAMES } from "../graph/clouds";
-import { DEFAULT_CONFIG_NAMESPACE, readSetting, SettingName } from "../graph/settings";
+import { DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
+import { stackTenant } from "./stackTenant";
 import { throwIfProblems } from "../domain/problems";
 
 // Declared twice is refused at construction (issue 19 item 6): one registry of the tenant objects a
@@ -37,23 +37,13 @@ const declaredOutputs = new WeakMap<object, DeclaredOutput>();
  * provider reports that at deploy time).
  */
 export function declaredTenant(namespace: string = DEFAULT_CONFIG_NAMESPACE): string {
-  let config: pulumi.Config;
+  let tenant: { domain?: string; tenantId?: string };
   try {
-    config = new pulumi.Config(namespace);
+    tenant = stackTenant(namespace);
   } catch {
     return `namespace:${namespace}`;
   }
-  const source = { get: (key: string) => config.get(key.slice(namespace.length + 1)) };
-  const read = (name: SettingName) => readSetting(name, source, process.env, namespace);
-  const tenantId = read("tenantId");
-  if (tenantId && /\.(onmicrosoft\.com|partner\.onmschina\.cn)$/i.test(tenantId)) return tenantId.toLowerCase();
-  const tenantName = read("tenantName");
-  if (tenantName) {
-    const cloudName = read("cloud") ?? "AzurePublic";
-    const cloud = CLOUD_NAMES.find((c) => c.toLowerCase() === cloudName.toLowerCase()) ?? "AzurePublic";
-    return `${tenantName}.${CLOUDS[cloud].tenantDomainSuffix}`.toLowerCase();
-  }
-  return tenantId ? tenantId.toLowerCase() : `namespace:${namespace}`;
+  return tenant.domain ?? tenant.tenantId?.toLowerCase() ?? `namespace:${namespace}`;
 }
 
 function describeTenant(tenant: string): string {

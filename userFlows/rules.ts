@@ -1,21 +1,16 @@
 import { InputProblem, isBlank } from "../domain/problems";
-import { pathSegmentProblem } from "../domain/ids";
+import { normalizeUserFlowId, pathSegmentProblem, USER_FLOW_NAME, USER_FLOW_PREFIX } from "../domain/ids";
 import { isUnknown } from "../domain/notKnownYet";
 
 /** https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow (beta) */
 export const USER_FLOW_TYPES = ["signUpOrSignIn", "signUp", "signIn", "passwordReset", "profileUpdate", "resourceOwner"] as const;
 export type UserFlowType = (typeof USER_FLOW_TYPES)[number];
 
-export const USER_FLOW_PREFIX = "B2C_1_";
+// Also used by attachments/ and signIn/, so they live in domain/ids.ts.
+export { normalizeUserFlowId, USER_FLOW_PREFIX };
 
 /** The user flow versions B2C offers: 1 (legacy "standard"), 2 (legacy preview), 3 (recommended). */
 export const USER_FLOW_VERSIONS: readonly number[] = [1, 2, 3];
-
-/** `signin` and `B2C_1_signin` name the same flow; Graph adds the prefix on create. */
-export function normalizeUserFlowId(name: string): string {
-  const trimmed = name.trim();
-  return trimmed.toUpperCase().startsWith(USER_FLOW_PREFIX) ? USER_FLOW_PREFIX + trimmed.slice(USER_FLOW_PREFIX.length) : USER_FLOW_PREFIX + trimmed;
-}
 
 /**
  * The languages B2C offers for user flows (the "Supported languages" table of
@@ -40,7 +35,6 @@ export function languageTagProblem(tag: string): string | undefined {
   );
 }
 
-const FLOW_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -61,7 +55,7 @@ export interface B2CUserFlowInput {
 export function validateUserFlow(input: B2CUserFlowInput): InputProblem[] {
   const problems: InputProblem[] = [];
   const given = (v: unknown) => v !== undefined && !isUnknown(v);
-  if (!isUnknown(input.name) && (isBlank(input.name) || !FLOW_NAME.test(String(input.name).trim()))) {
+  if (!isUnknown(input.name) && (isBlank(input.name) || !USER_FLOW_NAME.test(String(input.name).trim()))) {
     problems.push({ argument: "name", reason: `must be 1-64 letters, digits, '_' or '-' (with or without the B2C_1_ prefix), got '${String(input.name)}'` });
   }
   if (!isUnknown(input.userFlowType) && !USER_FLOW_TYPES.includes(input.userFlowType as UserFlowType)) {
@@ -88,25 +82,6 @@ export function validateUserFlow(input: B2CUserFlowInput): InputProblem[] {
   }
   if (given(input.adoptExisting) && typeof input.adoptExisting !== "boolean") {
     problems.push({ argument: "adoptExisting", reason: "must be true or false" });
-  }
-  return problems;
-}
-
-/** Checks an attachment's arguments: both ids are required; a value not known yet (UNKNOWN) is skipped. */
-export function validateAttachment(input: { userFlowId?: unknown; identityProviderId?: unknown }): InputProblem[] {
-  const problems: InputProblem[] = [];
-  if (!isUnknown(input.userFlowId) && (isBlank(input.userFlowId) || !FLOW_NAME.test(String(input.userFlowId).trim()))) {
-    problems.push({ argument: "userFlowId", reason: `must name a user flow (with or without B2C_1_), got '${String(input.userFlowId)}'` });
-  }
-  if (!isUnknown(input.identityProviderId)) {
-    const id = input.identityProviderId;
-    const segment = typeof id === "string" && !isBlank(id) ? pathSegmentProblem(id) : undefined;
-    if (isBlank(id) || segment) {
-      problems.push({
-        argument: "identityProviderId",
-        reason: `must be an identity provider id such as 'WeChat-OAUTH' (its id output, e.g. wechat.identityProviderId)${segment ? `: ${JSON.stringify(id)} ${segment}` : `, got '${String(id)}'`}`,
-      });
-    }
   }
   return problems;
 }

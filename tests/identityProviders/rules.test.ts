@@ -1,6 +1,7 @@
 import { canonicalProviderType, redirectUriFor, validateSocialIdentityProvider, APP_ARGUMENT_NAMES, SOCIAL_PROVIDER_TYPES } from "../../identityProviders/rules";
 import { UNKNOWN } from "../../domain/notKnownYet";
-import { normalizeUserFlowId, runUserFlowUrl, validateAttachment, validateUserFlow } from "../../userFlows/rules";
+import { normalizeUserFlowId, runUserFlowUrl, validateUserFlow } from "../../userFlows/rules";
+import { validateAttachment } from "../../attachments/rules";
 
 /** A WeChat-shaped APP KEY (32 hex digits). */
 const HEX_KEY = "0123456789abcdef0123456789abcdef";
