@@ -68,6 +68,12 @@ const ZONES = [
     from: ["./graph/client.ts", "./graph/credential.ts", "./graph/retry.ts", "./kernel", "./host", "./emulator", "./program", "./cli", "./api"],
     message: IO_MESSAGE,
   })),
+  // domain/ and policies/ sit below every object folder: each object may use them, not the reverse.
+  ...["./domain", "./policies"].map((target) => ({
+    target,
+    from: [...OBJECT_FOLDERS, "signIn"].map((folder) => `./${folder}`),
+    message: "domain/ and policies/ sit below the object folders and import none of them",
+  })),
   // Claim 2, by path: graph/ is below everything but domain/.
   {
     target: "./graph",
