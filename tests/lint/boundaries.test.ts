@@ -28,6 +28,7 @@ const cases: [claim: string, file: string, code: string, rule: string, says: Reg
   ["an object folder does not import the composer", "attachments/component.ts", `import { B2CSocialSignIn } from "../signIn/component";\nexport const x = B2CSocialSignIn;`, "import-x/no-restricted-paths", /attachments\/ is one B2C object/],
   ["domain/ imports no object folder", "domain/lintFixture.ts", `import { normalizeKeySetId } from "../policyKeys/rules";\nexport const x = normalizeKeySetId;`, "import-x/no-restricted-paths", /sit below the object folders/],
   ["the kernel imports no object folder", "kernel/lintFixture.ts", `import { validateUserFlow } from "../userFlows/rules";\nexport const x = validateUserFlow;`, "import-x/no-restricted-paths", /kernel\/ sits below/],
+  ["the kernel's subfolders import no object folder", "kernel/ownership/lintFixture.ts", `import { validateUserFlow } from "../../userFlows/rules";\nexport const x = validateUserFlow;`, "import-x/no-restricted-paths", /kernel\/ sits below/],
   ["graph/ imports no object folder or kernel", "graph/lintFixture.ts", `import { graphOf } from "../kernel/providerContext";\nexport const x = graphOf;`, "import-x/no-restricted-paths", /graph\/ sits below/],
   ["only the kernel extends pulumi.dynamic", "identityProviders/lintFixture.ts", `import * as pulumi from "@pulumi/pulumi";\nexport class R extends pulumi.dynamic.Resource {}`, "no-restricted-syntax", /only kernel\/ knows/],
   ["only the kernel names dynamic provider types", "userFlows/lintFixture.ts", `import type * as pulumi from "@pulumi/pulumi";\nexport type P = pulumi.dynamic.ResourceProvider;`, "no-restricted-syntax", /only kernel\/ knows/],
@@ -51,6 +52,7 @@ const allowed: [where: string, file: string, code: string][] = [
   ["the kernel knows pulumi.dynamic and the stub", "kernel/lintFixture.ts", `import * as pulumi from "@pulumi/pulumi";\nexport class R extends pulumi.dynamic.Resource {}\nexport const stub = "pulumi-b2c-identity/dist/providers/index.js";`],
   ["signIn/ combines object folders", "signIn/lintFixture.ts", `import { B2CUserFlow } from "../userFlows/component";\nimport { PolicyKey } from "../policyKeys/component";\nexport const x = [B2CUserFlow, PolicyKey];`],
   ["an object folder uses the kernel, domain/, graph/ and policies/", "customPolicies/lintFixture.ts", `import * as fs from "fs";\nimport { graphOf } from "../kernel/providerContext";\nimport { pathSegmentProblem } from "../domain/ids";\nimport { GraphApi } from "../graph/client";\nimport { normalizePolicyXml } from "../policies/normalize";\nexport const x = [fs, graphOf, pathSegmentProblem, GraphApi, normalizePolicyXml];`],
+  ["0.1.0's frozen modules re-export object rules", "kernel/firstRelease/lintFixture.ts", `export { normalizeUserFlowId, runUserFlowUrl } from "../../userFlows/rules";`],
   ["the emulator's catalogue builds error answers", "emulator/errorCatalogue.ts", `import { GraphError } from "./graphErrors";\nexport const x = () => new GraphError(404, "x", "y");`],
 ];
 
