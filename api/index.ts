@@ -1,29 +1,45 @@
-// The package's main entry: the components users import.
-export * from "../identityProviders/component";
-export * from "../identityProviders/wechat";
-export * from "../identityProviders/qq";
-export * from "../userFlows/component";
-export * from "../attachments/component";
-export { SOCIAL_PROVIDER_TYPES, PORTAL_DISPLAY_NAMES } from "../identityProviders/rules";
+// The package's main entry: the names users import, and nothing else (tests/packaging/publicApi.test.ts
+// lists them). Everything else is internal: reachable inside this repository, not from the package.
+
+// Identity providers (Graph v1.0 /identity/identityProviders).
+export { SocialIdentityProvider } from "../identityProviders/component";
+export type { SocialIdentityProviderArgs } from "../identityProviders/component";
+export { WeChatIdentityProvider } from "../identityProviders/wechat";
+export type { WeChatIdentityProviderArgs } from "../identityProviders/wechat";
+export { QQIdentityProvider } from "../identityProviders/qq";
+export type { QQIdentityProviderArgs } from "../identityProviders/qq";
+export { SOCIAL_PROVIDER_TYPES } from "../identityProviders/rules";
 export type { SocialProviderType } from "../identityProviders/rules";
+
+// User flows and the buttons they show.
+export { B2CUserFlow } from "../userFlows/component";
+export type { B2CUserFlowArgs } from "../userFlows/component";
 export { USER_FLOW_TYPES } from "../userFlows/rules";
 export type { UserFlowType } from "../userFlows/rules";
-export * from "../policyKeys/component";
+export { UserFlowIdentityProvider } from "../attachments/component";
+export type { UserFlowIdentityProviderArgs } from "../attachments/component";
+
+// Policy keys (B2C_1A_ keysets), their presets, and keysets made outside the stack.
+export { PolicyKey } from "../policyKeys/component";
+export type { PolicyKeyArgs } from "../policyKeys/component";
+export { WeChatSecretKey, QQSecretKey, TokenSigningKey, TokenEncryptionKey } from "../policyKeys/presets";
+export type { AppSecretKeyArgs, TokenKeyArgs } from "../policyKeys/presets";
 export { AdoptedKeySet } from "../policyKeys/adopted/component";
 export type { AdoptedKeySetArgs } from "../policyKeys/adopted/component";
-export { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarning, activeKeyExpiry } from "../domain/keyExpiry";
-export * from "../policyKeys/presets";
-export { KEYSET_PREFIX, KEY_SOURCES, KEY_USES, GENERATED_KEY_TYPES, normalizeKeySetId } from "../policyKeys/rules";
-export type { KeySource, KeyUse, GeneratedKeyType } from "../policyKeys/rules";
-export * from "../signIn/component";
+
+// A tenant's social sign-in in one declaration.
+export { B2CSocialSignIn } from "../signIn/component";
+export type { B2CSocialSignInArgs, SocialSignInIdentityProvider, SocialSignInUserFlow } from "../signIn/component";
+
+// Custom policies and the IEF app registrations they need.
 export { TrustFrameworkPolicySet } from "../customPolicies/component";
-export type { TrustFrameworkPolicySetArgs, PolicyFileArgs, PolicyKeySetRef, PolicySetRelease, PolicySetVersioning } from "../customPolicies/component";
-export { TrustFrameworkPolicyResource } from "../customPolicies/provider";
-export type { TrustFrameworkPolicyResourceArgs } from "../customPolicies/provider";
-export { IefApplications, IEF_SCOPE_VALUE, PROXY_IEF_REDIRECT_URI, JWT_MS_REPLY_URL } from "../iefApplications/component";
-export type { IefApplicationsArgs, IefTestApplicationArgs } from "../iefApplications/component";
-// The offline custom-policy toolkit: render and merge the WeChat/QQ technical profiles, validate,
-// order, substitute placeholders, normalize.
-export * from "../policies";
+export type { TrustFrameworkPolicySetArgs, PolicyFileArgs } from "../customPolicies/component";
+export { IefApplications } from "../iefApplications/component";
+export type { IefApplicationsArgs } from "../iefApplications/component";
+
+// The offline custom-policy toolkit (render and merge the WeChat/QQ technical profiles, validate,
+// order, substitute placeholders, normalize), also importable as `pulumi-b2c-identity/policies`.
+export * as policies from "../policies";
+
 // The whole stack program, driven by stack config (`b2c:*`).
 export { stackProgram } from "../program/stackProgram";

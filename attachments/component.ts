@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserFlowIdentityProviderResource } from "./provider";
 import { throwIfProblems } from "../domain/problems";
-import { ATTACHMENT_RULES, normalizeUserFlowId, validateAttachment } from "../userFlows/rules";
+import { normalizeUserFlowId } from "../domain/ids";
+import { ATTACHMENT_RULES, validateAttachment } from "./rules";
 import { declaredInput } from "../kernel/declarations";
 import { callerOf, checkedByCaller, declareOnce, namesFor, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
 

@@ -13,3 +13,14 @@ export function pathSegmentProblem(value: string): string | undefined {
   if (/[\s\u0000-\u001f\u007f]/.test(id)) return "contains whitespace or a control character";
   return undefined;
 }
+
+export const USER_FLOW_PREFIX = "B2C_1_";
+
+/** A user flow's name, with or without its B2C_1_ prefix (Graph's limit is 64 characters). */
+export const USER_FLOW_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `signin` and `B2C_1_signin` name the same flow; Graph adds the prefix on create. */
+export function normalizeUserFlowId(name: string): string {
+  const trimmed = name.trim();
+  return trimmed.toUpperCase().startsWith(USER_FLOW_PREFIX) ? USER_FLOW_PREFIX + trimmed.slice(USER_FLOW_PREFIX.length) : USER_FLOW_PREFIX + trimmed;
+}

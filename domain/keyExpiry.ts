@@ -1,5 +1,5 @@
 import type { InputProblem } from "./problems";
-import { KEY_EXPIRY_RULES, toUnixSeconds } from "../policyKeys/rules";
+import { ArgumentRule, ArgumentRules } from "./argumentRules";
 
 // Key expiry: which key of a keyset B2C uses now and when it runs out, the warning a stack prints
 // before that happens, and when (and with which dates) a generated key is rolled over by adding a
@@ -20,6 +20,43 @@ import { KEY_EXPIRY_RULES, toUnixSeconds } from "../policyKeys/rules";
 // so a rolled-over key is added a day before it starts signing, while the old key stays valid:
 // both are published during the overlap and no token is signed by a key a relying party can't see.
 // Reached by the dynamic provider's code: no Set/Map/class at module scope.
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * An ISO 8601 string or a Date as Unix seconds (RFC 7519 NumericDate, what Graph's nbf/exp are);
+ * "invalid" for anything else. A date-time must carry `Z` or an offset (a local time would mean
+ * different instants on different machines); a bare date means midnight UTC.
+ */
+export function toUnixSeconds(value: unknown): number | "invalid" {
+  let ms: number;
+  if (value instanceof Date) {
+    ms = value.getTime();
+  } else if (typeof value === "string" && (ISO_DATE.test(value.trim()) || ISO_DATE_TIME.test(value.trim()))) {
+    ms = Date.parse(value.trim());
+  } else {
+    return "invalid";
+  }
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : "invalid";
+}
+
+/** The expiry settings every keyset a stack makes takes, whatever its caller names them. */
+export interface KeyExpiryInput {
+  /** Warn when the active key expires within this many days (PolicyKey, presets, B2CSocialSignIn, b2c:socialSignIn.expiryWarningDays). */
+  expiryWarningDays?: unknown;
+  /** Roll a generated key over this many days before expiry (generate.rotateBeforeExpiryDays, the token presets' rotateBeforeExpiryDays, B2CSocialSignIn's tokenKeysRotateBeforeExpiryDays, b2c:socialSignIn.keySets[i].rotateBeforeExpiryDays). */
+  rotateBeforeExpiryDays?: unknown;
+}
+
+const wholeDays: ArgumentRule = (value) =>
+  value === undefined || value === null || (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 3650)
+    ? []
+    : [`must be a whole number of days between 1 and 3650, got ${JSON.stringify(value)}`];
+
+/** One rule per expiry setting: the only place a number of days is judged (domain/keyExpiry.ts validateExpirySettings uses it). */
+export const KEY_EXPIRY_RULES: ArgumentRules<KeyExpiryInput> = { expiryWarningDays: wholeDays, rotateBeforeExpiryDays: wholeDays };
+
 
 /** Days before an active key's expiry from which preview and up warn. */
 export const DEFAULT_EXPIRY_WARNING_DAYS = 30;

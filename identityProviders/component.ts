@@ -89,7 +89,10 @@ export function buildIdentityProvider(
   };
 }
 
-/** @internal The outputs every identity provider component exposes, set from its dynamic resource. */
+/**
+ * The outputs every identity provider component exposes, set from its dynamic resource: the base
+ * class of SocialIdentityProvider and its WeChat/QQ presets (public through them, not exported by name).
+ */
 export abstract class IdentityProviderComponent extends pulumi.ComponentResource implements IdentityProviderOutputs {
   readonly identityProviderId: pulumi.Output<string>;
   readonly type: pulumi.Output<string>;

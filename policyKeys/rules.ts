@@ -3,6 +3,10 @@ import * as forge from "node-forge";
 import { InputProblem, isBlank, secretWhitespaceProblem } from "../domain/problems";
 import { isUnknown } from "../domain/notKnownYet";
 import { ArgumentRule, ArgumentRules } from "../domain/argumentRules";
+import { toUnixSeconds } from "../domain/keyExpiry";
+
+// Also what 0.1.0's serialized providers call here (dist/validation/policyKeys.js).
+export { toUnixSeconds };
 
 // Pure checks for PolicyKey (Graph beta /trustFramework/keySets, https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta). Reached by
 // the dynamic provider's code, so: no Set/Map/class at module scope, only arrays, objects, regexes.
@@ -23,9 +27,6 @@ const BARE_NAME = /^[A-Za-z0-9_-]+$/;
 /** Longest keyset id accepted (prefix included). Microsoft documents no limit; 128 keeps ids sane. */
 export const MAX_KEYSET_ID_LENGTH = 128;
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
 /** `WeChatSecret`, `b2c_1a_WeChatSecret` and `B2C_1A_WeChatSecret` all give `B2C_1A_WeChatSecret`. */
 export function normalizeKeySetId(name: string): string {
   const trimmed = name.trim();
@@ -42,23 +43,6 @@ export function canonicalKeyType(value: unknown): GeneratedKeyType | undefined {
   if (typeof value !== "string") return undefined;
   const lower = value.trim().toLowerCase();
   return lower === "rsa" ? "RSA" : lower === "oct" ? "oct" : undefined;
-}
-
-/**
- * An ISO 8601 string or a Date as Unix seconds (RFC 7519 NumericDate, what Graph's nbf/exp are);
- * "invalid" for anything else. A date-time must carry `Z` or an offset (a local time would mean
- * different instants on different machines); a bare date means midnight UTC.
- */
-export function toUnixSeconds(value: unknown): number | "invalid" {
-  let ms: number;
-  if (value instanceof Date) {
-    ms = value.getTime();
-  } else if (typeof value === "string" && (ISO_DATE.test(value.trim()) || ISO_DATE_TIME.test(value.trim()))) {
-    ms = Date.parse(value.trim());
-  } else {
-    return "invalid";
-  }
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : "invalid";
 }
 
 function isoOf(seconds: number): string {
@@ -94,22 +78,6 @@ export function certificateDer(value: string): Buffer | undefined {
 export function certificateThumbprint(der: Buffer): string {
   return createHash("sha1").update(der).digest("base64url");
 }
-
-/** The expiry settings every keyset a stack makes takes, whatever its caller names them. */
-export interface KeyExpiryInput {
-  /** Warn when the active key expires within this many days (PolicyKey, presets, B2CSocialSignIn, b2c:socialSignIn.expiryWarningDays). */
-  expiryWarningDays?: unknown;
-  /** Roll a generated key over this many days before expiry (generate.rotateBeforeExpiryDays, the token presets' rotateBeforeExpiryDays, B2CSocialSignIn's tokenKeysRotateBeforeExpiryDays, b2c:socialSignIn.keySets[i].rotateBeforeExpiryDays). */
-  rotateBeforeExpiryDays?: unknown;
-}
-
-const wholeDays: ArgumentRule = (value) =>
-  value === undefined || value === null || (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 3650)
-    ? []
-    : [`must be a whole number of days between 1 and 3650, got ${JSON.stringify(value)}`];
-
-/** One rule per expiry setting: the only place a number of days is judged (domain/keyExpiry.ts validateExpirySettings uses it). */
-export const KEY_EXPIRY_RULES: ArgumentRules<KeyExpiryInput> = { expiryWarningDays: wholeDays, rotateBeforeExpiryDays: wholeDays };
 
 export interface PolicyKeyInput {
   name?: unknown;

@@ -1,6 +1,6 @@
 import { InputProblem, isBlank } from "../domain/problems";
 import { canonicalProviderType, IDENTITY_PROVIDER_RULES, validateSocialIdentityProvider } from "../identityProviders/rules";
-import { KEY_EXPIRY_RULES } from "../policyKeys/rules";
+import { KEY_EXPIRY_RULES } from "../domain/keyExpiry";
 import { checkArgument } from "../domain/argumentRules";
 import { normalizeUserFlowId, validateUserFlow } from "../userFlows/rules";
 

@@ -1,21 +1,16 @@
 import { InputProblem, isBlank } from "../domain/problems";
-import { pathSegmentProblem } from "../domain/ids";
+import { normalizeUserFlowId, USER_FLOW_NAME, USER_FLOW_PREFIX } from "../domain/ids";
 import { ArgumentRules, checkArguments, reasons } from "../domain/argumentRules";
 
 /** https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow (beta) */
 export const USER_FLOW_TYPES = ["signUpOrSignIn", "signUp", "signIn", "passwordReset", "profileUpdate", "resourceOwner"] as const;
 export type UserFlowType = (typeof USER_FLOW_TYPES)[number];
 
-export const USER_FLOW_PREFIX = "B2C_1_";
+// Also what 0.1.0's serialized providers call here (dist/validation/userFlows.js).
+export { normalizeUserFlowId, USER_FLOW_PREFIX };
 
 /** The user flow versions B2C offers: 1 (legacy "standard"), 2 (legacy preview), 3 (recommended). */
 export const USER_FLOW_VERSIONS: readonly number[] = [1, 2, 3];
-
-/** `signin` and `B2C_1_signin` name the same flow; Graph adds the prefix on create. */
-export function normalizeUserFlowId(name: string): string {
-  const trimmed = name.trim();
-  return trimmed.toUpperCase().startsWith(USER_FLOW_PREFIX) ? USER_FLOW_PREFIX + trimmed.slice(USER_FLOW_PREFIX.length) : USER_FLOW_PREFIX + trimmed;
-}
 
 /**
  * The languages B2C offers for user flows (the "Supported languages" table of
@@ -40,7 +35,6 @@ export function languageTagProblem(tag: string): string | undefined {
   );
 }
 
-const FLOW_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -61,7 +55,7 @@ const given = (v: unknown) => v !== undefined;
  * check): the only place these arguments are judged. A missing name or userFlowType is a problem.
  */
 export const USER_FLOW_RULES: ArgumentRules<B2CUserFlowInput> = {
-  name: (name) => (isBlank(name) || !FLOW_NAME.test(String(name).trim()) ? [`must be 1-64 letters, digits, '_' or '-' (with or without the B2C_1_ prefix), got '${String(name)}'`] : []),
+  name: (name) => (isBlank(name) || !USER_FLOW_NAME.test(String(name).trim()) ? [`must be 1-64 letters, digits, '_' or '-' (with or without the B2C_1_ prefix), got '${String(name)}'`] : []),
   userFlowType: (type) => (USER_FLOW_TYPES.includes(type as UserFlowType) ? [] : [`must be one of ${USER_FLOW_TYPES.join(", ")}, got '${String(type)}'`]),
   userFlowTypeVersion: (version) =>
     !given(version) || USER_FLOW_VERSIONS.includes(version as number)
@@ -83,26 +77,6 @@ export const USER_FLOW_RULES: ArgumentRules<B2CUserFlowInput> = {
  */
 export function validateUserFlow(input: B2CUserFlowInput, names: Readonly<Record<string, string>> = {}): InputProblem[] {
   return checkArguments(USER_FLOW_RULES, input, names);
-}
-
-export interface AttachmentInput {
-  userFlowId?: unknown;
-  identityProviderId?: unknown;
-}
-
-/** One rule per argument of an attachment (UserFlowIdentityProvider, the provider's check): both ids are required. */
-export const ATTACHMENT_RULES: ArgumentRules<AttachmentInput> = {
-  userFlowId: (id) => (isBlank(id) || !FLOW_NAME.test(String(id).trim()) ? [`must name a user flow (with or without B2C_1_), got '${String(id)}'`] : []),
-  identityProviderId: (id) => {
-    const segment = typeof id === "string" && !isBlank(id) ? pathSegmentProblem(id) : undefined;
-    if (!isBlank(id) && !segment) return [];
-    return [`must be an identity provider id such as 'WeChat-OAUTH' (its id output, e.g. wechat.identityProviderId)${segment ? `: ${JSON.stringify(id)} ${segment}` : `, got '${String(id)}'`}`];
-  },
-};
-
-/** Checks an attachment's arguments (ATTACHMENT_RULES); a value not known yet (UNKNOWN) is skipped. */
-export function validateAttachment(input: AttachmentInput, names: Readonly<Record<string, string>> = {}): InputProblem[] {
-  return checkArguments(ATTACHMENT_RULES, input, names);
 }
 
 /** The portal's "Run user flow" URL: signs in and shows the token at https://jwt.ms. */

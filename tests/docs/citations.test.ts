@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 
 const ROOT = path.join(__dirname, "..", "..");
-const SOURCE_DIRS = ["components", "providers", "graph", "emulator", "validation", "policies", "program", "cli", "bench", "scripts"];
+// The package's folders as the build names them, and the repository's tools.
+const SOURCE_DIRS = [...JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.build.json"), "utf8")).include, "bench", "scripts"];
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -25,9 +25,9 @@ const keys = [
   new b2c.PolicyKey("facebook", { name: "FacebookSecret", secret: { value: config.requireSecret("facebookAppSecret") } }),
 ];
 const set = new b2c.TrustFrameworkPolicySet("policies", {
-  policies: b2c.mergeSocialProvidersIntoPolicySet(files, [
-    b2c.weChatProviderPolicy({ appId: "wx0123456789abcdef" }),
-    b2c.qqProviderPolicy({ appId: "101000001" }),
+  policies: b2c.policies.mergeSocialProvidersIntoPolicySet(files, [
+    b2c.policies.weChatProviderPolicy({ appId: "wx0123456789abcdef" }),
+    b2c.policies.qqProviderPolicy({ appId: "101000001" }),
   ]),
   identityExperienceFrameworkAppId: "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa",
   proxyIdentityExperienceFrameworkAppId: "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb",

@@ -6,12 +6,15 @@
 // exactly what is declared (no duplicate, no orphan), every fault fired, and a second `up` is a
 // no-op with 0 Graph writes (no leftover in state); after destroy nothing of ours is left.
 import type { FaultRule, RunningEmulator } from "../../emulator";
-import { EngineProject, useEngineStack } from "../helpers/pulumiEngine";
+import * as path from "path";
+import { EngineProject, repoRoot, useEngineStack } from "../helpers/pulumiEngine";
 import { describeCalls, graphWrites } from "../helpers/requestLog";
 
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
 const b2c = require("pulumi-b2c-identity");
+// One custom policy without a set around it: the resource class is not public, so by its file.
+const { TrustFrameworkPolicyResource } = require(${JSON.stringify(path.join(repoRoot, "dist/customPolicies/provider.js"))});
 const v = Number(new pulumi.Config("matrix").require("version"));
 const tenant = new pulumi.Config("b2c").require("tenantId");
 const NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06";
@@ -22,7 +25,7 @@ const qq = new b2c.QQIdentityProvider("qq", { appId: "101000001", appKey: pulumi
 const flow = new b2c.B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", isLanguageCustomizationEnabled: v === 2 });
 new b2c.UserFlowIdentityProvider("susi-qq", { userFlowId: flow.userFlowId, identityProviderId: qq.identityProviderId, userFlowCreationId: flow.creationId });
 new b2c.PolicyKey("key", { name: "MatrixSecret", secret: { value: pulumi.secret("app-key-v" + v) } });
-new b2c.TrustFrameworkPolicyResource("policy", { policyId: "B2C_1A_Matrix", xml });
+new TrustFrameworkPolicyResource("policy", { policyId: "B2C_1A_Matrix", xml });
 `;
 
 type Target = Pick<FaultRule, "method" | "path">;

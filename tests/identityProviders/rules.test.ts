@@ -1,7 +1,8 @@
 import { canonicalProviderType, IDENTITY_PROVIDER_RULES, redirectUriFor, validateSocialIdentityProvider, APP_ARGUMENT_NAMES, SOCIAL_PROVIDER_TYPES } from "../../identityProviders/rules";
 import { UNKNOWN } from "../../domain/notKnownYet";
 import { checkArgument } from "../../domain/argumentRules";
-import { normalizeUserFlowId, runUserFlowUrl, validateAttachment, validateUserFlow } from "../../userFlows/rules";
+import { normalizeUserFlowId, runUserFlowUrl, validateUserFlow } from "../../userFlows/rules";
+import { validateAttachment } from "../../attachments/rules";
 
 /** A WeChat-shaped APP KEY (32 hex digits). */
 const HEX_KEY = "0123456789abcdef0123456789abcdef";

@@ -39,7 +39,7 @@ test("a git install builds dist/ and both entry points load", () => {
       expect(fs.existsSync(path.join(installed, f))).toBe(true);
     }
     // Only the published files: no sources, no tests.
-    expect(fs.existsSync(path.join(installed, "components"))).toBe(false);
+    expect(fs.existsSync(path.join(installed, "api"))).toBe(false);
     expect(fs.existsSync(path.join(installed, "tests"))).toBe(false);
     const out = execFileSync(
       process.execPath,

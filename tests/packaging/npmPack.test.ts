@@ -52,6 +52,25 @@ test("the package holds dist/ and the schema, no tests", () => {
   expect(packedFiles.some((f) => f.startsWith("tests/") || f.endsWith(".test.ts"))).toBe(false);
 });
 
+test("the consumer reaches the named subpaths and 0.1.0's frozen modules, and no other internal module", () => {
+  const probe = [
+    `const tryLoad = (p) => { try { require(p); return "ok"; } catch (e) { return e.code; } };`,
+    `const names = ${JSON.stringify(["pulumi-b2c-identity", "pulumi-b2c-identity/policies", "pulumi-b2c-identity/emulator", "pulumi-b2c-identity/dist/graph/client.js", "pulumi-b2c-identity/dist/validation/userFlows.js", "pulumi-b2c-identity/dist/providers/index.js", "pulumi-b2c-identity/dist/graph/redact.js", "pulumi-b2c-identity/dist/api/index.js"])};`,
+    `console.log(JSON.stringify(Object.fromEntries(names.map((n) => [n, tryLoad(n)]))));`,
+  ].join("\n");
+  const loaded = JSON.parse(execFileSync(process.execPath, ["-e", probe], { cwd: consumer, encoding: "utf8" }));
+  expect(loaded).toEqual({
+    "pulumi-b2c-identity": "ok",
+    "pulumi-b2c-identity/policies": "ok",
+    "pulumi-b2c-identity/emulator": "ok",
+    "pulumi-b2c-identity/dist/graph/client.js": "ok",
+    "pulumi-b2c-identity/dist/validation/userFlows.js": "ok",
+    "pulumi-b2c-identity/dist/providers/index.js": "ok",
+    "pulumi-b2c-identity/dist/graph/redact.js": "ERR_PACKAGE_PATH_NOT_EXPORTED",
+    "pulumi-b2c-identity/dist/api/index.js": "ERR_PACKAGE_PATH_NOT_EXPORTED",
+  });
+});
+
 test("the README's main example runs through the real `pulumi up` in the consumer project", async () => {
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
   const main = readmeTsBlocks(readme)[0];
@@ -115,9 +134,10 @@ describe("README examples", () => {
 
 describe("entry points resolve under every moduleResolution", () => {
   const entry = [
-    `import { B2CSocialSignIn, WeChatIdentityProvider, mergeSocialProviders } from "pulumi-b2c-identity";`,
+    `import { B2CSocialSignIn, WeChatIdentityProvider, policies } from "pulumi-b2c-identity";`,
+    `import { mergeSocialProviders } from "pulumi-b2c-identity/policies";`,
     `import { startEmulator, type RunningEmulator } from "pulumi-b2c-identity/emulator";`,
-    `export const used: unknown[] = [B2CSocialSignIn, WeChatIdentityProvider, mergeSocialProviders];`,
+    `export const used: unknown[] = [B2CSocialSignIn, WeChatIdentityProvider, mergeSocialProviders, policies.validatePolicySet];`,
     `export async function url(): Promise<string> { const emu: RunningEmulator = await startEmulator({ port: 0 }); await emu.stop(); return emu.url; }`,
     "",
   ].join("\n");

@@ -3,13 +3,13 @@ import * as forge from "node-forge";
 import {
   canonicalKeyType,
   certificateDer,
-  KEY_EXPIRY_RULES,
   normalizeKeySetId,
   PolicyKeyInput,
   sameKeySet,
   toUnixSeconds,
   validatePolicyKey,
 } from "../../policyKeys/rules";
+import { KEY_EXPIRY_RULES } from "../../domain/keyExpiry";
 import { UNKNOWN } from "../../domain/notKnownYet";
 import { validateExpirySettings } from "../../domain/keyExpiry";
 

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { B2CSocialSignIn } from "../../api";
 import { IDENTITY_PROVIDER_RULES } from "../../identityProviders/rules";
-import { KEY_EXPIRY_RULES } from "../../policyKeys/rules";
+import { KEY_EXPIRY_RULES } from "../../domain/keyExpiry";
 import { stackProgram } from "../../program/stackProgram";
 import { readStackConfig, pulumiConfigReader } from "../../program/stackConfig";
 import { capture, collectUnhandledRejections } from "../helpers/pulumiHarness";

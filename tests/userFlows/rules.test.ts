@@ -1,5 +1,6 @@
 // userFlows/rules.ts: one rule per argument of a user flow and of an attachment, called directly.
-import { ATTACHMENT_RULES, USER_FLOW_RULES, validateUserFlow } from "../../userFlows/rules";
+import { USER_FLOW_RULES, validateUserFlow } from "../../userFlows/rules";
+import { ATTACHMENT_RULES } from "../../attachments/rules";
 import { UNKNOWN } from "../../domain/notKnownYet";
 
 describe("USER_FLOW_RULES", () => {

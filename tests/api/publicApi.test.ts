@@ -1,0 +1,125 @@
+// The package's public surface, written out: the names `pulumi-b2c-identity` exports, the `policies`
+// toolkit, and the subpaths package.json lets a consumer (or 0.1.0's state) import. A name added to
+// or dropped from api/index.ts, or a subpath opened or closed, must change this list too.
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+
+const root = path.join(__dirname, "..", "..");
+
+const VALUES = [
+  "AdoptedKeySet",
+  "B2CSocialSignIn",
+  "B2CUserFlow",
+  "IefApplications",
+  "PolicyKey",
+  "QQIdentityProvider",
+  "QQSecretKey",
+  "SOCIAL_PROVIDER_TYPES",
+  "SocialIdentityProvider",
+  "TokenEncryptionKey",
+  "TokenSigningKey",
+  "TrustFrameworkPolicySet",
+  "USER_FLOW_TYPES",
+  "UserFlowIdentityProvider",
+  "WeChatIdentityProvider",
+  "WeChatSecretKey",
+  "policies",
+  "stackProgram",
+];
+const TYPES = [
+  "AdoptedKeySetArgs",
+  "AppSecretKeyArgs",
+  "B2CSocialSignInArgs",
+  "B2CUserFlowArgs",
+  "IefApplicationsArgs",
+  "PolicyFileArgs",
+  "PolicyKeyArgs",
+  "QQIdentityProviderArgs",
+  "SocialIdentityProviderArgs",
+  "SocialProviderType",
+  "SocialSignInIdentityProvider",
+  "SocialSignInUserFlow",
+  "TokenKeyArgs",
+  "TrustFrameworkPolicySetArgs",
+  "UserFlowIdentityProviderArgs",
+  "UserFlowType",
+  "WeChatIdentityProviderArgs",
+];
+
+/** The names a module's re-exports declare, split into values and types (read from its source). */
+function declaredExports(file: string): { values: string[]; types: string[]; starExports: string[] } {
+  const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), "utf8"), ts.ScriptTarget.Latest, true);
+  const values: string[] = [];
+  const types: string[] = [];
+  const starExports: string[] = [];
+  for (const statement of source.statements) {
+    if (!ts.isExportDeclaration(statement)) continue;
+    const clause = statement.exportClause;
+    if (!clause) starExports.push(statement.getText());
+    else if (ts.isNamespaceExport(clause)) values.push(clause.name.text);
+    else for (const element of clause.elements) (statement.isTypeOnly || element.isTypeOnly ? types : values).push(element.name.text);
+  }
+  return { values: values.sort(), types: types.sort(), starExports };
+}
+
+test("the package entry exports exactly the curated names", () => {
+  const entry = declaredExports("api/index.ts");
+  expect(entry.starExports).toEqual([]);
+  expect(entry.values).toEqual([...VALUES].sort());
+  expect(entry.types).toEqual([...TYPES].sort());
+  expect(entry.values.length + entry.types.length).toBe(35);
+  // What the module really exports at run time: the values, no more (no stray `export *`).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  expect(Object.keys(require("../../api")).sort()).toEqual([...VALUES].sort());
+});
+
+test("`policies` is the offline toolkit, the same module as the ./policies subpath", () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const api = require("../../api");
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const toolkit = require("../../policies");
+  const { values, starExports } = declaredExports("policies/index.ts");
+  expect(starExports).toEqual([]);
+  expect(Object.keys(api.policies).sort()).toEqual(values);
+  expect(Object.keys(toolkit).sort()).toEqual(values);
+  expect(values).toEqual(expect.arrayContaining(["mergeSocialProvidersIntoPolicySet", "weChatProviderPolicy", "qqProviderPolicy", "validatePolicySet"]));
+});
+
+describe("package.json exports", () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+
+  // The modules 0.1.0's serialized providers load by path (tests/kernel/firstReleaseState.test.ts
+  // checks what each still exports), and the path the provider stub in today's state loads.
+  const FROZEN = [
+    "./dist/graph/client.js",
+    "./dist/graph/errors.js",
+    "./dist/graph/settings.js",
+    "./dist/policies/normalize.js",
+    "./dist/providers/index.js",
+    "./dist/providers/providerContext.js",
+    "./dist/providers/secretFingerprint.js",
+    "./dist/validation/identityProviders.js",
+    "./dist/validation/inputError.js",
+    "./dist/validation/policyKeys.js",
+    "./dist/validation/userFlows.js",
+  ];
+
+  test("name the entry, the emulator, the toolkit, the manifest and the frozen paths; no wildcard", () => {
+    expect(Object.keys(manifest.exports).sort()).toEqual([".", "./emulator", "./package.json", "./policies", ...FROZEN].sort());
+    expect(Object.keys(manifest.exports).filter((key) => key.includes("*"))).toEqual([]);
+    expect(Object.keys(manifest.typesVersions["*"]).sort()).toEqual(["emulator", "policies"]);
+  });
+
+  test("every subpath points at a module built from a source file that exists", () => {
+    const targets = Object.entries(manifest.exports).flatMap(([key, target]) =>
+      key === "./package.json" ? [] : typeof target === "string" ? [target] : Object.values(target as Record<string, string>),
+    );
+    const missing = targets
+      .map((target) => target.replace(/^\.\/dist\//, "").replace(/\.d\.ts$|\.js$/, ".ts"))
+      .filter((source) => !fs.existsSync(path.join(root, source)));
+    expect(missing).toEqual([]);
+    expect(manifest.main).toBe("dist/api/index.js");
+    expect(manifest.types).toBe("dist/api/index.d.ts");
+  });
+});
