@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserFlowIdentityProviderResource } from "./provider";
-import { throwIfProblems } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import { normalizeUserFlowId, validateAttachment } from "../userFlows/rules";
 import { declaredInput } from "../kernel/declarations";
 import { declareOnce, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";

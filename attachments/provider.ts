@@ -9,6 +9,7 @@ import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, re
 import { adoptedReplacement, retainedOnDelete } from "../kernel/ownership/rule";
 import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { graphUrl, pathSegment } from "../graph/paths";
+import { ExistsError, NotOursError } from "../kernel/errors";
 
 export interface AttachmentInputs {
   userFlowId: string;
@@ -171,7 +172,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     const samePair = changed.length === 0;
     if (recreated) replaces.push("userFlowCreationId");
     const recorded = olds.userFlowCreationId === undefined && news.userFlowCreationId !== undefined;
-    if (olds.adopted === true && replaces.length > 0) throw new Error(adoptedReplacement("attachment", attachmentName(olds.userFlowId, olds.identityProviderId), replaces));
+    if (olds.adopted === true && replaces.length > 0) throw new NotOursError(adoptedReplacement("attachment", attachmentName(olds.userFlowId, olds.identityProviderId), replaces));
     if (replaces.length > 0) planReplacement("attachment", news, attachmentName(normalizeUserFlowId(olds.userFlowId), olds.identityProviderId));
     return { changes: replaces.length > 0 || pending.length > 0 || recorded, replaces, ...(recreated && samePair ? { deleteBeforeReplace: true } : {}) };
   },
@@ -219,7 +220,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
         if (!holds(await attachedIds(graph, flowId), inputs.identityProviderId)) throw error;
         // Not attached a moment ago: after a resend, our first attempt landed and its answer was lost.
         if (error.afterNetworkRetry) return ours();
-        throw new Error(
+        throw new ExistsError(
           `Identity provider ${inputs.identityProviderId} was attached to user flow ${flowId} by someone else after this stack looked, moments ` +
             `before its attach; it is not taken as this stack's. To manage it from this stack, set adoptExisting: true on the UserFlowIdentityProvider ` +
             `(it is then left attached on destroy).`,

@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
-import { inputError } from "../domain/problems";
+import { NotOursError, inputError } from "../kernel/errors";
 import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
-import { withUnknowns } from "../domain/notKnownYet";
+import { withUnknowns } from "../kernel/inputs";
 import { adoptedReplacement, retainedOnDelete } from "../kernel/ownership/rule";
 import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "../kernel/ownership/gate";
 import { bodyText, packPolicyXml, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./document";
@@ -160,7 +160,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     // No Graph call: the desired content's hash against the one in state.
     const news = withDocument(stored);
     const replaces = isUnknown(news.policyId) || !sameId(olds.policyId, news.policyId) ? ["policyId"] : [];
-    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("policy", olds.policyId, replaces));
+    if (replaces.length > 0 && olds.adopted === true) throw new NotOursError(adoptedReplacement("policy", olds.policyId, replaces));
     const changed: string[] = [];
     if (isUnknown(news.xml) || policyContentHash(news.xml) !== olds.contentHash) changed.push("xml");
     if (isUnknown(news.dependsOnHash) || (news.dependsOnHash ?? "") !== (olds.dependsOnHash ?? "")) changed.push("dependsOnHash");
@@ -188,11 +188,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
         if (!same) await upload(graph, inputs, FRESH_DEPENDENCY_WINDOW_MS);
         return { id, outs: outputsFrom(inputs, id, true) };
       }
-      try {
-        gate.claim(existingPolicy(id, inputs.xml, existing));
-      } catch (error) {
-        throw new TrustFrameworkPolicyError((error as Error).message);
-      }
+      gate.claim(existingPolicy(id, inputs.xml, existing));
       // This stack's own upload, landed but not recorded: the same content, nothing to send.
       gate.answered("policy", id);
       return { id, outs: outputsFrom(inputs, id) };

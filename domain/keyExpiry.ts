@@ -1,5 +1,5 @@
 import type { InputProblem } from "./problems";
-import { toUnixSeconds } from "../policyKeys/rules";
+import { toUnixSeconds } from "./dates";
 
 // Key expiry: which key of a keyset B2C uses now and when it runs out, the warning a stack prints
 // before that happens, and when (and with which dates) a generated key is rolled over by adding a

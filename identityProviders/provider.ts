@@ -4,7 +4,7 @@ import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
 import { isGraphRequestError } from "../graph/errors";
 import { describeSetting, GraphSettings, requireTenantName } from "../graph/settings";
-import { inputError } from "../domain/problems";
+import { ExistsError, NotOursError, inputError } from "../kernel/errors";
 import {
   canonicalProviderType,
   PORTAL_DISPLAY_NAMES,
@@ -160,7 +160,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
 
   async diff(_id, olds: IdentityProviderOutputs, news: IdentityProviderInputs) {
     const replaces = (news.type ?? "").toLowerCase() !== (olds.type ?? "").toLowerCase() ? ["type"] : [];
-    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("identityProvider", `${olds.type} (${olds.identityProviderId})`, ["type"]));
+    if (replaces.length > 0 && olds.adopted === true) throw new NotOursError(adoptedReplacement("identityProvider", `${olds.type} (${olds.identityProviderId})`, ["type"]));
     if (replaces.length > 0) planReplacement("identityProvider", news, olds.identityProviderId);
     const changed: string[] = [...changedKeys(olds, news, ["displayName", "clientId", "customDomain"])];
     if (isUnknown(news.clientSecret) || !secretMatchesFingerprint(news.clientSecret, olds.clientSecretHash)) {
@@ -225,7 +225,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
       // Absent a moment ago. Only a resend (after a dropped connection) can have found our own
       // first attempt; a first POST refused as a duplicate met someone else's create.
       if (error.afterNetworkRetry) return takeAsOurs(existing);
-      throw new Error(existsMessage(existing, inputs.type, tenant) + ` (It was created by someone else after this stack looked, moments before its create.)`);
+      throw new ExistsError(existsMessage(existing, inputs.type, tenant) + ` (It was created by someone else after this stack looked, moments before its create.)`);
     }
   },
 

@@ -12,6 +12,7 @@ import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet
 import { activeKeyOf } from "./active";
 import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError, existsMessage, isDuplicate } from "./operations";
 import { adopt } from "./adoption";
+import { errorKind, ExistsError, NotOursError } from "../kernel/errors";
 
 // PolicyKey: one B2C policy key container (keyset) and the keys added to it, over Graph beta
 // /trustFramework/keySets (https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta).
@@ -100,7 +101,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
   async diff(_id, olds: PolicyKeyOutputs, news: PolicyKeyInputs) {
     // No Graph call: everything needed is in state.
     const replaces = replacementReasons(olds, news);
-    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("keySet", olds.keySetId, replaces));
+    if (replaces.length > 0 && olds.adopted === true) throw new NotOursError(adoptedReplacement("keySet", olds.keySetId, replaces));
     if (replaces.length > 0) planReplacement("keySet", news, olds.keySetId);
     const rotation = replaces.length > 0 ? [] : rotationReasons(olds, news);
     const nameChanged = replaces.includes("name");
@@ -276,15 +277,16 @@ async function postKeySet(
     try {
       gate.claim(existingKeySet(current));
     } catch (refused) {
-      throw new PolicyKeyError(messageOf(refused), error);
+      if (errorKind(refused) !== "exists") throw refused;
+      throw new ExistsError(messageOf(refused), { cause: error });
     }
     return current.id;
   }
   if (inputs.adoptExisting) return adopt(graph, current, inputs);
-  throw new PolicyKeyError(
+  throw new ExistsError(
     existsMessage(current.id, graph.settings.tenantId, current.keys ?? []) +
       ` (It was created by someone else, e.g. another stack declaring the same name, after this stack looked, moments before its create; it is not shared.)`,
-    error,
+    { cause: error },
   );
 }
 

@@ -2,9 +2,13 @@ import { createHash, X509Certificate } from "crypto";
 import * as forge from "node-forge";
 import { InputProblem, isBlank, secretWhitespaceProblem } from "../domain/problems";
 import { isUnknown } from "../domain/notKnownYet";
+import { toUnixSeconds } from "../domain/dates";
 
 // Pure checks for PolicyKey (Graph beta /trustFramework/keySets, https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta). Reached by
 // the dynamic provider's code, so: no Set/Map/class at module scope, only arrays, objects, regexes.
+
+// Dates are read by the one rule in domain/dates.ts (also reached by 0.1.0's state, kernel/firstRelease/).
+export { toUnixSeconds };
 
 /** The prefix Graph adds to every keyset id (`WeChatSecret` -> `B2C_1A_WeChatSecret`). */
 export const KEYSET_PREFIX = "B2C_1A_";
@@ -22,9 +26,6 @@ const BARE_NAME = /^[A-Za-z0-9_-]+$/;
 /** Longest keyset id accepted (prefix included). Microsoft documents no limit; 128 keeps ids sane. */
 export const MAX_KEYSET_ID_LENGTH = 128;
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
 /** `WeChatSecret`, `b2c_1a_WeChatSecret` and `B2C_1A_WeChatSecret` all give `B2C_1A_WeChatSecret`. */
 export function normalizeKeySetId(name: string): string {
   const trimmed = name.trim();
@@ -41,23 +42,6 @@ export function canonicalKeyType(value: unknown): GeneratedKeyType | undefined {
   if (typeof value !== "string") return undefined;
   const lower = value.trim().toLowerCase();
   return lower === "rsa" ? "RSA" : lower === "oct" ? "oct" : undefined;
-}
-
-/**
- * An ISO 8601 string or a Date as Unix seconds (RFC 7519 NumericDate, what Graph's nbf/exp are);
- * "invalid" for anything else. A date-time must carry `Z` or an offset (a local time would mean
- * different instants on different machines); a bare date means midnight UTC.
- */
-export function toUnixSeconds(value: unknown): number | "invalid" {
-  let ms: number;
-  if (value instanceof Date) {
-    ms = value.getTime();
-  } else if (typeof value === "string" && (ISO_DATE.test(value.trim()) || ISO_DATE_TIME.test(value.trim()))) {
-    ms = Date.parse(value.trim());
-  } else {
-    return "invalid";
-  }
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : "invalid";
 }
 
 function isoOf(seconds: number): string {

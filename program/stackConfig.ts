@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { B2CSocialSignInArgs } from "../signIn/component";
 import { resolveGraphSettings, GraphSettings } from "../graph/settings";
 import { appKeyShapeProblem, canonicalProviderType } from "../identityProviders/rules";
-import { InputProblem, inputError, renameProblems, secretWhitespaceProblem, throwIfProblems } from "../domain/problems";
+import { InputProblem, renameProblems, secretWhitespaceProblem } from "../domain/problems";
+import { inputError, throwIfProblems } from "../kernel/errors";
 import { UNKNOWN } from "../domain/notKnownYet";
 import { validateSocialSignIn } from "../signIn/rules";
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { throwIfProblems } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import { canonicalProviderType, SocialProviderType } from "../identityProviders/rules";
 import { validateSocialSignIn } from "./rules";
 import { normalizeUserFlowId, UserFlowType } from "../userFlows/rules";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserFlowResource } from "./provider";
-import { throwIfProblems } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import { normalizeUserFlowId, UserFlowType, validateUserFlow } from "./rules";
 import { declareOnce, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
 import { declareOutput } from "../kernel/declarations";

@@ -9,6 +9,7 @@ import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, re
 import { adoptedReplacement, differingFields, fixedSettingMismatch, retainedOnDelete } from "../kernel/ownership/rule";
 import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { pathSegment } from "../graph/paths";
+import { ExistsError, NotOursError } from "../kernel/errors";
 
 // B2CUserFlow's provider, over Graph beta /identity/b2cUserFlows
 // (https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow?view=graph-rest-beta).
@@ -151,7 +152,7 @@ function checkAdoptable(existing: GraphUserFlow, inputs: UserFlowInputs): void {
     if (declared === undefined || isUnknown(declared) || existing[key] === undefined) continue;
     const same = typeof declared === "string" ? declared.toLowerCase() === String(existing[key]).toLowerCase() : declared === existing[key];
     if (!same) {
-      throw new Error(
+      throw new NotOursError(
         fixedSettingMismatch("userFlow", existing.id, key, existing[key], declared,
           key === "userFlowTypeVersion"
             ? `Set userFlowTypeVersion: ${existing[key]} on the B2CUserFlow (or leave it out: an adopted flow keeps its version). To move to version ${declared}, create a new flow under another name and switch the applications to it.`
@@ -205,7 +206,7 @@ export const userFlowProvider: UserFlowProvider = {
     // the value the flow has is no change (e.g. an adopted v1 flow declared as version 1).
     const fixedOlds = { ...olds, ...Object.fromEntries(FIXED.map((k) => [k, olds[k] ?? olds.current?.[k]])) };
     const replaces = [...(sameName ? [] : ["name"]), ...declaredChanges(fixedOlds, news, FIXED)];
-    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("userFlow", olds.userFlowId, replaces));
+    if (replaces.length > 0 && olds.adopted === true) throw new NotOursError(adoptedReplacement("userFlow", olds.userFlowId, replaces));
     if (replaces.length > 0) planReplacement("userFlow", news, normalizeUserFlowId(olds.userFlowId ?? olds.name ?? ""));
     const updates = [...declaredChanges(olds, news, PATCHABLE), ...changedKeys(olds, news, ["testApplicationId"])];
     return {
@@ -257,7 +258,7 @@ export const userFlowProvider: UserFlowProvider = {
       if (!existing) throw error;
       // Absent a moment ago: only a resend can have met our own first attempt.
       if (error.afterNetworkRetry) return takeAsOurs(existing);
-      throw new Error(
+      throw new ExistsError(
         `User flow ${existing.id} was created in tenant ${settings.tenantId} by someone else after this stack looked, moments before its create; ` +
           `it is not taken. To manage it from this stack set adoptExisting: true on the B2CUserFlow; otherwise choose another name.`,
       );
@@ -304,7 +305,7 @@ export const userFlowProvider: UserFlowProvider = {
 async function claimFlow(gate: OwnershipGate, graph: GraphApi, existing: GraphUserFlow, inputs: UserFlowInputs): Promise<void> {
   const verdict = gate.judge({ kind: "userFlow", name: existing.id, differences: [] });
   // Content is compared only when the rule would otherwise take it (one list call saved for the common refusal).
-  if (!verdict.ours) throw new Error(verdict.message);
+  if (!verdict.ours) throw new ExistsError(verdict.message);
   gate.claim({ kind: "userFlow", name: existing.id, differences: await flowDifferences(graph, existing, inputs) });
 }
 
