@@ -1,4 +1,4 @@
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
@@ -7,7 +7,7 @@ import { retryWhile } from "../graph/patience";
 import { normalizeUserFlowId, validateAttachment } from "../userFlows/rules";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, retainedOnDelete } from "../kernel/ownership/rule";
-import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
+import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { graphUrl, pathSegment } from "../graph/paths";
 import { ExistsError, NotOursError } from "../kernel/errors";
 
@@ -276,11 +276,9 @@ export interface UserFlowIdentityProviderResourceArgs extends ConfigNamespaceArg
 }
 
 /** The dynamic resource behind UserFlowIdentityProvider (`pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider`). */
-export class UserFlowIdentityProviderResource extends pulumi.dynamic.Resource {
-  declare readonly userFlowId: pulumi.Output<string>;
-  declare readonly identityProviderId: pulumi.Output<string>;
-
-  constructor(name: string, args: UserFlowIdentityProviderResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(thinProvider("userFlowIdentityProvider"), name, { attemptOwner: attemptOwnerOf(name), ...args }, opts, "b2c-identity", "UserFlowIdentityProvider");
-  }
-}
+export class UserFlowIdentityProviderResource extends defineResource<UserFlowIdentityProviderResourceArgs, AttachmentOutputs>()({
+  provider: "userFlowIdentityProvider",
+  type: "UserFlowIdentityProvider",
+  outputs: ["userFlowId", "identityProviderId"],
+  attemptJournal: true,
+}) {}

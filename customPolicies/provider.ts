@@ -1,4 +1,4 @@
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
@@ -7,7 +7,7 @@ import { NotOursError, inputError } from "../kernel/errors";
 import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
 import { withUnknowns } from "../kernel/inputs";
 import { adoptedReplacement, retainedOnDelete } from "../kernel/ownership/rule";
-import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "../kernel/ownership/gate";
+import { OwnershipGate, ownerIn, previewLook } from "../kernel/ownership/gate";
 import { bodyText, packPolicyXml, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./document";
 import { checkPolicyInputs, StoredPolicyInputs, TrustFrameworkPolicyInputs, withDocument } from "./inputs";
 import { explainUploadError, isFreshDependencyFailure } from "./uploadErrors";
@@ -269,31 +269,18 @@ function withoutDocument({ xml: _xml, ...rest }: TrustFrameworkPolicyResourceArg
 }
 
 /** The dynamic resource for one custom policy (`pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy`). */
-export class TrustFrameworkPolicyResource extends pulumi.dynamic.Resource {
-  declare readonly policyId: pulumi.Output<string>;
-  /** `sha256:<hex>` of the normalized XML in the tenant (as last uploaded or refreshed). */
-  declare readonly contentHash: pulumi.Output<string>;
-  declare readonly dependsOnHash: pulumi.Output<string>;
-  declare readonly basePolicyId: pulumi.Output<string | undefined>;
-  declare readonly keySetIds: pulumi.Output<string[]>;
-
-  constructor(name: string, args: TrustFrameworkPolicyResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    checkTrustFrameworkPolicyArgs(`TrustFrameworkPolicy "${name}"`, args);
-    super(
-      thinProvider("trustFrameworkPolicy"),
-      name,
-      {
-        contentHash: undefined,
-        lastUploadAt: undefined,
-        attemptOwner: attemptOwnerOf(name),
-        ...withoutDocument(args),
-        xmlPacked: pulumi.output(args.xml).apply(packPolicyXml),
-        dependsOnHash: args.dependsOnHash ?? "",
-        keySetIds: args.keySetIds ?? [],
-      },
-      opts,
-      "b2c-identity",
-      "TrustFrameworkPolicy",
-    );
-  }
-}
+export class TrustFrameworkPolicyResource extends defineResource<TrustFrameworkPolicyResourceArgs, TrustFrameworkPolicyOutputs>()({
+  provider: "trustFrameworkPolicy",
+  type: "TrustFrameworkPolicy",
+  // contentHash: `sha256:<hex>` of the normalized XML in the tenant (as last uploaded or refreshed).
+  outputs: ["policyId", "contentHash", "dependsOnHash", "basePolicyId", "keySetIds"],
+  attemptJournal: true,
+  check: (name, args) => checkTrustFrameworkPolicyArgs(`TrustFrameworkPolicy "${name}"`, args),
+  // The document is kept packed (xmlPacked, for state size).
+  inputs: (args) => ({
+    ...withoutDocument(args),
+    xmlPacked: pulumi.output(args.xml).apply(packPolicyXml),
+    dependsOnHash: args.dependsOnHash ?? "",
+    keySetIds: args.keySetIds ?? [],
+  }),
+}) {}

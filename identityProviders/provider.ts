@@ -1,4 +1,4 @@
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
@@ -14,7 +14,7 @@ import {
 } from "./rules";
 import { checkFailures, changedKeys, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, adoptHint, differingFields, retainedOnDelete } from "../kernel/ownership/rule";
-import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
+import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { availableTypes, COLLECTION, findByType, flowsUsing, GraphSocialIdentityProvider, itemPath, SOCIAL_ODATA_TYPE } from "./lookups";
 import { fingerprintSecret, secretMatchesFingerprint } from "../domain/secretFingerprint";
 
@@ -310,29 +310,9 @@ export interface IdentityProviderResourceArgs extends ConfigNamespaceArgs {
 }
 
 /** The dynamic resource behind SocialIdentityProvider (`pulumi-nodejs:dynamic/b2c-identity:IdentityProvider`). */
-export class IdentityProviderResource extends pulumi.dynamic.Resource {
-  declare readonly identityProviderId: pulumi.Output<string>;
-  declare readonly type: pulumi.Output<string>;
-  declare readonly displayName: pulumi.Output<string>;
-  declare readonly clientId: pulumi.Output<string>;
-  declare readonly redirectUri: pulumi.Output<string>;
-  declare readonly adopted: pulumi.Output<boolean>;
-
-  constructor(name: string, args: IdentityProviderResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      thinProvider("identityProvider"),
-      name,
-      {
-        identityProviderId: undefined,
-        redirectUri: undefined,
-        adopted: undefined,
-        clientSecretHash: undefined,
-        attemptOwner: attemptOwnerOf(name),
-        ...args,
-      },
-      opts,
-      "b2c-identity",
-      "IdentityProvider",
-    );
-  }
-}
+export class IdentityProviderResource extends defineResource<IdentityProviderResourceArgs, IdentityProviderOutputs>()({
+  provider: "identityProvider",
+  type: "IdentityProvider",
+  outputs: ["identityProviderId", "type", "displayName", "clientId", "redirectUri", "adopted"],
+  attemptJournal: true,
+}) {}

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 import { GraphResult } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
 import { certificatePrivateKeyProblems, KEYSET_PREFIX, normalizeKeySetId, sameKeySet, validatePolicyKey } from "./rules";
 import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, isUnknown, rememberConfig, readGraceMs, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, messageOf, retainedOnDelete } from "../kernel/ownership/rule";
-import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
+import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { isPastDeclaredExpiry, rolloverDates, rotationKeyDates, rotationWindowProblems, validateExpirySettings } from "../domain/keyExpiry";
 import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyOutputs, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs, recordedDateChanges } from "./state";
 import { activeKeyOf } from "./active";
@@ -311,27 +311,9 @@ export interface PolicyKeyResourceArgs extends ConfigNamespaceArgs {
 }
 
 /** The dynamic resource behind PolicyKey (`pulumi-nodejs:dynamic/b2c-identity:PolicyKey`). */
-export class PolicyKeyResource extends pulumi.dynamic.Resource {
-  declare readonly keySetId: pulumi.Output<string>;
-  declare readonly activeKeyId: pulumi.Output<string>;
-  declare readonly keys: pulumi.Output<PolicyKeyInfo[]>;
-  declare readonly adopted: pulumi.Output<boolean>;
-
-  constructor(name: string, args: PolicyKeyResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      thinProvider("policyKey"),
-      name,
-      {
-        keySetId: undefined,
-        activeKeyId: undefined,
-        keys: undefined,
-        adopted: undefined,
-        attemptOwner: attemptOwnerOf(name),
-        ...args,
-      },
-      opts,
-      "b2c-identity",
-      "PolicyKey",
-    );
-  }
-}
+export class PolicyKeyResource extends defineResource<PolicyKeyResourceArgs, PolicyKeyOutputs>()({
+  provider: "policyKey",
+  type: "PolicyKey",
+  outputs: ["keySetId", "activeKeyId", "keys", "adopted"],
+  attemptJournal: true,
+}) {}

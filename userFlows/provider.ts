@@ -1,4 +1,4 @@
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 import { randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
@@ -7,7 +7,7 @@ import { GraphSettings, requireTenantName } from "../graph/settings";
 import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX, validateUserFlow } from "./rules";
 import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, differingFields, fixedSettingMismatch, retainedOnDelete } from "../kernel/ownership/rule";
-import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
+import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { pathSegment } from "../graph/paths";
 import { ExistsError, NotOursError } from "../kernel/errors";
 
@@ -340,19 +340,9 @@ export interface UserFlowResourceArgs extends ConfigNamespaceArgs {
 }
 
 /** The dynamic resource behind B2CUserFlow (`pulumi-nodejs:dynamic/b2c-identity:UserFlow`). */
-export class UserFlowResource extends pulumi.dynamic.Resource {
-  declare readonly userFlowId: pulumi.Output<string>;
-  declare readonly runUserFlowUrl: pulumi.Output<string | undefined>;
-  declare readonly creationId: pulumi.Output<string>;
-
-  constructor(name: string, args: UserFlowResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      thinProvider("userFlow"),
-      name,
-      { userFlowId: undefined, runUserFlowUrl: undefined, adopted: undefined, creationId: undefined, current: undefined, attemptOwner: attemptOwnerOf(name), ...args },
-      opts,
-      "b2c-identity",
-      "UserFlow",
-    );
-  }
-}
+export class UserFlowResource extends defineResource<UserFlowResourceArgs, UserFlowOutputs>()({
+  provider: "userFlow",
+  type: "UserFlow",
+  outputs: ["userFlowId", "runUserFlowUrl", "creationId"],
+  attemptJournal: true,
+}) {}

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { thinProvider } from "../../kernel/thinProvider";
+import { defineResource } from "../../kernel/resource";
 import { normalizeKeySetId } from "../rules";
 import { activeKey, ExpiryKey } from "../../domain/keyExpiry";
 import { GraphKeySet, keyInfo } from "../state";
@@ -154,12 +154,8 @@ export interface AdoptedKeySetResourceArgs extends ConfigNamespaceArgs {
 }
 
 /** The dynamic resource behind AdoptedKeySet (`pulumi-nodejs:dynamic/b2c-identity:AdoptedKeySet`). */
-export class AdoptedKeySetResource extends pulumi.dynamic.Resource {
-  declare readonly keySetId: pulumi.Output<string>;
-  declare readonly activeKeyId: pulumi.Output<string>;
-  declare readonly keys: pulumi.Output<AdoptedKeyInfo[]>;
-
-  constructor(name: string, args: AdoptedKeySetResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(thinProvider("adoptedKeySet"), name, { keySetId: undefined, activeKeyId: undefined, keys: undefined, adopted: undefined, ...args }, opts, "b2c-identity", "AdoptedKeySet");
-  }
-}
+export class AdoptedKeySetResource extends defineResource<AdoptedKeySetResourceArgs, AdoptedKeySetOutputs>()({
+  provider: "adoptedKeySet",
+  type: "AdoptedKeySet",
+  outputs: ["keySetId", "activeKeyId", "keys"],
+}) {}
