@@ -5,7 +5,7 @@ import { identityProviderApiVersion } from "../graph/clouds";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
 import { normalizeUserFlowId, validateAttachment } from "../userFlows/rules";
-import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
+import { changedKeys, checkFailures, ConfigNamespaceArgs, CONSISTENCY_WINDOWS_MS, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, retainedOnDelete } from "../kernel/ownership/rule";
 import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { graphUrl, pathSegment } from "../graph/paths";
@@ -33,11 +33,8 @@ export interface AttachmentOutputs extends AttachmentInputs {
   lastWriteAt?: number;
 }
 
-/**
- * How long an attach keeps retrying "cannot be found": a flow or identity provider this program just
- * created may not be visible yet, but one that does not exist must fail fast (issue 12: < 10 s).
- */
-const ATTACH_NOT_FOUND_WINDOW_MS = 5_000;
+/** How long an attach keeps retrying "cannot be found" (kernel/consistency.ts). */
+const ATTACH_NOT_FOUND_WINDOW_MS = CONSISTENCY_WINDOWS_MS.attachNotFound;
 
 const FLOWS = "/identity/b2cUserFlows";
 

@@ -4,7 +4,7 @@ import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
 import { NotOursError, inputError } from "../kernel/errors";
-import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
+import { checkFailures, ConfigNamespaceArgs, CONSISTENCY_WINDOWS_MS, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
 import { withUnknowns } from "../kernel/inputs";
 import { adoptedReplacement, retainedOnDelete } from "../kernel/ownership/rule";
 import { OwnershipGate, ownerIn, previewLook } from "../kernel/ownership/gate";
@@ -57,8 +57,8 @@ export interface TrustFrameworkPolicyOutputs {
 }
 
 const COLLECTION = "/trustFramework/policies";
-/** How long a fresh key set (or base policy) may stay invisible to policy validation (undocumented, ~30 s: https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/). */
-const FRESH_DEPENDENCY_WINDOW_MS = 30_000;
+/** How long a fresh key set (or base policy) may stay invisible to policy validation (kernel/consistency.ts). */
+const FRESH_DEPENDENCY_WINDOW_MS = CONSISTENCY_WINDOWS_MS.freshPolicyDependency;
 
 function itemPath(id: string): string {
   return `${COLLECTION}/${pathSegment(id)}`;

@@ -5,7 +5,7 @@ import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { GraphSettings, requireTenantName } from "../graph/settings";
 import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX, validateUserFlow } from "./rules";
-import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "../kernel/providerContext";
+import { changedKeys, checkFailures, ConfigNamespaceArgs, CONSISTENCY_WINDOWS_MS, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, differingFields, fixedSettingMismatch, retainedOnDelete } from "../kernel/ownership/rule";
 import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { pathSegment } from "../graph/paths";
@@ -254,7 +254,7 @@ export const userFlowProvider: UserFlowProvider = {
       if (!isGraphRequestError(error) || (error.status !== 400 && error.status !== 409)) throw error;
       // After a dropped connection the duplicate is most likely our own first attempt, which reads
       // may not see yet (eventual consistency): wait for it as for any object just created.
-      const existing = await getFlow(graph, flowId, error.afterNetworkRetry ? 30_000 : 0);
+      const existing = await getFlow(graph, flowId, error.afterNetworkRetry ? CONSISTENCY_WINDOWS_MS.resentCreate : 0);
       if (!existing) throw error;
       // Absent a moment ago: only a resend can have met our own first attempt.
       if (error.afterNetworkRetry) return takeAsOurs(existing);
