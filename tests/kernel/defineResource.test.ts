@@ -14,6 +14,11 @@ import { PolicyKeyOutputs } from "../../policyKeys/state";
 import { AdoptedKeySetOutputs, AdoptedKeySetResource } from "../../policyKeys/adopted/provider";
 import { TrustFrameworkPolicyOutputs, TrustFrameworkPolicyResource } from "../../customPolicies/provider";
 import { PolicyReleaseHistoryResource, PolicyReleaseRecordResource } from "../../customPolicies/releases";
+import { SocialIdentityProvider } from "../../identityProviders/component";
+import { B2CUserFlow } from "../../userFlows/component";
+import { UserFlowIdentityProvider } from "../../attachments/component";
+import { PolicyKey } from "../../policyKeys/component";
+import { AdoptedKeySet } from "../../policyKeys/adopted/component";
 import { graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 
@@ -33,6 +38,19 @@ export function outputTypesComeFromTheProvider(): void {
     Equal<TrustFrameworkPolicyResource["keySetIds"], pulumi.Output<string[]>>,
   ] = [true, true, true, true, true, true, true, true, true];
   void same;
+  // The components show their resource's outputs as they are (their own declarations stay plain
+  // `pulumi.Output<…>` for readers of the public types; these fail the type check if they drift).
+  const components: [
+    Equal<SocialIdentityProvider["redirectUri"], IdentityProviderResource["redirectUri"]>,
+    Equal<SocialIdentityProvider["identityProviderId"], IdentityProviderResource["identityProviderId"]>,
+    Equal<B2CUserFlow["runUserFlowUrl"], UserFlowResource["runUserFlowUrl"]>,
+    Equal<B2CUserFlow["creationId"], UserFlowResource["creationId"]>,
+    Equal<UserFlowIdentityProvider["userFlowId"], UserFlowIdentityProviderResource["userFlowId"]>,
+    Equal<PolicyKey["keys"], PolicyKeyResource["keys"]>,
+    Equal<PolicyKey["activeKeyId"], PolicyKeyResource["activeKeyId"]>,
+    Equal<AdoptedKeySet["keys"], AdoptedKeySetResource["keys"]>,
+  ] = [true, true, true, true, true, true, true, true];
+  void components;
   // @ts-expect-error a resource shows only outputs its provider has
   defineResource<object, IdentityProviderOutputs>()({ provider: "identityProvider", type: "IdentityProvider", outputs: ["appKey"] });
   const resource = null as unknown as IdentityProviderResource;
