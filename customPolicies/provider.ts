@@ -272,7 +272,6 @@ function withoutDocument({ xml: _xml, ...rest }: TrustFrameworkPolicyResourceArg
 export class TrustFrameworkPolicyResource extends defineResource<TrustFrameworkPolicyResourceArgs, TrustFrameworkPolicyOutputs>()({
   provider: "trustFrameworkPolicy",
   type: "TrustFrameworkPolicy",
-  // contentHash: `sha256:<hex>` of the normalized XML in the tenant (as last uploaded or refreshed).
   outputs: ["policyId", "contentHash", "dependsOnHash", "basePolicyId", "keySetIds"],
   attemptJournal: true,
   check: (name, args) => checkTrustFrameworkPolicyArgs(`TrustFrameworkPolicy "${name}"`, args),
