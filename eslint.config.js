@@ -113,21 +113,4 @@ module.exports = [
   // Exceptions, each naming its files and why.
   // The XSD validator reads the schema shipped inside the package (policies/schema/), never the tenant.
   { files: ["policies/xsdValidation.ts"], rules: { "no-restricted-imports": ["error", pureImports(["fs"])] } },
-  // Until issue 21's kernel work lands: domain/problems.ts (RunError) and domain/notKnownYet.ts
-  // (pulumi.Output) still import @pulumi/pulumi; remove this block when they no longer do.
-  { files: ["domain/problems.ts", "domain/notKnownYet.ts"], rules: { "no-restricted-imports": ["error", pureImports(["@pulumi/*"])] } },
-  // Until each resource class comes from the kernel's defineResource (issue 21, item 2), these
-  // providers still extend pulumi.dynamic.Resource; remove this block when they no longer do.
-  {
-    files: [
-      "identityProviders/provider.ts",
-      "userFlows/provider.ts",
-      "attachments/provider.ts",
-      "policyKeys/provider.ts",
-      "policyKeys/adopted/provider.ts",
-      "customPolicies/provider.ts",
-      "customPolicies/releases.ts",
-    ],
-    rules: { "no-restricted-syntax": ["error", ...engineSyntax("dynamicValue")] },
-  },
 ];

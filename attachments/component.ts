@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserFlowIdentityProviderResource } from "./provider";
-import { throwIfProblems } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import { normalizeUserFlowId } from "../domain/ids";
 import { ATTACHMENT_RULES, validateAttachment } from "./rules";
 import { declaredInput } from "../kernel/declarations";

@@ -1,4 +1,4 @@
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
@@ -6,10 +6,11 @@ import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
 import { normalizeUserFlowId } from "../domain/ids";
 import { validateAttachment } from "./rules";
-import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
+import { changedKeys, checkFailures, ConfigNamespaceArgs, CONSISTENCY_WINDOWS_MS, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, retainedOnDelete } from "../kernel/ownership/rule";
-import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
+import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { graphUrl, pathSegment } from "../graph/paths";
+import { ExistsError, NotOursError } from "../kernel/errors";
 
 export interface AttachmentInputs {
   userFlowId: string;
@@ -33,11 +34,8 @@ export interface AttachmentState extends AttachmentInputs {
   lastWriteAt?: number;
 }
 
-/**
- * How long an attach keeps retrying "cannot be found": a flow or identity provider this program just
- * created may not be visible yet, but one that does not exist must fail fast (issue 12: < 10 s).
- */
-const ATTACH_NOT_FOUND_WINDOW_MS = 5_000;
+/** How long an attach keeps retrying "cannot be found" (kernel/consistency.ts). */
+const ATTACH_NOT_FOUND_WINDOW_MS = CONSISTENCY_WINDOWS_MS.attachNotFound;
 
 const FLOWS = "/identity/b2cUserFlows";
 
@@ -172,7 +170,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     const samePair = changed.length === 0;
     if (recreated) replaces.push("userFlowCreationId");
     const recorded = olds.userFlowCreationId === undefined && news.userFlowCreationId !== undefined;
-    if (olds.adopted === true && replaces.length > 0) throw new Error(adoptedReplacement("attachment", attachmentName(olds.userFlowId, olds.identityProviderId), replaces));
+    if (olds.adopted === true && replaces.length > 0) throw new NotOursError(adoptedReplacement("attachment", attachmentName(olds.userFlowId, olds.identityProviderId), replaces));
     if (replaces.length > 0) planReplacement("attachment", news, attachmentName(normalizeUserFlowId(olds.userFlowId), olds.identityProviderId));
     return { changes: replaces.length > 0 || pending.length > 0 || recorded, replaces, ...(recreated && samePair ? { deleteBeforeReplace: true } : {}) };
   },
@@ -220,7 +218,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
         if (!holds(await attachedIds(graph, flowId), inputs.identityProviderId)) throw error;
         // Not attached a moment ago: after a resend, our first attempt landed and its answer was lost.
         if (error.afterNetworkRetry) return ours();
-        throw new Error(
+        throw new ExistsError(
           `Identity provider ${inputs.identityProviderId} was attached to user flow ${flowId} by someone else after this stack looked, moments ` +
             `before its attach; it is not taken as this stack's. To manage it from this stack, set adoptExisting: true on the UserFlowIdentityProvider ` +
             `(it is then left attached on destroy).`,
@@ -276,11 +274,9 @@ export interface UserFlowIdentityProviderResourceArgs extends ConfigNamespaceArg
 }
 
 /** The dynamic resource behind UserFlowIdentityProvider (`pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider`). */
-export class UserFlowIdentityProviderResource extends pulumi.dynamic.Resource {
-  declare readonly userFlowId: pulumi.Output<string>;
-  declare readonly identityProviderId: pulumi.Output<string>;
-
-  constructor(name: string, args: UserFlowIdentityProviderResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(thinProvider("userFlowIdentityProvider"), name, { attemptOwner: attemptOwnerOf(name), ...args }, opts, "b2c-identity", "UserFlowIdentityProvider");
-  }
-}
+export class UserFlowIdentityProviderResource extends defineResource<UserFlowIdentityProviderResourceArgs, AttachmentState>()({
+  provider: "userFlowIdentityProvider",
+  type: "UserFlowIdentityProvider",
+  outputs: ["userFlowId", "identityProviderId"],
+  attemptJournal: true,
+}) {}

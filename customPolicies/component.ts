@@ -14,7 +14,8 @@ import {
 import { CACHE_NOTE, DEFAULT_KEEP, developmentModeWarnings } from "../policies/policyReleases";
 import { PolicyReleaseHistoryResource, PolicyReleaseRecordResource } from "./releases";
 import { policyContentHash, TrustFrameworkPolicyResource } from "./provider";
-import { InputProblem, throwIfProblems } from "../domain/problems";
+import { InputProblem } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import { declareOnce, isOutputLike, TenantDomainArgs, tenantDomainArguments, tenantInput } from "../kernel/inputs";
 import { planPolicySet, planRelease, policyDependencyHash, unknownKeySetProblems } from "./plan";
 

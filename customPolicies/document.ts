@@ -7,6 +7,8 @@ import { normalizePolicyXml } from "../policies/normalize";
 /** A custom policy the provider could not read, compare or upload; `cause` is Graph's error, if any. */
 export class TrustFrameworkPolicyError extends Error {
   override name = "TrustFrameworkPolicyError";
+  /** Its kind in the package's error family (kernel/errors.ts): a Graph operation on the policy failed or its answer can't be used. */
+  readonly kind = "graph" as const;
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
   }

@@ -1,13 +1,13 @@
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
-import { inputError } from "../domain/problems";
-import { checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
-import { withUnknowns } from "../domain/notKnownYet";
+import { NotOursError, inputError } from "../kernel/errors";
+import { checkFailures, ConfigNamespaceArgs, CONSISTENCY_WINDOWS_MS, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../kernel/providerContext";
+import { withUnknowns } from "../kernel/inputs";
 import { adoptedReplacement, retainedOnDelete } from "../kernel/ownership/rule";
-import { attemptOwnerOf, OwnershipGate, ownerIn, previewLook } from "../kernel/ownership/gate";
+import { OwnershipGate, ownerIn, previewLook } from "../kernel/ownership/gate";
 import { bodyText, packPolicyXml, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./document";
 import { checkPolicyInputs, StoredPolicyInputs, TrustFrameworkPolicyInputs, withDocument } from "./inputs";
 import { explainUploadError, isFreshDependencyFailure } from "./uploadErrors";
@@ -57,8 +57,8 @@ export interface TrustFrameworkPolicyState {
 }
 
 const COLLECTION = "/trustFramework/policies";
-/** How long a fresh key set (or base policy) may stay invisible to policy validation (undocumented, ~30 s: https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/). */
-const FRESH_DEPENDENCY_WINDOW_MS = 30_000;
+/** How long a fresh key set (or base policy) may stay invisible to policy validation (kernel/consistency.ts). */
+const FRESH_DEPENDENCY_WINDOW_MS = CONSISTENCY_WINDOWS_MS.freshPolicyDependency;
 
 function itemPath(id: string): string {
   return `${COLLECTION}/${pathSegment(id)}`;
@@ -160,7 +160,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     // No Graph call: the desired content's hash against the one in state.
     const news = withDocument(stored);
     const replaces = isUnknown(news.policyId) || !sameId(olds.policyId, news.policyId) ? ["policyId"] : [];
-    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("policy", olds.policyId, replaces));
+    if (replaces.length > 0 && olds.adopted === true) throw new NotOursError(adoptedReplacement("policy", olds.policyId, replaces));
     const changed: string[] = [];
     if (isUnknown(news.xml) || policyContentHash(news.xml) !== olds.contentHash) changed.push("xml");
     if (isUnknown(news.dependsOnHash) || (news.dependsOnHash ?? "") !== (olds.dependsOnHash ?? "")) changed.push("dependsOnHash");
@@ -188,11 +188,7 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
         if (!same) await upload(graph, inputs, FRESH_DEPENDENCY_WINDOW_MS);
         return { id, outs: outputsFrom(inputs, id, true) };
       }
-      try {
-        gate.claim(existingPolicy(id, inputs.xml, existing));
-      } catch (error) {
-        throw new TrustFrameworkPolicyError((error as Error).message);
-      }
+      gate.claim(existingPolicy(id, inputs.xml, existing));
       // This stack's own upload, landed but not recorded: the same content, nothing to send.
       gate.answered("policy", id);
       return { id, outs: outputsFrom(inputs, id) };
@@ -273,31 +269,17 @@ function withoutDocument({ xml: _xml, ...rest }: TrustFrameworkPolicyResourceArg
 }
 
 /** The dynamic resource for one custom policy (`pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy`). */
-export class TrustFrameworkPolicyResource extends pulumi.dynamic.Resource {
-  declare readonly policyId: pulumi.Output<string>;
-  /** `sha256:<hex>` of the normalized XML in the tenant (as last uploaded or refreshed). */
-  declare readonly contentHash: pulumi.Output<string>;
-  declare readonly dependsOnHash: pulumi.Output<string>;
-  declare readonly basePolicyId: pulumi.Output<string | undefined>;
-  declare readonly keySetIds: pulumi.Output<string[]>;
-
-  constructor(name: string, args: TrustFrameworkPolicyResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    checkTrustFrameworkPolicyArgs(`TrustFrameworkPolicy "${name}"`, args);
-    super(
-      thinProvider("trustFrameworkPolicy"),
-      name,
-      {
-        contentHash: undefined,
-        lastUploadAt: undefined,
-        attemptOwner: attemptOwnerOf(name),
-        ...withoutDocument(args),
-        xmlPacked: pulumi.output(args.xml).apply(packPolicyXml),
-        dependsOnHash: args.dependsOnHash ?? "",
-        keySetIds: args.keySetIds ?? [],
-      },
-      opts,
-      "b2c-identity",
-      "TrustFrameworkPolicy",
-    );
-  }
-}
+export class TrustFrameworkPolicyResource extends defineResource<TrustFrameworkPolicyResourceArgs, TrustFrameworkPolicyState>()({
+  provider: "trustFrameworkPolicy",
+  type: "TrustFrameworkPolicy",
+  outputs: ["policyId", "contentHash", "dependsOnHash", "basePolicyId", "keySetIds"],
+  attemptJournal: true,
+  check: (name, args) => checkTrustFrameworkPolicyArgs(`TrustFrameworkPolicy "${name}"`, args),
+  // The document is kept packed (xmlPacked, for state size).
+  inputs: (args) => ({
+    ...withoutDocument(args),
+    xmlPacked: pulumi.output(args.xml).apply(packPolicyXml),
+    dependsOnHash: args.dependsOnHash ?? "",
+    keySetIds: args.keySetIds ?? [],
+  }),
+}) {}

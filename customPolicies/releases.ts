@@ -19,7 +19,7 @@ import type { GraphApi } from "../graph/client";
 import { CACHE_NOTE, DEFAULT_KEEP, policyCountProblem, PolicyRelease, pruneOrder, releasesAfterSwitch } from "../policies/policyReleases";
 import { policyIdKey } from "../policies/policyHeader";
 import { ConfigNamespaceArgs, graphOf, isUnknown, rememberConfig, TypedProvider } from "../kernel/providerContext";
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 
 interface ReleaseRecordInputs {
   /** The release being made: tag and its policy ids, parents first. */
@@ -154,12 +154,11 @@ export interface PolicyReleaseRecordArgs extends ConfigNamespaceArgs {
 }
 
 /** The record of every release a versioned policy set uploaded (`pulumi-nodejs:dynamic/b2c-identity:PolicyReleaseRecord`). */
-export class PolicyReleaseRecordResource extends pulumi.dynamic.Resource {
-  declare readonly releases: pulumi.Output<PolicyRelease[]>;
-  constructor(name: string, args: PolicyReleaseRecordArgs, opts?: pulumi.CustomResourceOptions) {
-    super(thinProvider("policyReleaseRecord"), name, { releases: undefined, ...args }, opts, "b2c-identity", "PolicyReleaseRecord");
-  }
-}
+export class PolicyReleaseRecordResource extends defineResource<PolicyReleaseRecordArgs, ReleaseRecordOutputs>()({
+  provider: "policyReleaseRecord",
+  type: "PolicyReleaseRecord",
+  outputs: ["releases"],
+}) {}
 
 export interface PolicyReleaseHistoryArgs extends ConfigNamespaceArgs {
   release: pulumi.Input<PolicyRelease>;
@@ -167,20 +166,8 @@ export interface PolicyReleaseHistoryArgs extends ConfigNamespaceArgs {
 }
 
 /** The active release of a versioned policy set and the kept ones (`pulumi-nodejs:dynamic/b2c-identity:PolicyReleaseHistory`). */
-export class PolicyReleaseHistoryResource extends pulumi.dynamic.Resource {
-  declare readonly activeRelease: pulumi.Output<string>;
-  declare readonly switchedAt: pulumi.Output<string>;
-  declare readonly keptReleases: pulumi.Output<string[]>;
-  declare readonly releases: pulumi.Output<PolicyRelease[]>;
-  declare readonly note: pulumi.Output<string>;
-  constructor(name: string, args: PolicyReleaseHistoryArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      thinProvider("policyReleaseHistory"),
-      name,
-      { activeRelease: undefined, switchedAt: undefined, keptReleases: undefined, releases: undefined, note: undefined, ...args },
-      opts,
-      "b2c-identity",
-      "PolicyReleaseHistory",
-    );
-  }
-}
+export class PolicyReleaseHistoryResource extends defineResource<PolicyReleaseHistoryArgs, ReleaseHistoryOutputs>()({
+  provider: "policyReleaseHistory",
+  type: "PolicyReleaseHistory",
+  outputs: ["activeRelease", "switchedAt", "keptReleases", "releases", "note"],
+}) {}

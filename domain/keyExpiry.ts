@@ -1,5 +1,6 @@
 import type { InputProblem } from "./problems";
 import { ArgumentRule, ArgumentRules } from "./argumentRules";
+import { toUnixSeconds } from "./dates";
 
 // Key expiry: which key of a keyset B2C uses now and when it runs out, the warning a stack prints
 // before that happens, and when (and with which dates) a generated key is rolled over by adding a
@@ -20,26 +21,6 @@ import { ArgumentRule, ArgumentRules } from "./argumentRules";
 // so a rolled-over key is added a day before it starts signing, while the old key stays valid:
 // both are published during the overlap and no token is signed by a key a relying party can't see.
 // Reached by the dynamic provider's code: no Set/Map/class at module scope.
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
-/**
- * An ISO 8601 string or a Date as Unix seconds (RFC 7519 NumericDate, what Graph's nbf/exp are);
- * "invalid" for anything else. A date-time must carry `Z` or an offset (a local time would mean
- * different instants on different machines); a bare date means midnight UTC.
- */
-export function toUnixSeconds(value: unknown): number | "invalid" {
-  let ms: number;
-  if (value instanceof Date) {
-    ms = value.getTime();
-  } else if (typeof value === "string" && (ISO_DATE.test(value.trim()) || ISO_DATE_TIME.test(value.trim()))) {
-    ms = Date.parse(value.trim());
-  } else {
-    return "invalid";
-  }
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : "invalid";
-}
 
 /** The expiry settings every keyset a stack makes takes, whatever its caller names them. */
 export interface KeyExpiryInput {

@@ -1,4 +1,5 @@
-import { RunError } from "@pulumi/pulumi/errors";
+// The problem shape every argument rule returns, and the words shared by their reasons. Pure: the
+// error that lists problems (InputError) is the kernel's, kernel/errors.ts.
 
 /** One invalid argument: which argument, and why. */
 export interface InputProblem {
@@ -7,24 +8,9 @@ export interface InputProblem {
   reason: string;
 }
 
-/**
- * The error thrown for invalid input, before any Graph call. Its message names the resource and
- * every invalid argument. It is a Pulumi RunError, which the Node.js runtime reports as its message
- * alone: the problem is the user's input, so a stack trace would only hide it. Its stack is that
- * one line too, because @pulumi/pulumi formats every uncaught error with util.inspect, and Node
- * 20.20's inspect loops for a minute, then fails, on a source-mapped frame such as
- * `node_modules/@pulumi/cmd/run/run.ts` (measured under the real engine: tests/engine).
- */
-export function inputError(resource: string, problems: InputProblem[]): Error {
-  const lines = problems.map((p) => `${p.argument}: ${p.reason}`);
-  return withoutStackFrames(
-    Object.assign(new RunError(`Invalid arguments for ${resource}: ${lines.join("; ")}`), { name: "InputError", problems }),
-  );
-}
-
-/** Throws inputError when there are problems. */
-export function throwIfProblems(resource: string, problems: InputProblem[]): void {
-  if (problems.length > 0) throw inputError(resource, problems);
+/** The one line an error listing `problems` for `resource` says (InputError, kernel/errors.ts). */
+export function problemsMessage(resource: string, problems: readonly InputProblem[]): string {
+  return `Invalid arguments for ${resource}: ${problems.map((p) => `${p.argument}: ${p.reason}`).join("; ")}`;
 }
 
 /**
@@ -37,12 +23,6 @@ export function renameProblems(problems: InputProblem[], names: Readonly<Record<
 
 export function isBlank(value: unknown): boolean {
   return typeof value !== "string" || value.trim() === "";
-}
-
-/** The error with its stack reduced to its first line (see inputError). */
-export function withoutStackFrames<E extends Error>(error: E): E {
-  error.stack = `${error.name}: ${error.message}`;
-  return error;
 }
 
 /**

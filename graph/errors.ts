@@ -30,6 +30,8 @@ export interface GraphRequestErrorArgs {
  */
 export class GraphRequestError extends Error {
   override name = "GraphRequestError" as const;
+  /** Its kind in the package's error family (kernel/errors.ts). */
+  readonly kind = "graph" as const;
   status: number;
   code: string;
   graphMessage: string;

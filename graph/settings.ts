@@ -63,6 +63,8 @@ export interface GraphSettings {
 /** A configuration problem; the message names the stack config key and the environment variable. */
 export class GraphConfigError extends Error {
   override name = "GraphConfigError";
+  /** Its kind in the package's error family (kernel/errors.ts). */
+  readonly kind = "config" as const;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

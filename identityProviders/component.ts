@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IdentityProviderResource } from "./provider";
-import { throwIfProblems } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import {
   APP_ARGUMENT_NAMES,
   ArgumentNames,

@@ -1,10 +1,10 @@
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
 import { isGraphRequestError } from "../graph/errors";
 import { describeSetting, GraphSettings, requireTenantName } from "../graph/settings";
-import { inputError } from "../domain/problems";
+import { ExistsError, NotOursError, inputError } from "../kernel/errors";
 import {
   canonicalProviderType,
   PORTAL_DISPLAY_NAMES,
@@ -14,7 +14,7 @@ import {
 } from "./rules";
 import { checkFailures, changedKeys, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, adoptHint, differingFields, retainedOnDelete } from "../kernel/ownership/rule";
-import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
+import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { availableTypes, COLLECTION, findByType, flowsUsing, GraphSocialIdentityProvider, itemPath, SOCIAL_ODATA_TYPE } from "./lookups";
 import { fingerprintSecret, secretMatchesFingerprint } from "../domain/secretFingerprint";
 
@@ -160,7 +160,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
 
   async diff(_id, olds: IdentityProviderState, news: IdentityProviderInputs) {
     const replaces = (news.type ?? "").toLowerCase() !== (olds.type ?? "").toLowerCase() ? ["type"] : [];
-    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("identityProvider", `${olds.type} (${olds.identityProviderId})`, ["type"]));
+    if (replaces.length > 0 && olds.adopted === true) throw new NotOursError(adoptedReplacement("identityProvider", `${olds.type} (${olds.identityProviderId})`, ["type"]));
     if (replaces.length > 0) planReplacement("identityProvider", news, olds.identityProviderId);
     const changed: string[] = [...changedKeys(olds, news, ["displayName", "clientId", "customDomain"])];
     if (isUnknown(news.clientSecret) || !secretMatchesFingerprint(news.clientSecret, olds.clientSecretHash)) {
@@ -225,7 +225,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
       // Absent a moment ago. Only a resend (after a dropped connection) can have found our own
       // first attempt; a first POST refused as a duplicate met someone else's create.
       if (error.afterNetworkRetry) return takeAsOurs(existing);
-      throw new Error(existsMessage(existing, inputs.type, tenant) + ` (It was created by someone else after this stack looked, moments before its create.)`);
+      throw new ExistsError(existsMessage(existing, inputs.type, tenant) + ` (It was created by someone else after this stack looked, moments before its create.)`);
     }
   },
 
@@ -310,29 +310,9 @@ export interface IdentityProviderResourceArgs extends ConfigNamespaceArgs {
 }
 
 /** The dynamic resource behind SocialIdentityProvider (`pulumi-nodejs:dynamic/b2c-identity:IdentityProvider`). */
-export class IdentityProviderResource extends pulumi.dynamic.Resource {
-  declare readonly identityProviderId: pulumi.Output<string>;
-  declare readonly type: pulumi.Output<string>;
-  declare readonly displayName: pulumi.Output<string>;
-  declare readonly clientId: pulumi.Output<string>;
-  declare readonly redirectUri: pulumi.Output<string>;
-  declare readonly adopted: pulumi.Output<boolean>;
-
-  constructor(name: string, args: IdentityProviderResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      thinProvider("identityProvider"),
-      name,
-      {
-        identityProviderId: undefined,
-        redirectUri: undefined,
-        adopted: undefined,
-        clientSecretHash: undefined,
-        attemptOwner: attemptOwnerOf(name),
-        ...args,
-      },
-      opts,
-      "b2c-identity",
-      "IdentityProvider",
-    );
-  }
-}
+export class IdentityProviderResource extends defineResource<IdentityProviderResourceArgs, IdentityProviderState>()({
+  provider: "identityProvider",
+  type: "IdentityProvider",
+  outputs: ["identityProviderId", "type", "displayName", "clientId", "redirectUri", "adopted"],
+  attemptJournal: true,
+}) {}

@@ -1,7 +1,8 @@
 import { createHash } from "crypto";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { InputProblem, throwIfProblems } from "../domain/problems";
+import { InputProblem } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import { TenantDomainArgs, tenantDomainArguments } from "../kernel/inputs";
 
 // The app registrations custom policies need, as Microsoft's tutorial registers them by hand

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDS, CLOUD_NAMES } from "../graph/clouds";
 import { DEFAULT_CONFIG_NAMESPACE, readSetting, SettingName } from "../graph/settings";
-import { throwIfProblems } from "../domain/problems";
+import { throwIfProblems } from "./errors";
 
 // Declared twice is refused at construction (issue 19 item 6): one registry of the tenant objects a
 // program declares, used by every component constructor. Keyed by the TENANT the config namespace

@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { configKey, CONFIG_NAMESPACE_PATTERN, DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
 import { namespaceTenantDomain } from "./declarations";
 import { tenantDomainOf } from "../policies/placeholders";
-import { InputProblem, renameProblems, throwIfProblems } from "../domain/problems";
-import { isOutputLike } from "../domain/notKnownYet";
+import { InputProblem, renameProblems } from "../domain/problems";
+import { UNKNOWN } from "../domain/notKnownYet";
+import { throwIfProblems } from "./errors";
 
 /** What every Graph component's optional `tenant` argument is: the stack config namespace of its tenant. */
 export interface TenantArgs {
@@ -36,8 +37,26 @@ export function tenantInput(label: string, tenant: string | undefined, argument 
   return tenant === undefined || tenant === DEFAULT_CONFIG_NAMESPACE ? {} : { configNamespace: tenant };
 }
 
-// The arguments as far as they are known now, in the one convention for "not known yet".
-export { isOutputLike, withUnknowns } from "../domain/notKnownYet";
+/** True for an argument whose value is not known at construction (an Output or a Promise). */
+export function isOutputLike(value: unknown): boolean {
+  return pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+/**
+ * The arguments as far as they are known now, in the one convention for "not known yet"
+ * (domain/notKnownYet.ts): Outputs and Promises, also one level into plain objects (e.g. a key
+ * source's fields), become UNKNOWN, which the checks skip.
+ */
+export function withUnknowns<T extends object>(args: T): Record<keyof T, unknown> {
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (isOutputLike(value)) known[key] = UNKNOWN;
+    else if (value && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date) && Object.getPrototypeOf(value) === Object.prototype) {
+      known[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isOutputLike(v) ? UNKNOWN : v]));
+    } else known[key] = value;
+  }
+  return known as Record<keyof T, unknown>;
+}
 
 /**
  * Defers the check of an argument not known at construction: an Output-valued argument is checked

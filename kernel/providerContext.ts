@@ -107,18 +107,9 @@ export function graphOf(provider: ConfiguredProvider): GraphApi {
   return new GraphApi(settingsOf(provider));
 }
 
-/**
- * How long after our own write a read keeps retrying 404 before concluding the object was deleted
- * out of band: Graph is eventually consistent (https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/), so a refresh right after
- * `up` must not drop what `up` just created.
- */
-export const READ_AFTER_WRITE_GRACE_MS = 30_000;
-
-/** What is left of the read-after-write grace for an object last written at `lastWriteAt` (epoch ms). */
-export function readGraceMs(lastWriteAt: unknown, now = Date.now()): number {
-  if (typeof lastWriteAt !== "number") return 0;
-  return Math.min(READ_AFTER_WRITE_GRACE_MS, Math.max(0, lastWriteAt + READ_AFTER_WRITE_GRACE_MS - now));
-}
+// The read-after-write grace, with every other consistency window: kernel/consistency.ts (0.1.0's
+// state calls readGraceMs from here).
+export { CONSISTENCY_WINDOWS_MS, readGraceMs } from "./consistency";
 
 /** Validation problems in the shape `check` returns them: the engine shows "property: reason". */
 export function checkFailures(problems: InputProblem[]): { property: string; reason: string }[] {

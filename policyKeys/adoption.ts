@@ -2,6 +2,7 @@ import { GraphApi, GraphResponse } from "../graph/client";
 import { PolicyKeyInputs, PolicyKeyState, GraphKey, GraphKeySet, FRESH_KEYSET_WINDOW_MS, nowSeconds, rotationNotBefore, seconds, sourceOf, keyInfo, requestedDates, requestedUse, requestedKty, outputsFrom, materialHash, thumbprintsOf } from "./state";
 import { activeKeyOf } from "./active";
 import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError } from "./operations";
+import { NotOursError } from "../kernel/errors";
 
 // PolicyKey adoption: taking over an existing keyset with adoptExisting (policyKey.ts explains the lifecycle).
 
@@ -30,7 +31,7 @@ export async function adopt(graph: GraphApi, current: GraphKeySet, inputs: Polic
       (wantedUse !== undefined && k.use !== undefined && k.use !== wantedUse),
   );
   if (clash) {
-    throw new PolicyKeyError(
+    throw new NotOursError(
       `Cannot adopt policy key container ${current.id}: it holds ${clash.kty}/${clash.use} keys and this PolicyKey asks for ` +
         `${wantedKty}/${wantedUse}; B2C refuses to mix key types or uses in one container (AADB2C95032, AADB2C95042). ` +
         `Make the PolicyKey match the existing keys, or choose another name.`,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyKeyInfo, PolicyKeyResource } from "./provider";
-import { InputProblem, renameProblems, throwIfProblems } from "../domain/problems";
+import { InputProblem, renameProblems } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import { certificatePrivateKeyProblems, GeneratedKeyType, KeyUse, normalizeKeySetId, validatePolicyKey } from "./rules";
 import { UNKNOWN } from "../domain/notKnownYet";
 import { callerOf, checkedByCaller, checkedInput, declareOnce, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";

@@ -158,6 +158,8 @@ export function explainKeyError(error: unknown): string {
 /** A policy key operation that failed, in words; `cause` is Graph's error, if any. */
 export class PolicyKeyError extends Error {
   override name = "PolicyKeyError";
+  /** Its kind in the package's error family (kernel/errors.ts): a Graph operation on the keyset failed or its answer can't be used. */
+  readonly kind = "graph" as const;
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
   }

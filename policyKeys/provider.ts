@@ -1,17 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 import { GraphResponse } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
 import { certificatePrivateKeyProblems, KEYSET_PREFIX, normalizeKeySetId, sameKeySet, validatePolicyKey } from "./rules";
 import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, isUnknown, rememberConfig, readGraceMs, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, messageOf, retainedOnDelete } from "../kernel/ownership/rule";
-import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
+import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { isPastDeclaredExpiry, rolloverDates, rotationKeyDates, rotationWindowProblems, validateExpirySettings } from "../domain/keyExpiry";
 import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyState, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs, recordedDateChanges } from "./state";
 import { activeKeyOf } from "./active";
 import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError, existsMessage, isDuplicate } from "./operations";
 import { adopt } from "./adoption";
+import { errorKind, ExistsError, NotOursError } from "../kernel/errors";
 
 // PolicyKey: one B2C policy key container (keyset) and the keys added to it, over Graph beta
 // /trustFramework/keySets (https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta).
@@ -100,7 +101,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
   async diff(_id, olds: PolicyKeyState, news: PolicyKeyInputs) {
     // No Graph call: everything needed is in state.
     const replaces = replacementReasons(olds, news);
-    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("keySet", olds.keySetId, replaces));
+    if (replaces.length > 0 && olds.adopted === true) throw new NotOursError(adoptedReplacement("keySet", olds.keySetId, replaces));
     if (replaces.length > 0) planReplacement("keySet", news, olds.keySetId);
     const rotation = replaces.length > 0 ? [] : rotationReasons(olds, news);
     const nameChanged = replaces.includes("name");
@@ -276,15 +277,16 @@ async function postKeySet(
     try {
       gate.claim(existingKeySet(current));
     } catch (refused) {
-      throw new PolicyKeyError(messageOf(refused), error);
+      if (errorKind(refused) !== "exists") throw refused;
+      throw new ExistsError(messageOf(refused), { cause: error });
     }
     return current.id;
   }
   if (inputs.adoptExisting) return adopt(graph, current, inputs);
-  throw new PolicyKeyError(
+  throw new ExistsError(
     existsMessage(current.id, graph.settings.tenantId, current.keys ?? []) +
       ` (It was created by someone else, e.g. another stack declaring the same name, after this stack looked, moments before its create; it is not shared.)`,
-    error,
+    { cause: error },
   );
 }
 
@@ -309,27 +311,9 @@ export interface PolicyKeyResourceArgs extends ConfigNamespaceArgs {
 }
 
 /** The dynamic resource behind PolicyKey (`pulumi-nodejs:dynamic/b2c-identity:PolicyKey`). */
-export class PolicyKeyResource extends pulumi.dynamic.Resource {
-  declare readonly keySetId: pulumi.Output<string>;
-  declare readonly activeKeyId: pulumi.Output<string>;
-  declare readonly keys: pulumi.Output<PolicyKeyInfo[]>;
-  declare readonly adopted: pulumi.Output<boolean>;
-
-  constructor(name: string, args: PolicyKeyResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      thinProvider("policyKey"),
-      name,
-      {
-        keySetId: undefined,
-        activeKeyId: undefined,
-        keys: undefined,
-        adopted: undefined,
-        attemptOwner: attemptOwnerOf(name),
-        ...args,
-      },
-      opts,
-      "b2c-identity",
-      "PolicyKey",
-    );
-  }
-}
+export class PolicyKeyResource extends defineResource<PolicyKeyResourceArgs, PolicyKeyState>()({
+  provider: "policyKey",
+  type: "PolicyKey",
+  outputs: ["keySetId", "activeKeyId", "keys", "adopted"],
+  attemptJournal: true,
+}) {}

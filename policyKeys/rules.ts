@@ -3,13 +3,13 @@ import * as forge from "node-forge";
 import { InputProblem, isBlank, secretWhitespaceProblem } from "../domain/problems";
 import { isUnknown } from "../domain/notKnownYet";
 import { ArgumentRule, ArgumentRules } from "../domain/argumentRules";
-import { toUnixSeconds } from "../domain/keyExpiry";
-
-// Also what 0.1.0's serialized providers call here (dist/validation/policyKeys.js).
-export { toUnixSeconds };
+import { toUnixSeconds } from "../domain/dates";
 
 // Pure checks for PolicyKey (Graph beta /trustFramework/keySets, https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta). Reached by
 // the dynamic provider's code, so: no Set/Map/class at module scope, only arrays, objects, regexes.
+
+// Dates are read by the one rule in domain/dates.ts (also reached by 0.1.0's state, kernel/firstRelease/).
+export { toUnixSeconds };
 
 /** The prefix Graph adds to every keyset id (`WeChatSecret` -> `B2C_1A_WeChatSecret`). */
 export const KEYSET_PREFIX = "B2C_1A_";

@@ -1,6 +1,6 @@
 import { canonicalKeyType, certificateDer, certificateThumbprint, decodeBase64, givenSources, KeySource, KeyUse, sameKeySet, toUnixSeconds } from "./rules";
 import * as forge from "node-forge";
-import { isUnknown } from "../kernel/providerContext";
+import { CONSISTENCY_WINDOWS_MS, isUnknown } from "../kernel/providerContext";
 import { fingerprintSecret, secretMatchesFingerprint } from "../domain/secretFingerprint";
 import { rotationDue } from "../domain/keyExpiry";
 import { pathSegment } from "../graph/paths";
@@ -82,8 +82,8 @@ export interface KeyForSelection {
 }
 
 export const COLLECTION = "/trustFramework/keySets";
-/** How long a just-created keyset may answer 404 to the key upload (no documented window, ~30 s: https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/). */
-export const FRESH_KEYSET_WINDOW_MS = 30_000;
+/** How long a just-created keyset may answer 404 to the key upload (kernel/consistency.ts). */
+export const FRESH_KEYSET_WINDOW_MS = CONSISTENCY_WINDOWS_MS.freshKeySet;
 /** How long after our own write a refresh keeps retrying a 404 before concluding the keyset was deleted. */
 /** B2C codes for "this name is taken" (AADB2C95038 has the same text). */
 export const DUPLICATE_CODES: readonly string[] = ["AADB2C95028", "AADB2C95038"];

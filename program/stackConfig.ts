@@ -4,7 +4,8 @@ import { resolveGraphSettings, GraphSettings } from "../graph/settings";
 import { canonicalProviderType, IDENTITY_PROVIDER_RULES } from "../identityProviders/rules";
 import { checkArgument } from "../domain/argumentRules";
 import { ArgumentCaller, checkedAlready } from "../kernel/inputs";
-import { InputProblem, inputError, renameProblems, throwIfProblems } from "../domain/problems";
+import { InputProblem, renameProblems } from "../domain/problems";
+import { inputError, throwIfProblems } from "../kernel/errors";
 import { UNKNOWN } from "../domain/notKnownYet";
 import { validateSocialSignIn } from "../signIn/rules";
 

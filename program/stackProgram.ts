@@ -9,7 +9,7 @@ import { B2CSocialSignIn, B2CSocialSignInArgs } from "../signIn/component";
 import { PolicyKey } from "../policyKeys/component";
 import { TrustFrameworkPolicySet } from "../customPolicies/component";
 import { canonicalProviderType } from "../identityProviders/rules";
-import { withoutStackFrames } from "../domain/problems";
+import { withoutStackFrames } from "../kernel/errors";
 import { normalizeKeySetId } from "../policyKeys/rules";
 import { pulumiConfigReader, readStackConfig, SIGN_IN_KEY } from "./stackConfig";
 import { writtenBy } from "../kernel/inputs";

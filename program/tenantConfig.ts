@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { validateExpirySettings } from "../domain/keyExpiry";
-import { InputProblem, throwIfProblems } from "../domain/problems";
+import { InputProblem } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import { normalizeKeySetId } from "../policyKeys/rules";
 import { SIGN_IN_KEY } from "./stackConfig";
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { throwIfProblems } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import { canonicalProviderType, IDENTITY_PROVIDER_RULES, SocialProviderType } from "../identityProviders/rules";
 import { checkArgument } from "../domain/argumentRules";
 import { validateSocialSignIn } from "./rules";

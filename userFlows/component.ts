@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserFlowResource } from "./provider";
-import { throwIfProblems } from "../domain/problems";
+import { throwIfProblems } from "../kernel/errors";
 import { normalizeUserFlowId, USER_FLOW_RULES, UserFlowType, validateUserFlow } from "./rules";
 import { callerOf, checkedByCaller, declareOnce, namesFor, tenantInput, TenantArgs, withUnknowns } from "../kernel/inputs";
 import { declareOutput } from "../kernel/declarations";

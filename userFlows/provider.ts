@@ -1,14 +1,15 @@
-import { thinProvider } from "../kernel/thinProvider";
+import { defineResource } from "../kernel/resource";
 import { randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphApi } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { GraphSettings, requireTenantName } from "../graph/settings";
 import { normalizeUserFlowId, runUserFlowUrl, USER_FLOW_PREFIX, validateUserFlow } from "./rules";
-import { changedKeys, checkFailures, ConfigNamespaceArgs, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "../kernel/providerContext";
+import { changedKeys, checkFailures, ConfigNamespaceArgs, CONSISTENCY_WINDOWS_MS, graphOf, isUnknown, readGraceMs, rememberConfig, settingsOf, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, differingFields, fixedSettingMismatch, retainedOnDelete } from "../kernel/ownership/rule";
-import { attemptOwnerOf, isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
+import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { pathSegment } from "../graph/paths";
+import { ExistsError, NotOursError } from "../kernel/errors";
 
 // B2CUserFlow's provider, over Graph beta /identity/b2cUserFlows
 // (https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow?view=graph-rest-beta).
@@ -151,7 +152,7 @@ function checkAdoptable(existing: GraphUserFlow, inputs: UserFlowInputs): void {
     if (declared === undefined || isUnknown(declared) || existing[key] === undefined) continue;
     const same = typeof declared === "string" ? declared.toLowerCase() === String(existing[key]).toLowerCase() : declared === existing[key];
     if (!same) {
-      throw new Error(
+      throw new NotOursError(
         fixedSettingMismatch("userFlow", existing.id, key, existing[key], declared,
           key === "userFlowTypeVersion"
             ? `Set userFlowTypeVersion: ${existing[key]} on the B2CUserFlow (or leave it out: an adopted flow keeps its version). To move to version ${declared}, create a new flow under another name and switch the applications to it.`
@@ -205,7 +206,7 @@ export const userFlowProvider: UserFlowProvider = {
     // the value the flow has is no change (e.g. an adopted v1 flow declared as version 1).
     const fixedOlds = { ...olds, ...Object.fromEntries(FIXED.map((k) => [k, olds[k] ?? olds.current?.[k]])) };
     const replaces = [...(sameName ? [] : ["name"]), ...declaredChanges(fixedOlds, news, FIXED)];
-    if (replaces.length > 0 && olds.adopted === true) throw new Error(adoptedReplacement("userFlow", olds.userFlowId, replaces));
+    if (replaces.length > 0 && olds.adopted === true) throw new NotOursError(adoptedReplacement("userFlow", olds.userFlowId, replaces));
     if (replaces.length > 0) planReplacement("userFlow", news, normalizeUserFlowId(olds.userFlowId ?? olds.name ?? ""));
     const updates = [...declaredChanges(olds, news, PATCHABLE), ...changedKeys(olds, news, ["testApplicationId"])];
     return {
@@ -253,11 +254,11 @@ export const userFlowProvider: UserFlowProvider = {
       if (!isGraphRequestError(error) || (error.status !== 400 && error.status !== 409)) throw error;
       // After a dropped connection the duplicate is most likely our own first attempt, which reads
       // may not see yet (eventual consistency): wait for it as for any object just created.
-      const existing = await getFlow(graph, flowId, error.afterNetworkRetry ? 30_000 : 0);
+      const existing = await getFlow(graph, flowId, error.afterNetworkRetry ? CONSISTENCY_WINDOWS_MS.resentCreate : 0);
       if (!existing) throw error;
       // Absent a moment ago: only a resend can have met our own first attempt.
       if (error.afterNetworkRetry) return takeAsOurs(existing);
-      throw new Error(
+      throw new ExistsError(
         `User flow ${existing.id} was created in tenant ${settings.tenantId} by someone else after this stack looked, moments before its create; ` +
           `it is not taken. To manage it from this stack set adoptExisting: true on the B2CUserFlow; otherwise choose another name.`,
       );
@@ -304,7 +305,7 @@ export const userFlowProvider: UserFlowProvider = {
 async function claimFlow(gate: OwnershipGate, graph: GraphApi, existing: GraphUserFlow, inputs: UserFlowInputs): Promise<void> {
   const verdict = gate.judge({ kind: "userFlow", name: existing.id, differences: [] });
   // Content is compared only when the rule would otherwise take it (one list call saved for the common refusal).
-  if (!verdict.ours) throw new Error(verdict.message);
+  if (!verdict.ours) throw new ExistsError(verdict.message);
   gate.claim({ kind: "userFlow", name: existing.id, differences: await flowDifferences(graph, existing, inputs) });
 }
 
@@ -339,19 +340,9 @@ export interface UserFlowResourceArgs extends ConfigNamespaceArgs {
 }
 
 /** The dynamic resource behind B2CUserFlow (`pulumi-nodejs:dynamic/b2c-identity:UserFlow`). */
-export class UserFlowResource extends pulumi.dynamic.Resource {
-  declare readonly userFlowId: pulumi.Output<string>;
-  declare readonly runUserFlowUrl: pulumi.Output<string | undefined>;
-  declare readonly creationId: pulumi.Output<string>;
-
-  constructor(name: string, args: UserFlowResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      thinProvider("userFlow"),
-      name,
-      { userFlowId: undefined, runUserFlowUrl: undefined, adopted: undefined, creationId: undefined, current: undefined, attemptOwner: attemptOwnerOf(name), ...args },
-      opts,
-      "b2c-identity",
-      "UserFlow",
-    );
-  }
-}
+export class UserFlowResource extends defineResource<UserFlowResourceArgs, UserFlowState>()({
+  provider: "userFlow",
+  type: "UserFlow",
+  outputs: ["userFlowId", "runUserFlowUrl", "creationId"],
+  attemptJournal: true,
+}) {}

@@ -6,7 +6,7 @@ import { ArgumentRules, checkArguments, reasons } from "../domain/argumentRules"
 export const USER_FLOW_TYPES = ["signUpOrSignIn", "signUp", "signIn", "passwordReset", "profileUpdate", "resourceOwner"] as const;
 export type UserFlowType = (typeof USER_FLOW_TYPES)[number];
 
-// Also what 0.1.0's serialized providers call here (dist/validation/userFlows.js).
+// A flow's id rules are domain/ids.ts's (attachments use them too); re-exported for this folder's users.
 export { normalizeUserFlowId, USER_FLOW_PREFIX };
 
 /** The user flow versions B2C offers: 1 (legacy "standard"), 2 (legacy preview), 3 (recommended). */

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG_NAMESPACE } from "../../graph/settings";
 import { AttemptJournal, journalDir } from "./journal";
 import { ExistingObject, judgeExisting, ObjectKind, recoverCreatesKey, Verdict, vouchedFor } from "./rule";
 import type { ConfiguredProvider } from "../providerContext";
+import { ExistsError } from "../errors";
 
 export class OwnershipGate {
   private readonly journal: AttemptJournal;
@@ -36,7 +37,7 @@ export class OwnershipGate {
   /** Throws the verdict's message unless the object is this stack's own create. */
   claim(found: Omit<ExistingObject, "journalled" | "vouched" | "tenant" | "namespace">): void {
     const verdict = this.judge(found);
-    if (!verdict.ours) throw new Error(verdict.message);
+    if (!verdict.ours) throw new ExistsError(verdict.message);
   }
 
   /** Notes, durably, that the object was absent when looked at and is about to be created with `sent`. */

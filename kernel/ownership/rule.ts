@@ -10,6 +10,7 @@
 // fails loudly with guidance: adoptExisting (the object stays in the tenant on destroy) or removing
 // it. Adopted objects are compared on their fixed settings and are never replaced. This module is
 // pure (no I/O): the providers bring the facts, it decides and words the answer.
+import { GraphConfigError } from "../../graph/settings";
 
 /** The object kinds the stack creates. */
 export type ObjectKind = "identityProvider" | "userFlow" | "attachment" | "keySet" | "policy";
@@ -60,7 +61,7 @@ export function vouchedFor(configValue: string | undefined, namespace: string, k
     list = undefined;
   }
   if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) {
-    throw new Error(
+    throw new GraphConfigError(
       `${recoverCreatesKey(namespace)} must be a JSON list of "kind:name" strings, e.g. ["userFlow:B2C_1_susi"]; ` +
         `set it with \`pulumi config set --path '${recoverCreatesKey(namespace)}[0]' userFlow:B2C_1_susi\`.`,
     );

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AdoptedKeyInfo, adoptedKeySetProblems, AdoptedKeySetResource } from "./provider";
 import { validateExpirySettings } from "../../domain/keyExpiry";
-import { throwIfProblems } from "../../domain/problems";
+import { throwIfProblems } from "../../kernel/errors";
 import { callerOf, checkedByCaller, declareOnce, tenantInput, TenantArgs } from "../../kernel/inputs";
 import { normalizeKeySetId } from "../rules";
 import { watchKeyExpiry } from "../expiryWarnings";

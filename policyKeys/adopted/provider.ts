@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { thinProvider } from "../../kernel/thinProvider";
+import { defineResource } from "../../kernel/resource";
 import { normalizeKeySetId } from "../rules";
 import { activeKey, ExpiryKey } from "../../domain/keyExpiry";
 import { GraphKeySet, keyInfo } from "../state";
 import { checkFailures, ConfigNamespaceArgs, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../../kernel/providerContext";
 import { pathSegment } from "../../graph/paths";
+import { NotOursError } from "../../kernel/errors";
 
 // AdoptedKeySet: a policy key container (Graph beta /trustFramework/keySets/{id}) the stack takes
 // over AS IT IS, the way `b2c-identity import` writes a hand-built tenant's keysets: the stack reads
@@ -97,7 +98,7 @@ async function adopt(provider: ConfiguredProvider, inputs: AdoptedKeySetInputs):
   }
   const keys = keyInfos(set);
   const wrong = mismatch(inputs, keys);
-  if (wrong) throw new Error(`Cannot adopt policy key container ${set.id} as described: ${wrong}. Correct use/keyType in the stack config.`);
+  if (wrong) throw new NotOursError(`Cannot adopt policy key container ${set.id} as described: ${wrong}. Correct use/keyType in the stack config.`);
   return { id: set.id, outs: outputsOf(inputs, set) };
 }
 
@@ -153,12 +154,8 @@ export interface AdoptedKeySetResourceArgs extends ConfigNamespaceArgs {
 }
 
 /** The dynamic resource behind AdoptedKeySet (`pulumi-nodejs:dynamic/b2c-identity:AdoptedKeySet`). */
-export class AdoptedKeySetResource extends pulumi.dynamic.Resource {
-  declare readonly keySetId: pulumi.Output<string>;
-  declare readonly activeKeyId: pulumi.Output<string>;
-  declare readonly keys: pulumi.Output<AdoptedKeyInfo[]>;
-
-  constructor(name: string, args: AdoptedKeySetResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(thinProvider("adoptedKeySet"), name, { keySetId: undefined, activeKeyId: undefined, keys: undefined, adopted: undefined, ...args }, opts, "b2c-identity", "AdoptedKeySet");
-  }
-}
+export class AdoptedKeySetResource extends defineResource<AdoptedKeySetResourceArgs, AdoptedKeySetState>()({
+  provider: "adoptedKeySet",
+  type: "AdoptedKeySet",
+  outputs: ["keySetId", "activeKeyId", "keys"],
+}) {}

@@ -52,9 +52,30 @@ describe("bad stack config stops preview, naming the key, before any Graph write
     const preview = await project.preview([], { allowFailure: true });
     expect(preview.code).not.toBe(0);
     expect(preview.stdout + preview.stderr).toMatch(namesKey);
+    // The user's mistake alone: an InputError (kernel/errors.ts) is printed without stack frames.
+    expect(preview.stdout + preview.stderr).not.toMatch(/unhandled exception|\n\s+at \S+ \(/);
     expect(preview.stdout + preview.stderr).not.toContain(WECHAT_KEY.slice(0, 20)); // shape errors show length and two characters only
     expect(graphWrites(emu.requestLog())).toEqual([]);
     expect(emu.snapshot().identityProviders).toEqual([]);
+  });
+});
+
+describe("a hand-written program with a bad argument", () => {
+  let emu: RunningEmulator;
+  let project: EngineProject;
+  useEngineStack(
+    (s) => ({ emu, project } = s),
+    () => ({ project: { program: `const b2c = require("pulumi-b2c-identity");\nnew b2c.B2CUserFlow("susi", { name: " ", userFlowType: "signUpOrSignIn" });\n` } }),
+  );
+
+  test("preview prints the InputError's message alone (no stack frames) and writes nothing", async () => {
+    emu.clearRequestLog();
+    const preview = await project.preview([], { allowFailure: true });
+    const output = preview.stdout + preview.stderr;
+    expect(preview.code).not.toBe(0);
+    expect(output).toMatch(/Invalid arguments for B2CUserFlow "susi": name: /);
+    expect(output).not.toMatch(/unhandled exception|\n\s+at \S+ \(/);
+    expect(graphWrites(emu.requestLog())).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@
 // thin stub; tests/engine/upgradeFromFirstRelease.test.ts runs it through the real engine.
 import * as fs from "fs";
 import * as path from "path";
-import { holdsSerializedImplementation, upgradingFirstReleaseState } from "../../kernel/firstRelease";
+import { FIRST_RELEASE_FROZEN_MODULES, FIRST_RELEASE_SHIM_REMOVED_IN, holdsSerializedImplementation, shimPath, upgradingFirstReleaseState } from "../../kernel/firstRelease";
 import { IMPLEMENTATIONS_KEY, thinProvider } from "../../kernel/thinProvider";
 
 const FAT = "exports.handler = __f0; function __f0() { /* the whole 0.1.0 implementation */ }";
@@ -66,6 +66,29 @@ describe("what the first release's serialized code loads from this package", () 
     expect(providerTexts.length).toBeGreaterThanOrEqual(10);
     expect([...used.keys()]).toContain("dist/graph/client.js");
     expect([...used.values()].every((names) => names.size > 0)).toBe(true);
+  });
+
+  test("the frozen list written down is what the fixture loads, name for name", () => {
+    const sorted = (entries: [string, Iterable<string>][]) => Object.fromEntries(entries.map(([p, names]) => [p, [...names].sort()] as const).sort((a, b) => a[0].localeCompare(b[0])));
+    expect(sorted([...used])).toEqual(sorted(Object.entries(FIRST_RELEASE_FROZEN_MODULES)));
+    expect(Object.keys(FIRST_RELEASE_FROZEN_MODULES)).toHaveLength(10);
+  });
+
+  test("package.json points each frozen path at its shim, which exports exactly the frozen names", () => {
+    const exportsMap = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8")).exports;
+    for (const [modulePath, names] of Object.entries(FIRST_RELEASE_FROZEN_MODULES)) {
+      expect(exportsMap[`./${modulePath}`]).toBe(`./${shimPath(modulePath)}`);
+      expect(Object.keys(require(`pulumi-b2c-identity/${modulePath}`)).sort()).toEqual([...names].sort());
+    }
+    // The thin stub's own path (every resource's state since 0.1.0 names it) is not part of the shim: it stays.
+    expect(exportsMap["./dist/providers/index.js"]).toBe("./dist/host/index.js");
+  });
+
+  test("the upgrade path has a removal version later than this one", () => {
+    const version = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8")).version as string;
+    const major = (v: string) => v.split(".").map(Number);
+    const [a, b] = [major(FIRST_RELEASE_SHIM_REMOVED_IN), major(version)];
+    expect(a[0] * 1e6 + a[1] * 1e3 + a[2]).toBeGreaterThan(b[0] * 1e6 + b[1] * 1e3 + b[2]);
   });
 
   test.each([...used.keys()])("%s still exports what 0.1.0 calls", (modulePath) => {

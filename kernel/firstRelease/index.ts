@@ -3,11 +3,14 @@
 // moves them onto the thin stub (thinProvider.ts) in the first `up` under this version, without a
 // Graph write.
 //
-// Until then, `refresh` and `destroy` run 0.1.0's code, which loads modules of this package by path
-// (dist/graph/client.js and nine others) and calls their exports: those exports are part of the
-// upgrade path (tests/kernel/firstReleaseState.test.ts lists them from the fixture).
+// Until then, `refresh` and `destroy` run 0.1.0's code, which loads ten modules of this package by
+// path and calls their exports: frozenModules.ts lists them, frozen/ holds one shim per path, and
+// package.json `exports` points each old path at its shim. The whole upgrade path is removed in
+// FIRST_RELEASE_SHIM_REMOVED_IN (frozenModules.ts).
 import type * as pulumi from "@pulumi/pulumi";
-import { IMPLEMENTATIONS_KEY } from "./thinProvider";
+import { IMPLEMENTATIONS_KEY } from "../thinProvider";
+
+export { FIRST_RELEASE_FROZEN_MODULES, FIRST_RELEASE_SHIM_REMOVED_IN, shimPath } from "./frozenModules";
 
 /**
  * True when a resource's state holds a provider other than our thin stub: every stub loads the
