@@ -23,6 +23,11 @@ export interface SkippingClock extends Clock {
   waits: number[];
   /** How far this clock is ahead of the real one, ms. */
   skippedMs(): number;
+  /**
+   * Runs `action` once this clock has passed `ms` from now: at the end of the first sleep that gets
+   * there, before the sleeper goes on (what a real-time setTimeout would do in a test on this clock).
+   */
+  after(ms: number, action: () => unknown): void;
 }
 
 /**
@@ -35,16 +40,24 @@ export interface SkippingClock extends Clock {
 export function skippingClock(): SkippingClock {
   let skipped = 0;
   const waits: number[] = [];
+  const timers: { at: number; action: () => unknown }[] = [];
   const now = () => Date.now() + skipped;
   return {
     waits,
     now,
     skippedMs: () => skipped,
+    after(ms, action) {
+      timers.push({ at: now() + ms, action });
+    },
     async sleep(ms) {
       waits.push(ms);
       const wake = now() + ms;
       await new Promise((resolve) => setTimeout(resolve, Math.min(20, Math.ceil(ms / 100))));
       skipped = Math.max(skipped, wake - Date.now());
+      for (const due of timers.filter((t) => t.at <= now())) {
+        timers.splice(timers.indexOf(due), 1);
+        await due.action();
+      }
     },
   };
 }
