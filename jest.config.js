@@ -60,6 +60,8 @@ const tier = (name, testMatch, others = []) => ({
 });
 
 module.exports = {
+  // Longest first; a file jest has no duration for counts as a typical file of its tier.
+  testSequencer: "<rootDir>/tests/helpers/tierSequencer.js",
   // A worker that grew past this after a test file is restarted (jest's heap stays bounded across 90 files).
   workerIdleMemoryLimit: "700MB",
   projects: [
