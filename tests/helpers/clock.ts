@@ -81,3 +81,33 @@ export function useSkippedWaits(): SkippingClock {
   });
   return clock;
 }
+
+/** A time source for the emulator's windows (windowClock) that can be held still. */
+export interface HoldableClock {
+  now(): number;
+  /** From now on, time stands still for the windows until release(). */
+  hold(): void;
+  /** Time runs again from where it was held (the held span never passes). */
+  release(): void;
+}
+
+/**
+ * Real time for the emulator's windows, except while held: a window that must still be open when a
+ * slow step (a CLI starting on a loaded machine) reaches the emulator is held until the step's
+ * first request, then runs its full length from there.
+ */
+export function holdableClock(): HoldableClock {
+  let heldAt: number | undefined;
+  let lost = 0;
+  return {
+    now: () => heldAt ?? Date.now() - lost,
+    hold() {
+      heldAt ??= Date.now() - lost;
+    },
+    release() {
+      if (heldAt === undefined) return;
+      lost = Date.now() - heldAt;
+      heldAt = undefined;
+    },
+  };
+}
