@@ -62,8 +62,9 @@ const tier = (name, testMatch, others = []) => ({
 module.exports = {
   // Longest first; a file jest has no duration for counts as a typical file of its tier.
   testSequencer: "<rootDir>/tests/helpers/tierSequencer.js",
-  // A worker that grew past this after a test file is restarted (jest's heap stays bounded across 90 files).
-  workerIdleMemoryLimit: "700MB",
+  // A worker whose heap grew past this after a test file is restarted, so jest's resident memory
+  // stays bounded across 90 files (jest measures the heap; a worker's RSS is about 1.5-2x that).
+  workerIdleMemoryLimit: "400MB",
   projects: [
     tier("unit", UNIT),
     tier("integration", ["tests/**"], [...UNIT, ...ENGINE, ...PACKAGING]),
