@@ -70,7 +70,11 @@ export class FaultInjector {
   /** Objects with a write in flight (for AADB2C95053). */
   private readonly writesInFlight = new Map<string, number>();
 
-  constructor(initial: Partial<FaultSettings> = {}) {
+  constructor(
+    initial: Partial<FaultSettings> = {},
+    /** The time of the consistency and rate-limit windows: EmulatorOptions.windowClock. */
+    private readonly now: () => number = Date.now,
+  ) {
     this.settings = { rules: [], latencyMs: 0, rateLimit: { ...DEFAULT_RATE_LIMIT }, consistencyWindowMs: 0 };
     this.update(initial);
   }
@@ -133,7 +137,7 @@ export class FaultInjector {
   }
 
   /** Counts the request against the sliding windows, or returns the 429 to send. */
-  checkRateLimit(clientId: string, now = Date.now()): GraphError | undefined {
+  checkRateLimit(clientId: string, now = this.now()): GraphError | undefined {
     const limits = this.settings.rateLimit;
     if (!limits.enabled) return undefined;
     const windowMs = limits.windowMs ?? RATE_LIMIT_WINDOW_MS;
@@ -167,7 +171,7 @@ export class FaultInjector {
   private consistencyWindowRestartedAt = 0;
 
   /** True while an object created at `createdAt` is still invisible to reads. */
-  isInConsistencyWindow(createdAt: number, now = Date.now()): boolean {
+  isInConsistencyWindow(createdAt: number, now = this.now()): boolean {
     const writtenAt = Math.max(createdAt, this.consistencyWindowRestartedAt);
     return this.settings.consistencyWindowMs > 0 && now - writtenAt < this.settings.consistencyWindowMs;
   }
@@ -176,7 +180,7 @@ export class FaultInjector {
    * Every existing object answers reads as if it had just been written: a test can then run a
    * refresh inside the window however long the step before it took.
    */
-  restartConsistencyWindow(now = Date.now()): void {
+  restartConsistencyWindow(now = this.now()): void {
     this.consistencyWindowRestartedAt = now;
   }
 

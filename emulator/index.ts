@@ -62,9 +62,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const applications = checkApplications(
     options.applications ?? [{ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, permissions: [...DEFAULT_PERMISSIONS] }],
   );
-  const store = new EmulatorStore(tenant, options.stateFile);
+  const windowClock = options.windowClock ?? Date.now;
+  const store = new EmulatorStore(tenant, options.stateFile, windowClock);
   store.load();
-  const runtime = new EmulatorRuntime(tenant, applications, store, new FaultInjector(options.faults), new RequestLog(), options.behaviour);
+  const runtime = new EmulatorRuntime(tenant, applications, store, new FaultInjector(options.faults, windowClock), new RequestLog(), options.behaviour);
   const ca = ensureCertificateAuthority(options.caDir);
   const server = await startEmulatorServer(runtime, ca, options.host ?? "127.0.0.1", options.port ?? 0, {
     allowRemote: options.allowRemote,

@@ -49,6 +49,8 @@ export class EmulatorStore {
   constructor(
     private readonly tenant: { tenantId: string; tenantDomain: string },
     private readonly stateFile?: string,
+    /** When an object counts as written (its consistency window starts then): EmulatorOptions.windowClock. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   // ---- identity providers -------------------------------------------------------------------
@@ -68,7 +70,7 @@ export class EmulatorStore {
       identityProviderType: fields.type,
       clientId: fields.clientId,
       clientSecretFingerprint: this.fingerprints.ofSecret(fields.clientSecret),
-      createdAt: Date.now(),
+      createdAt: this.now(),
     };
     this.idps.set(idp);
     return idp;
@@ -110,7 +112,7 @@ export class EmulatorStore {
   }
 
   createUserFlow(fields: NewUserFlow): UserFlowView {
-    const flow: StoredUserFlow = { ...fields, identityProviderIds: [...fields.identityProviderIds], createdAt: Date.now() };
+    const flow: StoredUserFlow = { ...fields, identityProviderIds: [...fields.identityProviderIds], createdAt: this.now() };
     this.flows.set(flow);
     return flow;
   }
@@ -160,7 +162,7 @@ export class EmulatorStore {
   }
 
   createKeySet(id: string, keys: NewKey[]): KeySetView {
-    const set: StoredKeySet = { id, keys: keys.map((k) => this.stamped(k)), createdAt: Date.now() };
+    const set: StoredKeySet = { id, keys: keys.map((k) => this.stamped(k)), createdAt: this.now() };
     this.sets.set(set);
     return set;
   }
@@ -182,7 +184,7 @@ export class EmulatorStore {
   deleteKeySet(id: string, leaveBackup: boolean): void {
     const set = this.existing(this.sets, id);
     this.sets.delete(id);
-    if (leaveBackup) this.sets.set({ id: `${set.id}.bak`, keys: set.keys.map((key) => ({ ...key })), createdAt: Date.now() });
+    if (leaveBackup) this.sets.set({ id: `${set.id}.bak`, keys: set.keys.map((key) => ({ ...key })), createdAt: this.now() });
   }
 
   // ---- policies -----------------------------------------------------------------------------
@@ -196,7 +198,7 @@ export class EmulatorStore {
   }
 
   createPolicy(id: string, xml: string): PolicyView {
-    const now = Date.now();
+    const now = this.now();
     const policy: StoredPolicy = { id, xml, createdAt: now, updatedAt: now };
     this.policyFiles.set(policy);
     return policy;
@@ -207,7 +209,7 @@ export class EmulatorStore {
     const existing = this.policyFiles.get(id);
     if (!existing) return { policy: this.createPolicy(id, xml), created: true };
     existing.xml = xml;
-    existing.updatedAt = Date.now();
+    existing.updatedAt = this.now();
     return { policy: existing, created: false };
   }
 

@@ -255,6 +255,13 @@ export interface EmulatorOptions {
   headersTimeoutMs?: number;
   /** Time to receive a whole request (body included) before the connection is cut. Default 30 000 ms. */
   requestTimeoutMs?: number;
+  /**
+   * Where the consistency window and the rate-limit windows read the time (epoch ms); default
+   * Date.now. For in-process tests that give the Graph client a clock whose waits are not slept
+   * (graph/patience.ts `setDefaultClockForTests`): with the same clock here, a window of seconds
+   * passes when the client has waited it out, not in real time. The keys' clock (setClock) is separate.
+   */
+  windowClock?: () => number;
 }
 
 export interface RequestLogEntry {

@@ -4,7 +4,7 @@ import { CLOUDS } from "./clouds";
 import { CachedTokenAuthProvider, getCredential } from "./credential";
 import { GraphOperationInfo, GraphRequestError, isGraphRequestError, parseGraphErrorBody } from "./errors";
 import { oneWriteAtATime, writeTargetOf } from "./objectWrites";
-import { Clock, REAL_CLOCK, retryWhile } from "./patience";
+import { Clock, clockInUse, retryWhile } from "./patience";
 import { assertSafeGraphPath } from "./paths";
 import { B2CRetryHandler, DEFAULT_B2C_RETRY_POLICY, MIN_ATTEMPT_MS, RetryRecord, isNetworkError } from "./retry";
 import { describeValueShape } from "./redact";
@@ -61,7 +61,7 @@ export const DEFAULT_MAX_PAGES = 1000;
 
 /** What a GraphApi may be given besides its settings; tests inject the clock and a small page cap. */
 export interface GraphApiOptions {
-  /** Where the retry layer's time comes from; default the real clock. */
+  /** Where the retry layer's time comes from; default `clockInUse()` (the real clock). */
   clock?: Clock;
   /** Page cap of `list`; default DEFAULT_MAX_PAGES. */
   maxPages?: number;
@@ -76,7 +76,7 @@ export class GraphApi {
 
   constructor(settings: GraphSettings, options: GraphApiOptions = {}) {
     this.settings = settings;
-    this.clock = options.clock ?? REAL_CLOCK;
+    this.clock = options.clock ?? clockInUse();
     this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
     this.client = buildClient(settings, this.clock);
   }

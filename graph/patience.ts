@@ -53,7 +53,7 @@ export interface Patience<T> {
   beforeWait?: (outcome: Outcome<T>) => Promise<void> | void;
   /** Told when a transient outcome is handed back because the window or the retries are spent. */
   onGiveUp?: (giveUp: GiveUp) => void;
-  /** Where time comes from; tests inject one so that waits are recorded instead of slept. */
+  /** Where time comes from; default `clockInUse()`. Tests inject one so that waits are recorded instead of slept. */
   clock?: Clock;
 }
 
@@ -74,6 +74,26 @@ export const REAL_CLOCK: Clock = {
   },
 };
 
+let defaultClock: Clock = REAL_CLOCK;
+
+/** The clock of every wait that is given none (retryWhile, GraphApi and its retry layer): REAL_CLOCK. */
+export function clockInUse(): Clock {
+  return defaultClock;
+}
+
+/**
+ * TEST-ONLY: makes `clock` the default of this process's waits (undefined puts REAL_CLOCK back) and
+ * returns the one it replaced. In-process tests (tests/helpers/clock.ts `useSkippedWaits`) set a
+ * clock whose sleeps are not waited in real time, so a provider's back-off, the 1 s floor and a
+ * Retry-After cost the test no time while the retry logic still sees every wait at its full length.
+ * Nothing in the package calls it: a deployment always waits in real time.
+ */
+export function setDefaultClockForTests(clock: Clock | undefined): Clock {
+  const previous = defaultClock;
+  defaultClock = clock ?? REAL_CLOCK;
+  return previous;
+}
+
 /** The providers' back-off: 250 ms, doubling, at most 2 s. */
 export function backoffMs(attempt: number): number {
   return Math.min(2000, 250 * 2 ** attempt);
@@ -84,7 +104,7 @@ export function backoffMs(attempt: number): number {
  * spent; then returns its last value or throws its last error, unchanged.
  */
 export async function retryWhile<T>(attempt: (info: AttemptInfo) => Promise<T>, patience: Patience<T>): Promise<T> {
-  const clock = patience.clock ?? REAL_CLOCK;
+  const clock = patience.clock ?? defaultClock;
   const started = clock.now();
   const deadline = started + patience.windowMs;
   const lastWait = patience.lastWait ?? "shortened";

@@ -1,5 +1,5 @@
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
-import { Clock, REAL_CLOCK, retryWhile } from "./patience";
+import { Clock, clockInUse, retryWhile } from "./patience";
 
 /**
  * B2C error codes that mean "try again": the service's transient internal error, its own throttling
@@ -112,7 +112,7 @@ export class B2CRetryHandler implements Middleware {
 
   constructor(
     private readonly policy: B2CRetryPolicy = DEFAULT_B2C_RETRY_POLICY,
-    private readonly clock: Clock = REAL_CLOCK,
+    private readonly clock: Clock = clockInUse(),
   ) {}
 
   setNext(next: Middleware): void {

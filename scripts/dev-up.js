@@ -54,8 +54,11 @@ if (probe.error || probe.status !== 0) {
 }
 console.log(`pulumi ${probe.stdout.trim()}`);
 
-const build = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
-if (build.status !== 0) fail("npm run build failed");
+// B2C_DIST_FRESH=1: the test runner (scripts/test.js) built dist/ for this run already.
+if (process.env.B2C_DIST_FRESH !== "1") {
+  const build = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) fail("npm run build failed");
+}
 
 fs.mkdirSync(stateDir, { recursive: true });
 fs.mkdirSync(backendDir, { recursive: true });

@@ -8,6 +8,7 @@ import {
 } from "../../customPolicies/provider";
 import { GraphRequestError } from "../../graph/errors";
 import { packPolicyXml, unpackPolicyXml } from "../../customPolicies/document";
+import { useSkippedWaits } from "../helpers/clock";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
@@ -18,7 +19,9 @@ const TYPE = "pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy";
 const NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06";
 
 let emu: RunningEmulator;
-useTestEmulator((e) => (emu = e));
+// Waits (back-off, Retry-After, 404 windows) are skipped, not slept; the emulator's windows go by the same clock.
+const clock = useSkippedWaits();
+useTestEmulator((e) => (emu = e), { windowClock: clock.now });
 
 /** A small policy for the emulator's tenant; `keySetId` adds a CryptographicKeys reference, `body` extra content. */
 function policy(id: string, opts: { keySetId?: string; body?: string; base?: string; tenant?: string } = {}): string {

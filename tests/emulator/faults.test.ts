@@ -1,14 +1,19 @@
 // Checklist 29 (rate limit), 30 (fault injection, AADB2C95053), 31 (consistency window), latency.
 import type { RunningEmulator } from "../../emulator";
 import { pathMatches } from "../../emulator/faults";
+import { skippingClock } from "../helpers/clock";
 import { controlFetch, getToken, graphFetch, requestToken, startTestEmulator } from "../helpers/emulator";
 
 const OTHER_APP = { clientId: "second-app", clientSecret: "second-secret", permissions: ["IdentityProvider.ReadWrite.All", "TrustFrameworkKeySet.ReadWrite.All"] };
 const NO_FAULTS = { rules: [], latencyMs: 0, consistencyWindowMs: 0, rateLimit: { enabled: false, perTenantPerMinute: 300, perAppPerTenantPerMinute: 200, windowMs: 60_000 } };
 
+// The rate-limit and consistency windows go by this clock (windowClock): a test moves it on past a
+// window (clock.sleep) instead of waiting in real time.
+const clock = skippingClock();
 let emu: RunningEmulator;
 beforeAll(async () => {
   emu = await startTestEmulator({
+    windowClock: clock.now,
     applications: [
       { clientId: "main-app", clientSecret: "main-secret", permissions: ["IdentityProvider.ReadWrite.All", "IdentityUserFlow.ReadWrite.All", "TrustFrameworkKeySet.ReadWrite.All", "Policy.ReadWrite.TrustFramework"] },
       OTHER_APP,
@@ -207,7 +212,7 @@ describe("checklist 29: rate limit", () => {
     emu.setFaults({ rateLimit: { enabled: true, perTenantPerMinute: 1, perAppPerTenantPerMinute: 1 } });
     expect((await graphFetch(emu, "GET", LIST)).status).toBe(200);
     const first = Number((await graphFetch(emu, "GET", LIST)).headers.get("retry-after"));
-    await new Promise((r) => setTimeout(r, 300));
+    await clock.sleep(300);
     const second = Number((await graphFetch(emu, "GET", LIST)).headers.get("retry-after"));
     expect(first - second).toBeGreaterThan(0.2);
     expect(first - second).toBeLessThan(1.5);
@@ -216,7 +221,7 @@ describe("checklist 29: rate limit", () => {
   test("windowMs compresses the limit's minute: Retry-After counts from the short window, a slot frees when it passes", async () => {
     emu.setFaults({ rateLimit: { enabled: true, perTenantPerMinute: 2, perAppPerTenantPerMinute: 100, windowMs: 800 } });
     expect(emu.getFaults().rateLimit).toEqual({ enabled: true, perTenantPerMinute: 2, perAppPerTenantPerMinute: 100, windowMs: 800 });
-    const started = Date.now();
+    const started = clock.now();
     expect((await graphFetch(emu, "GET", LIST)).status).toBe(200);
     expect((await graphFetch(emu, "GET", LIST)).status).toBe(200);
     const limited = await graphFetch(emu, "GET", LIST);
@@ -225,7 +230,7 @@ describe("checklist 29: rate limit", () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(0.8);
     // Waiting what Retry-After says is enough: the slot has freed in the short window.
-    await new Promise((r) => setTimeout(r, Math.max(0, started + 800 - Date.now()) + 50));
+    await clock.sleep(Math.max(0, started + 800 - clock.now()) + 50);
     expect((await graphFetch(emu, "GET", LIST)).status).toBe(200);
     expect(emu.requestLog().filter((e) => e.status === 429).map((e) => e.fault)).toEqual(["rateLimit:tenant"]);
   });
@@ -267,7 +272,7 @@ describe("checklist 31: consistency window", () => {
       expect([path, res.status]).toEqual([path, 404]);
     }
     expect(emu.requestLog().filter((e) => e.fault === "consistencyWindow")).toHaveLength(4);
-    await new Promise((r) => setTimeout(r, 750));
+    await clock.sleep(750);
     for (const path of reads) expect([path, (await graphFetch(emu, "GET", path)).status]).toEqual([path, 200]);
   });
 
@@ -278,7 +283,7 @@ describe("checklist 31: consistency window", () => {
     const early = await graphFetch(emu, "PUT", "/beta/trustFramework/policies/B2C_1A_UsesKey/$value", policy);
     expect(early.status).toBe(400);
     expect(early.body.error.message).toContain('storageReferenceId "B2C_1A_Signing"');
-    await new Promise((r) => setTimeout(r, 650));
+    await clock.sleep(650);
     expect((await graphFetch(emu, "PUT", "/beta/trustFramework/policies/B2C_1A_UsesKey/$value", policy)).status).toBe(201);
   });
 
@@ -299,7 +304,7 @@ test("setFaults validates its input: no regular expressions, no unknown fields",
 describe("restartConsistencyWindow", () => {
   let emu: import("../../emulator").RunningEmulator;
   beforeAll(async () => {
-    emu = await (await import("../helpers/emulator")).startTestEmulator();
+    emu = await (await import("../helpers/emulator")).startTestEmulator({ windowClock: clock.now });
   });
   afterAll(() => emu.stop());
 
@@ -311,11 +316,11 @@ describe("restartConsistencyWindow", () => {
     expect(created.status).toBe(201);
     emu.setFaults({ consistencyWindowMs: 300 });
     expect((await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/QQ-OAUTH")).status).toBe(404); // just created
-    await new Promise((r) => setTimeout(r, 350));
+    await clock.sleep(350);
     expect((await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/QQ-OAUTH")).status).toBe(200);
     emu.restartConsistencyWindow();
     expect((await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/QQ-OAUTH")).status).toBe(404);
-    await new Promise((r) => setTimeout(r, 350));
+    await clock.sleep(350);
     expect((await graphFetch(emu, "GET", "/v1.0/identity/identityProviders/QQ-OAUTH")).status).toBe(200);
   });
 });

@@ -5,6 +5,7 @@ import type { RunningEmulator } from "../../emulator";
 import { EngineProject, summaryCounts, useEngineStack } from "../helpers/pulumiEngine";
 import { describeCalls, graphWrites } from "../helpers/requestLog";
 import { wechatAppKey } from "../helpers/appKeys";
+import { holdableClock } from "../helpers/clock";
 
 // A canary APP KEY of the WeChat shape (32 hex digits: other shapes are refused at preview).
 const WECHAT_KEY = "7f3a9c51CafeBabe0ddba11ca7a109e5";
@@ -176,16 +177,31 @@ describe("the stack program through the real Pulumi engine", () => {
 describe("refresh inside Graph's consistency window, through the real engine", () => {
   let emu: RunningEmulator;
   let project: EngineProject;
-  useEngineStack((s) => ({ emu, project } = s), () => ({ config: { "b2c:socialSignIn": socialSignIn(["WeChat"]) }, secrets: { "b2c:wechatAppKey": WECHAT_KEY } }));
+  const windowClock = holdableClock();
+  useEngineStack(
+    (s) => ({ emu, project } = s),
+    () => ({ config: { "b2c:socialSignIn": socialSignIn(["WeChat"]) }, secrets: { "b2c:wechatAppKey": WECHAT_KEY } }),
+    { windowClock: windowClock.now },
+  );
 
   test("a refresh right after up keeps what up created, though Graph still answers 404 for it", async () => {
-    // Every object the up creates answers 404 on GET for 4 s after its creation; and again from
-    // the moment the refresh starts, however long the up took on a loaded machine.
+    // Every object the up creates answers 404 on GET for 4 s after its creation; and again for 4 s
+    // from the refresh's first read, however long the up took and the CLI takes to start on a
+    // loaded machine (the window is held still until that read).
     emu.setFaults({ consistencyWindowMs: 4000 });
     await project.up();
     emu.clearRequestLog();
+    windowClock.hold();
     emu.restartConsistencyWindow();
-    await project.refresh(["--expect-no-changes"]);
+    const firstRead = setInterval(() => {
+      if (emu.requestLog().some((e) => e.kind === "graph" && e.method === "GET")) windowClock.release();
+    }, 10);
+    try {
+      await project.refresh(["--expect-no-changes"]);
+    } finally {
+      clearInterval(firstRead);
+      windowClock.release();
+    }
     const notYetVisible = emu.requestLog().filter((e) => e.kind === "graph" && e.method === "GET" && e.status === 404);
     expect(notYetVisible.length).toBeGreaterThan(0); // the refresh really ran inside the window
     expect(graphWrites(emu.requestLog())).toEqual([]);

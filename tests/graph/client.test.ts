@@ -138,10 +138,11 @@ test("a permanent 400 fails at once with a readable one-line message", async () 
   expect(graphCalls(emu.requestLog()).filter((e) => e.method === "POST")).toHaveLength(1);
 });
 
-test("AADB2C90063 is retried until it succeeds", async () => {
+// B2C sends its transient code as a 400 or as a 500 body: the code decides, not the status.
+test.each([400, 500])("AADB2C90063 (as HTTP %i) is retried until it succeeds", async (status) => {
   const graph = api();
   await graph.request({ method: "POST", version: "beta", path: "/trustFramework/keySets", body: { id: "RetryMe" }, description: "create keyset" });
-  emu.setFaults({ rules: [{ method: "POST", path: "/uploadSecret$", code: "AADB2C90063", times: 2 }] });
+  emu.setFaults({ rules: [{ method: "POST", path: "/uploadSecret$", code: "AADB2C90063", status, times: 2 }] });
   const key = await graph.request<{ kid: string }>({
     method: "POST",
     version: "beta",
@@ -151,7 +152,7 @@ test("AADB2C90063 is retried until it succeeds", async () => {
   });
   expect(key.kid).toBeTruthy();
   const uploads = graphCalls(emu.requestLog()).filter((e) => e.path.endsWith("/uploadSecret"));
-  expect(uploads.map((e) => e.status)).toEqual([400, 400, 200]);
+  expect(uploads.map((e) => e.status)).toEqual([status, status, 200]);
   expect(emu.snapshot().keySets.find((k) => k.id === "B2C_1A_RetryMe")!.keys).toHaveLength(1);
 });
 

@@ -6,7 +6,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { RunningEmulator } from "../../emulator";
+import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { startTestEmulator } from "./emulator";
 
 /** This repository: the nearest folder up with our package.json (from tests/ or a compiled copy). */
@@ -242,12 +242,16 @@ export interface EngineStackSpec {
 /**
  * The usual engine test file setup: before the first test, an emulator and a stack pointed at it
  * (its config and secrets from `spec`); after the last, both gone. `set` receives them, so a file
- * keeps its own `let emu` and `let project`.
+ * keeps its own `let emu` and `let project`. `emulator`: options of the emulator (e.g. its windowClock).
  */
-export function useEngineStack(set: (stack: { emu: RunningEmulator; project: EngineProject }) => void, spec: (emu: RunningEmulator) => EngineStackSpec): void {
+export function useEngineStack(
+  set: (stack: { emu: RunningEmulator; project: EngineProject }) => void,
+  spec: (emu: RunningEmulator) => EngineStackSpec,
+  emulator: EmulatorOptions = {},
+): void {
   let stack: { emu: RunningEmulator; project: EngineProject } | undefined;
   beforeAll(async () => {
-    const emu = await startTestEmulator();
+    const emu = await startTestEmulator(emulator);
     const wanted = spec(emu);
     stack = { emu, project: new EngineProject(wanted.project) };
     set(stack);

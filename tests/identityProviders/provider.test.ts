@@ -4,6 +4,7 @@ import type { RunningEmulator } from "../../emulator";
 import { SocialIdentityProvider } from "../../identityProviders/component";
 import { WeChatIdentityProvider } from "../../identityProviders/wechat";
 import { QQIdentityProvider } from "../../identityProviders/qq";
+import { useSkippedWaits } from "../helpers/clock";
 import { fingerprintOf, graphFetch, startTestEmulator, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
 import { graphCalls, graphWrites, describeCalls } from "../helpers/requestLog";
@@ -14,7 +15,9 @@ const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 let emu: RunningEmulator;
-useTestEmulator((e) => (emu = e));
+// Waits (back-off, Retry-After, 404 windows) are skipped, not slept; the emulator's windows go by the same clock.
+const clock = useSkippedWaits();
+useTestEmulator((e) => (emu = e), { windowClock: clock.now });
 
 async function serialized(program: () => unknown): Promise<{ reg: Registration; provider: pulumi.dynamic.ResourceProvider & { create: any } }> {
   const { registrations } = await capture(program);

@@ -1,5 +1,5 @@
 // The wrapper that moves state written by the first release (fat serialized providers) onto the
-// thin stub; tests/engine/upgradeFromFirstRelease.test.ts runs it through the real engine.
+// thin stub; tests/packaging/upgradeFromFirstRelease.test.ts runs it through the real engine.
 import * as fs from "fs";
 import * as path from "path";
 import { FIRST_RELEASE_FROZEN_MODULES, FIRST_RELEASE_SHIM_REMOVED_IN, holdsSerializedImplementation, shimPath, upgradingFirstReleaseState } from "../../kernel/firstRelease";

@@ -19,7 +19,8 @@ let packedFiles: string[];
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "b2c-identity-consumer-"));
-  execFileSync(npm, ["run", "build", "--silent"], { cwd: root, stdio: "pipe" });
+  // scripts/test.js builds dist/ once per run and says so (B2C_DIST_FRESH); a run without it builds here.
+  if (process.env.B2C_DIST_FRESH !== "1") execFileSync(npm, ["run", "build", "--silent"], { cwd: root, stdio: "pipe" });
   // dist/ is fresh: skip `prepare` (it would build a second time).
   const packed = JSON.parse(execFileSync(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: root, encoding: "utf8" }));
   packedFiles = packed[0].files.map((f: { path: string }) => f.path);

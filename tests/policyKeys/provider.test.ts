@@ -4,6 +4,7 @@ import { createHash, generateKeyPairSync } from "crypto";
 import * as forge from "node-forge";
 import type { RunningEmulator } from "../../emulator";
 import { PolicyKey, PolicyKeyArgs } from "../../policyKeys/component";
+import { useSkippedWaits } from "../helpers/clock";
 import { fingerprintOf, graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
@@ -14,7 +15,9 @@ const KEYSETS = "/beta/trustFramework/keySets";
 let emu: RunningEmulator;
 let providerText: string | undefined;
 
-useTestEmulator((e) => (emu = e));
+// Waits (back-off, Retry-After, 404 windows) are skipped, not slept; the emulator's windows go by the same clock.
+const clock = useSkippedWaits();
+useTestEmulator((e) => (emu = e), { windowClock: clock.now });
 
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
 const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -6,7 +6,15 @@
 // keyset, nothing made by hand touched, and after destroy exactly the tenant as it was before up. Each phase also proves that its
 // faults really fired, so that a case can't pass by not being exercised.
 // One emulator for every case, reset in between; cases run one after the other.
-import type { FaultRule, FaultSettings, RequestLogEntry, RunningEmulator } from "../../emulator";
+//
+// Only the fault shapes that need a whole tenant are here: a rate limit binding across all its
+// writes, and the consistency window hiding lost creates. Each single-request fault kind (429, 503,
+// AADB2C90063, 409 AADB2C95053, a dropped connection, a lost answer) is proven on every write of
+// every resource kind in providerFaultMatrix.test.ts, and the two that cross the process boundary
+// through the real engine in tests/engine/faultMatrix.test.ts. Waits are skipped, not slept
+// (tests/helpers/clock.ts), the emulator's windows going by the same clock.
+import type { FaultSettings, RequestLogEntry, RunningEmulator } from "../../emulator";
+import { useSkippedWaits } from "../helpers/clock";
 import { startTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import {
@@ -38,43 +46,15 @@ interface FaultCase {
 
 // Graph paths below the version root, as the emulator's rules match them.
 const IDP_COLLECTION = "^/identity/identityProviders$";
-const IDP_ITEM = "^/identity/identityProviders/*$";
 const KEYSET_COLLECTION = "^/trustFramework/keySets$";
-const KEYSET_ITEM = "^/trustFramework/keySets/*$";
 const UPLOAD_SECRET = "^/trustFramework/keySets/*/uploadSecret$";
 const FLOW_COLLECTION = "^/identity/b2cUserFlows$";
-const FLOW_ITEM = "^/identity/b2cUserFlows/*$";
-const ATTACH = "^/identity/b2cUserFlows/*/userFlowIdentityProviders/$ref$";
-const DETACH = "^/identity/b2cUserFlows/*/userFlowIdentityProviders/*/$ref$";
 
-const rules = (...list: FaultRule[]): Partial<FaultSettings> => ({ rules: list });
 const count = (log: RequestLogEntry[], fault: RegExp) => log.filter((e) => e.fault !== undefined && fault.test(e.fault)).length;
 
 const RATE_LIMIT = compressedRateLimit(6, 30);
 
 const CASES: FaultCase[] = [
-  {
-    name: "429 bursts with Retry-After (0.2 s) on every kind of write",
-    faults: {
-      up: rules(
-        { method: "POST", path: IDP_COLLECTION, status: 429, retryAfter: 0.2, times: 3 },
-        { method: "POST", path: KEYSET_COLLECTION, status: 429, retryAfter: 0.2, times: 3 },
-        { method: "POST", path: UPLOAD_SECRET, status: 429, retryAfter: 0.2, times: 3 },
-        { method: "POST", path: FLOW_COLLECTION, status: 429, retryAfter: 0.2, times: 2 },
-        { method: "POST", path: ATTACH, status: 429, retryAfter: 0.2, times: 3 },
-      ),
-      update: rules(
-        { method: "PATCH", path: IDP_ITEM, status: 429, retryAfter: 0.2, times: 3 },
-        { method: "POST", path: UPLOAD_SECRET, status: 429, retryAfter: 0.2, times: 3 },
-      ),
-      destroy: rules(
-        { method: "DELETE", path: DETACH, status: 429, retryAfter: 0.2, times: 3 },
-        { method: "DELETE", path: IDP_ITEM, status: 429, retryAfter: 0.2, times: 2 },
-        { method: "DELETE", path: KEYSET_ITEM, status: 429, retryAfter: 0.2, times: 2 },
-        { method: "DELETE", path: FLOW_ITEM, status: 429, retryAfter: 0.2, times: 2 },
-      ),
-    },
-  },
   {
     // See compressedRateLimit: 6 calls per (compressed) minute against 11 calls in up and 9 in
     // destroy, with the minute lasting 2 s of wall time (factor 30). Scaled like this the tenant is
@@ -84,39 +64,6 @@ const CASES: FaultCase[] = [
     fired: (phase, log) => {
       if (phase === "up" || phase === "destroy") expect(count(log, /^rateLimit:tenant$/)).toBeGreaterThan(0);
     },
-  },
-  {
-    name: "503 without Retry-After",
-    // Without Retry-After the client backs off 1-2 s per retry: one hit per phase keeps the case short.
-    faults: {
-      up: rules({ method: "POST", path: IDP_COLLECTION, status: 503, times: 1 }, { method: "POST", path: KEYSET_COLLECTION, status: 503, times: 1 }),
-      update: rules({ method: "PATCH", path: IDP_ITEM, status: 503, times: 1 }),
-      destroy: rules({ method: "DELETE", path: KEYSET_ITEM, status: 503, times: 1 }),
-    },
-    fired: (_phase, log) => expect(log.filter((e) => e.status === 503).map((e) => e.fault)).toEqual(expect.arrayContaining(["injected:503"])),
-  },
-  {
-    name: "AADB2C90063 (transient B2C error) on uploadSecret, as 400 and as 500",
-    faults: {
-      up: rules({ method: "POST", path: UPLOAD_SECRET, code: "AADB2C90063", times: 2 }),
-      update: rules({ method: "POST", path: UPLOAD_SECRET, status: 500, code: "AADB2C90063", times: 2 }),
-      destroy: rules({ method: "DELETE", path: KEYSET_ITEM, code: "AADB2C90063", times: 2 }),
-    },
-  },
-  {
-    name: "dropped connections (no answer; the request was not carried out)",
-    faults: {
-      up: rules(
-        { method: "POST", path: IDP_COLLECTION, dropConnection: true, times: 1 },
-        { method: "POST", path: KEYSET_COLLECTION, dropConnection: true, times: 1 },
-        { method: "POST", path: UPLOAD_SECRET, dropConnection: true, times: 1 },
-        { method: "POST", path: FLOW_COLLECTION, dropConnection: true, times: 1 },
-        { method: "POST", path: ATTACH, dropConnection: true, times: 1 },
-      ),
-      update: rules({ method: "PATCH", path: IDP_ITEM, dropConnection: true, times: 1 }, { method: "POST", path: UPLOAD_SECRET, dropConnection: true, times: 1 }),
-      destroy: rules({ method: "DELETE", path: IDP_ITEM, dropConnection: true, times: 1 }, { method: "DELETE", path: FLOW_ITEM, dropConnection: true, times: 1 }),
-    },
-    fired: (_phase, log) => expect(log.filter((e) => e.fault === "dropConnection").every((e) => e.status === 0)).toBe(true),
   },
   {
     // The issue's window is 10 s; the client keeps retrying 404s for 30 s after its own creates. A
@@ -142,31 +89,12 @@ const CASES: FaultCase[] = [
       if (phase === "up") expect(count(log, /^consistencyWindow$/)).toBeGreaterThan(0);
     },
   },
-  {
-    // The emulator's loseResponse: the request is carried out and saved, then the connection drops.
-    name: "responses lost after the request was carried out (POST creates, uploads, PATCH, DELETE)",
-    faults: {
-      up: rules(
-        { method: "POST", path: IDP_COLLECTION, loseResponse: true, times: 1 },
-        { method: "POST", path: KEYSET_COLLECTION, loseResponse: true, times: 1 },
-        { method: "POST", path: UPLOAD_SECRET, loseResponse: true, times: 1 },
-        { method: "POST", path: FLOW_COLLECTION, loseResponse: true, times: 1 },
-        { method: "POST", path: ATTACH, loseResponse: true, times: 1 },
-      ),
-      update: rules({ method: "PATCH", path: IDP_ITEM, loseResponse: true, times: 1 }, { method: "POST", path: UPLOAD_SECRET, loseResponse: true, times: 1 }),
-      destroy: rules(
-        { method: "DELETE", path: DETACH, loseResponse: true, times: 1 },
-        { method: "DELETE", path: IDP_ITEM, loseResponse: true, times: 1 },
-        { method: "DELETE", path: KEYSET_ITEM, loseResponse: true, times: 1 },
-        { method: "DELETE", path: FLOW_ITEM, loseResponse: true, times: 1 },
-      ),
-    },
-  },
 ];
 
 let emu: RunningEmulator;
+const clock = useSkippedWaits();
 beforeAll(async () => {
-  emu = await startTestEmulator();
+  emu = await startTestEmulator({ windowClock: clock.now });
 });
 afterAll(() => emu.stop());
 

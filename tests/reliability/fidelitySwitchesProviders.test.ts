@@ -3,13 +3,16 @@
 // user flow that exists already. (Policy validation's status: trustFrameworkPolicy.test.ts.)
 import type { RunningEmulator } from "../../emulator";
 import { B2CUserFlow } from "../../userFlows/component";
+import { useSkippedWaits } from "../helpers/clock";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { graphWrites } from "../helpers/requestLog";
 import { failureOf } from "../helpers/failures";
 
 let emu: RunningEmulator;
-useTestEmulator((e) => (emu = e));
+// Waits (back-off, Retry-After, 404 windows) are skipped, not slept; the emulator's windows go by the same clock.
+const clock = useSkippedWaits();
+useTestEmulator((e) => (emu = e), { windowClock: clock.now });
 afterEach(() => emu.setBehaviour({ concurrentWriteStatus: 409, duplicateUserFlowStatus: 409 }));
 
 async function flowProvider() {

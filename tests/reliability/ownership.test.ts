@@ -17,13 +17,16 @@ import { PolicyKey, PolicyKeyArgs } from "../../policyKeys/component";
 import { UserFlowIdentityProvider } from "../../attachments/component";
 import { WeChatIdentityProvider } from "../../identityProviders/wechat";
 import { TrustFrameworkPolicyResource } from "../../customPolicies/provider";
+import { useSkippedWaits } from "../helpers/clock";
 import { fingerprintOf, graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 import { failureOf } from "../helpers/failures";
 
 let emu: RunningEmulator;
-useTestEmulator((e) => (emu = e));
+// Waits (back-off, Retry-After, 404 windows) are skipped, not slept; the emulator's windows go by the same clock.
+const clock = useSkippedWaits();
+useTestEmulator((e) => (emu = e), { windowClock: clock.now });
 
 const WECHAT_APP = "wx0123456789abcdef";
 
@@ -481,7 +484,7 @@ describe("attachment: exists -> adoptExisting", () => {
     // The flow is hidden for a moment (as a fresh object is): without the grace the read would report it gone.
     emu.setFaults({ consistencyWindowMs: 1500 });
     await handMade("DELETE", "/beta/identity/b2cUserFlows/B2C_1_susi/userFlowIdentityProviders/QQ-OAUTH/$ref", undefined);
-    setTimeout(() => void handMadeAttach(), 800);
+    clock.after(800, handMadeAttach);
     emu.clearRequestLog();
     expect((await provider.read!(id, outs)).id).toBe(id);
     expect(graphCalls(emu.requestLog()).filter((e) => e.method === "GET").length).toBeGreaterThan(1);
@@ -498,9 +501,9 @@ describe("attachment: exists -> adoptExisting", () => {
       () => new UserFlowIdentityProvider("susi-x", { userFlowId: "susi", identityProviderId: pulumi.output("Nope-OAUTH") }),
       "UserFlowIdentityProvider",
     );
-    const started = Date.now();
+    const started = clock.now(); // counts skipped waits as waited
     const error = await failureOf(checkAndCreate(provider, inputs));
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(clock.now() - started).toBeLessThan(10_000);
     expect(error.message).toMatch(/identity provider does not exist.*Check identityProviderId/);
     expect(attachedIds()).toEqual([]);
   }, 15_000);

@@ -14,11 +14,14 @@ import { UserFlowIdentityProvider } from "../../attachments/component";
 import { WeChatIdentityProvider } from "../../identityProviders/wechat";
 import { wechatAppKey } from "../helpers/appKeys";
 import { TrustFrameworkPolicyResource } from "../../customPolicies/provider";
+import { useSkippedWaits } from "../helpers/clock";
 import { fingerprintOf, graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 
 let emu: RunningEmulator;
-useTestEmulator((e) => (emu = e));
+// Waits (Retry-After, the 1 s floor, back-off) are skipped, not slept: tests/helpers/clock.ts.
+const clock = useSkippedWaits();
+useTestEmulator((e) => (emu = e), { windowClock: clock.now });
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 type Version = 1 | 2;

@@ -6,13 +6,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RunningEmulator } from "../../emulator";
 import { UserFlowIdentityProvider } from "../../attachments/component";
+import { useSkippedWaits } from "../helpers/clock";
 import { graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { failureOf } from "../helpers/failures";
 import { messageOf } from "../../kernel/ownership/rule";
 
 let emu: RunningEmulator;
-useTestEmulator((e) => (emu = e));
+// Waits (back-off, Retry-After, 404 windows) are skipped, not slept; the emulator's windows go by the same clock.
+const clock = useSkippedWaits();
+useTestEmulator((e) => (emu = e), { windowClock: clock.now });
 
 async function attachment(identityProviderId: pulumi.Input<string>) {
   const { registrations } = await capture(() => new UserFlowIdentityProvider("susi-qq", { userFlowId: pulumi.output("susi"), identityProviderId }));
