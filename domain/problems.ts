@@ -35,6 +35,16 @@ export function describeSecret(value: string): string {
   return `${chars.length} character${chars.length === 1 ? "" : "s"}, starting ${JSON.stringify(start)}`;
 }
 
+/**
+ * How a value that may be a secret is shown in a message about its shape: its length and first two
+ * characters, never the value ("a 32-character value starting 'wx'").
+ */
+export function describeValueShape(value: unknown): string {
+  if (typeof value !== "string") return value === undefined || value === null ? String(value) : `a ${typeof value}`;
+  const first = [...value].slice(0, 2).join("");
+  return value.length === 0 ? "an empty value" : `a ${value.length}-character value starting '${first}'`;
+}
+
 /** The first control character (C0, DEL, C1, line/paragraph separators) in `value`, as "U+000A at position 5"; undefined when none. */
 export function controlCharacterIn(value: string): string | undefined {
   const match = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(value);

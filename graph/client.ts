@@ -7,7 +7,7 @@ import { oneWriteAtATime, writeTargetOf } from "./objectWrites";
 import { Clock, clockInUse, retryWhile } from "./patience";
 import { assertSafeGraphPath } from "./paths";
 import { B2CRetryHandler, DEFAULT_B2C_RETRY_POLICY, MIN_ATTEMPT_MS, RetryRecord, isNetworkError } from "./retry";
-import { describeValueShape } from "./redact";
+import { describeValueShape } from "../domain/problems";
 import { ConfigSource, describeSetting, GraphSettings, resolveGraphSettings } from "./settings";
 
 export type GraphVersion = "v1.0" | "beta";

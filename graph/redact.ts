@@ -370,13 +370,3 @@ export function redactorFor(secrets: readonly (string | undefined | null)[] | un
 export function redactSecrets(text: string, secrets?: readonly (string | undefined | null)[]): string {
   return redactorFor(secrets).redact(text);
 }
-
-/**
- * How a value that may be a secret is shown in a message about its shape: its length and first two
- * characters, never the value ("a 32-character value starting 'wx'").
- */
-export function describeValueShape(value: unknown): string {
-  if (typeof value !== "string") return value === undefined || value === null ? String(value) : `a ${typeof value}`;
-  const first = [...value].slice(0, 2).join("");
-  return value.length === 0 ? "an empty value" : `a ${value.length}-character value starting '${first}'`;
-}

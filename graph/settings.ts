@@ -1,5 +1,5 @@
 import { CLOUDS, CLOUD_NAMES, CloudName } from "./clouds";
-import { describeValueShape } from "./redact";
+import { describeValueShape } from "../domain/problems";
 import { DEFAULT_RETRY_BUDGET_SECONDS, MIN_RETRY_BUDGET_SECONDS } from "./retry";
 
 /** Where a setting comes from: Pulumi stack config (`b2c:*`) first, then an environment variable. */

@@ -1,5 +1,4 @@
-import { describeValueShape } from "../graph/redact";
-import { controlCharacterIn, describeSecret, InputProblem, isBlank, secretWhitespaceProblem } from "../domain/problems";
+import { controlCharacterIn, describeSecret, describeValueShape, InputProblem, isBlank, secretWhitespaceProblem } from "../domain/problems";
 import { ArgumentRules, checkArguments, reasons } from "../domain/argumentRules";
 import { isUnknown } from "../domain/notKnownYet";
 

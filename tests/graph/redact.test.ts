@@ -2,7 +2,8 @@
 // or authority may quote a secret in, and a property-based test (fast-check) drawing random
 // secrets, random forms of random parts of them and random surrounding text.
 import fc from "fast-check";
-import { describeValueShape, redactSecrets, SecretRedactor } from "../../graph/redact";
+import { redactSecrets, SecretRedactor } from "../../graph/redact";
+import { describeValueShape } from "../../domain/problems";
 
 /** The written forms of a quoted value a test can put in a message. */
 const hexOf = (b: Buffer) => b.toString("hex");
