@@ -2,22 +2,12 @@ import { InputProblem, isBlank } from "../domain/problems";
 import { canonicalProviderType, IDENTITY_PROVIDER_RULES, validateSocialIdentityProvider } from "../identityProviders/rules";
 import { KEY_EXPIRY_RULES } from "../domain/keyExpiry";
 import { checkArgument } from "../domain/argumentRules";
-import { normalizeUserFlowId, validateUserFlow } from "../userFlows/rules";
+import { B2CUserFlowInput, normalizeUserFlowId, validateUserFlow } from "../userFlows/rules";
 
 /** The shape B2CSocialSignIn validates (a value not known yet is UNKNOWN, domain/notKnownYet.ts). */
 export interface SocialSignInInput {
   identityProviders?: { type?: unknown; clientId?: unknown; clientSecret?: unknown; displayName?: unknown; adoptExisting?: unknown; policyKey?: unknown }[];
-  userFlows?: {
-    name?: unknown;
-    create?: unknown;
-    userFlowType?: unknown;
-    userFlowTypeVersion?: unknown;
-    isLanguageCustomizationEnabled?: unknown;
-    defaultLanguageTag?: unknown;
-    testApplicationId?: unknown;
-    adoptExisting?: unknown;
-    identityProviders?: unknown;
-  }[];
+  userFlows?: (B2CUserFlowInput & { create?: unknown; identityProviders?: unknown })[];
   tokenKeys?: unknown;
   customDomain?: unknown;
   expiryWarningDays?: unknown;
