@@ -13,10 +13,16 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
  * arguments, for a rule that depends on one (an APP KEY's shape on the provider type); a value in
  * it may be the not-known-yet placeholder.
  */
-export type ArgumentRule<A = Record<string, unknown>> = (value: unknown, args: Partial<A>) => string[];
+export type ArgumentRule<A = Record<string, unknown>, R extends Reason = string> = (value: unknown, args: Partial<A>) => R[];
+
+/**
+ * Why a value is refused: about the argument itself (a string), or about one field of an argument
+ * that is an object (`{ at: "use", reason }` names `secret.use`).
+ */
+export type Reason = string | { at: string; reason: string };
 
 /** One rule per argument of an object. */
-export type ArgumentRules<A> = { readonly [K in keyof A & string]-?: ArgumentRule<A> };
+export type ArgumentRules<A, R extends Reason = string> = { readonly [K in keyof A & string]-?: ArgumentRule<A, R> };
 
 /** Reasons from an optional check: none when `reason` is undefined. */
 export function reasons(...reason: (string | undefined)[]): string[] {
@@ -27,15 +33,15 @@ export function reasons(...reason: (string | undefined)[]): string[] {
  * Runs one argument's rule on a known value (a value not known yet is left to the check that
  * sees it known) and names each problem `argument`.
  */
-export function checkArgument<A>(rules: ArgumentRules<A>, name: keyof A & string, value: unknown, args: Partial<A> = {}, argument: string = name): InputProblem[] {
+export function checkArgument<A, R extends Reason = string>(rules: ArgumentRules<A, R>, name: keyof A & string, value: unknown, args: Partial<A> = {}, argument: string = name): InputProblem[] {
   if (value === UNKNOWN) return [];
-  return rules[name](value, args).map((reason) => ({ argument, reason }));
+  return rules[name](value, args).map((r) => (typeof r === "string" ? { argument, reason: r } : { argument: `${argument}.${r.at}`, reason: r.reason }));
 }
 
 /**
  * Runs every argument's rule once on `input`, in the table's order; `names` maps an argument to the
  * name the caller wrote (a preset's `appKey` for `clientSecret`), others keep theirs.
  */
-export function checkArguments<A>(rules: ArgumentRules<A>, input: Partial<A>, names: Readonly<Record<string, string>> = {}): InputProblem[] {
+export function checkArguments<A, R extends Reason = string>(rules: ArgumentRules<A, R>, input: Partial<A>, names: Readonly<Record<string, string>> = {}): InputProblem[] {
   return (Object.keys(rules) as (keyof A & string)[]).flatMap((name) => checkArgument(rules, name, input[name], input, names[name] ?? name));
 }

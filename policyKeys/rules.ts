@@ -2,7 +2,7 @@ import { createHash, X509Certificate } from "crypto";
 import * as forge from "node-forge";
 import { InputProblem, isBlank, secretWhitespaceProblem } from "../domain/problems";
 import { isUnknown } from "../domain/notKnownYet";
-import { ArgumentRule, ArgumentRules } from "../domain/argumentRules";
+import { ArgumentRule, ArgumentRules, checkArguments, Reason } from "../domain/argumentRules";
 import { toUnixSeconds } from "../domain/dates";
 
 // Pure checks for PolicyKey (Graph beta /trustFramework/keySets, https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta). Reached by
@@ -351,43 +351,71 @@ export function pkcs12Problem(bytes: Buffer, password: string, now: number = Mat
 }
 
 /**
- * Checks PolicyKey arguments before any Graph call. Values equal to UNKNOWN (domain/notKnownYet.ts) are not known yet and
- * are skipped; everything else is checked (undefined means "not given"). `now` is Unix seconds.
+ * The argument of a field check, relative to `source`: a problem about `secret.use` is `{ at: "use" }`
+ * of the `secret` argument, one about `secret` itself a plain reason.
  */
-export function validatePolicyKey(input: PolicyKeyInput, now: number = Math.floor(Date.now() / 1000)): InputProblem[] {
-  const problems: InputProblem[] = [];
-  checkName(input.name, problems);
+function relativeTo(source: string, problems: InputProblem[]): Reason[] {
+  return problems.map((p) => (p.argument === source ? p.reason : { at: p.argument.slice(source.length + 1), reason: p.reason }));
+}
+
+/** The rule of one key source: nothing when it is not given; its object, then its fields. */
+function sourceRule(source: KeySource, checkFields: (obj: Record<string, unknown>, problems: InputProblem[]) => void): ArgumentRule<PolicyKeyInput, Reason> {
+  return (value) => {
+    if (!given(value)) return [];
+    const problems: InputProblem[] = [];
+    const obj = checkSourceObject(source, value, problems);
+    if (obj) checkFields(obj, problems);
+    return relativeTo(source, problems);
+  };
+}
+
+/**
+ * One rule per PolicyKey argument (a key source's rule judges its fields too, naming them
+ * `secret.use`, …); `now` is Unix seconds. Which sources are given together is the one rule across
+ * arguments (validatePolicyKey).
+ */
+export function policyKeyRules(now: number = Math.floor(Date.now() / 1000)): ArgumentRules<PolicyKeyInput, Reason> {
+  return {
+    name: (name) => {
+      const problems: InputProblem[] = [];
+      checkName(name, problems);
+      return relativeTo("name", problems);
+    },
+    secret: sourceRule("secret", (obj, problems) => checkSecret(obj, now, problems)),
+    generate: sourceRule("generate", (obj, problems) => checkGenerate(obj, now, problems)),
+    certificate: sourceRule("certificate", (obj, problems) => checkCertificate(obj, now, problems)),
+    pkcs12: sourceRule("pkcs12", (obj, problems) => checkPkcs12(obj, problems, now)),
+    rotationTrigger: (trigger) => (given(trigger) && typeof trigger !== "string" ? ["must be a string (change it to add a new key)"] : []),
+    adoptExisting: (adoptExisting) => (given(adoptExisting) && typeof adoptExisting !== "boolean" ? ["must be true or false"] : []),
+    rotationNotBeforeDelayMinutes: (delay) =>
+      given(delay) && !(typeof delay === "number" && Number.isInteger(delay) && delay >= 0 && delay <= 10080)
+        ? [`must be whole minutes from 0 (a rotated key is active at once) to 10080 (a week), e.g. 180 for 3 hours; got '${String(delay)}'`]
+        : [],
+  };
+}
+
+/** Exactly one key source: the one PolicyKey rule that looks at several arguments. */
+function keySourceCountProblems(input: PolicyKeyInput): InputProblem[] {
   const sources = givenSources(input);
   if (sources.length === 0) {
-    problems.push({
-      argument: KEY_SOURCES.join("|"),
-      reason: "give exactly one key source: secret (a value you know), generate (B2C makes the key), certificate or pkcs12",
-    });
-  } else if (sources.length > 1) {
-    problems.push({ argument: sources.join("|"), reason: `give exactly one key source; got ${sources.length} (${sources.join(", ")})` });
+    return [{ argument: KEY_SOURCES.join("|"), reason: "give exactly one key source: secret (a value you know), generate (B2C makes the key), certificate or pkcs12" }];
   }
-  for (const source of sources) {
-    const obj = checkSourceObject(source, input[source], problems);
-    if (!obj) continue;
-    if (source === "secret") checkSecret(obj, now, problems);
-    if (source === "generate") checkGenerate(obj, now, problems);
-    if (source === "certificate") checkCertificate(obj, now, problems);
-    if (source === "pkcs12") checkPkcs12(obj, problems, now);
-  }
-  if (given(input.rotationTrigger) && !pending(input.rotationTrigger) && typeof input.rotationTrigger !== "string") {
-    problems.push({ argument: "rotationTrigger", reason: "must be a string (change it to add a new key)" });
-  }
-  if (given(input.adoptExisting) && typeof input.adoptExisting !== "boolean") {
-    problems.push({ argument: "adoptExisting", reason: "must be true or false" });
-  }
-  const delay = input.rotationNotBeforeDelayMinutes;
-  if (given(delay) && !pending(delay) && !(typeof delay === "number" && Number.isInteger(delay) && delay >= 0 && delay <= 10080)) {
-    problems.push({
-      argument: "rotationNotBeforeDelayMinutes",
-      reason: `must be whole minutes from 0 (a rotated key is active at once) to 10080 (a week), e.g. 180 for 3 hours; got '${String(delay)}'`,
-    });
-  }
-  return problems;
+  return sources.length > 1 ? [{ argument: sources.join("|"), reason: `give exactly one key source; got ${sources.length} (${sources.join(", ")})` }] : [];
+}
+
+/**
+ * Checks PolicyKey arguments before any Graph call, each with its rule (policyKeyRules), and the
+ * count of key sources. Values equal to UNKNOWN (domain/notKnownYet.ts) are not known yet and are
+ * skipped; everything else is checked (undefined means "not given"). `now` is Unix seconds.
+ */
+export function validatePolicyKey(input: PolicyKeyInput, now: number = Math.floor(Date.now() / 1000)): InputProblem[] {
+  const rules = policyKeyRules(now);
+  const { name, ...others } = rules;
+  return [
+    ...checkArguments<Pick<PolicyKeyInput, "name">, Reason>({ name }, input),
+    ...keySourceCountProblems(input),
+    ...checkArguments<Omit<PolicyKeyInput, "name">, Reason>(others, input),
+  ];
 }
 
 /** A PEM private-key block of any kind (PKCS#1 "RSA PRIVATE KEY", PKCS#8 "PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY"). */

@@ -4,12 +4,14 @@ import {
   canonicalKeyType,
   certificateDer,
   normalizeKeySetId,
+  policyKeyRules,
   PolicyKeyInput,
   sameKeySet,
   toUnixSeconds,
   validatePolicyKey,
 } from "../../policyKeys/rules";
 import { KEY_EXPIRY_RULES } from "../../domain/keyExpiry";
+import { checkArgument } from "../../domain/argumentRules";
 import { UNKNOWN } from "../../domain/notKnownYet";
 import { validateExpirySettings } from "../../domain/keyExpiry";
 
@@ -224,5 +226,32 @@ describe("KEY_EXPIRY_RULES", () => {
     expect(validateExpirySettings({ generate: { rotateBeforeExpiryDays: 0 } })).toEqual([
       { argument: "generate.rotateBeforeExpiryDays", reason: KEY_EXPIRY_RULES.rotateBeforeExpiryDays(0, {})[0] },
     ]);
+  });
+});
+
+// One rule per PolicyKey argument: each judges only its own argument (a key source's rule its
+// fields too, named `<source>.<field>`), so every layer that checks one argument runs the same rule.
+describe("policyKeyRules", () => {
+  const rules = policyKeyRules(Date.parse("2026-01-01T00:00:00Z") / 1000);
+  test("a rule for every PolicyKey argument", () => {
+    expect(Object.keys(rules).sort()).toEqual(["adoptExisting", "certificate", "generate", "name", "pkcs12", "rotationNotBeforeDelayMinutes", "rotationTrigger", "secret"]);
+  });
+  test("a key source's rule names its fields relative to it; an argument not given is no problem", () => {
+    expect(rules.generate({ keyType: "DSA" }, {})).toEqual([
+      { at: "keyType", reason: "must be 'RSA' or 'oct', got 'DSA'" },
+      { at: "use", reason: "is required: 'sig' (signature) or 'enc' (encryption)" },
+    ]);
+    expect(rules.secret("text", {})).toEqual([expect.stringContaining("must be an object")]);
+    expect(rules.secret(undefined, {})).toEqual([]);
+    expect(rules.rotationNotBeforeDelayMinutes(-1, {})).toEqual([expect.stringContaining("whole minutes")]);
+  });
+  test("checkArgument names a field's problem after the argument the caller wrote", () => {
+    expect(checkArgument(rules, "generate", { keyType: "RSA" }, {}, "tokenSigningKey.generate")).toEqual([
+      { argument: "tokenSigningKey.generate.use", reason: "is required: 'sig' (signature) or 'enc' (encryption)" },
+    ]);
+  });
+  test("validatePolicyKey is the rules plus the one rule across arguments (exactly one key source)", () => {
+    const input = { name: "x y", secret: { value: "abcdefgh" }, generate: { keyType: "RSA", use: "sig" } };
+    expect(validatePolicyKey(input).map((p) => p.argument)).toEqual(["name", "secret|generate"]);
   });
 });
