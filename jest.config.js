@@ -64,7 +64,7 @@ module.exports = {
   testSequencer: "<rootDir>/tests/helpers/tierSequencer.js",
   // A worker whose heap grew past this after a test file is restarted, so jest's resident memory
   // stays bounded across 90 files (jest measures the heap; a worker's RSS is about 1.5-2x that).
-  workerIdleMemoryLimit: "400MB",
+  workerIdleMemoryLimit: "300MB",
   projects: [
     tier("unit", UNIT),
     tier("integration", ["tests/**"], [...UNIT, ...ENGINE, ...PACKAGING]),
