@@ -40,7 +40,7 @@ export interface ResourceClass<Args, Outputs, Shown extends keyof Outputs> {
 
 /**
  * A resource class for an object folder, typed from its arguments and its provider's state type, so
- * a field is declared once (in the provider's Outputs) and shown by name:
+ * a field is declared once (in the provider's state type) and shown by name:
  *
  *     export class UserFlowResource extends defineResource<UserFlowResourceArgs, UserFlowState>()({
  *       provider: "userFlow", type: "UserFlow", outputs: ["userFlowId", "runUserFlowUrl", "creationId"], attemptJournal: true,
