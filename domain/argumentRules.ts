@@ -1,12 +1,10 @@
 import type { InputProblem } from "./problems";
+import { isUnknown } from "./notKnownYet";
 
-// One validator per argument (issue 21 item 4): each object's rules.ts exports a table
+// One validator per argument: each object's rules.ts exports a table
 // `argument -> rule`, and every layer that checks that argument (the component at construction, an
 // Output when it resolves, the provider's `check`, the stack program, B2CSocialSignIn) runs the same
 // rule, naming the argument as its caller wrote it. Pure: no I/O, no Pulumi.
-
-/** The engine's placeholder for a value not known yet (the same string as domain/notKnownYet.ts UNKNOWN). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * The rule of one argument: why `value` is not acceptable (none when it is). `args` are the other
@@ -34,7 +32,7 @@ export function reasons(...reason: (string | undefined)[]): string[] {
  * sees it known) and names each problem `argument`.
  */
 export function checkArgument<A, R extends Reason = string>(rules: ArgumentRules<A, R>, name: keyof A & string, value: unknown, args: Partial<A> = {}, argument: string = name): InputProblem[] {
-  if (value === UNKNOWN) return [];
+  if (isUnknown(value)) return [];
   return rules[name](value, args).map((r) => (typeof r === "string" ? { argument, reason: r } : { argument: `${argument}.${r.at}`, reason: r.reason }));
 }
 

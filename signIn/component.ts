@@ -170,26 +170,16 @@ export class B2CSocialSignIn extends pulumi.ComponentResource {
     if (args.tokenKeys) {
       const rollOver = args.tokenKeysRotateBeforeExpiryDays !== undefined ? { rotateBeforeExpiryDays: args.tokenKeysRotateBeforeExpiryDays } : {};
       const tokenKeyNames = { "generate.rotateBeforeExpiryDays": "tokenKeysRotateBeforeExpiryDays", expiryWarningDays: "expiryWarningDays" };
-      keys.TokenSigningKeyContainer = new PolicyKey(
-        `${name}-token-signing`,
-        part(
-          { name: "TokenSigningKeyContainer", generate: { keyType: "RSA" as const, use: "sig" as const, ...rollOver }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
-          "tokenKeys.",
-          keyChecked,
-          tokenKeyNames,
-        ),
-        { parent: this },
-      );
-      keys.TokenEncryptionKeyContainer = new PolicyKey(
-        `${name}-token-encryption`,
-        part(
-          { name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA" as const, use: "enc" as const, ...rollOver }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant },
-          "tokenKeys.",
-          keyChecked,
-          tokenKeyNames,
-        ),
-        { parent: this },
-      );
+      for (const [keySet, use, slugged] of [
+        ["TokenSigningKeyContainer", "sig", "token-signing"],
+        ["TokenEncryptionKeyContainer", "enc", "token-encryption"],
+      ] as const) {
+        keys[keySet] = new PolicyKey(
+          `${name}-${slugged}`,
+          part({ name: keySet, generate: { keyType: "RSA" as const, use, ...rollOver }, expiryWarningDays: args.expiryWarningDays, tenant: args.tenant }, "tokenKeys.", keyChecked, tokenKeyNames),
+          { parent: this },
+        );
+      }
     }
 
     const flows: Record<string, pulumi.Output<SocialSignInFlowOutput>> = {};

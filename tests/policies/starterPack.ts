@@ -3,6 +3,7 @@
  * copied into the repository so the tests need nothing outside it.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 export const STARTER_PACK_DIR = path.join(__dirname, "..", "fixtures", "b2c-starterpack");
@@ -41,4 +42,20 @@ export function relyingPartyFiles(variant: StarterPackVariant): string[] {
   return readStarterPack(variant)
     .map((f) => f.fileName)
     .filter((f) => !f.startsWith("TrustFramework"));
+}
+
+/**
+ * A temporary folder holding a variant's files as a stack would upload them: the IEF app ids filled
+ * in and Facebook's client id set (the stack program's `customPolicies.folder`). The caller removes it.
+ */
+export function writeFilledStarterPack(prefix: string, variant: StarterPackVariant = "SocialAccounts"): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const f of readStarterPack(variant)) {
+    const xml = f.xml
+      .replace(/ProxyIdentityExperienceFrameworkAppId/g, "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb")
+      .replace(/IdentityExperienceFrameworkAppId/g, "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa")
+      .replace("facebook_clientid", "fb-app-1");
+    fs.writeFileSync(path.join(folder, f.fileName), xml);
+  }
+  return folder;
 }

@@ -4,12 +4,11 @@
 // README does not list, fails the first test; each probe sets its key and finds its value in what
 // the stack program builds (under mocks: no Graph, no engine).
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as expiryWarnings from "../../policyKeys/expiryWarnings";
 import { stackProgram } from "../../program/stackProgram";
 import { capture, Registration } from "../helpers/pulumiHarness";
-import { readStarterPack } from "../policies/starterPack";
+import { writeFilledStarterPack } from "../policies/starterPack";
 
 const README = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
 
@@ -112,18 +111,9 @@ function graphIds(reg: Registration): Record<string, unknown> | undefined {
 }
 
 let folder: string | undefined;
-/** The starter pack's SocialAccounts files with the IEF app ids filled in, as a folder. */
+/** The starter pack's SocialAccounts files with the IEF app ids filled in, as a folder (made once). */
 function policyFolder(): string {
-  if (folder) return folder;
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), "b2c-readme-keys-"));
-  for (const f of readStarterPack("SocialAccounts")) {
-    const xml = f.xml
-      .replace(/ProxyIdentityExperienceFrameworkAppId/g, "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb")
-      .replace(/IdentityExperienceFrameworkAppId/g, "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa")
-      .replace("facebook_clientid", "fb-app-1");
-    fs.writeFileSync(path.join(folder, f.fileName), xml);
-  }
-  return folder;
+  return (folder ??= writeFilledStarterPack("b2c-readme-keys-"));
 }
 afterAll(() => folder && fs.rmSync(folder, { recursive: true, force: true }));
 

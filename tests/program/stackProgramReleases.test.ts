@@ -2,13 +2,11 @@
 // b2c:socialSignIn.customPolicies.versioning (and .production) reach TrustFrameworkPolicySet, and the
 // release shows in the stack outputs.
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import type { RunningEmulator } from "../../emulator";
 import { useTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import { emulatorStackConfig } from "../helpers/pulumiHarness";
-import { readStarterPack } from "../policies/starterPack";
+import { writeFilledStarterPack } from "../policies/starterPack";
 import { wechatAppKey } from "../helpers/appKeys";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -18,14 +16,7 @@ let emu: RunningEmulator;
 useTestEmulator((e) => (emu = e));
 
 test("customPolicies.versioning { keep: 3 } from config: release ids, the history keeping 3, policyRelease in the outputs", async () => {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "b2c-release-config-"));
-  for (const f of readStarterPack("SocialAccounts")) {
-    const xml = f.xml
-      .replace(/ProxyIdentityExperienceFrameworkAppId/g, "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb")
-      .replace(/IdentityExperienceFrameworkAppId/g, "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa")
-      .replace("facebook_clientid", "fb-app-1");
-    fs.writeFileSync(path.join(folder, f.fileName), xml);
-  }
+  const folder = writeFilledStarterPack("b2c-release-config-");
   const signIn = {
     identityProviders: [{ type: "WeChat", appId: "wx0123456789abcdef" }],
     keySets: [
