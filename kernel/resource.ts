@@ -1,14 +1,30 @@
 // How an object folder declares its resource: "this resource kind, these arguments, these outputs
 // of this provider" (defineResource below). Only the kernel knows how the resource reaches the
-// engine. Today that is a Pulumi dynamic resource whose provider is the thin stub (thinProvider.ts)
-// under the type token `pulumi-nodejs:dynamic/b2c-identity:<type>`; a provider plugin would change
-// this file (a CustomResource of type `b2c-identity:index:<type>`) and not the object folders.
+// engine, two ways:
+// - in a TypeScript program, a Pulumi dynamic resource whose provider is the thin stub
+//   (thinProvider.ts), type token `pulumi-nodejs:dynamic/b2c-identity:<type>`;
+// - inside the provider plugin (host/plugin/), where components are constructed for other languages,
+//   a custom resource of type `b2c-identity:index:<type>`, served by the plugin itself.
 import * as pulumi from "@pulumi/pulumi";
 import { attemptOwnerOf } from "./ownership/gate";
 import { type ProviderKind, thinProvider } from "./thinProvider";
 
 /** The package part of every resource's type token (state keeps it: never change it). */
-const PACKAGE = "b2c-identity";
+export const PACKAGE = "b2c-identity";
+
+/** The plugin's type token of a resource type, e.g. `b2c-identity:index:IdentityProvider`. */
+export const pluginTypeToken = (type: string): string => `${PACKAGE}:index:${type}`;
+
+let registersPluginResources = false;
+
+/**
+ * Called by the provider plugin (host/plugin/main.ts) before it loads the object folders: the
+ * resource classes defined after it (at module load) are the plugin's own
+ * `b2c-identity:index:<type>` resources, which the components `construct` builds register.
+ */
+export function registerPluginResources(): void {
+  registersPluginResources = true;
+}
 
 /** What an object folder says about its resource. */
 export interface ResourceDefinition<Args, Outputs, Shown extends keyof Outputs & string> {
@@ -36,6 +52,8 @@ export interface ResourceClass<Args, Outputs, Shown extends keyof Outputs> {
   readonly outputNames: readonly Shown[];
   /** Its provider's name (thinProvider.ts). */
   readonly providerKind: ProviderKind;
+  /** The last part of its type token (`definition.type`). */
+  readonly typeName: string;
 }
 
 /**
@@ -53,25 +71,26 @@ export interface ResourceClass<Args, Outputs, Shown extends keyof Outputs> {
  */
 export function defineResource<Args extends object, Outputs>() {
   return <Shown extends keyof Outputs & string>(definition: ResourceDefinition<Args, Outputs, Shown>): ResourceClass<Args, Outputs, Shown> => {
-    class Defined extends pulumi.dynamic.Resource {
-      static readonly outputNames = definition.outputs;
-      static readonly providerKind = definition.provider;
-      constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
-        definition.check?.(name, args);
-        super(
-          thinProvider(definition.provider),
-          name,
-          {
-            ...Object.fromEntries(definition.outputs.map((output) => [output, undefined])),
-            ...(definition.attemptJournal ? { attemptOwner: attemptOwnerOf(name) } : {}),
-            ...(definition.inputs ? definition.inputs(args) : args),
-          },
-          opts,
-          PACKAGE,
-          definition.type,
-        );
-      }
-    }
+    const inputsOf = (name: string, args: Args): pulumi.Inputs => {
+      definition.check?.(name, args);
+      return {
+        ...Object.fromEntries(definition.outputs.map((output) => [output, undefined])),
+        ...(definition.attemptJournal ? { attemptOwner: attemptOwnerOf(name) } : {}),
+        ...(definition.inputs ? definition.inputs(args) : args),
+      };
+    };
+    const Defined = registersPluginResources
+      ? class extends pulumi.CustomResource {
+          constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
+            super(pluginTypeToken(definition.type), name, inputsOf(name, args), opts);
+          }
+        }
+      : class extends pulumi.dynamic.Resource {
+          constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
+            super(thinProvider(definition.provider), name, inputsOf(name, args), opts, PACKAGE, definition.type);
+          }
+        };
+    Object.assign(Defined, { outputNames: definition.outputs, providerKind: definition.provider, typeName: definition.type });
     return Defined as unknown as ResourceClass<Args, Outputs, Shown>;
   };
 }

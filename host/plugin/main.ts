@@ -1,0 +1,26 @@
+// The `b2c-identity` provider plugin's entry: `bin/pulumi-resource-b2c-identity` runs it with the
+// engine's address. The resource classes must be defined as plugin resources, so the object folders
+// load only after registerPluginResources() (hence the dynamic import).
+import * as fs from "fs";
+import * as path from "path";
+import { registerPluginResources } from "../../kernel/resource";
+
+/** The package root: the folder of our package.json, two levels above dist/host/plugin/. */
+export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+export async function main(args: string[]): Promise<void> {
+  registerPluginResources();
+  const { b2cIdentityProvider } = await import("./plugin");
+  const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8"));
+  const schemaPath = path.join(PACKAGE_ROOT, "schema.json");
+  const schema = fs.existsSync(schemaPath) ? fs.readFileSync(schemaPath, "utf8") : undefined;
+  const { serve } = await import("./server");
+  await serve(b2cIdentityProvider(manifest.version, schema), args);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error) => {
+    console.error(error?.stack ?? String(error));
+    process.exit(1);
+  });
+}

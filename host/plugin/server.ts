@@ -1,0 +1,86 @@
+// Serves the `b2c-identity` provider over gRPC with @pulumi/pulumi's Node provider server
+// (`pulumi.provider.main`), changing the four methods where that server (3.248) does not do what
+// this provider needs (node_modules/@pulumi/pulumi/provider/server.js):
+// - `configure` ignores the provider's configuration; ours keeps it (tenantId, clientId,
+//   clientSecret, …) for the resource methods (provider.ts);
+// - `checkConfig` and `diffConfig` are unimplemented; ours accept the configuration as given and
+//   never replace the resources of a provider whose configuration changes (a new client secret is
+//   an update of the provider, not a new tenant object);
+// - `read` reads `req.getProperties().toJavaScript()`, and the read `pulumi import` sends has no
+//   properties, so it fails with "Cannot read properties of undefined (reading 'toJavaScript')"; ours
+//   gives it empty properties (and inputs). Still so in @pulumi/pulumi 3.276.0.
+// The server is private to @pulumi/pulumi; the one place to change its methods is the object it
+// hands to grpc-js's `addService`, so this wraps that call while `main` starts.
+import { createRequire } from "module";
+import * as pulumi from "@pulumi/pulumi";
+import type { PluginConfig } from "./provider";
+
+const fromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
+const grpc = fromPulumi("@grpc/grpc-js");
+const provproto = fromPulumi("./proto/provider_pb");
+const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb");
+
+/** A Pulumi Node provider that also takes its configuration. */
+export interface ConfiguredProviderServer extends pulumi.provider.Provider {
+  configure(config: PluginConfig): void;
+}
+
+/** The provider configuration from a ConfigureRequest: its args, secrets unwrapped, values as strings. */
+export function configurationOf(args: Record<string, unknown>): PluginConfig {
+  const config: PluginConfig = {};
+  for (const [key, raw] of Object.entries(args)) {
+    const value = pulumi.runtime.unwrapRpcSecret(raw);
+    if (value === undefined || value === null || key === "version") continue;
+    config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return config;
+}
+
+function methodsFor(server: any, provider: ConfiguredProviderServer): object {
+  const overrides = {
+    configure(call: any, callback: any) {
+      try {
+        provider.configure(configurationOf(call.request.getArgs()?.toJavaScript() ?? {}));
+        const resp = new provproto.ConfigureResponse();
+        resp.setAcceptsecrets(true);
+        resp.setAcceptresources(true);
+        resp.setAcceptoutputs(true);
+        callback(undefined, resp);
+      } catch (error) {
+        callback(error, undefined);
+      }
+    },
+    checkConfig(call: any, callback: any) {
+      const resp = new provproto.CheckResponse();
+      resp.setInputs(call.request.getNews());
+      callback(undefined, resp);
+    },
+    diffConfig(call: any, callback: any) {
+      const olds = JSON.stringify(call.request.getOlds()?.toJavaScript() ?? {});
+      const news = JSON.stringify(call.request.getNews()?.toJavaScript() ?? {});
+      const resp = new provproto.DiffResponse();
+      resp.setChanges(olds === news ? provproto.DiffResponse.DiffChanges.DIFF_NONE : provproto.DiffResponse.DiffChanges.DIFF_SOME);
+      callback(undefined, resp);
+    },
+    read(call: any, callback: any) {
+      const req = call.request;
+      if (!req.getProperties()) req.setProperties(new structproto.Struct());
+      if (!req.getInputs()) req.setInputs(new structproto.Struct());
+      return server.read(call, callback);
+    },
+  };
+  return Object.assign(Object.create(server), overrides);
+}
+
+/** Starts the gRPC server for `provider` and prints its port (what the engine reads). */
+export async function serve(provider: ConfiguredProviderServer, args: string[]): Promise<void> {
+  const addService = grpc.Server.prototype.addService;
+  grpc.Server.prototype.addService = function (this: unknown, service: unknown, implementation: unknown) {
+    return addService.call(this, service, methodsFor(implementation, provider));
+  };
+  try {
+    await pulumi.provider.main(provider, args);
+  } finally {
+    grpc.Server.prototype.addService = addService;
+  }
+}
