@@ -273,10 +273,11 @@ export interface UserFlowIdentityProviderResourceArgs extends ConfigNamespaceArg
   adoptExisting?: pulumi.Input<boolean>;
 }
 
-/** The dynamic resource behind UserFlowIdentityProvider (`pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider`). */
+/** The resource behind UserFlowIdentityProvider (`b2c-identity:index:UserFlowIdentityProviderLink`). */
 export class UserFlowIdentityProviderResource extends defineResource<UserFlowIdentityProviderResourceArgs, AttachmentState>()({
   provider: "userFlowIdentityProvider",
-  type: "UserFlowIdentityProvider",
+  type: "UserFlowIdentityProviderLink",
+  dynamicType: "UserFlowIdentityProvider",
   outputs: ["userFlowId", "identityProviderId"],
   attemptJournal: true,
 }) {}

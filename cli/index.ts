@@ -9,8 +9,13 @@ import { parseArgs } from "util";
 import { stringify } from "yaml";
 import { ConfigSource, resolveGraphSettings, SETTING_KEYS, SettingName } from "../graph/settings";
 import { importSummary, importTenant, writePolicyFiles } from "./importTenant";
+import { installPlugin } from "./pluginInstall";
 
-const USAGE = `Usage: b2c-identity import --output stacks/Pulumi.<stack>.yaml [--policies-dir policies]
+const USAGE = `Usage: b2c-identity plugin install
+         Installs the b2c-identity provider plugin of this package into Pulumi's plugin cache
+         ($PULUMI_HOME/plugins, default ~/.pulumi/plugins), offline. Run it once after each npm install.
+
+       b2c-identity import --output stacks/Pulumi.<stack>.yaml [--policies-dir policies]
          [--tenant-id <guid|name.onmicrosoft.com>] [--tenant-name <name>] [--client-id <app id>]
          [--client-certificate-path <pem>] [--cloud AzurePublic|AzureChina|AzureUSGovernment]
          [--graph-endpoint <url>] [--authority-host <url>] [--expiring-within-days 90] [--force]
@@ -39,6 +44,12 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     if (command === undefined || command === "--help" || command === "-h") {
       out(USAGE + "\n");
       return command === undefined ? 2 : 0;
+    }
+    if (command === "plugin") {
+      if (rest.length !== 1 || rest[0] !== "install") throw new UsageError(`plugin takes one subcommand, install; got '${rest.join(" ")}'`);
+      const installed = installPlugin();
+      out(`installed the b2c-identity provider plugin v${installed.version} in ${installed.folder}\n`);
+      return 0;
     }
     if (command !== "import") throw new UsageError(`unknown command '${command}'`);
     if (rest.some((a) => a === "--client-secret" || a.startsWith("--client-secret="))) {

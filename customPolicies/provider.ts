@@ -8,7 +8,7 @@ import { checkFailures, ConfigNamespaceArgs, CONSISTENCY_WINDOWS_MS, graphOf, is
 import { withUnknowns } from "../kernel/inputs";
 import { adoptedReplacement, retainedOnDelete } from "../kernel/ownership/rule";
 import { OwnershipGate, ownerIn, previewLook } from "../kernel/ownership/gate";
-import { bodyText, packPolicyXml, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./document";
+import { bodyText, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolicyError } from "./document";
 import { checkPolicyInputs, StoredPolicyInputs, TrustFrameworkPolicyInputs, withDocument } from "./inputs";
 import { explainUploadError, isFreshDependencyFailure } from "./uploadErrors";
 import { pathSegment } from "../graph/paths";
@@ -29,8 +29,9 @@ export { isFreshDependencyFailure, parsePolicyValidationFailure } from "./upload
 //   the hash is compared with the one in state, together with `dependsOnHash`.
 // - normalization: normalizePolicyXml (policies/normalize.ts), shared with the offline toolkit.
 // - state: the SHA-256 of the normalized XML only (plus ids). The XML itself is in the resource's
-//   inputs, packed (`xmlPacked`, policyDocument.ts): policies are up to ~100 KB each; a second copy
-//   buys nothing a re-upload doesn't. State written before packing has it as `xml`, still read.
+//   inputs, once and as it is (`xml`), so `pulumi preview --diff` shows the changed lines; a second
+//   copy in the outputs buys nothing a re-upload doesn't. State from the dynamic-provider releases
+//   holds it packed (`xmlPacked`: Brotli, base64, to fit their 16 KB), still read.
 // - read (refresh): GET …/$value as text, normalized and hashed: an out-of-band edit shows as a
 //   changed `contentHash` (and the next `up` re-uploads), a deleted policy drops out of the state.
 // - a changed parent re-uploads its children: `dependsOnHash` is an input the component derives
@@ -135,9 +136,8 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     if (problems.length > 0) {
       return { failures: checkFailures(problems) };
     }
-    // Kept packed: a document given as `xml` (state or a caller from before packing) is packed here.
-    const { xml, ...inputs }: StoredPolicyInputs = { ...news };
-    if (typeof xml === "string") inputs.xmlPacked = isUnknown(xml) ? xml : packPolicyXml(xml);
+    // The document is kept as `xml`; one given packed (state from the dynamic-provider releases) is unpacked.
+    const inputs: StoredPolicyInputs = withDocument({ ...news });
     if (typeof news.policyId === "string") inputs.policyId = news.policyId.trim();
     if (Array.isArray(news.keySetIds)) inputs.keySetIds = news.keySetIds.filter((k: unknown) => typeof k === "string" && k !== "");
     // A new policy: look before the first write (ownership.ts), so that preview fails on one that
@@ -264,21 +264,15 @@ export interface TrustFrameworkPolicyResourceArgs extends ConfigNamespaceArgs {
   adoptExisting?: pulumi.Input<boolean>;
 }
 
-function withoutDocument({ xml: _xml, ...rest }: TrustFrameworkPolicyResourceArgs): Omit<TrustFrameworkPolicyResourceArgs, "xml"> {
-  return rest;
-}
-
-/** The dynamic resource for one custom policy (`pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy`). */
+/** The resource for one custom policy (`b2c-identity:index:TrustFrameworkPolicy`). */
 export class TrustFrameworkPolicyResource extends defineResource<TrustFrameworkPolicyResourceArgs, TrustFrameworkPolicyState>()({
   provider: "trustFrameworkPolicy",
   type: "TrustFrameworkPolicy",
   outputs: ["policyId", "contentHash", "dependsOnHash", "basePolicyId", "keySetIds"],
   attemptJournal: true,
   check: (name, args) => checkTrustFrameworkPolicyArgs(`TrustFrameworkPolicy "${name}"`, args),
-  // The document is kept packed (xmlPacked, for state size).
   inputs: (args) => ({
-    ...withoutDocument(args),
-    xmlPacked: pulumi.output(args.xml).apply(packPolicyXml),
+    ...args,
     dependsOnHash: args.dependsOnHash ?? "",
     keySetIds: args.keySetIds ?? [],
   }),

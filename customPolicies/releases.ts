@@ -153,7 +153,7 @@ export interface PolicyReleaseRecordArgs extends ConfigNamespaceArgs {
   policyIds: pulumi.Input<string[]>;
 }
 
-/** The record of every release a versioned policy set uploaded (`pulumi-nodejs:dynamic/b2c-identity:PolicyReleaseRecord`). */
+/** The record of every release a versioned policy set uploaded (`b2c-identity:index:PolicyReleaseRecord`). */
 export class PolicyReleaseRecordResource extends defineResource<PolicyReleaseRecordArgs, ReleaseRecordOutputs>()({
   provider: "policyReleaseRecord",
   type: "PolicyReleaseRecord",
@@ -165,7 +165,7 @@ export interface PolicyReleaseHistoryArgs extends ConfigNamespaceArgs {
   keep: pulumi.Input<number>;
 }
 
-/** The active release of a versioned policy set and the kept ones (`pulumi-nodejs:dynamic/b2c-identity:PolicyReleaseHistory`). */
+/** The active release of a versioned policy set and the kept ones (`b2c-identity:index:PolicyReleaseHistory`). */
 export class PolicyReleaseHistoryResource extends defineResource<PolicyReleaseHistoryArgs, ReleaseHistoryOutputs>()({
   provider: "policyReleaseHistory",
   type: "PolicyReleaseHistory",

@@ -2,7 +2,7 @@
 // state (kernel/thinProvider.ts). One dynamic provider per Graph object.
 import type * as pulumi from "@pulumi/pulumi";
 import { adoptedKeySetProvider } from "../policyKeys/adopted/provider";
-import { upgradingFirstReleaseState } from "../kernel/firstRelease";
+import { movingDynamicState } from "../kernel/dynamicState";
 import { identityProviderProvider } from "../identityProviders/provider";
 import { policyKeyProvider } from "../policyKeys/provider";
 import { policyReleaseHistoryProvider, policyReleaseRecordProvider } from "../customPolicies/releases";
@@ -13,9 +13,9 @@ import { userFlowProvider } from "../userFlows/provider";
 import { userFlowIdentityProviderProvider } from "../attachments/provider";
 
 // Each resource names its tenant's config namespace in the `configNamespace` input (providerContext.ts);
-// state written by the first release moves onto the thin stub in one update (firstReleaseState.ts).
+// state written as a dynamic resource (before the plugin) moves over in one update (kernel/dynamicState.ts).
 const serving = <P extends pulumi.dynamic.ResourceProvider & ConfiguredProvider>(provider: P): P =>
-  upgradingFirstReleaseState(withConfigNamespace(provider));
+  movingDynamicState(withConfigNamespace(provider));
 
 export const providerImplementations: Record<ProviderKind, object> = {
   identityProvider: serving(identityProviderProvider),

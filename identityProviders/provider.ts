@@ -309,7 +309,7 @@ export interface IdentityProviderResourceArgs extends ConfigNamespaceArgs {
   adoptExisting?: pulumi.Input<IdentityProviderInputs["adoptExisting"]>;
 }
 
-/** The dynamic resource behind SocialIdentityProvider (`pulumi-nodejs:dynamic/b2c-identity:IdentityProvider`). */
+/** The resource behind SocialIdentityProvider (`b2c-identity:index:IdentityProvider`). */
 export class IdentityProviderResource extends defineResource<IdentityProviderResourceArgs, IdentityProviderState>()({
   provider: "identityProvider",
   type: "IdentityProvider",

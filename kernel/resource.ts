@@ -1,13 +1,20 @@
 // How an object folder declares its resource: "this resource kind, these arguments, these outputs
 // of this provider" (defineResource below). Only the kernel knows how the resource reaches the
-// engine, two ways:
-// - in a TypeScript program, a Pulumi dynamic resource whose provider is the thin stub
-//   (thinProvider.ts), type token `pulumi-nodejs:dynamic/b2c-identity:<type>`;
-// - inside the provider plugin (host/plugin/), where components are constructed for other languages,
-//   a custom resource of type `b2c-identity:index:<type>`, served by the plugin itself.
+// engine: a custom resource of type `b2c-identity:index:<type>`, served by the `b2c-identity`
+// provider plugin (host/plugin/). In a TypeScript program its provider is the tenant's
+// (tenantProvider.ts); inside the plugin, where `construct` builds components for other languages,
+// it is the one the component was given (or the default provider).
+//
+// Stacks made before the plugin hold the same resources as dynamic resources
+// (`pulumi-nodejs:dynamic/b2c-identity:<dynamicType>`): each resource names that type as an alias,
+// so the engine takes the old state for the new resource, asks the plugin's DiffConfig whether the
+// change of provider replaces anything (it never does: host/plugin/server.ts) and diffs with the
+// plugin, which moves it over in one update with no Graph call (host/plugin/provider.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { attemptOwnerOf } from "./ownership/gate";
-import { type ProviderKind, thinProvider } from "./thinProvider";
+import type { ProviderKind } from "./thinProvider";
+import { tenantProvider } from "./tenantProvider";
+import { DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
 
 /** The package part of every resource's type token (state keeps it: never change it). */
 export const PACKAGE = "b2c-identity";
@@ -15,15 +22,25 @@ export const PACKAGE = "b2c-identity";
 /** The plugin's type token of a resource type, e.g. `b2c-identity:index:IdentityProvider`. */
 export const pluginTypeToken = (type: string): string => `${PACKAGE}:index:${type}`;
 
-let registersPluginResources = false;
+/** The type token the same resource had as a dynamic resource (state from before the plugin). */
+export const dynamicTypeToken = (dynamicType: string): string => `pulumi-nodejs:dynamic/${PACKAGE}:${dynamicType}`;
+
+let insidePlugin = false;
 
 /**
- * Called by the provider plugin (host/plugin/main.ts) before it loads the object folders: the
- * resource classes defined after it (at module load) are the plugin's own
- * `b2c-identity:index:<type>` resources, which the components `construct` builds register.
+ * Called by the provider plugin (host/plugin/main.ts) when it starts: the resources it registers
+ * (from the components `construct` builds) take the provider their component was given, not one
+ * made from stack config.
  */
 export function registerPluginResources(): void {
-  registersPluginResources = true;
+  insidePlugin = true;
+}
+
+/** The provider a resource gets when its options name none: its tenant's, unless a parent passes one down. */
+function providerFor(type: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined): pulumi.ProviderResource | undefined {
+  if (opts?.provider || insidePlugin || opts?.parent?.getProvider(type)) return opts?.provider;
+  const ns = inputs.configNamespace;
+  return tenantProvider(typeof ns === "string" && ns !== "" ? ns : DEFAULT_CONFIG_NAMESPACE);
 }
 
 /** What an object folder says about its resource. */
@@ -32,6 +49,12 @@ export interface ResourceDefinition<Args, Outputs, Shown extends keyof Outputs &
   provider: ProviderKind;
   /** The last part of its type token, e.g. "IdentityProvider" (state keeps it: never change it). */
   type: string;
+  /**
+   * The last part of its type token as a dynamic resource, when it differs from `type` (state from
+   * before the plugin keeps it; the alias moves it). Three differ: a TypeScript component took the
+   * name, and one package's resources and components share one namespace of names (the schema's).
+   */
+  dynamicType?: string;
   /** The provider's outputs the resource shows; each is typed from the provider's state type, declared there once. */
   outputs: readonly Shown[];
   /** Registers `attemptOwner` (which stack and resource attempts a create) for the attempt journal (kernel/ownership/). */
@@ -79,17 +102,14 @@ export function defineResource<Args extends object, Outputs>() {
         ...(definition.inputs ? definition.inputs(args) : args),
       };
     };
-    const Defined = registersPluginResources
-      ? class extends pulumi.CustomResource {
-          constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
-            super(pluginTypeToken(definition.type), name, inputsOf(name, args), opts);
-          }
-        }
-      : class extends pulumi.dynamic.Resource {
-          constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
-            super(thinProvider(definition.provider), name, inputsOf(name, args), opts, PACKAGE, definition.type);
-          }
-        };
+    const token = pluginTypeToken(definition.type);
+    const alias = dynamicTypeToken(definition.dynamicType ?? definition.type);
+    class Defined extends pulumi.CustomResource {
+      constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
+        const inputs = inputsOf(name, args);
+        super(token, name, inputs, { ...opts, provider: providerFor(token, inputs, opts), aliases: [...(opts?.aliases ?? []), { type: alias }] });
+      }
+    }
     Object.assign(Defined, { outputNames: definition.outputs, providerKind: definition.provider, typeName: definition.type });
     return Defined as unknown as ResourceClass<Args, Outputs, Shown>;
   };

@@ -310,10 +310,11 @@ export interface PolicyKeyResourceArgs extends ConfigNamespaceArgs {
   adoptExisting?: pulumi.Input<boolean>;
 }
 
-/** The dynamic resource behind PolicyKey (`pulumi-nodejs:dynamic/b2c-identity:PolicyKey`). */
+/** The resource behind PolicyKey (`b2c-identity:index:TrustFrameworkKeySet`). */
 export class PolicyKeyResource extends defineResource<PolicyKeyResourceArgs, PolicyKeyState>()({
   provider: "policyKey",
-  type: "PolicyKey",
+  type: "TrustFrameworkKeySet",
+  dynamicType: "PolicyKey",
   outputs: ["keySetId", "activeKeyId", "keys", "adopted"],
   attemptJournal: true,
 }) {}

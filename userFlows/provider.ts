@@ -339,7 +339,7 @@ export interface UserFlowResourceArgs extends ConfigNamespaceArgs {
   adoptExisting?: pulumi.Input<UserFlowInputs["adoptExisting"]>;
 }
 
-/** The dynamic resource behind B2CUserFlow (`pulumi-nodejs:dynamic/b2c-identity:UserFlow`). */
+/** The resource behind B2CUserFlow (`b2c-identity:index:UserFlow`). */
 export class UserFlowResource extends defineResource<UserFlowResourceArgs, UserFlowState>()({
   provider: "userFlow",
   type: "UserFlow",

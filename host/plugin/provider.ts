@@ -11,6 +11,7 @@
 // unwrap what comes in, and wrap again every returned top-level property whose input was secret.
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigSource } from "../../graph/settings";
+import { withoutDynamicProvider } from "../../kernel/dynamicState";
 import { PACKAGE } from "../../kernel/resource";
 import type { ProviderKind } from "../../kernel/thinProvider";
 import { providerImplementations } from "../index";
@@ -28,6 +29,11 @@ export function pluginConfigSource(config: PluginConfig): ConfigSource {
 }
 
 const KIND_BY_TYPE: ReadonlyMap<string, ProviderKind> = new Map(RESOURCE_CLASSES.map((c) => [`${PACKAGE}:index:${c.typeName}`, c.providerKind]));
+
+/** The implementation's name (host/index.ts) serving a type token, or undefined when the plugin has no such type. */
+export function implementationKindOf(type: string): ProviderKind | undefined {
+  return KIND_BY_TYPE.get(type);
+}
 
 /** The resource's type token, from its URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`). */
 export function typeOfUrn(urn: string): string {
@@ -62,9 +68,13 @@ export function openProperties(props: any): { values: any; secretKeys: Set<strin
   return { values, secretKeys };
 }
 
-/** Properties with each named top-level one wrapped as a secret again. */
+/**
+ * Properties with each named top-level one wrapped as a secret again, and without a dynamic
+ * resource's `__provider` (state from before the plugin: kernel/dynamicState.ts).
+ */
 export function sealProperties(props: any, ...secretKeySets: Set<string>[]): any {
   if (!props || typeof props !== "object") return props;
+  props = withoutDynamicProvider(props);
   const secret = new Set(secretKeySets.flatMap((keys) => [...keys]));
   return Object.fromEntries(
     Object.entries(props).map(([key, value]) => [key, secret.has(key) && value !== undefined ? { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value } : value]),

@@ -153,9 +153,10 @@ export interface AdoptedKeySetResourceArgs extends ConfigNamespaceArgs {
   keyType?: pulumi.Input<NonNullable<AdoptedKeySetInputs["keyType"]>>;
 }
 
-/** The dynamic resource behind AdoptedKeySet (`pulumi-nodejs:dynamic/b2c-identity:AdoptedKeySet`). */
+/** The resource behind AdoptedKeySet (`b2c-identity:index:AdoptedTrustFrameworkKeySet`). */
 export class AdoptedKeySetResource extends defineResource<AdoptedKeySetResourceArgs, AdoptedKeySetState>()({
   provider: "adoptedKeySet",
-  type: "AdoptedKeySet",
+  type: "AdoptedTrustFrameworkKeySet",
+  dynamicType: "AdoptedKeySet",
   outputs: ["keySetId", "activeKeyId", "keys"],
 }) {}

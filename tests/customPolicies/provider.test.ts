@@ -56,7 +56,7 @@ async function serialized(args: Record<string, any>): Promise<{ reg: Registratio
   const { registrations } = await capture(() => new TrustFrameworkPolicyResource("policy", args as any));
   const reg = registrations.find((r) => r.type === TYPE)!;
   expect(reg?.providerText).toBeDefined();
-  return { reg, provider: (await loadProvider(reg.providerText!, emulatorStackConfig(emu))) as Provider };
+  return { reg, provider: (await loadProvider(reg.type, emulatorStackConfig(emu))) as Provider };
 }
 
 

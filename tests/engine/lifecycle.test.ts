@@ -144,7 +144,7 @@ describe("the stack program through the real Pulumi engine", () => {
     // as secrets (Pulumi 3.250); that is the engine, which no library can change
     // (https://www.pulumi.com/docs/iac/operations/debugging/logging/). Everything else in the
     // verbose output (our providers, the Graph client, the dynamic-provider host) must not show them.
-    const engineTrace = /"msg":"(Marshaling property for RPC|Unmarshaling property for RPC|Planner decided to)/;
+    const engineTrace = /"msg":"(Marshaling property for RPC|Unmarshaling property for RPC|Planner decided (not )?to)/;
     const verboseOurs = verbose.stderr.split("\n").filter((line) => !engineTrace.test(line)).join("\n");
     const texts = {
       exported: JSON.stringify(await project.exportState()),

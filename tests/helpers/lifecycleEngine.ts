@@ -1,17 +1,16 @@
 // A small stand-in for the Pulumi engine, for lifecycle tests without the CLI. A program runs under
-// setMocks; every dynamic resource it registers is handled inside the mock, the way the engine
-// would: the serialized `__provider` is loaded with require-from-string and configured with the
+// setMocks; every resource of the b2c-identity plugin it registers is handled inside the mock, the
+// way the engine would: the implementation the plugin serves for its type, configured with the
 // stack config, then check -> diff -> create / update / replace runs against the emulator, and the
 // real outputs flow to dependent resources. State persists between runs; whatever a run no longer
 // declares is deleted afterwards (dependents first), and destroy() deletes everything.
 import * as pulumi from "@pulumi/pulumi";
-import { configRequest, loadProvider, unwrapSecrets } from "./pulumiHarness";
+import { implementationKindOf } from "../../host/plugin/provider";
+import { loadProvider, unwrapSecrets } from "./pulumiHarness";
 
 // Not in the public typings: the SDK's own "wait for all outstanding resource RPCs", which
 // pulumi.runtime.disconnect() uses at the end of a program.
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
-
-const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
 
 export interface ResourceState {
   type: string;
@@ -19,7 +18,6 @@ export interface ResourceState {
   id: string;
   inputs: Record<string, any>;
   outs: Record<string, any>;
-  providerText: string;
   /** Creation order, for deleting dependents before what they depend on. */
   seq: number;
 }
@@ -27,7 +25,7 @@ export interface ResourceState {
 export type StepAction = "create" | "update" | "replace" | "same" | "delete";
 
 export interface RunResult {
-  /** What happened to each dynamic resource, as "action type::name". */
+  /** What happened to each of the plugin's resources, as "action type::name". */
   steps: { action: StepAction; type: string; name: string }[];
   /** The program's return value (stack outputs), resolved. */
   outputs: Record<string, unknown>;
@@ -52,11 +50,11 @@ export class LifecycleEngine {
     }
   }
 
-  private async provider(text: string): Promise<pulumi.dynamic.ResourceProvider> {
-    let p = this.providers.get(text);
+  private async provider(type: string): Promise<pulumi.dynamic.ResourceProvider> {
+    let p = this.providers.get(type);
     if (!p) {
-      p = await loadProvider(text, this.stackConfig);
-      this.providers.set(text, p);
+      p = await loadProvider(type, this.stackConfig);
+      this.providers.set(type, p);
     }
     return p;
   }
@@ -73,14 +71,14 @@ export class LifecycleEngine {
     pulumi.runtime.setMocks(
       {
         newResource: async (args) => {
-          if (!args.type.startsWith(DYNAMIC_PREFIX)) return { id: undefined, state: args.inputs };
+          if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-id`, state: args.inputs };
+          if (!implementationKindOf(args.type)) return { id: undefined, state: args.inputs };
           pending++;
           const key = `${args.type}::${args.name}`;
           seen.add(key);
           try {
-            const { __provider, ...raw } = args.inputs;
-            const news = unwrapSecrets(raw);
-            const outs = await this.apply(key, args.type, args.name, news, __provider as string, steps);
+            const news = unwrapSecrets(args.inputs);
+            const outs = await this.apply(key, args.type, args.name, news, steps);
             return { id: this.state.get(key)!.id, state: { ...args.inputs, ...outs } };
           } catch (error) {
             errors.push(error);
@@ -108,7 +106,7 @@ export class LifecycleEngine {
     // Resources this run no longer declares: delete, newest first.
     const stale = [...this.state.entries()].filter(([k]) => !seen.has(k)).sort((a, b) => b[1].seq - a[1].seq);
     for (const [key, res] of stale) {
-      const provider = await this.provider(res.providerText);
+      const provider = await this.provider(res.type);
       await provider.delete?.(res.id, res.outs);
       this.state.delete(key);
       steps.push({ action: "delete", type: res.type, name: res.name });
@@ -116,8 +114,8 @@ export class LifecycleEngine {
     return { steps, outputs };
   }
 
-  private async apply(key: string, type: string, name: string, news: Record<string, any>, providerText: string, steps: RunResult["steps"]) {
-    const provider = await this.provider(providerText);
+  private async apply(key: string, type: string, name: string, news: Record<string, any>, steps: RunResult["steps"]) {
+    const provider = await this.provider(type);
     const prior = this.state.get(key);
     let inputs = news;
     if (provider.check) {
@@ -129,7 +127,7 @@ export class LifecycleEngine {
     }
     if (!prior) {
       const created = await provider.create!(inputs);
-      this.state.set(key, { type, name, id: created.id, inputs, outs: created.outs ?? {}, providerText, seq: this.seq++ });
+      this.state.set(key, { type, name, id: created.id, inputs, outs: created.outs ?? {}, seq: this.seq++ });
       steps.push({ action: "create", type, name });
       return created.outs ?? {};
     }
@@ -138,19 +136,19 @@ export class LifecycleEngine {
       // Replacement: delete first when asked (same physical id), otherwise create first.
       if (diff.deleteBeforeReplace) await provider.delete?.(prior.id, prior.outs);
       const created = await provider.create!(inputs);
-      if (!diff.deleteBeforeReplace) await (await this.provider(prior.providerText)).delete?.(prior.id, prior.outs);
-      this.state.set(key, { type, name, id: created.id, inputs, outs: created.outs ?? {}, providerText, seq: this.seq++ });
+      if (!diff.deleteBeforeReplace) await provider.delete?.(prior.id, prior.outs);
+      this.state.set(key, { type, name, id: created.id, inputs, outs: created.outs ?? {}, seq: this.seq++ });
       steps.push({ action: "replace", type, name });
       return created.outs ?? {};
     }
     if (diff.changes === false) {
-      this.state.set(key, { ...prior, inputs, providerText });
+      this.state.set(key, { ...prior, inputs });
       steps.push({ action: "same", type, name });
       return prior.outs;
     }
     const updated = provider.update ? await provider.update(prior.id, prior.outs, inputs) : { outs: prior.outs };
     const outs = updated.outs ?? prior.outs;
-    this.state.set(key, { ...prior, inputs, outs, providerText });
+    this.state.set(key, { ...prior, inputs, outs });
     steps.push({ action: "update", type, name });
     return outs;
   }
@@ -160,7 +158,7 @@ export class LifecycleEngine {
     const removed: string[] = [];
     const changed: string[] = [];
     for (const [key, res] of this.state) {
-      const provider = await this.provider(res.providerText);
+      const provider = await this.provider(res.type);
       if (!provider.read) continue;
       const read = await provider.read(res.id, res.outs);
       if (!read.id) {
@@ -179,17 +177,12 @@ export class LifecycleEngine {
     const order = [...this.state.entries()].sort((a, b) => b[1].seq - a[1].seq);
     const deleted: string[] = [];
     for (const [key, res] of order) {
-      const provider = await this.provider(res.providerText);
+      const provider = await this.provider(res.type);
       await provider.delete?.(res.id, res.outs);
       this.state.delete(key);
       deleted.push(key);
     }
     return deleted;
-  }
-
-  /** The serialized providers in state (what a Pulumi state file would hold). */
-  providerTexts(): string[] {
-    return [...new Set([...this.state.values()].map((s) => s.providerText))];
   }
 }
 

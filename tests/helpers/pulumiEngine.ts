@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { startTestEmulator } from "./emulator";
+import { installPlugin } from "../../cli/pluginInstall";
 
 /** This repository: the nearest folder up with our package.json (from tests/ or a compiled copy). */
 export const repoRoot = ((): string => {
@@ -95,7 +96,11 @@ export class EngineProject {
       fs.mkdirSync(path.dirname(path.join(this.dir, name)), { recursive: true });
       fs.writeFileSync(path.join(this.dir, name), text);
     }
-    if ((options.install ?? "link") === "link") this.linkPackage();
+    if ((options.install ?? "link") === "link") {
+      this.linkPackage();
+      // The plugin of this repository's build, installed as `b2c-identity plugin install` does.
+      installPlugin({ pulumiHome: this.home, root: repoRoot });
+    }
     else if (options.nodeModules) fs.symlinkSync(options.nodeModules, path.join(this.dir, "node_modules"));
   }
 
@@ -198,7 +203,7 @@ export class EngineProject {
   async resources(): Promise<{ type: string; name: string; id?: string; outputs: any; inputs: any }[]> {
     const state = await this.exportState();
     return (state.deployment.resources ?? [])
-      .filter((r: any) => r.type.startsWith("pulumi-nodejs:dynamic/"))
+      .filter((r: any) => r.custom && r.type.startsWith("b2c-identity:index:"))
       .map((r: any) => ({ type: r.type.split(":").pop(), name: r.urn.split("::").pop(), id: r.id, outputs: r.outputs, inputs: r.inputs }));
   }
 

@@ -1,14 +1,13 @@
 // Drives real provider code the way the Pulumi engine does, without the CLI: components are
-// constructed under setMocks, each dynamic resource's serialized `__provider` is loaded back with
-// require-from-string (as @pulumi/pulumi/cmd/dynamic-provider does) and configured with stack config.
+// constructed under setMocks, and each resource's implementation is the one the b2c-identity
+// plugin serves for its type token (host/plugin/provider.ts), configured with stack config.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import requireFromString from "require-from-string";
 import type { RunningEmulator } from "../../emulator";
 import { providerImplementations } from "../../host";
-import { IMPLEMENTATIONS_KEY } from "../../kernel/thinProvider";
+import { implementationKindOf } from "../../host/plugin/provider";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -19,8 +18,6 @@ export interface Registration {
   inputs: Record<string, any>;
   /** Inputs exactly as registered (secrets still wrapped), for secretness assertions. */
   rawInputs: Record<string, any>;
-  /** The serialized provider text, for dynamic resources. */
-  providerText?: string;
   custom: boolean;
   parent?: string;
   urn: string;
@@ -86,13 +83,13 @@ export async function capture(
   pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const { __provider, ...rest } = args.inputs ?? {};
+        // The tenant's provider (kernel/tenantProvider.ts) is not one of the program's resources.
+        if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-id`, state: args.inputs };
         const reg: Registration = {
           type: args.type,
           name: args.name,
-          inputs: unwrapSecrets(rest),
+          inputs: unwrapSecrets(args.inputs ?? {}),
           rawInputs: args.inputs,
-          providerText: typeof __provider === "string" ? __provider : undefined,
           custom: args.custom ?? true,
           urn: `urn:pulumi:${options.stack ?? "test"}::b2c-identity::${args.type}::${args.name}`,
         };
@@ -112,20 +109,13 @@ export async function capture(
 }
 
 /**
- * The serialized stubs load provider implementations by package name from dist/ (the engine's
- * dynamic-provider process does exactly that; tests/engine proves it). Here the stub runs in the
- * test process, outside Jest's sandbox, so it is handed the implementations Jest compiled from
- * source, through the registry the stub consults first.
+ * The implementation the plugin serves for a resource type token (e.g. a Registration's `type`),
+ * configured with the stack config as each tenant's provider is (the keys of its namespace).
  */
-function registerImplementationsForStubs(): void {
-  const realGlobal = require("vm").runInThisContext("globalThis");
-  realGlobal[Symbol.for(IMPLEMENTATIONS_KEY)] = providerImplementations;
-}
-
-/** A provider loaded from its serialized text, configured with stack config, as the engine does. */
-export async function loadProvider(providerText: string, config: Record<string, string>): Promise<Required<Pick<pulumi.dynamic.ResourceProvider, "create">> & pulumi.dynamic.ResourceProvider> {
-  registerImplementationsForStubs();
-  const provider = requireFromString(providerText).handler();
+export async function loadProvider(type: string, config: Record<string, string>): Promise<Required<Pick<pulumi.dynamic.ResourceProvider, "create">> & pulumi.dynamic.ResourceProvider> {
+  const kind = implementationKindOf(type);
+  if (!kind) throw new Error(`the b2c-identity plugin serves no resource type ${type}`);
+  const provider: any = Object.create(providerImplementations[kind]);
   if (provider.configure) await provider.configure(configRequest(config));
   return provider;
 }

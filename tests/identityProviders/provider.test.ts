@@ -23,7 +23,7 @@ async function serialized(program: () => unknown): Promise<{ reg: Registration; 
   const { registrations } = await capture(program);
   const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
   expect(reg?.providerText).toBeDefined();
-  return { reg, provider: await loadProvider(reg.providerText!, emulatorStackConfig(emu)) };
+  return { reg, provider: await loadProvider(reg.type, emulatorStackConfig(emu)) };
 }
 
 /** A WeChat-shaped APP KEY (32 hex digits). */
@@ -202,7 +202,7 @@ test("check fails on the type, naming it, in a workforce tenant", async () => {
   try {
     const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "d19eb1c92f2916d9cafe849004657448" }));
     const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
-    const provider = await loadProvider(reg.providerText!, emulatorStackConfig(workforce));
+    const provider = await loadProvider(reg.type, emulatorStackConfig(workforce));
     workforce.clearRequestLog();
     const result = await provider.check!({}, reg.inputs);
     expect(result.failures?.[0].property).toBe("type");
@@ -219,7 +219,7 @@ test("check names the resource's own config namespace (b2c-eu:tenantId, not b2c:
     const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "d19eb1c92f2916d9cafe849004657448", tenant: "b2c-eu" }));
     const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
     const config = Object.fromEntries(Object.entries(emulatorStackConfig(workforce)).map(([k, v]) => [k.replace(/^b2c:/, "b2c-eu:"), v]));
-    const provider = await loadProvider(reg.providerText!, config);
+    const provider = await loadProvider(reg.type, config);
     workforce.clearRequestLog();
     const result = await provider.check!({}, reg.inputs);
     expect(result.failures?.[0].property).toBe("type");

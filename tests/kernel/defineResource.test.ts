@@ -107,7 +107,7 @@ describe("the provider's state holds every output its resource shows", () => {
     let resource!: pulumi.CustomResource;
     const { registrations } = await capture(() => (resource = program()));
     await before?.();
-    const provider = await loadProvider(registrations[0].providerText!, emulatorStackConfig(emu));
+    const provider = await loadProvider(registrations[0].type, emulatorStackConfig(emu));
     const { outs } = await checkAndCreate(provider, registrations[0].inputs);
     const { outputNames } = resource.constructor as unknown as { outputNames: readonly string[] };
     return { outputNames, missing: outputNames.filter((name) => !(name in outs)) };

@@ -24,7 +24,7 @@ function classify(error: unknown): { classes: string[]; kind: string | undefined
 
 async function userFlowProvider() {
   const { registrations } = await capture(() => new UserFlowResource("susi", { name: "susi", userFlowType: "signUpOrSignIn", adoptExisting: false }));
-  return { inputs: registrations[0].inputs, provider: await loadProvider(registrations[0].providerText!, emulatorStackConfig(emu)) };
+  return { inputs: registrations[0].inputs, provider: await loadProvider(registrations[0].type, emulatorStackConfig(emu)) };
 }
 
 test("input: an InputError lists every problem, is a Pulumi RunError (printed without a stack) and keeps one line as its stack", () => {

@@ -98,14 +98,14 @@ afterAll(() => emu.stop());
 
 test("each valid resource passes check (so each case below fails because of its one change)", async () => {
   for (const kind of Object.keys(VALID) as Kind[]) {
-    const provider = await loadProvider(valid[kind]!.providerText!, emulatorStackConfig(emu));
+    const provider = await loadProvider(valid[kind]!.type, emulatorStackConfig(emu));
     const checked = await provider.check!({}, valid[kind]!.inputs);
     expect([kind, checked.failures ?? []]).toEqual([kind, []]);
   }
 });
 
 test.each(CASES.map((c) => [c.name, c] as const))("%s: the provider's check refuses it, before any Graph call", async (_name, c) => {
-  const provider = await loadProvider(valid[c.kind]!.providerText!, emulatorStackConfig(emu));
+  const provider = await loadProvider(valid[c.kind]!.type, emulatorStackConfig(emu));
   emu.clearRequestLog();
   const error = await checkAndCreate(provider, { ...valid[c.kind]!.inputs, ...c.inputs }).then(
     () => new Error("created"),

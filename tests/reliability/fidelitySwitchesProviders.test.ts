@@ -18,7 +18,7 @@ afterEach(() => emu.setBehaviour({ concurrentWriteStatus: 409, duplicateUserFlow
 async function flowProvider() {
   const { registrations } = await capture(() => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn" }));
   const reg = registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:UserFlow")!;
-  return { reg, provider: await loadProvider(reg.providerText!, emulatorStackConfig(emu)) };
+  return { reg, provider: await loadProvider(reg.type, emulatorStackConfig(emu)) };
 }
 
 test.each([409, 400] as const)("AADB2C95053 answered %i: the create is retried on the code and succeeds", async (status) => {

@@ -35,7 +35,7 @@ type Provider = pulumi.dynamic.ResourceProvider & { create: NonNullable<pulumi.d
 async function providerFor(program: () => unknown, type: string, config: Record<string, string> = {}): Promise<{ inputs: Record<string, any>; provider: Provider }> {
   const { registrations } = await capture(program);
   const reg = registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${type}`)!;
-  return { inputs: reg.inputs, provider: (await loadProvider(reg.providerText!, emulatorStackConfig(emu, config))) as Provider };
+  return { inputs: reg.inputs, provider: (await loadProvider(reg.type, emulatorStackConfig(emu, config))) as Provider };
 }
 
 /** A journal folder shared by several provider instances: one machine's runs of one stack. */

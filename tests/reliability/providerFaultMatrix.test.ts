@@ -135,7 +135,7 @@ type Provider = pulumi.dynamic.ResourceProvider & { create: NonNullable<pulumi.d
 async function serialized(kind: ResourceKind, v: Version, olds: Record<string, any> = {}): Promise<{ inputs: Record<string, any>; provider: Provider }> {
   const { registrations } = await capture(kind.program(v));
   const reg = registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${kind.type}`)!;
-  const provider = (await loadProvider(reg.providerText!, emulatorStackConfig(emu))) as Provider;
+  const provider = (await loadProvider(reg.type, emulatorStackConfig(emu))) as Provider;
   const checked = provider.check ? await provider.check(olds, reg.inputs) : { inputs: reg.inputs };
   expect(checked.failures ?? []).toEqual([]);
   return { inputs: checked.inputs!, provider };

@@ -14,7 +14,7 @@ useTestEmulator((e) => (emu = e));
 async function providerFor(program: () => unknown, type: string) {
   const { registrations } = await capture(program);
   const reg = registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${type}`)!;
-  return { reg, provider: await loadProvider(reg.providerText!, emulatorStackConfig(emu)) };
+  return { reg, provider: await loadProvider(reg.type, emulatorStackConfig(emu)) };
 }
 
 const flow = (extra: object = {}) =>

@@ -17,7 +17,7 @@ useTestEmulator((e) => (emu = e));
 async function flowProvider(args: Partial<B2CUserFlowArgs> = {}) {
   const { registrations } = await capture(() => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", ...args }));
   const reg = registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:UserFlow")!;
-  return { inputs: reg.inputs, provider: await loadProvider(reg.providerText!, emulatorStackConfig(emu)) };
+  return { inputs: reg.inputs, provider: await loadProvider(reg.type, emulatorStackConfig(emu)) };
 }
 
 const writes = () => graphWrites(emu.requestLog()).map((e) => `${e.method} ${e.path}`);
@@ -146,7 +146,7 @@ describe("the attachment follows the flow's creationId", () => {
       () => new UserFlowIdentityProvider("a", { userFlowId: "B2C_1_susi", identityProviderId: "QQ-OAUTH", userFlowCreationId: "c1" }),
     );
     const reg = registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider")!;
-    return loadProvider(reg.providerText!, emulatorStackConfig(emu));
+    return loadProvider(reg.type, emulatorStackConfig(emu));
   }
   const olds = { userFlowId: "B2C_1_susi", identityProviderId: "QQ-OAUTH" };
 

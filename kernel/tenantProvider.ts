@@ -1,0 +1,55 @@
+// The `b2c-identity` provider a TypeScript program's resources use: one explicit provider per tenant,
+// configured from that tenant's stack config namespace (`b2c:*` by default, a component's `tenant`
+// otherwise), so stacks keep their config keys. A provider plugin only sees its own configuration
+// (Pulumi sends a provider its inputs in Configure, never the rest of the stack config), so the
+// settings travel as the provider's inputs; `clientSecret` goes as a Pulumi secret, which state
+// keeps encrypted. Settings left out of the config still fall back to the environment in the plugin
+// (graph/settings.ts), where the default namespace allows it.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_CONFIG_NAMESPACE, SETTING_KEYS, type SettingName } from "../graph/settings";
+
+/** The plugin's package name. */
+export const PROVIDER_PACKAGE = "b2c-identity";
+
+/** The version of this package, which is its plugin's: the engine loads `resource-b2c-identity-v<version>`. */
+export const PACKAGE_VERSION: string = (() => {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (!fs.existsSync(manifest)) continue;
+    const parsed = JSON.parse(fs.readFileSync(manifest, "utf8"));
+    if (parsed.name === "pulumi-b2c-identity") return parsed.version as string;
+  }
+  throw new Error(`no pulumi-b2c-identity package.json above ${__dirname}`);
+})();
+
+/** A `pulumi:providers:b2c-identity` resource (ProviderResource is abstract). */
+class B2CIdentityProvider extends pulumi.ProviderResource {
+  constructor(name: string, inputs: pulumi.Inputs) {
+    super(PROVIDER_PACKAGE, name, inputs, { version: PACKAGE_VERSION });
+  }
+}
+
+const providers = new Map<string, pulumi.ProviderResource>();
+
+/** The provider's inputs for a config namespace: each setting it has, the client secret as a secret. */
+export function providerInputsOf(namespace: string): Record<string, pulumi.Input<string>> {
+  const config = new pulumi.Config(namespace);
+  const inputs: Record<string, pulumi.Input<string>> = {};
+  for (const name of Object.keys(SETTING_KEYS) as SettingName[]) {
+    const value = name === "clientSecret" ? config.getSecret(name) : config.get(name);
+    if (value !== undefined) inputs[name] = value;
+  }
+  return inputs;
+}
+
+/** The program's provider for a tenant's config namespace (made once per namespace, named after it). */
+export function tenantProvider(namespace: string = DEFAULT_CONFIG_NAMESPACE): pulumi.ProviderResource {
+  let provider = providers.get(namespace);
+  if (!provider) {
+    provider = new B2CIdentityProvider(namespace, providerInputsOf(namespace));
+    providers.set(namespace, provider);
+  }
+  return provider;
+}
