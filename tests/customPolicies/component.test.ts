@@ -20,7 +20,7 @@ import { readStarterPack, StarterPackVariant } from "../policies/starterPack";
 const IEF_APP_ID = "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa";
 const PROXY_APP_ID = "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb";
 const TOKEN_KEYS = ["B2C_1A_TokenSigningKeyContainer", "B2C_1A_TokenEncryptionKeyContainer"];
-const POLICY_TYPE = "pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy";
+const POLICY_TYPE = "b2c-identity:index:TrustFrameworkPolicy";
 
 let emu: RunningEmulator;
 // Waits (back-off, Retry-After, 404 windows) are skipped, not slept; the emulator's windows go by the same clock.

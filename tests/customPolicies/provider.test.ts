@@ -7,7 +7,7 @@ import {
   TrustFrameworkPolicyResource,
 } from "../../customPolicies/provider";
 import { GraphRequestError } from "../../graph/errors";
-import { packPolicyXml, unpackPolicyXml } from "../../customPolicies/document";
+import { packPolicyXml } from "../../customPolicies/document";
 import { useSkippedWaits } from "../helpers/clock";
 import { graphFetch, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider, Registration } from "../helpers/pulumiHarness";
@@ -15,7 +15,7 @@ import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 import { readStarterPack } from "../policies/starterPack";
 import { failureOf } from "../helpers/failures";
 
-const TYPE = "pulumi-nodejs:dynamic/b2c-identity:TrustFrameworkPolicy";
+const TYPE = "b2c-identity:index:TrustFrameworkPolicy";
 const NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06";
 
 let emu: RunningEmulator;
@@ -55,7 +55,7 @@ type Provider = pulumi.dynamic.ResourceProvider & { create: NonNullable<pulumi.d
 async function serialized(args: Record<string, any>): Promise<{ reg: Registration; provider: Provider }> {
   const { registrations } = await capture(() => new TrustFrameworkPolicyResource("policy", args as any));
   const reg = registrations.find((r) => r.type === TYPE)!;
-  expect(reg?.providerText).toBeDefined();
+  expect(reg).toBeDefined();
   return { reg, provider: (await loadProvider(reg.type, emulatorStackConfig(emu))) as Provider };
 }
 
@@ -65,12 +65,10 @@ async function createKeySet(id: string): Promise<void> {
   expect((await graphFetch(emu, "POST", `/beta/trustFramework/keySets/${id}/uploadSecret`, { use: "sig", k: "secret-value-1234" })).status).toBe(200);
 }
 
-describe("serialization", () => {
-  test("the serialized provider loads in a fresh module and does not carry the schema validator", async () => {
+describe("the plugin's implementation", () => {
+  test("checks and diffs a registered policy", async () => {
     const xml = policy("B2C_1A_Test");
     const { reg, provider } = await serialized({ policyId: "B2C_1A_Test", xml });
-    expect(reg.providerText).not.toMatch(/xmllint|xsdValidation|validatePoliciesAgainstSchema/);
-    // A module-level Set would load as a broken object; check/diff exercise the XML code paths.
     const checked = await provider.check!({}, reg.inputs);
     expect(checked.failures ?? []).toEqual([]);
     const diff = await provider.diff!("B2C_1A_Test", { policyId: "B2C_1A_Test", contentHash: policyContentHash(xml), dependsOnHash: "" }, checked.inputs);
@@ -211,27 +209,29 @@ describe("a key set that B2C does not see yet", () => {
 });
 
 describe("the document in state", () => {
-  test("is packed: a starter-pack base policy's entry stays under 16 KB, and unpacks to the same text", async () => {
+  test("is kept once, as given, in the inputs: a starter-pack base policy's entry is its document plus under 16 KB", async () => {
     const pack = readStarterPack("SocialAndLocalAccounts").find((f) => f.fileName === "TrustFrameworkBase.xml")!.xml;
     const xml = pack.replace(/yourtenant\.onmicrosoft\.com/g, emu.tenantDomain);
     for (const keySet of ["B2C_1A_FacebookSecret", "B2C_1A_TokenSigningKeyContainer", "B2C_1A_TokenEncryptionKeyContainer"]) await createKeySet(keySet);
     const { reg, provider } = await serialized({ policyId: "B2C_1A_TrustFrameworkBase", xml });
     const { inputs, outs } = await checkAndCreate(provider, reg.inputs);
-    expect(inputs).not.toHaveProperty("xml");
-    expect(unpackPolicyXml(inputs.xmlPacked)).toBe(xml);
+    expect(inputs.xml).toBe(xml);
+    expect(inputs).not.toHaveProperty("xmlPacked");
+    expect(JSON.stringify(outs)).not.toContain("<TrustFrameworkPolicy"); // the outputs hold no copy
     expect(emu.snapshot().policies[0].xml).toBe(xml.replace(/^\uFEFF/, "")); // the upload drops the byte-order mark
-    // The entry as the dynamic-provider host writes it: inputs and outputs, each with the stub.
-    const entry = JSON.stringify({ inputs: { ...inputs, __provider: reg.providerText }, outputs: { ...outs, __provider: reg.providerText } });
+    const entry = JSON.stringify({ inputs: { ...inputs, xml: undefined }, outputs: outs });
     expect(xml.length).toBeGreaterThan(60_000);
     expect(entry.length).toBeLessThanOrEqual(16 * 1024);
   });
 
-  test("state from before packing (the document as `xml`) diffs as no change and is packed by check", async () => {
+  test("state from the dynamic-provider releases (the document packed, or as `xml` before that) diffs as no change; check keeps it as `xml`", async () => {
     const xml = policy("B2C_1A_Test");
     const { provider } = await serialized({ policyId: "B2C_1A_Test", xml });
     const olds = { policyId: "B2C_1A_Test", contentHash: policyContentHash(xml), dependsOnHash: "" };
     expect((await provider.diff!("B2C_1A_Test", olds, { policyId: "B2C_1A_Test", xml, dependsOnHash: "" })).changes).toBe(false);
     const checked = await provider.check!({}, { policyId: "B2C_1A_Test", xml, dependsOnHash: "" });
-    expect(checked.inputs).toEqual({ policyId: "B2C_1A_Test", xmlPacked: packPolicyXml(xml), dependsOnHash: "" });
+    expect(checked.inputs).toEqual({ policyId: "B2C_1A_Test", xml, dependsOnHash: "" });
+    const fromPacked = await provider.check!({}, { policyId: "B2C_1A_Test", xmlPacked: packPolicyXml(xml), dependsOnHash: "" });
+    expect(fromPacked.inputs).toEqual({ policyId: "B2C_1A_Test", xml, dependsOnHash: "" });
   });
 });

@@ -15,7 +15,7 @@ useTestEmulator((e) => (emu = e));
 
 async function created(build: () => unknown, type: string) {
   const { registrations } = await capture(build);
-  const reg = registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${type}`)!;
+  const reg = registrations.find((r) => r.type === `b2c-identity:index:${type}`)!;
   const provider = await loadProvider(reg.type, emulatorStackConfig(emu));
   return checkAndCreate(provider, reg.inputs);
 }

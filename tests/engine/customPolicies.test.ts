@@ -1,5 +1,6 @@
 // Custom policies through the real engine: Microsoft's SocialAccounts starter pack with the WeChat
 // and QQ claims providers merged in, their keys in the same program, uploaded in BasePolicy order.
+import * as fs from "fs";
 import * as path from "path";
 import type { RunningEmulator } from "../../emulator";
 import { EngineProject, useEngineStack } from "../helpers/pulumiEngine";
@@ -65,11 +66,16 @@ describe("custom policies through the real engine", () => {
     expect(extensions).toContain("wx0123456789abcdef");
     expect(extensions).not.toContain("345f6bb56571489e0887f29e06f352a1"); // the key is referenced, never inlined
     expect(emu.snapshot().policies.length).toBe(uploads.length);
-    // State stays small: each entry holds the thin stub and, for a policy, its document packed.
-    const entries = (await project.exportState()).deployment.resources.filter((r: any) => r.inputs?.__provider);
+    // State stays small: no code in it, and a policy's document once, as given (readable diffs),
+    // only in its inputs; everything else of an entry is under 16 KB (issue 23 item 6).
+    const entries = (await project.exportState()).deployment.resources.filter((r: any) => r.custom && r.type.startsWith("b2c-identity:index:"));
     expect(entries.length).toBeGreaterThanOrEqual(10);
-    expect(Math.max(...entries.map((r: any) => r.inputs.__provider.length))).toBeLessThanOrEqual(2048);
-    expect(Math.max(...entries.map((r: any) => JSON.stringify(r).length))).toBeLessThanOrEqual(16 * 1024);
+    expect(JSON.stringify(entries)).not.toContain("__provider");
+    const policies = entries.filter((r: any) => r.type === "b2c-identity:index:TrustFrameworkPolicy");
+    expect(policies.map((r: any) => r.inputs.xml.length).every((n: number) => n > 0)).toBe(true);
+    expect(policies.some((r: any) => "xml" in r.outputs || "xmlPacked" in r.outputs || "xmlPacked" in r.inputs)).toBe(false);
+    const withoutDocument = (r: any) => JSON.stringify({ ...r, inputs: { ...r.inputs, xml: undefined } }).length;
+    expect(Math.max(...entries.map(withoutDocument))).toBeLessThanOrEqual(16 * 1024);
   });
 
   test("a second up and a refresh change nothing", async () => {
@@ -77,6 +83,24 @@ describe("custom policies through the real engine", () => {
     await project.up(["--expect-no-changes"]);
     await project.refresh(["--expect-no-changes"]);
     expect(graphWrites(emu.requestLog())).toEqual([]);
+  });
+
+  test("preview --diff of a changed policy shows the changed XML line, readable, and no other policy", async () => {
+    const main = path.join(project.dir, "index.js");
+    const before = fs.readFileSync(main, "utf8");
+    fs.writeFileSync(main, before.replace('FacebookAppId: "fb-app-1"', 'FacebookAppId: "fb-app-2"'));
+    try {
+      const preview = await project.preview(["--diff"]);
+      const changed = preview.stdout.split("\n").filter((line) => /^\s*[-+~]/.test(line));
+      // The document is an input as it is: the diff names the policy and shows the line, old and new.
+      expect(changed.some((line) => line.includes("b2c-identity:index:TrustFrameworkPolicy"))).toBe(true);
+      expect(changed.some((line) => /^\s*-.*fb-app-1/.test(line))).toBe(true);
+      expect(changed.some((line) => /^\s*\+.*fb-app-2/.test(line))).toBe(true);
+      expect(preview.stdout).not.toContain("xmlPacked");
+      expect(preview.stdout).not.toMatch(/[A-Za-z0-9+/]{200}/); // no packed or encoded blob
+    } finally {
+      fs.writeFileSync(main, before);
+    }
   });
 
   test("destroy removes the policies (children first) and the keys", async () => {

@@ -205,4 +205,3 @@ async function resolveOutputs(result: unknown): Promise<Record<string, unknown>>
   return (resolved ?? {}) as Record<string, unknown>;
 }
 
-export { configRequest };

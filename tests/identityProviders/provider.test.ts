@@ -11,7 +11,7 @@ import { graphCalls, graphWrites, describeCalls } from "../helpers/requestLog";
 import { failureOf } from "../helpers/failures";
 import { UNKNOWN } from "../../domain/notKnownYet";
 
-const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/b2c-identity:IdentityProvider";
+const TYPE = "b2c-identity:index:IdentityProvider";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 let emu: RunningEmulator;
@@ -21,8 +21,8 @@ useTestEmulator((e) => (emu = e), { windowClock: clock.now });
 
 async function serialized(program: () => unknown): Promise<{ reg: Registration; provider: pulumi.dynamic.ResourceProvider & { create: any } }> {
   const { registrations } = await capture(program);
-  const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
-  expect(reg?.providerText).toBeDefined();
+  const reg = registrations.find((r) => r.type === TYPE)!;
+  expect(reg).toBeDefined();
   return { reg, provider: await loadProvider(reg.type, emulatorStackConfig(emu)) };
 }
 
@@ -201,7 +201,7 @@ test("check fails on the type, naming it, in a workforce tenant", async () => {
   const workforce = await startTestEmulator({ tenantMode: "workforce" });
   try {
     const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "d19eb1c92f2916d9cafe849004657448" }));
-    const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
+    const reg = registrations.find((r) => r.type === TYPE)!;
     const provider = await loadProvider(reg.type, emulatorStackConfig(workforce));
     workforce.clearRequestLog();
     const result = await provider.check!({}, reg.inputs);
@@ -217,7 +217,7 @@ test("check names the resource's own config namespace (b2c-eu:tenantId, not b2c:
   const workforce = await startTestEmulator({ tenantMode: "workforce" });
   try {
     const { registrations } = await capture(() => new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: "d19eb1c92f2916d9cafe849004657448", tenant: "b2c-eu" }));
-    const reg = registrations.find((r) => r.type === DYNAMIC_TYPE)!;
+    const reg = registrations.find((r) => r.type === TYPE)!;
     const config = Object.fromEntries(Object.entries(emulatorStackConfig(workforce)).map(([k, v]) => [k.replace(/^b2c:/, "b2c-eu:"), v]));
     const provider = await loadProvider(reg.type, config);
     workforce.clearRequestLog();

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RunningEmulator } from "../../emulator";
 import { defineResource } from "../../kernel/resource";
+import { implementationKindOf } from "../../host/plugin/provider";
 import { IdentityProviderState, IdentityProviderResource } from "../../identityProviders/provider";
 import { UserFlowState, UserFlowResource } from "../../userFlows/provider";
 import { AttachmentState, UserFlowIdentityProviderResource } from "../../attachments/provider";
@@ -58,7 +59,7 @@ export function outputTypesComeFromTheProvider(): void {
   void resource.clientSecretHash;
 }
 
-const TOKEN = "pulumi-nodejs:dynamic/b2c-identity:";
+const TOKEN = "b2c-identity:index:";
 const KEY = "d19eb1c92f2916d9cafe849004657448";
 const POLICY = `<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="contoso.onmicrosoft.com" PolicyId="B2C_1A_Base" PublicPolicyUri="http://contoso.onmicrosoft.com/B2C_1A_Base"><BuildingBlocks /></TrustFrameworkPolicy>`;
 
@@ -93,8 +94,8 @@ test("each resource keeps its type token and its registered inputs, and shows ea
     expect(outputNames.length).toBeGreaterThan(0);
     for (const name of outputNames) expect(pulumi.Output.isInstance((resource as unknown as Record<string, unknown>)[name])).toBe(true);
   }
-  // Each registered the stub of its own provider, by the name state carries.
-  expect(registrations.map((r) => /kind: *"(\w+)"/.exec(r.providerText ?? "")?.[1]).sort()).toEqual(
+  // Each registered the plugin's type of its own implementation.
+  expect(registrations.map((r) => implementationKindOf(r.type)).sort()).toEqual(
     Object.values(resources).map((r) => (r.constructor as unknown as { providerKind: string }).providerKind).sort(),
   );
 });

@@ -50,7 +50,7 @@ test("the components register the same input names as before the arguments were 
   });
   // attemptOwner (issue 19, the attempt journal) is new on purpose and ignored by every diff: existing state still diffs as no change.
   const names = (suffix: string) =>
-    Object.keys(registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${suffix}`)!.inputs)
+    Object.keys(registrations.find((r) => r.type === `b2c-identity:index:${suffix}`)!.inputs)
       .filter((n) => n !== "attemptOwner")
       .sort();
   // The names as they were when the arguments were an untyped bag (the same program, registered before this change).
@@ -60,7 +60,7 @@ test("the components register the same input names as before the arguments were 
   expect(names("UserFlow")).toEqual(["adoptExisting", "name", "testApplicationId", "userFlowType"]);
   expect(names("UserFlowIdentityProvider")).toEqual(["adoptExisting", "identityProviderId", "identityProviderMustExist", "userFlowId", "userFlowMustExist"]);
   expect(names("PolicyKey")).toEqual(["adoptExisting", "name", "rotationTrigger", "secret"]);
-  expect(Object.keys(registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:PolicyKey")!.inputs.secret).sort()).toEqual(["expiresOn", "use", "value"]);
+  expect(Object.keys(registrations.find((r) => r.type === "b2c-identity:index:TrustFrameworkKeySet")!.inputs.secret).sort()).toEqual(["expiresOn", "use", "value"]);
   expect(names("AdoptedKeySet")).toEqual(["keyType", "name", "use"]);
   // One change since, on purpose: the policy document is kept packed (xmlPacked, for the 16 KB state
   // goal); state holding `xml` still diffs as no change (tests/customPolicies/provider.test.ts,

@@ -4,7 +4,7 @@ import { B2CSocialSignIn } from "../../signIn/component";
 import { TokenEncryptionKey, TokenSigningKey } from "../../policyKeys/presets";
 import { capture } from "../helpers/pulumiHarness";
 
-const POLICY_KEY = "pulumi-nodejs:dynamic/b2c-identity:PolicyKey";
+const POLICY_KEY = "b2c-identity:index:TrustFrameworkKeySet";
 
 test("the token key presets hand rotateBeforeExpiryDays to their generated keys", async () => {
   const { registrations } = await capture(() => {

@@ -9,11 +9,10 @@ import { fingerprintOf, graphFetch, useTestEmulator } from "../helpers/emulator"
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 
-const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/b2c-identity:PolicyKey";
+const TYPE = "b2c-identity:index:TrustFrameworkKeySet";
 const KEYSETS = "/beta/trustFramework/keySets";
 
 let emu: RunningEmulator;
-let providerText: string | undefined;
 
 // Waits (back-off, Retry-After, 404 windows) are skipped, not slept; the emulator's windows go by the same clock.
 const clock = useSkippedWaits();
@@ -22,18 +21,17 @@ useTestEmulator((e) => (emu = e), { windowClock: clock.now });
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** The dynamic resource's inputs as a PolicyKey component registers them (secrets unwrapped, as the engine hands them over). */
+/** The resource's inputs as a PolicyKey component registers them (secrets unwrapped, as the engine hands them over). */
 async function inputsOf(args: PolicyKeyArgs): Promise<Record<string, any>> {
   const { registrations } = await capture(() => new PolicyKey("key", args));
-  const reg = registrations.find((r) => r.type === DYNAMIC_TYPE);
-  if (!reg?.providerText) throw new Error("no dynamic PolicyKey registered");
-  providerText ??= reg.providerText;
+  const reg = registrations.find((r) => r.type === TYPE);
+  if (!reg) throw new Error(`no ${TYPE} registered`);
   return reg.inputs;
 }
 
-async function provider(args?: PolicyKeyArgs) {
-  if (!providerText) await inputsOf(args ?? { name: "Warmup", secret: { value: "x-padded" } });
-  return loadProvider(providerText!, emulatorStackConfig(emu));
+/** The implementation the plugin serves for the keyset type, configured with the emulator's stack config. */
+async function provider() {
+  return loadProvider(TYPE, emulatorStackConfig(emu));
 }
 
 /** check + create, as the engine does for a new resource; the request log starts empty. */
@@ -95,12 +93,10 @@ function certificateAndPfx(password: string): { certificate: string; pfx: string
   };
 }
 
-describe("serialized provider", () => {
-  test("the provider text carries no secret and loads in a fresh module", async () => {
-    const inputs = await inputsOf({ name: "Serialized", secret: { value: "serialized-app-key-1" } });
-    expect(providerText).toBeDefined();
-    expect(providerText).not.toContain("serialized-app-key-1");
-    expect(inputs.secret.value).toBe("serialized-app-key-1");
+describe("the plugin's implementation", () => {
+  test("the component registers the plugin's keyset type with the secret as an input, and the plugin serves that type", async () => {
+    const inputs = await inputsOf({ name: "Served", secret: { value: "served-app-key-1" } });
+    expect(inputs.secret.value).toBe("served-app-key-1");
     const p = await provider();
     expect(typeof p.create).toBe("function");
     expect(typeof p.diff).toBe("function");

@@ -35,7 +35,7 @@ interface Probe {
   registered?(regs: Registration[]): boolean;
 }
 
-const of = (regs: Registration[], type: string) => regs.filter((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${type}`);
+const of = (regs: Registration[], type: string) => regs.filter((r) => r.type === `b2c-identity:index:${type}`);
 const provider = (regs: Registration[]) => of(regs, "IdentityProvider")[0].inputs;
 const flow = (regs: Registration[]) => of(regs, "UserFlow")[0].inputs;
 const keyNamed = (regs: Registration[], name: string) => of(regs, "PolicyKey").find((r) => r.inputs.name === name)?.inputs;

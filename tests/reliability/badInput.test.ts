@@ -355,7 +355,7 @@ test("an attachment-only flow that exists passes preview (one GET), and is attac
   expect(created.status).toBe(201);
   const config = configFor({ name: "existing", signIn: (s) => s.userFlows.push({ name: "legacy", create: false, identityProviders: ["QQ"] }), names: [] }, emu);
   emu.clearRequestLog();
-  expect(await preview(stackProgram, config)).toContain("UserFlowIdentityProvider::social-sign-in-legacy-qq");
+  expect(await preview(stackProgram, config)).toContain("UserFlowIdentityProviderLink::social-sign-in-legacy-qq");
   expect(graphCalls(emu.requestLog()).map((e) => `${e.method} ${e.path} -> ${e.status}`)).toContain("GET /beta/identity/b2cUserFlows/B2C_1_legacy -> 200");
   expect(writeLines(emu.requestLog())).toEqual([]);
 

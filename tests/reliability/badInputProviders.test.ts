@@ -20,17 +20,17 @@ const WECHAT_KEY = wechatAppKey("provider bad input");
 const SECRET = "policy-secret-value";
 const POLICY = `<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="contosob2c.onmicrosoft.com" PolicyId="B2C_1A_Bad" PublicPolicyUri="http://contosob2c.onmicrosoft.com/B2C_1A_Bad"><BuildingBlocks/></TrustFrameworkPolicy>`;
 
-type Kind = "IdentityProvider" | "UserFlow" | "UserFlowIdentityProvider" | "PolicyKey" | "AdoptedKeySet" | "TrustFrameworkPolicy";
+type Kind = "IdentityProvider" | "UserFlow" | "UserFlowIdentityProviderLink" | "TrustFrameworkKeySet" | "AdoptedTrustFrameworkKeySet" | "TrustFrameworkPolicy";
 
-/** A valid resource of each kind, registered by its component: its provider text and inputs. */
+/** A valid resource of each kind (the plugin type it registers), registered by its component. */
 const VALID: Record<Kind, () => unknown> = {
   // Adopting: the WeChat provider and the flow made below for the attachment's lookups exist
   // already, and an object that is not adopted is refused at check for that alone (README "Who owns what").
   IdentityProvider: () => new WeChatIdentityProvider("wechat", { appId: WECHAT_APP_ID, appKey: WECHAT_KEY, displayName: "WeChat", adoptExisting: true }),
   UserFlow: () => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", defaultLanguageTag: "zh-Hans", adoptExisting: true }),
-  UserFlowIdentityProvider: () => new UserFlowIdentityProvider("attach", { userFlowId: "B2C_1_susi", identityProviderId: "WeChat-OAUTH" }),
-  PolicyKey: () => new PolicyKey("key", { name: "WeChatSecret", secret: { value: SECRET } }),
-  AdoptedKeySet: () => new AdoptedKeySet("adopted", { name: "B2C_1A_Existing" }),
+  UserFlowIdentityProviderLink: () => new UserFlowIdentityProvider("attach", { userFlowId: "B2C_1_susi", identityProviderId: "WeChat-OAUTH" }),
+  TrustFrameworkKeySet: () => new PolicyKey("key", { name: "WeChatSecret", secret: { value: SECRET } }),
+  AdoptedTrustFrameworkKeySet: () => new AdoptedKeySet("adopted", { name: "B2C_1A_Existing" }),
   TrustFrameworkPolicy: () => new TrustFrameworkPolicyResource("policy", { policyId: "B2C_1A_Bad", xml: POLICY }),
 };
 
@@ -53,22 +53,22 @@ const CASES: ProviderCase[] = [
   { name: "display name with a control character", kind: "IdentityProvider", inputs: { displayName: "WeChat\u0007" }, names: ["displayName", "U+0007"] },
   { name: "language tag B2C does not offer", kind: "UserFlow", inputs: { defaultLanguageTag: "en-GB" }, names: ["defaultLanguageTag", "not a language B2C offers"] },
   { name: "user flow name '..'", kind: "UserFlow", inputs: { name: ".." }, names: ["name", "letters, digits"] },
-  { name: "identity provider id '.'", kind: "UserFlowIdentityProvider", inputs: { identityProviderId: "." }, names: ["identityProviderId", "dot segment"] },
-  { name: "identity provider id '..'", kind: "UserFlowIdentityProvider", inputs: { identityProviderId: ".." }, names: ["identityProviderId", "dot segment"] },
-  { name: "identity provider id with a slash", kind: "UserFlowIdentityProvider", inputs: { identityProviderId: "WeChat-OAUTH/../x" }, names: ["identityProviderId", "contains '/'"] },
-  { name: "identity provider id with a backslash", kind: "UserFlowIdentityProvider", inputs: { identityProviderId: "WeChat\\OAUTH" }, names: ["identityProviderId", "contains '\\'"] },
-  { name: "identity provider id with a query", kind: "UserFlowIdentityProvider", inputs: { identityProviderId: "WeChat-OAUTH?x=1" }, names: ["identityProviderId", "contains '?'"] },
-  { name: "identity provider id with a fragment", kind: "UserFlowIdentityProvider", inputs: { identityProviderId: "WeChat-OAUTH#x" }, names: ["identityProviderId", "contains '#'"] },
-  { name: "identity provider id percent-encoded", kind: "UserFlowIdentityProvider", inputs: { identityProviderId: "%2e%2e" }, names: ["identityProviderId", "encoded dot segment"] },
-  { name: "user flow id '..'", kind: "UserFlowIdentityProvider", inputs: { userFlowId: ".." }, names: ["userFlowId"] },
-  { name: "keyset name '..'", kind: "PolicyKey", inputs: { name: ".." }, names: ["name", "letters, digits"] },
-  { name: "keyset name with a slash", kind: "PolicyKey", inputs: { name: "B2C_1A_a/b" }, names: ["name"] },
-  { name: "policy secret with a trailing newline", kind: "PolicyKey", inputs: { secret: { value: `${SECRET}\n` } }, names: ["secret.value", "trailing"], secret: SECRET },
-  { name: "1-character policy secret", kind: "PolicyKey", inputs: { secret: { value: "x" } }, names: ["secret.value", "AADB2C90138"] },
-  { name: "secret valid only from 2100", kind: "PolicyKey", inputs: { secret: { value: SECRET, notBefore: "2100-01-01" } }, names: ["secret.notBefore", "no active key"] },
-  { name: "certificate valid only from 2100", kind: "PolicyKey", inputs: { secret: undefined, certificate: { value: makeCertificate(far) } }, names: ["certificate.value", "valid only from 2100"] },
-  { name: "PFX valid only from 2100", kind: "PolicyKey", inputs: { secret: undefined, pkcs12: { value: makePfx("pw", true, far), password: "pw" } }, names: ["pkcs12.value", "valid only from 2100"] },
-  { name: "adopted keyset name '..'", kind: "AdoptedKeySet", inputs: { name: ".." }, names: ["name"] },
+  { name: "identity provider id '.'", kind: "UserFlowIdentityProviderLink", inputs: { identityProviderId: "." }, names: ["identityProviderId", "dot segment"] },
+  { name: "identity provider id '..'", kind: "UserFlowIdentityProviderLink", inputs: { identityProviderId: ".." }, names: ["identityProviderId", "dot segment"] },
+  { name: "identity provider id with a slash", kind: "UserFlowIdentityProviderLink", inputs: { identityProviderId: "WeChat-OAUTH/../x" }, names: ["identityProviderId", "contains '/'"] },
+  { name: "identity provider id with a backslash", kind: "UserFlowIdentityProviderLink", inputs: { identityProviderId: "WeChat\\OAUTH" }, names: ["identityProviderId", "contains '\\'"] },
+  { name: "identity provider id with a query", kind: "UserFlowIdentityProviderLink", inputs: { identityProviderId: "WeChat-OAUTH?x=1" }, names: ["identityProviderId", "contains '?'"] },
+  { name: "identity provider id with a fragment", kind: "UserFlowIdentityProviderLink", inputs: { identityProviderId: "WeChat-OAUTH#x" }, names: ["identityProviderId", "contains '#'"] },
+  { name: "identity provider id percent-encoded", kind: "UserFlowIdentityProviderLink", inputs: { identityProviderId: "%2e%2e" }, names: ["identityProviderId", "encoded dot segment"] },
+  { name: "user flow id '..'", kind: "UserFlowIdentityProviderLink", inputs: { userFlowId: ".." }, names: ["userFlowId"] },
+  { name: "keyset name '..'", kind: "TrustFrameworkKeySet", inputs: { name: ".." }, names: ["name", "letters, digits"] },
+  { name: "keyset name with a slash", kind: "TrustFrameworkKeySet", inputs: { name: "B2C_1A_a/b" }, names: ["name"] },
+  { name: "policy secret with a trailing newline", kind: "TrustFrameworkKeySet", inputs: { secret: { value: `${SECRET}\n` } }, names: ["secret.value", "trailing"], secret: SECRET },
+  { name: "1-character policy secret", kind: "TrustFrameworkKeySet", inputs: { secret: { value: "x" } }, names: ["secret.value", "AADB2C90138"] },
+  { name: "secret valid only from 2100", kind: "TrustFrameworkKeySet", inputs: { secret: { value: SECRET, notBefore: "2100-01-01" } }, names: ["secret.notBefore", "no active key"] },
+  { name: "certificate valid only from 2100", kind: "TrustFrameworkKeySet", inputs: { secret: undefined, certificate: { value: makeCertificate(far) } }, names: ["certificate.value", "valid only from 2100"] },
+  { name: "PFX valid only from 2100", kind: "TrustFrameworkKeySet", inputs: { secret: undefined, pkcs12: { value: makePfx("pw", true, far), password: "pw" } }, names: ["pkcs12.value", "valid only from 2100"] },
+  { name: "adopted keyset name '..'", kind: "AdoptedTrustFrameworkKeySet", inputs: { name: ".." }, names: ["name"] },
   { name: "policy with a DOCTYPE", kind: "TrustFrameworkPolicy", inputs: { xmlPacked: undefined, xml: `<!DOCTYPE x>\n${POLICY}` }, names: ["xml", "<!DOCTYPE>"] },
   { name: "8 MB policy", kind: "TrustFrameworkPolicy", inputs: { xmlPacked: undefined, xml: POLICY.replace("<BuildingBlocks/>", `<!--${"x".repeat(8 * 1024 * 1024)}--><BuildingBlocks/>`) }, names: ["xml", "400 KB"] },
   { name: "policy id '..'", kind: "TrustFrameworkPolicy", inputs: { policyId: ".." }, names: ["policyId"] },
@@ -90,7 +90,7 @@ beforeAll(async () => {
   expect([idp.status, flow.status]).toEqual([201, 201]);
   for (const kind of Object.keys(VALID) as Kind[]) {
     const { registrations } = await capture(VALID[kind]);
-    valid[kind] = registrations.find((r) => r.providerText && r.type.endsWith(`:${kind}`));
+    valid[kind] = registrations.find((r) => r.custom && r.type.endsWith(`:${kind}`));
     if (!valid[kind]) throw new Error(`no ${kind} registered`);
   }
 });

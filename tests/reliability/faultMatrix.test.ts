@@ -19,7 +19,7 @@ import { startTestEmulator } from "../helpers/emulator";
 import { LifecycleEngine } from "../helpers/lifecycleEngine";
 import {
   compressedRateLimit,
-  DYNAMIC,
+  PLUGIN_TYPE,
   expectIntendedTenant,
   IntendedTenant,
   NO_FAULTS,
@@ -113,7 +113,7 @@ function expectStateMatchesTenant(engine: LifecycleEngine): void {
     ["social-sign-in-wechat-secret", "B2C_1A_WeChatSecret"],
     ["social-sign-in-qq-secret", "B2C_1A_QQSecret"],
   ]) {
-    const outs = engine.state.get(`${DYNAMIC}PolicyKey::${name}`)!.outs;
+    const outs = engine.state.get(`${PLUGIN_TYPE}TrustFrameworkKeySet::${name}`)!.outs;
     const keys = snapshot.keySets.find((k) => k.id === keySetId)!.keys;
     expect(outs.keySetId).toBe(keySetId);
     expect(outs.keys.map((k: { kid: string }) => k.kid)).toEqual(keys.map((k) => k.kid));
@@ -145,7 +145,7 @@ test.each(CASES.map((c) => [c.name, c] as const))("%s: up, no-op up, update, des
     const engine = tenantEngine(emu, { wechatKey: "c69a18f61c0c52e35dbcf990062977d1", qqKey: "qq-app-key-v1" });
     // 1. up from an empty tenant
     const up = await underFaults(c, "up", () => engine.up(stackProgram));
-    expect(up.result.steps.map((s) => `${s.action} ${s.type.slice(DYNAMIC.length)}::${s.name}`).sort()).toEqual(TENANT_RESOURCES.map((r) => `create ${r}`));
+    expect(up.result.steps.map((s) => `${s.action} ${s.type.slice(PLUGIN_TYPE.length)}::${s.name}`).sort()).toEqual(TENANT_RESOURCES.map((r) => `create ${r}`));
     const v1: IntendedTenant = { wechatName: "WeChat", wechatKeys: ["c69a18f61c0c52e35dbcf990062977d1"], qqKeys: ["qq-app-key-v1"] };
     expectIntendedTenant(emu.snapshot(), v1, before);
     expect(stateKeys(engine)).toEqual(TENANT_RESOURCES);
@@ -166,9 +166,9 @@ test.each(CASES.map((c) => [c.name, c] as const))("%s: up, no-op up, update, des
     // 3. update: display name change + APP KEY rotation, in place
     engine.setConfig({ "b2c:socialSignIn": signInConfig("微信 WeChat"), "b2c:wechatAppKey": "86773268483aa584e699a1c47d306e03" });
     const update = await underFaults(c, "update", () => engine.up(stackProgram));
-    expect(update.result.steps.filter((s) => s.action !== "same").map((s) => `${s.action} ${s.type.slice(DYNAMIC.length)}::${s.name}`).sort()).toEqual([
+    expect(update.result.steps.filter((s) => s.action !== "same").map((s) => `${s.action} ${s.type.slice(PLUGIN_TYPE.length)}::${s.name}`).sort()).toEqual([
       "update IdentityProvider::social-sign-in-wechat",
-      "update PolicyKey::social-sign-in-wechat-secret",
+      "update TrustFrameworkKeySet::social-sign-in-wechat-secret",
     ]);
     expectIntendedTenant(emu.snapshot(), { wechatName: "微信 WeChat", wechatKeys: ["c69a18f61c0c52e35dbcf990062977d1", "86773268483aa584e699a1c47d306e03"], qqKeys: ["qq-app-key-v1"] }, before);
     expectStateMatchesTenant(engine);

@@ -17,7 +17,7 @@ afterEach(() => emu.setBehaviour({ concurrentWriteStatus: 409, duplicateUserFlow
 
 async function flowProvider() {
   const { registrations } = await capture(() => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn" }));
-  const reg = registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:UserFlow")!;
+  const reg = registrations.find((r) => r.type === "b2c-identity:index:UserFlow")!;
   return { reg, provider: await loadProvider(reg.type, emulatorStackConfig(emu)) };
 }
 

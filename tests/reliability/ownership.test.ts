@@ -34,7 +34,7 @@ type Provider = pulumi.dynamic.ResourceProvider & { create: NonNullable<pulumi.d
 
 async function providerFor(program: () => unknown, type: string, config: Record<string, string> = {}): Promise<{ inputs: Record<string, any>; provider: Provider }> {
   const { registrations } = await capture(program);
-  const reg = registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${type}`)!;
+  const reg = registrations.find((r) => r.type === `b2c-identity:index:${type}`)!;
   return { inputs: reg.inputs, provider: (await loadProvider(reg.type, emulatorStackConfig(emu, config))) as Provider };
 }
 

@@ -134,7 +134,7 @@ type Provider = pulumi.dynamic.ResourceProvider & { create: NonNullable<pulumi.d
 /** `olds`: the old inputs, as the engine passes them for a resource in state ({} for a new one, which check looks up in the tenant). */
 async function serialized(kind: ResourceKind, v: Version, olds: Record<string, any> = {}): Promise<{ inputs: Record<string, any>; provider: Provider }> {
   const { registrations } = await capture(kind.program(v));
-  const reg = registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${kind.type}`)!;
+  const reg = registrations.find((r) => r.type === `b2c-identity:index:${kind.type}`)!;
   const provider = (await loadProvider(reg.type, emulatorStackConfig(emu))) as Provider;
   const checked = provider.check ? await provider.check(olds, reg.inputs) : { inputs: reg.inputs };
   expect(checked.failures ?? []).toEqual([]);

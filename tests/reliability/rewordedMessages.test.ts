@@ -19,7 +19,7 @@ useTestEmulator((e) => (emu = e), { windowClock: clock.now });
 
 async function attachment(identityProviderId: pulumi.Input<string>) {
   const { registrations } = await capture(() => new UserFlowIdentityProvider("susi-qq", { userFlowId: pulumi.output("susi"), identityProviderId }));
-  const reg = registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider")!;
+  const reg = registrations.find((r) => r.type === "b2c-identity:index:UserFlowIdentityProviderLink")!;
   return { inputs: reg.inputs, provider: await loadProvider(reg.type, emulatorStackConfig(emu)) };
 }
 

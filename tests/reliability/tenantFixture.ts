@@ -35,7 +35,8 @@ export const TEST_APP_ID = "11111111-2222-3333-4444-555555555555";
 export const WECHAT_APP_ID = "wx5e1ab1e0000c0de1";
 export const QQ_APP_ID = "101000777";
 
-export const DYNAMIC = "pulumi-nodejs:dynamic/b2c-identity:";
+/** The type token prefix of the plugin's resources (and components: tell them apart by `custom`). */
+export const PLUGIN_TYPE = "b2c-identity:index:";
 
 export interface TenantValues {
   wechatName?: string;
@@ -75,21 +76,21 @@ export function tenantEngine(emu: RunningEmulator, values: TenantValues): Lifecy
   return new LifecycleEngine(tenantStackConfig(emu, values));
 }
 
-/** The dynamic resources the tenant consists of, as `Type::name` (engine state keys without the prefix). */
+/** The plugin resources the tenant consists of, as `Type::name` (engine state keys without the prefix). */
 export const TENANT_RESOURCES = [
   "IdentityProvider::social-sign-in-qq",
   "IdentityProvider::social-sign-in-wechat",
-  "PolicyKey::social-sign-in-qq-secret",
-  "PolicyKey::social-sign-in-wechat-secret",
+  "TrustFrameworkKeySet::social-sign-in-qq-secret",
+  "TrustFrameworkKeySet::social-sign-in-wechat-secret",
   "UserFlow::social-sign-in-signin",
   "UserFlow::social-sign-in-signupsignin",
-  "UserFlowIdentityProvider::social-sign-in-signin-wechat",
-  "UserFlowIdentityProvider::social-sign-in-signupsignin-qq",
-  "UserFlowIdentityProvider::social-sign-in-signupsignin-wechat",
+  "UserFlowIdentityProviderLink::social-sign-in-signin-wechat",
+  "UserFlowIdentityProviderLink::social-sign-in-signupsignin-qq",
+  "UserFlowIdentityProviderLink::social-sign-in-signupsignin-wechat",
 ];
 
 export function stateKeys(engine: LifecycleEngine): string[] {
-  return [...engine.state.keys()].map((k) => k.slice(DYNAMIC.length)).sort();
+  return [...engine.state.keys()].map((k) => k.slice(PLUGIN_TYPE.length)).sort();
 }
 
 export interface IntendedTenant {
@@ -197,16 +198,17 @@ export async function preview(program: () => unknown, config: Record<string, str
   pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
-        if (!args.type.startsWith("pulumi-nodejs:dynamic/")) return { id: undefined, state: args.inputs };
+        if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-id`, state: args.inputs };
+        if (!args.custom || !args.type.startsWith(PLUGIN_TYPE)) return { id: undefined, state: args.inputs };
         pending++;
         try {
-          const { __provider, ...raw } = args.inputs;
-          const provider = await loadProvider(__provider as string, config);
+          const raw = args.inputs;
+          const provider = await loadProvider(args.type, config);
           const result = provider.check ? await provider.check({}, asEngineSends(unwrapSecrets(raw))) : { inputs: raw };
           if (result.failures?.length) {
             throw new Error(`${args.type} "${args.name}": ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
           }
-          checked.push(`${args.type.slice(DYNAMIC.length)}::${args.name}`);
+          checked.push(`${args.type.slice(PLUGIN_TYPE.length)}::${args.name}`);
           return { id: undefined, state: {} };
         } catch (error) {
           errors.push(error);

@@ -13,7 +13,7 @@ useTestEmulator((e) => (emu = e));
 
 async function providerFor(program: () => unknown, type: string) {
   const { registrations } = await capture(program);
-  const reg = registrations.find((r) => r.type === `pulumi-nodejs:dynamic/b2c-identity:${type}`)!;
+  const reg = registrations.find((r) => r.type === `b2c-identity:index:${type}`)!;
   return { reg, provider: await loadProvider(reg.type, emulatorStackConfig(emu)) };
 }
 

@@ -16,7 +16,7 @@ useTestEmulator((e) => (emu = e));
 
 async function flowProvider(args: Partial<B2CUserFlowArgs> = {}) {
   const { registrations } = await capture(() => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", ...args }));
-  const reg = registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:UserFlow")!;
+  const reg = registrations.find((r) => r.type === "b2c-identity:index:UserFlow")!;
   return { inputs: reg.inputs, provider: await loadProvider(reg.type, emulatorStackConfig(emu)) };
 }
 
@@ -119,7 +119,7 @@ describe("under the lifecycle harness", () => {
     await engine.up(program({}));
     emu.clearRequestLog();
     const run = await engine.up(program({ isLanguageCustomizationEnabled: true, defaultLanguageTag: "zh-Hans" }));
-    expect(run.steps.filter((s) => s.action !== "same")).toEqual([{ action: "update", type: "pulumi-nodejs:dynamic/b2c-identity:UserFlow", name: "susi" }]);
+    expect(run.steps.filter((s) => s.action !== "same")).toEqual([{ action: "update", type: "b2c-identity:index:UserFlow", name: "susi" }]);
     expect(writes()).toEqual(["PATCH /beta/identity/b2cUserFlows/B2C_1_susi"]);
     expect(emu.snapshot().userFlows[0].identityProviderIds).toEqual(["QQ-OAUTH"]);
     // refresh, then up: nothing to do.
@@ -145,7 +145,7 @@ describe("the attachment follows the flow's creationId", () => {
     const { registrations } = await capture(
       () => new UserFlowIdentityProvider("a", { userFlowId: "B2C_1_susi", identityProviderId: "QQ-OAUTH", userFlowCreationId: "c1" }),
     );
-    const reg = registrations.find((r) => r.type === "pulumi-nodejs:dynamic/b2c-identity:UserFlowIdentityProvider")!;
+    const reg = registrations.find((r) => r.type === "b2c-identity:index:UserFlowIdentityProviderLink")!;
     return loadProvider(reg.type, emulatorStackConfig(emu));
   }
   const olds = { userFlowId: "B2C_1_susi", identityProviderId: "QQ-OAUTH" };
