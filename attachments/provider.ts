@@ -29,6 +29,7 @@ export interface AttachmentInputs {
 
 /** State: the inputs, whether the attachment was there before the stack, and our last write. */
 export interface AttachmentState extends AttachmentInputs {
+  /** Taken over with adoptExisting: left in place on destroy. */
   adopted?: boolean;
   /** Epoch ms of our attach: a refresh soon after it waits out eventual consistency. */
   lastWriteAt?: number;

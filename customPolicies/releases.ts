@@ -28,6 +28,7 @@ interface ReleaseRecordInputs {
   policyIds: string[];
 }
 interface ReleaseRecordOutputs {
+  /** Every release this stack uploaded that is still in the tenant, the newest first. */
   releases: PolicyRelease[];
 }
 
@@ -36,10 +37,15 @@ interface ReleaseHistoryInputs {
   keep: number;
 }
 interface ReleaseHistoryOutputs {
+  /** Tag of the active release. */
   activeRelease: string;
+  /** ISO time the relying parties were switched to it. */
   switchedAt: string;
+  /** Tags of the releases in the tenant, the active one first. */
   keptReleases: string[];
+  /** The kept releases, the active one first. */
   releases: PolicyRelease[];
+  /** B2C may serve the previous release for up to 30 minutes. */
   note: string;
 }
 
@@ -149,7 +155,9 @@ function outputs(kept: PolicyRelease[]): ReleaseHistoryOutputs {
 }
 
 export interface PolicyReleaseRecordArgs extends ConfigNamespaceArgs {
+  /** The release being made: tag and its policy ids, parents first. */
   release: pulumi.Input<PolicyRelease>;
+  /** Every policy id the set holds once this release is active (for B2C's policy count limit). */
   policyIds: pulumi.Input<string[]>;
 }
 
@@ -161,7 +169,9 @@ export class PolicyReleaseRecordResource extends defineResource<PolicyReleaseRec
 }) {}
 
 export interface PolicyReleaseHistoryArgs extends ConfigNamespaceArgs {
+  /** The release the relying parties now point at. */
   release: pulumi.Input<PolicyRelease>;
+  /** Releases kept in the tenant, the active one included: whole number, 1 or more. */
   keep: pulumi.Input<number>;
 }
 

@@ -50,9 +50,13 @@ const DAY = 24 * 3600;
 
 /** A key as Graph lists it (seconds). */
 export interface ExpiryKey {
+  /** The key's id. */
   kid: string;
+  /** Not before: when the key becomes valid (Unix seconds). */
   nbf?: number;
+  /** Expiry (Unix seconds). */
   exp?: number;
+  /** "enabled" or "disabled" as Graph lists it; only enabled keys are used. */
   status?: string;
 }
 

@@ -43,11 +43,17 @@ export interface GraphSettings {
   tenantId: string;
   /** The `<name>` in `<name>.b2clogin.com`; derived from a domain-style tenantId when not set. */
   tenantName?: string;
+  /** Application (client) id of the app registration that calls Graph. Without clientSecret or clientCertificatePath: DefaultAzureCredential (managed identity, Azure CLI, …) signs in instead. */
   clientId?: string;
+  /** Client secret of that app registration. Always a Pulumi secret in the provider's configuration; in stack config, set it with `pulumi config set --secret`. */
   clientSecret?: string;
+  /** Path of a PEM file holding that app registration's certificate and private key, instead of a client secret. */
   clientCertificatePath?: string;
+  /** National cloud of the tenant: AzurePublic (default), AzureChina or AzureUSGovernment; picks the Graph, authority and b2clogin hosts. */
   cloud: CloudName;
+  /** Microsoft Graph root URL (https, without version). Default: the cloud's (https://graph.microsoft.com); set it for the local emulator or a proxy. */
   graphEndpoint: string;
+  /** Microsoft Entra authority host for token requests (https). Default: the cloud's (https://login.microsoftonline.com); set it for the local emulator. */
   authorityHost: string;
   b2cLoginDomain: string;
   /** `<tenantName>.onmicrosoft.com` (or the China cloud's suffix), when the name is known. */

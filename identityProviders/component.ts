@@ -38,8 +38,11 @@ export interface SocialIdentityProviderArgs extends TenantArgs {
 export interface IdentityProviderOutputs {
   /** The id Graph assigned (e.g. "WeChat-OAUTH"); what user flows attach. */
   readonly identityProviderId: pulumi.Output<string>;
+  /** The identity provider type, as Graph names it (e.g. "WeChat"). */
   readonly type: pulumi.Output<string>;
+  /** Name shown on the sign-in button. */
   readonly displayName: pulumi.Output<string>;
+  /** The app/client id from the provider's developer portal (WeChat/QQ: APP ID). */
   readonly clientId: pulumi.Output<string>;
   /** Callback URL to register in the provider's developer portal (WeChat/QQ: 授权回调域). */
   readonly redirectUri: pulumi.Output<string>;

@@ -32,13 +32,17 @@ export interface IdentityProviderInputs {
 
 /** State kept by Pulumi. Never the secret: only its salted fingerprint. */
 export interface IdentityProviderState {
+  /** The id Graph assigned (e.g. "WeChat-OAUTH"); what user flows attach. */
   identityProviderId: string;
   type: string;
   displayName: string;
   clientId: string;
+  /** Salted fingerprint of the client secret last written (domain/secretFingerprint.ts): a changed secret is noticed, the secret itself is never stored. */
   clientSecretHash: string;
   customDomain?: string;
+  /** Callback URL to register in the provider's developer portal. */
   redirectUri: string;
+  /** Taken over with adoptExisting (it existed before the stack). */
   adopted: boolean;
   /** Epoch ms of our last write: a refresh soon after it waits out eventual consistency. */
   lastWriteAt: number;

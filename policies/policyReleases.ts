@@ -122,7 +122,9 @@ export function policyCountProblem(tenant: { customPolicies: number; userFlows: 
 
 /** One release of a chain as recorded: its tag and its policy ids in upload order (parents first). */
 export interface PolicyRelease {
+  /** The release's tag: a short hash of its policies' content (8 hex digits, e.g. "1a2b3c4d"). */
   tag: string;
+  /** Its policy ids, parents first. */
   policyIds: string[];
   /** ISO time the relying parties were switched to it (absent while it was never active). */
   switchedAt?: string;

@@ -11,11 +11,41 @@ import { pathSegment } from "../graph/paths";
 /** Inputs of the policy key dynamic resource (after check). Dates are ISO strings. */
 export interface PolicyKeyInputs {
   name: string;
-  secret?: { value: string; use?: KeyUse; keyType?: "oct"; notBefore?: string; expiresOn?: string };
+  secret?: {
+    /** The secret itself. Always a Pulumi secret; state keeps only a salted fingerprint. */
+    value: string;
+    /** Key usage: "sig" (default) or "enc". */
+    use?: KeyUse;
+    /** Only "oct": a secret is a symmetric key. */
+    keyType?: "oct";
+    /** Activation date (key nbf), ISO 8601. */
+    notBefore?: string;
+    /** Expiry date (key exp), ISO 8601. */
+    expiresOn?: string;
+  };
   /** rotateBeforeExpiryDays: roll the key over when the keyset's keys run out within this many days (keyExpiry.ts). */
-  generate?: { keyType: string; use: KeyUse; notBefore?: string; expiresOn?: string; rotateBeforeExpiryDays?: number };
-  certificate?: { value: string };
-  pkcs12?: { value: string; password: string };
+  generate?: {
+    /** "RSA" or "oct". */
+    keyType: string;
+    /** Key usage: "sig" or "enc". */
+    use: KeyUse;
+    /** Activation date (key nbf), ISO 8601. */
+    notBefore?: string;
+    /** Expiry date (key exp), ISO 8601. */
+    expiresOn?: string;
+    /** Roll the key over when the keyset's keys run out within this many days (whole days, 1-3650). */
+    rotateBeforeExpiryDays?: number;
+  };
+  certificate?: {
+    /** The certificate (public key only), base64 DER or PEM. */
+    value: string;
+  };
+  pkcs12?: {
+    /** The .pfx/.p12 file, base64. Always a Pulumi secret; state keeps only a salted fingerprint. */
+    value: string;
+    /** The .pfx password. Always a Pulumi secret. */
+    password: string;
+  };
   rotationTrigger?: string;
   /** Minutes after a rotation at which a key it adds becomes active (nbf); default 0, now. */
   rotationNotBeforeDelayMinutes?: number;
@@ -24,10 +54,15 @@ export interface PolicyKeyInputs {
 
 /** What `keys` shows of each key: never key material. nbf/exp are Unix seconds. */
 export interface PolicyKeyInfo {
+  /** The key's id. */
   kid: string;
+  /** Key usage: "sig" or "enc". */
   use?: string;
+  /** Key type: "RSA" or "oct" (as Graph reports it). */
   kty?: string;
+  /** Not before: when the key becomes valid (Unix seconds). */
   nbf?: number;
+  /** Expiry (Unix seconds). */
   exp?: number;
   /** "enabled" or "disabled" as Graph lists it (the key's activation flag); only enabled keys are used. */
   status?: string;
@@ -39,6 +74,7 @@ export interface PolicyKeyState {
   name: string;
   /** The full id Graph returned, e.g. B2C_1A_WeChatSecret. */
   keySetId: string;
+  /** Where the keys come from: secret, generate, certificate or pkcs12. */
   source: KeySource;
   /** secret/generate: the requested use. */
   use?: string;
@@ -46,13 +82,16 @@ export interface PolicyKeyState {
   keyType?: string;
   /** Requested validity (Unix seconds), to notice a change; each key's own nbf/exp are in `keys`. */
   notBefore?: number;
+  /** Requested expiry (Unix seconds). */
   expiresOn?: number;
   rotationTrigger?: string;
   /** Salted HMAC of the secret / certificate / pfx+password last uploaded (see secretFingerprint.ts). */
   keyMaterialHash?: string;
+  /** Every key of the keyset: kid, use, kty, nbf, exp (Unix seconds), status. Never key material. */
   keys: PolicyKeyInfo[];
   /** kid of the key B2C uses now; "" when no key is valid. */
   activeKeyId: string;
+  /** Taken over with adoptExisting (it existed before the stack). */
   adopted: boolean;
   /** Epoch ms of our last write: a read soon after it waits out eventual consistency instead of reporting "gone". */
   lastWriteAt: number;

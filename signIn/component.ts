@@ -64,6 +64,7 @@ export interface B2CSocialSignInArgs extends TenantArgs {
 }
 
 export interface SocialSignInProviderOutput {
+  /** The id Graph assigned (e.g. "WeChat-OAUTH"). */
   identityProviderId: string;
   /** Callback URL to register in the provider's developer portal (QQ Connect: 网站回调域, the full URL). */
   redirectUri: string;
@@ -72,7 +73,9 @@ export interface SocialSignInProviderOutput {
 }
 
 export interface SocialSignInFlowOutput {
+  /** The flow id, `B2C_1_<name>`. */
   userFlowId: string;
+  /** With a test application: the "Run user flow" URL, returning a token to https://jwt.ms. */
   runUserFlowUrl?: string;
 }
 

@@ -42,18 +42,26 @@ export interface UserFlowInputs {
 
 /** The flow's settings as Graph last reported them: informational, never compared. */
 export interface UserFlowCurrent {
+  /** The flow's type, as Graph reported it. */
   userFlowType?: string;
+  /** The flow's version, as Graph reported it. */
   userFlowTypeVersion?: number;
+  /** Whether page translation is on, as Graph reported it. */
   isLanguageCustomizationEnabled?: boolean;
+  /** The default page language, as Graph reported it. */
   defaultLanguageTag?: string | null;
 }
 
 export interface UserFlowState extends UserFlowInputs {
+  /** The flow id, `B2C_1_<name>`. */
   userFlowId: string;
+  /** With testApplicationId: the authorize URL that, like the portal's "Run user flow", returns a token to https://jwt.ms. */
   runUserFlowUrl?: string;
+  /** Taken over with adoptExisting (it existed before the stack). */
   adopted: boolean;
   /** New on every create (and so on every replacement): attachments re-attach when it changes. */
   creationId: string;
+  /** The flow's settings as Graph last reported them: informational, never compared. */
   current: UserFlowCurrent;
   /** Epoch ms of our last write: a refresh soon after it waits out eventual consistency. */
   lastWriteAt: number;

@@ -27,15 +27,22 @@ export interface AdoptedKeySetInputs {
 }
 
 export interface AdoptedKeyInfo extends ExpiryKey {
+  /** Key usage: "sig" or "enc". */
   use?: string;
+  /** Key type: "RSA" or "oct". */
   kty?: string;
 }
 
 export interface AdoptedKeySetState extends AdoptedKeySetInputs {
+  /** The full keyset id, e.g. B2C_1A_TokenSigningKeyContainer. */
   keySetId: string;
+  /** Every key of the keyset: kid, use, kty, nbf, exp (Unix seconds), status. Never key material. */
   keys: AdoptedKeyInfo[];
+  /** kid of the key B2C uses now; "" when no key is valid. */
   activeKeyId: string;
+  /** Always true: the keyset was there before the stack, which never writes to it. */
   adopted: true;
+  /** Epoch ms of the last read. */
   lastReadAt: number;
 }
 

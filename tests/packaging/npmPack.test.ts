@@ -50,6 +50,7 @@ test("the package holds dist/ and the schema, no tests", () => {
   expect(packedFiles).toContain("dist/emulator/index.js");
   expect(packedFiles).toContain("dist/emulator/index.d.ts");
   expect(packedFiles).toContain("dist/policies/schema/TrustFrameworkPolicy_0.3.0.0.xsd");
+  expect(packedFiles).toContain("schema.json"); // the provider plugin's package schema
   expect(packedFiles.some((f) => f.startsWith("tests/") || f.endsWith(".test.ts"))).toBe(false);
 });
 
