@@ -97,7 +97,7 @@ describe("objects the stack creates", () => {
       expect.arrayContaining([
         ["IdentityProvider", false],
         ["UserFlow", false],
-        ["PolicyKey", false],
+        ["TrustFrameworkKeySet", false],
       ]),
     );
     emu.clearRequestLog();

@@ -35,9 +35,9 @@ const schema: Schema = JSON.parse(committed);
 const CUSTOM_RESOURCES = [
   "IdentityProvider",
   "UserFlow",
-  "UserFlowIdentityProvider",
-  "PolicyKey",
-  "AdoptedKeySet",
+  "UserFlowIdentityProviderLink",
+  "TrustFrameworkKeySet",
+  "AdoptedTrustFrameworkKeySet",
   "TrustFrameworkPolicy",
   "PolicyReleaseRecord",
   "PolicyReleaseHistory",
@@ -116,8 +116,8 @@ test("every secret-looking value is secret (a salted fingerprint is not the secr
       "b2c-identity:index:IdentityProvider input clientSecret",
       "b2c-identity:index:WeChatIdentityProvider input appKey",
       "b2c-identity:index:QQSecretKey input appKey",
-      "b2c-identity:index:PolicyKeyPkcs12 .password",
-      "b2c-identity:index:PolicyKeySecret .value",
+      "b2c-identity:index:TrustFrameworkKeySetPkcs12 .password",
+      "b2c-identity:index:TrustFrameworkKeySetSecret .value",
       "b2c-identity:index:SocialSignInIdentityProvider .clientSecret",
     ]),
   );
