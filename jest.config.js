@@ -8,7 +8,7 @@
  * - integration: in-process against the HTTPS emulator (one per test file, on a random port), and the
  *   emulator's own CLI; everything not listed in the other tiers lands here.
  * - engine: the real Pulumi CLI (each test its own temporary project, PULUMI_HOME and file:// backend).
- * - packaging: what a consumer installs: npm pack, a git install, 0.1.0's state loading this build.
+ * - packaging: what a consumer installs: npm pack, a git install, stacks of earlier releases moving onto the plugin.
  *
  * Each tier has its own per-test timeout (tests/helpers/tierTimeout.js; jest's testTimeout is global).
  */
@@ -22,7 +22,6 @@ const UNIT = [
   "tests/graph/patience.test.ts",
   "tests/graph/redact.test.ts",
   "tests/graph/settings.test.ts",
-  "tests/kernel/thinProviderSyntax.test.ts",
   "tests/program/stackConfig.test.ts",
   "tests/cli/importKeySetSource.test.ts",
   "tests/cli/tenantConfig.test.ts",
@@ -30,7 +29,7 @@ const UNIT = [
   "tests/host/schema.test.ts",
 ];
 const ENGINE = ["tests/engine/**", "tests/cli/importRealEngine.test.ts"];
-const PACKAGING = ["tests/packaging/**", "tests/kernel/firstReleaseState.test.ts"];
+const PACKAGING = ["tests/packaging/**"];
 
 /** Per-test timeouts, ms: a unit test that takes seconds is a bug; the engine and npm take minutes. */
 const TIMEOUTS = { unit: 30_000, integration: 120_000, engine: 300_000, packaging: 600_000 };

@@ -20,7 +20,6 @@ import { toUnixSeconds } from "./dates";
 // cache for up to a day (https://learn.microsoft.com/azure/active-directory-b2c/tokens-overview);
 // so a rolled-over key is added a day before it starts signing, while the old key stays valid:
 // both are published during the overlap and no token is signed by a key a relying party can't see.
-// Reached by the dynamic provider's code: no Set/Map/class at module scope.
 
 /** The expiry settings every keyset a stack makes takes, whatever its caller names them. */
 export interface KeyExpiryInput {

@@ -1,20 +1,19 @@
-// The provider implementations, loaded at deploy time by the thin stub each resource carries in
-// state (kernel/thinProvider.ts). One dynamic provider per Graph object.
-import type * as pulumi from "@pulumi/pulumi";
+// The resource implementations the provider plugin serves (host/plugin/provider.ts), one per Graph
+// object, by the name each resource class gives (kernel/resource.ts ProviderKind).
 import { adoptedKeySetProvider } from "../policyKeys/adopted/provider";
 import { movingDynamicState } from "../kernel/dynamicState";
 import { identityProviderProvider } from "../identityProviders/provider";
 import { policyKeyProvider } from "../policyKeys/provider";
 import { policyReleaseHistoryProvider, policyReleaseRecordProvider } from "../customPolicies/releases";
-import { type ConfiguredProvider, withConfigNamespace } from "../kernel/providerContext";
-import type { ProviderKind } from "../kernel/thinProvider";
+import { type ResourceImplementation, withConfigNamespace } from "../kernel/providerContext";
+import type { ProviderKind } from "../kernel/resource";
 import { trustFrameworkPolicyProvider } from "../customPolicies/provider";
 import { userFlowProvider } from "../userFlows/provider";
 import { userFlowIdentityProviderProvider } from "../attachments/provider";
 
 // Each resource names its tenant's config namespace in the `configNamespace` input (providerContext.ts);
 // state written as a dynamic resource (before the plugin) moves over in one update (kernel/dynamicState.ts).
-const serving = <P extends pulumi.dynamic.ResourceProvider & ConfiguredProvider>(provider: P): P =>
+const serving = <P extends ResourceImplementation>(provider: P): P =>
   movingDynamicState(withConfigNamespace(provider));
 
 export const providerImplementations: Record<ProviderKind, object> = {

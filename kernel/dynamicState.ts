@@ -5,10 +5,19 @@
 // outputs as they are, without `__provider`, and calls nothing in the tenant. Why an update and not
 // "no change": on an unchanged resource the engine keeps the old outputs (Pulumi's SameStep), so
 // `__provider` would stay in state for as long as the resource did not change.
+//
+// Until that `up`, `refresh` and `destroy` run the provider found in state, through the dynamic-provider
+// host: the stub of the releases before the plugin loads `pulumi-b2c-identity/dist/providers/index.js`,
+// 0.1.0's serialized code ten other module paths of the package. package.json `exports` points each at
+// unmigratedState.ts, which refuses with UNMIGRATED_STACK_MESSAGE and writes nothing.
 import type { TypedProvider } from "./providerContext";
 
 /** The property a dynamic resource keeps its provider in (@pulumi/pulumi dynamic `providerKey`). */
 export const DYNAMIC_PROVIDER_KEY = "__provider";
+
+/** What `refresh` or `destroy` answers on a stack not yet moved onto the plugin. */
+export const UNMIGRATED_STACK_MESSAGE =
+  "This stack was made by the dynamic-provider release of pulumi-b2c-identity; run `pulumi up` once with this version to move it onto the b2c-identity plugin (no Graph writes), then refresh/destroy.";
 
 /** True when a resource's state is still a dynamic resource's. */
 export function holdsDynamicProvider(state: Record<string, unknown> | undefined): boolean {

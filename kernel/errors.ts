@@ -75,7 +75,7 @@ export function errorKind(error: unknown): ErrorKind | undefined {
   return typeof kind === "string" && KINDS.includes(kind) ? (kind as ErrorKind) : undefined;
 }
 
-/** The error for invalid input (InputError); a function so 0.1.0's state can call it (kernel/firstRelease/). */
+/** The error for invalid input (InputError), as a function. */
 export function inputError(resource: string, problems: InputProblem[]): InputError {
   return new InputError(resource, problems);
 }

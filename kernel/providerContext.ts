@@ -22,6 +22,13 @@ export interface TypedProvider<I, O> extends Omit<pulumi.dynamic.ResourceProvide
   read?: (id: string, props: O) => Promise<pulumi.dynamic.ReadResult<O> | Gone>;
 }
 
+/**
+ * A resource implementation as the provider plugin calls it (host/plugin/provider.ts): the methods of
+ * Pulumi's dynamic-provider interface (check, diff, create, read, update, delete), which the
+ * implementations keep, with the configuration the plugin gives it.
+ */
+export type ResourceImplementation = pulumi.dynamic.ResourceProvider & ConfiguredProvider;
+
 /** What `read` answers for an object deleted out of band: no id (the engine drops it from state), no properties. */
 export interface Gone {
   id: "";

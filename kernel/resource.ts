@@ -12,9 +12,11 @@
 // plugin, which moves it over in one update with no Graph call (host/plugin/provider.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { attemptOwnerOf } from "./ownership/gate";
-import type { ProviderKind } from "./thinProvider";
 import { tenantProvider } from "./tenantProvider";
 import { DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
+
+/** The implementations serving the custom resources, by name (host/index.ts). */
+export type ProviderKind = "identityProvider" | "userFlow" | "userFlowIdentityProvider" | "policyKey" | "trustFrameworkPolicy" | "adoptedKeySet" | "policyReleaseRecord" | "policyReleaseHistory";
 
 /** The package part of every resource's type token (state keeps it: never change it). */
 export const PACKAGE = "b2c-identity";
@@ -45,7 +47,7 @@ function providerFor(type: string, inputs: pulumi.Inputs, opts: pulumi.CustomRes
 
 /** What an object folder says about its resource. */
 export interface ResourceDefinition<Args, Outputs, Shown extends keyof Outputs & string> {
-  /** The provider that serves it, by the name its stub carries into state (host/index.ts). */
+  /** The implementation that serves it (host/index.ts). */
   provider: ProviderKind;
   /** The last part of its type token, e.g. "IdentityProvider" (state keeps it: never change it). */
   type: string;
@@ -73,7 +75,7 @@ export interface ResourceClass<Args, Outputs, Shown extends keyof Outputs> {
   new (name: string, args: Args, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource & ResourceOutputs<Outputs, Shown>;
   /** The outputs the resource shows (what `definition.outputs` listed). */
   readonly outputNames: readonly Shown[];
-  /** Its provider's name (thinProvider.ts). */
+  /** The implementation that serves it (host/index.ts). */
   readonly providerKind: ProviderKind;
   /** The last part of its type token (`definition.type`). */
   readonly typeName: string;

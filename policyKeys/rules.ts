@@ -5,10 +5,9 @@ import { isUnknown } from "../domain/notKnownYet";
 import { ArgumentRule, ArgumentRules, checkArguments, Reason } from "../domain/argumentRules";
 import { toUnixSeconds } from "../domain/dates";
 
-// Pure checks for PolicyKey (Graph beta /trustFramework/keySets, https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta). Reached by
-// the dynamic provider's code, so: no Set/Map/class at module scope, only arrays, objects, regexes.
+// Pure checks for PolicyKey (Graph beta /trustFramework/keySets, https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta).
 
-// Dates are read by the one rule in domain/dates.ts (also reached by 0.1.0's state, kernel/firstRelease/).
+// Dates are read by the one rule in domain/dates.ts.
 export { toUnixSeconds };
 
 /** The prefix Graph adds to every keyset id (`WeChatSecret` -> `B2C_1A_WeChatSecret`). */

@@ -12,8 +12,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigSource } from "../../graph/settings";
 import { withoutDynamicProvider } from "../../kernel/dynamicState";
-import { PACKAGE } from "../../kernel/resource";
-import type { ProviderKind } from "../../kernel/thinProvider";
+import { PACKAGE, type ProviderKind } from "../../kernel/resource";
+import type { ResourceImplementation } from "../../kernel/providerContext";
 import { providerImplementations } from "../index";
 import { RESOURCE_CLASSES } from "./resources";
 
@@ -81,7 +81,7 @@ export function sealProperties(props: any, ...secretKeySets: Set<string>[]): any
   );
 }
 
-type Implementation = Required<Pick<pulumi.dynamic.ResourceProvider, "create">> & pulumi.dynamic.ResourceProvider;
+type Implementation = Required<Pick<ResourceImplementation, "create">> & ResourceImplementation;
 
 /** The implementation serving a URN, bound to this provider's configuration. */
 function implementationFor(urn: string, config: ConfigSource): Implementation {

@@ -89,8 +89,9 @@ test("`policies` is the offline toolkit, the same module as the ./policies subpa
 describe("package.json exports", () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 
-  // The modules 0.1.0's serialized providers load by path (tests/kernel/firstReleaseState.test.ts
-  // checks what each still exports), and the path the provider stub in today's state loads.
+  // The module paths that state from before the plugin loads (0.1.0's serialized providers, and the
+  // stub of the releases after it: dist/providers/index.js). Each resolves to the one module that
+  // refuses with the message to run `pulumi up` first (kernel/unmigratedState.ts).
   const FROZEN = [
     "./dist/graph/client.js",
     "./dist/graph/errors.js",
@@ -105,10 +106,14 @@ describe("package.json exports", () => {
     "./dist/validation/userFlows.js",
   ];
 
-  test("name the entry, the emulator, the toolkit, the manifest and the frozen paths; no wildcard", () => {
+  test("name the entry, the emulator, the toolkit, the manifest and the paths old state loads; no wildcard", () => {
     expect(Object.keys(manifest.exports).sort()).toEqual([".", "./emulator", "./package.json", "./policies", ...FROZEN].sort());
     expect(Object.keys(manifest.exports).filter((key) => key.includes("*"))).toEqual([]);
     expect(Object.keys(manifest.typesVersions["*"]).sort()).toEqual(["emulator", "policies"]);
+  });
+
+  test("the paths state from before the plugin loads all point at the module that refuses", () => {
+    expect(new Set(FROZEN.map((key) => manifest.exports[key]))).toEqual(new Set(["./dist/kernel/unmigratedState.js"]));
   });
 
   test("every subpath points at a module built from a source file that exists", () => {

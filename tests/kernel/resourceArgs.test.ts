@@ -64,6 +64,6 @@ test("the components register the same input names as before the arguments were 
   expect(names("AdoptedKeySet")).toEqual(["keyType", "name", "use"]);
   // One change since, on purpose: the policy document is kept packed (xmlPacked, for the 16 KB state
   // goal); state holding `xml` still diffs as no change (tests/customPolicies/provider.test.ts,
-  // tests/packaging/upgradeFromFirstRelease.test.ts).
+  // tests/packaging/migrateToPlugin.test.ts).
   expect(names("TrustFrameworkPolicy")).toEqual(["dependsOnHash", "keySetIds", "policyId", "xmlPacked"]);
 });

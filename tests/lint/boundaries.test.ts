@@ -22,7 +22,7 @@ const cases: [claim: string, file: string, code: string, rule: string, says: Reg
   ["pure policies/ imports no Pulumi", "policies/lintFixture.ts", `import * as pulumi from "@pulumi/pulumi";\nexport const x = pulumi;`, "no-restricted-imports", /Pulumi types stay in kernel/],
   ["a rules.ts starts no process", "userFlows/rules.ts", `import { execFileSync } from "node:child_process";\nexport const x = execFileSync;`, "no-restricted-imports", /does no I\/O/],
   ["a rules.ts does not use the Graph client", "identityProviders/rules.ts", `import { GraphApi } from "../graph/client";\nexport const x = GraphApi;`, "import-x/no-restricted-paths", /does no I\/O/],
-  ["pure domain/ does not reach the kernel", "domain/lintFixture.ts", `import { thinProvider } from "../kernel/thinProvider";\nexport const x = thinProvider;`, "import-x/no-restricted-paths", /does no I\/O/],
+  ["pure domain/ does not reach the kernel", "domain/lintFixture.ts", `import { defineResource } from "../kernel/resource";\nexport const x = defineResource;`, "import-x/no-restricted-paths", /does no I\/O/],
   ["an object folder imports no sibling", "userFlows/component.ts", `import { validateSocialIdentityProvider } from "../identityProviders/rules";\nexport const x = validateSocialIdentityProvider;`, "import-x/no-restricted-paths", /userFlows\/ is one B2C object/],
   ["a nested object folder imports no sibling", "policyKeys/adopted/component.ts", `import { UserFlowResource } from "../../userFlows/provider";\nexport const x = UserFlowResource;`, "import-x/no-restricted-paths", /policyKeys\/ is one B2C object/],
   ["an object folder does not import the composer", "attachments/component.ts", `import { B2CSocialSignIn } from "../signIn/component";\nexport const x = B2CSocialSignIn;`, "import-x/no-restricted-paths", /attachments\/ is one B2C object/],
@@ -32,8 +32,8 @@ const cases: [claim: string, file: string, code: string, rule: string, says: Reg
   ["graph/ imports no object folder or kernel", "graph/lintFixture.ts", `import { graphOf } from "../kernel/providerContext";\nexport const x = graphOf;`, "import-x/no-restricted-paths", /graph\/ sits below/],
   ["only the kernel extends pulumi.dynamic", "identityProviders/lintFixture.ts", `import * as pulumi from "@pulumi/pulumi";\nexport class R extends pulumi.dynamic.Resource {}`, "no-restricted-syntax", /only kernel\/ knows/],
   ["only the kernel names dynamic provider types", "userFlows/lintFixture.ts", `import type * as pulumi from "@pulumi/pulumi";\nexport type P = pulumi.dynamic.ResourceProvider;`, "no-restricted-syntax", /only kernel\/ knows/],
+  ["the provider plugin names no dynamic provider type either", "host/plugin/lintFixture.ts", `import type * as pulumi from "@pulumi/pulumi";\nexport type P = pulumi.dynamic.ResourceProvider;`, "no-restricted-syntax", /only kernel\/ knows/],
   ["only the kernel imports dynamic", "program/lintFixture.ts", `import { dynamic } from "@pulumi/pulumi";\nexport const x = dynamic;`, "no-restricted-syntax", /only kernel\/ knows/],
-  ["only the kernel names the stub's module", "cli/lintFixture.ts", `export const stub = "pulumi-b2c-identity/dist/providers/index.js";`, "no-restricted-syntax", /the stub's path/],
   ["only graph/ talks HTTP (modules)", "program/lintFixture.ts", `import * as https from "https";\nexport const x = https;`, "@typescript-eslint/no-restricted-imports", /only graph\/ talks HTTP/],
   ["only graph/ talks HTTP (the Graph SDK)", "customPolicies/lintFixture.ts", `import { Client } from "@microsoft/microsoft-graph-client";\nexport const x = Client;`, "@typescript-eslint/no-restricted-imports", /only graph\/ talks HTTP/],
   ["only graph/ talks HTTP (fetch)", "kernel/lintFixture.ts", `export const x = () => fetch("https://graph.microsoft.com");`, "no-restricted-globals", /only graph\/ talks HTTP/],
@@ -49,10 +49,9 @@ test.each(cases)("%s", async (_claim, file, code, rule, says) => {
 
 const allowed: [where: string, file: string, code: string][] = [
   ["graph/ talks HTTP", "graph/lintFixture.ts", `import * as https from "https";\nimport { Client } from "@microsoft/microsoft-graph-client";\nexport const x = [https, Client];`],
-  ["the kernel knows pulumi.dynamic and the stub", "kernel/lintFixture.ts", `import * as pulumi from "@pulumi/pulumi";\nexport class R extends pulumi.dynamic.Resource {}\nexport const stub = "pulumi-b2c-identity/dist/providers/index.js";`],
+  ["the kernel knows pulumi.dynamic", "kernel/lintFixture.ts", `import type * as pulumi from "@pulumi/pulumi";\nexport type P = pulumi.dynamic.ResourceProvider;`],
   ["signIn/ combines object folders", "signIn/lintFixture.ts", `import { B2CUserFlow } from "../userFlows/component";\nimport { PolicyKey } from "../policyKeys/component";\nexport const x = [B2CUserFlow, PolicyKey];`],
   ["an object folder uses the kernel, domain/, graph/ and policies/", "customPolicies/lintFixture.ts", `import * as fs from "fs";\nimport { graphOf } from "../kernel/providerContext";\nimport { pathSegmentProblem } from "../domain/ids";\nimport { GraphApi } from "../graph/client";\nimport { normalizePolicyXml } from "../policies/normalize";\nexport const x = [fs, graphOf, pathSegmentProblem, GraphApi, normalizePolicyXml];`],
-  ["0.1.0's frozen modules re-export object rules", "kernel/firstRelease/lintFixture.ts", `export { normalizeUserFlowId, runUserFlowUrl } from "../../userFlows/rules";`],
   ["the emulator's catalogue builds error answers", "emulator/errorCatalogue.ts", `import { GraphError } from "./graphErrors";\nexport const x = () => new GraphError(404, "x", "y");`],
 ];
 
