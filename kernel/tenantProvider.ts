@@ -6,6 +6,7 @@
 // keeps encrypted. Settings left out of the config still fall back to the environment in the plugin
 // (graph/settings.ts), where the default namespace allows it.
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_CONFIG_NAMESPACE, SETTING_KEYS, type SettingName } from "../graph/settings";
@@ -33,6 +34,33 @@ class B2CIdentityProvider extends pulumi.ProviderResource {
 
 const providers = new Map<string, pulumi.ProviderResource>();
 
+/**
+ * Where the engine will look for the plugin: Pulumi's plugin cache, then $PATH (an "ambient" plugin,
+ * unless PULUMI_IGNORE_AMBIENT_PLUGINS is set): Pulumi sdk/go/common/workspace/plugins.go.
+ * Undefined when it is in neither.
+ */
+export function installedPluginPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const executable = `pulumi-resource-${PROVIDER_PACKAGE}`;
+  const home = env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
+  const cached = path.join(home, "plugins", `resource-${PROVIDER_PACKAGE}-v${PACKAGE_VERSION}`, executable);
+  if (fs.existsSync(cached)) return cached;
+  if (env.PULUMI_IGNORE_AMBIENT_PLUGINS) return undefined;
+  return (env.PATH ?? "").split(path.delimiter).filter((folder) => path.isAbsolute(folder)).map((folder) => path.join(folder, executable)).find((candidate) => fs.existsSync(candidate));
+}
+
+/**
+ * In a program the engine runs (not under mocks), a missing plugin is said before anything is
+ * registered, with the one step that installs it: the engine's own message suggests
+ * `pulumi plugin install resource b2c-identity`, which would try a download that does not exist.
+ */
+function checkPluginInstalled(): void {
+  if (!process.env.PULUMI_NODEJS_MONITOR || installedPluginPath()) return;
+  throw new pulumi.RunError(
+    `The b2c-identity provider plugin v${PACKAGE_VERSION} is not installed (looked in ${path.join(process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi"), "plugins")} and on PATH). ` +
+      "Run `npx b2c-identity plugin install` in this project (once per machine and after each upgrade of pulumi-b2c-identity), then run pulumi again.",
+  );
+}
+
 /** The provider's inputs for a config namespace: each setting it has, the client secret as a secret. */
 export function providerInputsOf(namespace: string): Record<string, pulumi.Input<string>> {
   const config = new pulumi.Config(namespace);
@@ -48,6 +76,7 @@ export function providerInputsOf(namespace: string): Record<string, pulumi.Input
 export function tenantProvider(namespace: string = DEFAULT_CONFIG_NAMESPACE): pulumi.ProviderResource {
   let provider = providers.get(namespace);
   if (!provider) {
+    checkPluginInstalled();
     provider = new B2CIdentityProvider(namespace, providerInputsOf(namespace));
     providers.set(namespace, provider);
   }

@@ -53,6 +53,8 @@ export interface ProjectOptions {
   stack?: string;
   /** The stack's config passphrase. Default: one fixed test passphrase. */
   passphrase?: string;
+  /** false: leave the b2c-identity plugin out of the project's PULUMI_HOME (it is installed with install "link" otherwise). */
+  plugin?: boolean;
 }
 
 const STACK_PROGRAM = `module.exports = require("pulumi-b2c-identity").stackProgram;\n`;
@@ -99,7 +101,7 @@ export class EngineProject {
     if ((options.install ?? "link") === "link") {
       this.linkPackage();
       // The plugin of this repository's build, installed as `b2c-identity plugin install` does.
-      installPlugin({ pulumiHome: this.home, root: repoRoot });
+      if (options.plugin !== false) installPlugin({ pulumiHome: this.home, root: repoRoot });
     }
     else if (options.nodeModules) fs.symlinkSync(options.nodeModules, path.join(this.dir, "node_modules"));
   }
