@@ -15,7 +15,7 @@ useTestEmulator((e) => (emu = e));
 
 async function created(build: () => unknown, type: string) {
   const { registrations } = await capture(build);
-  const reg = registrations.find((r) => r.type === `b2c-identity:index:${type}`)!;
+  const reg = registrations.find((r) => r.custom && r.type === `b2c-identity:index:${type}`)!;
   const provider = await loadProvider(reg.type, emulatorStackConfig(emu));
   return checkAndCreate(provider, reg.inputs);
 }
@@ -32,7 +32,7 @@ describe.each(["always", "keepPrefixed"] as const)("service prefixing '%s'", (mo
   });
 
   test.each(["WeChatSecret", "B2C_1A_WeChatSecret"])("PolicyKey named %s gets B2C_1A_WeChatSecret", async (name) => {
-    const { id, outs } = await created(() => new PolicyKey("k", { name, secret: { value: "7db95259fd1508226f403616ada333b5" } }), "PolicyKey");
+    const { id, outs } = await created(() => new PolicyKey("k", { name, secret: { value: "7db95259fd1508226f403616ada333b5" } }), "TrustFrameworkKeySet");
     expect(id).toBe("B2C_1A_WeChatSecret");
     expect(outs.keySetId).toBe("B2C_1A_WeChatSecret");
     expect(emu.snapshot().keySets.map((k) => k.id)).toEqual(["B2C_1A_WeChatSecret"]);
@@ -45,7 +45,7 @@ describe.each([false, true])("key dates as strings: %s (the uploadSecret example
   test("PolicyKey records nbf/exp as numbers and finds the active key", async () => {
     const nbf = new Date(Date.now() - 60_000).toISOString();
     const exp = new Date(Date.now() + 86_400_000).toISOString();
-    const { outs } = await created(() => new PolicyKey("k", { name: "QQSecret", secret: { value: "qq-app-key", notBefore: nbf, expiresOn: exp } }), "PolicyKey");
+    const { outs } = await created(() => new PolicyKey("k", { name: "QQSecret", secret: { value: "qq-app-key", notBefore: nbf, expiresOn: exp } }), "TrustFrameworkKeySet");
     expect(outs.keys).toEqual([expect.objectContaining({ nbf: Math.floor(Date.parse(nbf) / 1000), exp: Math.floor(Date.parse(exp) / 1000) })]);
     expect(outs.activeKeyId).toBe(outs.keys[0].kid);
   });

@@ -7,7 +7,6 @@ import {
   stableGuid,
 } from "../../iefApplications/component";
 import { TrustFrameworkPolicySet } from "../../customPolicies/component";
-import { unpackPolicyXml } from "../../customPolicies/document";
 import { capture, Registration, valueOf } from "../helpers/pulumiHarness";
 import { readStarterPack } from "../policies/starterPack";
 
@@ -141,7 +140,7 @@ test("the app ids flow into the policies through TrustFrameworkPolicySet", async
   });
   // Once policyIds resolves, every policy resource has been registered.
   expect(await valueOf((result as TrustFrameworkPolicySet).policyIds)).toHaveLength(6);
-  const extensions = unpackPolicyXml(registrations.find((r) => r.name === "pack-B2C_1A_TrustFrameworkExtensions")!.inputs.xmlPacked);
+  const extensions: string = registrations.find((r) => r.name === "pack-B2C_1A_TrustFrameworkExtensions")!.inputs.xml;
   expect(extensions).toContain(`<Item Key="client_id">${stableGuid("client/ief-proxy-ief")}</Item>`);
   expect(extensions).toContain(`<Item Key="IdTokenAudience">${stableGuid("client/ief-ief")}</Item>`);
   expect(extensions).toContain(`DefaultValue="${stableGuid("client/ief-ief")}"`);

@@ -98,7 +98,8 @@ test("an attachment given a B2CUserFlow's userFlowId takes the flow's creationId
       new UserFlowIdentityProvider("att", { userFlowId: flow.userFlowId, identityProviderId: "WeChat-OAUTH" });
     },
     { config: ONE_TENANT_TWO_NAMESPACES, outputs: (reg) => (reg.name === "flow2" ? { creationId: "creation-1" } : undefined) },
-  )) as { registrations: { name: string; type: string; inputs: Record<string, unknown> }[] };
-  const attachment = registrations.find((r) => r.name === "att" && r.type.includes("dynamic"))!;
+  )) as { registrations: { name: string; type: string; custom: boolean; inputs: Record<string, unknown> }[] };
+  // The attachment's resource (the UserFlowIdentityProvider component holds that name; its resource is the Link).
+  const attachment = registrations.find((r) => r.name === "att" && r.custom && r.type === "b2c-identity:index:UserFlowIdentityProviderLink")!;
   expect(attachment.inputs.userFlowCreationId).toBe("creation-1");
 });

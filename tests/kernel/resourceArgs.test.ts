@@ -10,7 +10,7 @@ import { PolicyKeyResource } from "../../policyKeys/provider";
 import { TrustFrameworkPolicyResource } from "../../customPolicies/provider";
 import { UserFlowResource } from "../../userFlows/provider";
 import { UserFlowIdentityProviderResource } from "../../attachments/provider";
-import { capture } from "../helpers/pulumiHarness";
+import { capture, valueOf } from "../helpers/pulumiHarness";
 
 /** Never called: only compiled. Each line is a mistake the argument types must catch. */
 export function mistakesTheCompilerRefuses(): void {
@@ -35,6 +35,7 @@ export function mistakesTheCompilerRefuses(): void {
 }
 
 test("the components register the same input names as before the arguments were typed (existing state diffs as no change)", async () => {
+  let set!: TrustFrameworkPolicySet;
   const { registrations } = await capture(() => {
     const wechat = new WeChatIdentityProvider("wechat", { appId: "wx0123456789abcdef", appKey: pulumi.secret("d19eb1c92f2916d9cafe849004657448"), tenant: "b2c-eu" });
     const flow = new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn", testApplicationId: "11111111-2222-3333-4444-555555555555" });
@@ -42,15 +43,20 @@ test("the components register the same input names as before the arguments were 
     void wechat;
     const key = new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("d19eb1c92f2916d9cafe849004657448"), expiresOn: "2099-01-01" }, rotationTrigger: "1" });
     new AdoptedKeySet("adopted", { name: "B2C_1A_FacebookSecret", use: "sig", keyType: "oct" });
-    new TrustFrameworkPolicySet("policies", {
+    set = new TrustFrameworkPolicySet("policies", {
       tenant: "contoso.onmicrosoft.com",
       policies: [{ fileName: "base.xml", xml: `<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="contoso.onmicrosoft.com" PolicyId="B2C_1A_Base" PublicPolicyUri="http://contoso.onmicrosoft.com/B2C_1A_Base"><BuildingBlocks /></TrustFrameworkPolicy>` }],
       keySets: [key],
     });
   });
+  // The set registers its policies after an asynchronous step (offline validation): once policyIds
+  // resolves, every policy resource has been registered (a busy machine outlasts capture's settling).
+  await valueOf(set.policyIds);
   // attemptOwner (issue 19, the attempt journal) is new on purpose and ignored by every diff: existing state still diffs as no change.
+  // The custom resource of a type (three were renamed for the plugin, where a component holds the old
+  // name: kernel/resource.ts dynamicType; the alias keeps their state).
   const names = (suffix: string) =>
-    Object.keys(registrations.find((r) => r.type === `b2c-identity:index:${suffix}`)!.inputs)
+    Object.keys(registrations.find((r) => r.custom && r.type === `b2c-identity:index:${suffix}`)!.inputs)
       .filter((n) => n !== "attemptOwner")
       .sort();
   // The names as they were when the arguments were an untyped bag (the same program, registered before this change).
@@ -58,12 +64,11 @@ test("the components register the same input names as before the arguments were 
   // userFlowTypeVersion is now left out unless declared (issue 19: an adopted v1/v2 flow keeps its
   // version); state holding 3 diffs as no change, an undeclared setting is never compared (tests/userFlows/updates.test.ts).
   expect(names("UserFlow")).toEqual(["adoptExisting", "name", "testApplicationId", "userFlowType"]);
-  expect(names("UserFlowIdentityProvider")).toEqual(["adoptExisting", "identityProviderId", "identityProviderMustExist", "userFlowId", "userFlowMustExist"]);
-  expect(names("PolicyKey")).toEqual(["adoptExisting", "name", "rotationTrigger", "secret"]);
+  expect(names("UserFlowIdentityProviderLink")).toEqual(["adoptExisting", "identityProviderId", "identityProviderMustExist", "userFlowId", "userFlowMustExist"]);
+  expect(names("TrustFrameworkKeySet")).toEqual(["adoptExisting", "name", "rotationTrigger", "secret"]);
   expect(Object.keys(registrations.find((r) => r.type === "b2c-identity:index:TrustFrameworkKeySet")!.inputs.secret).sort()).toEqual(["expiresOn", "use", "value"]);
-  expect(names("AdoptedKeySet")).toEqual(["keyType", "name", "use"]);
-  // One change since, on purpose: the policy document is kept packed (xmlPacked, for the 16 KB state
-  // goal); state holding `xml` still diffs as no change (tests/customPolicies/provider.test.ts,
-  // tests/packaging/migrateToPlugin.test.ts).
-  expect(names("TrustFrameworkPolicy")).toEqual(["dependsOnHash", "keySetIds", "policyId", "xmlPacked"]);
+  expect(names("AdoptedTrustFrameworkKeySet")).toEqual(["keyType", "name", "use"]);
+  // The policy document is `xml` again, as it was (the dynamic-provider releases kept it packed as
+  // `xmlPacked`; state holding either still diffs as no change: tests/customPolicies/provider.test.ts).
+  expect(names("TrustFrameworkPolicy")).toEqual(["dependsOnHash", "keySetIds", "policyId", "xml"]);
 });

@@ -8,7 +8,8 @@ import { PolicyKey, QQSecretKey, TokenEncryptionKey, TokenSigningKey, WeChatSecr
 import { capture, isSecretOutput, isSecretWrapped, Registration, valueOf } from "../helpers/pulumiHarness";
 
 const COMPONENT = "b2c-identity:index:PolicyKey";
-const DYNAMIC = "b2c-identity:index:TrustFrameworkKeySet";
+/** The custom resource behind a PolicyKey (the component holds the name PolicyKey). */
+const KEYSET = "b2c-identity:index:TrustFrameworkKeySet";
 
 /** URNs the mock monitor registered (they encode the parent chain). */
 function registeredUrns(): string[] {
@@ -37,8 +38,8 @@ const PFX = (() => {
   return Buffer.from(forge.asn1.toDer(forge.pkcs12.toPkcs12Asn1(key, [cert], "pw", { algorithm: "3des" })).getBytes(), "binary").toString("base64");
 })();
 
-function dynamicOf(registrations: Registration[]): Registration {
-  const found = registrations.filter((r) => r.type === DYNAMIC);
+function keySetOf(registrations: Registration[]): Registration {
+  const found = registrations.filter((r) => r.type === KEYSET);
   expect(found).toHaveLength(1);
   return found[0];
 }
@@ -48,7 +49,7 @@ function dynamicOf(registrations: Registration[]): Registration {
  * component could not derive from its name, so asserting it shows the output is the resource's.
  */
 const created = (reg: Registration) =>
-  reg.type === DYNAMIC ? { keySetId: "B2C_1A_FromResource", activeKeyId: "kid-1", keys: [{ kid: "kid-1", use: "sig", kty: "OCT" }] } : undefined;
+  reg.type === KEYSET ? { keySetId: "B2C_1A_FromResource", activeKeyId: "kid-1", keys: [{ kid: "kid-1", use: "sig", kty: "OCT" }] } : undefined;
 
 describe("PolicyKey component", () => {
   test("type tokens, parenting and outputs", async () => {
@@ -59,9 +60,9 @@ describe("PolicyKey component", () => {
       },
       { outputs: created },
     );
-    expect(registrations.map((r) => r.type)).toEqual([COMPONENT, DYNAMIC]);
+    expect(registrations.map((r) => r.type)).toEqual([COMPONENT, KEYSET]);
     expect(registrations.map((r) => r.name)).toEqual(["wechat-key", "wechat-key"]);
-    expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::${COMPONENT}$${DYNAMIC}::wechat-key`);
+    expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::${COMPONENT}$${KEYSET}::wechat-key`);
     expect(await valueOf(key.keySetId)).toBe("B2C_1A_FromResource");
     expect(await valueOf(key.activeKeyId)).toBe("kid-1");
     expect(await valueOf(key.keys)).toEqual([{ kid: "kid-1", use: "sig", kty: "OCT" }]);
@@ -69,7 +70,7 @@ describe("PolicyKey component", () => {
 
   test("the secret value is registered as a secret, the rest of the inputs are plain and normalized", async () => {
     const { registrations } = await capture(() => new PolicyKey("k", { name: "WeChatSecret", secret: { value: "app-key-padded", expiresOn: new Date("2040-01-01T00:00:00Z") } }));
-    const reg = dynamicOf(registrations);
+    const reg = keySetOf(registrations);
     // Pulumi lifts a nested secret to its top-level property: the whole `secret` object is secret.
     expect(isSecretWrapped(reg.rawInputs.secret)).toBe(true);
     expect(isSecretWrapped(reg.rawInputs.name)).toBe(false);
@@ -82,13 +83,13 @@ describe("PolicyKey component", () => {
 
   test("pkcs12 value and password are secrets; a certificate is one too (no key material in state, issue 19 item 4)", async () => {
     const pfx = await capture(() => new PolicyKey("p", { name: "Pfx", pkcs12: { value: PFX, password: "pw" } }));
-    const pfxReg = dynamicOf(pfx.registrations);
+    const pfxReg = keySetOf(pfx.registrations);
     expect(isSecretWrapped(pfxReg.rawInputs.pkcs12)).toBe(true);
     expect(pfxReg.inputs.pkcs12).toEqual({ value: PFX, password: "pw" });
     const cert = await capture(() => new PolicyKey("c", { name: "Cert", certificate: { value: selfSignedCertificate() } }));
-    expect(isSecretWrapped(dynamicOf(cert.registrations).rawInputs.certificate)).toBe(true);
+    expect(isSecretWrapped(keySetOf(cert.registrations).rawInputs.certificate)).toBe(true);
     const gen = await capture(() => new PolicyKey("g", { name: "Gen", generate: { keyType: "RSA", use: "sig" } }));
-    expect(isSecretWrapped(dynamicOf(gen.registrations).rawInputs.generate)).toBe(false);
+    expect(isSecretWrapped(keySetOf(gen.registrations).rawInputs.generate)).toBe(false);
   });
 
   test("outputs never carry the secret (and are not marked secret)", async () => {
@@ -127,14 +128,14 @@ describe("presets", () => {
       new WeChatSecretKey("wechat", { appKey: "7db95259fd1508226f403616ada333b5" });
       new QQSecretKey("qq", { appKey: "qq-app-key" });
     });
-    expect(registrations.map((r) => r.type).sort()).toEqual(["b2c-identity:index:QQSecretKey", "b2c-identity:index:WeChatSecretKey", DYNAMIC, DYNAMIC]);
-    const wechat = registrations.find((r) => r.type === DYNAMIC && r.inputs.name === "WeChatSecret")!;
-    const qq = registrations.find((r) => r.type === DYNAMIC && r.inputs.name === "QQSecret")!;
+    expect(registrations.map((r) => r.type).sort()).toEqual(["b2c-identity:index:QQSecretKey", "b2c-identity:index:WeChatSecretKey", KEYSET, KEYSET].sort());
+    const wechat = registrations.find((r) => r.type === KEYSET && r.inputs.name === "WeChatSecret")!;
+    const qq = registrations.find((r) => r.type === KEYSET && r.inputs.name === "QQSecret")!;
     expect(wechat.inputs).toMatchObject({ name: "WeChatSecret", secret: { value: "7db95259fd1508226f403616ada333b5", use: "sig" } });
     expect(qq.inputs).toMatchObject({ name: "QQSecret", secret: { value: "qq-app-key", use: "sig" } });
     expect(isSecretWrapped(wechat.rawInputs.secret)).toBe(true);
     expect(isSecretWrapped(qq.rawInputs.secret)).toBe(true);
-    expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::b2c-identity:index:WeChatSecretKey$${DYNAMIC}::wechat`);
+    expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::b2c-identity:index:WeChatSecretKey$${KEYSET}::wechat`);
   });
 
   test("token keys: generated RSA, sig for signing and enc for encryption", async () => {
@@ -144,14 +145,14 @@ describe("presets", () => {
         signing = new TokenSigningKey("signing");
         new TokenEncryptionKey("encryption", { adoptExisting: true });
       },
-      { outputs: (reg) => (reg.type === DYNAMIC ? { keySetId: `from-resource/${reg.name}` } : undefined) },
+      { outputs: (reg) => (reg.type === KEYSET ? { keySetId: `from-resource/${reg.name}` } : undefined) },
     );
-    const sig = registrations.find((r) => r.type === DYNAMIC && r.name === "signing")!;
-    const enc = registrations.find((r) => r.type === DYNAMIC && r.name === "encryption")!;
+    const sig = registrations.find((r) => r.type === KEYSET && r.name === "signing")!;
+    const enc = registrations.find((r) => r.type === KEYSET && r.name === "encryption")!;
     expect(sig.inputs).toMatchObject({ name: "TokenSigningKeyContainer", generate: { keyType: "RSA", use: "sig" }, adoptExisting: false });
     expect(enc.inputs).toMatchObject({ name: "TokenEncryptionKeyContainer", generate: { keyType: "RSA", use: "enc" }, adoptExisting: true });
     expect(await valueOf(signing.keySetId)).toBe("from-resource/signing");
-    expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::b2c-identity:index:TokenEncryptionKey$${DYNAMIC}::encryption`);
+    expect(registeredUrns()).toContain(`urn:pulumi:test::b2c-identity::b2c-identity:index:TokenEncryptionKey$${KEYSET}::encryption`);
   });
 
   test("preset errors use the preset's argument names", () => {

@@ -1,5 +1,5 @@
-// PolicyKey's dynamic provider, loaded from its serialized text exactly as the engine loads it, against
-// the local Graph emulator (never a stubbed client).
+// PolicyKey's resource (b2c-identity:index:TrustFrameworkKeySet), through the implementation the
+// provider plugin serves for that type, against the local Graph emulator (never a stubbed client).
 import { createHash, generateKeyPairSync } from "crypto";
 import * as forge from "node-forge";
 import type { RunningEmulator } from "../../emulator";

@@ -35,10 +35,11 @@ interface Probe {
   registered?(regs: Registration[]): boolean;
 }
 
-const of = (regs: Registration[], type: string) => regs.filter((r) => r.type === `b2c-identity:index:${type}`);
+// The custom resources of a type (a component may hold a custom resource's old name: PolicyKey, UserFlowIdentityProvider).
+const of = (regs: Registration[], type: string) => regs.filter((r) => r.custom && r.type === `b2c-identity:index:${type}`);
 const provider = (regs: Registration[]) => of(regs, "IdentityProvider")[0].inputs;
 const flow = (regs: Registration[]) => of(regs, "UserFlow")[0].inputs;
-const keyNamed = (regs: Registration[], name: string) => of(regs, "PolicyKey").find((r) => r.inputs.name === name)?.inputs;
+const keyNamed = (regs: Registration[], name: string) => of(regs, "TrustFrameworkKeySet").find((r) => r.inputs.name === name)?.inputs;
 const withFlow = (s: SignIn, patch: Record<string, unknown>) => (s.userFlows = [{ name: "susi", identityProviders: ["WeChat"], ...patch }]);
 
 const PROBES: Record<string, Probe> = {
@@ -60,7 +61,7 @@ const PROBES: Record<string, Probe> = {
     set: (s) => withFlow(s, { create: false }),
     reached: (r) => {
       expect(of(r, "UserFlow")).toHaveLength(0);
-      expect(of(r, "UserFlowIdentityProvider")[0].inputs.userFlowId).toBe("B2C_1_susi");
+      expect(of(r, "UserFlowIdentityProviderLink")[0].inputs.userFlowId).toBe("B2C_1_susi");
     },
   },
   "userFlows[i].userFlowType": { set: (s) => withFlow(s, { userFlowType: "passwordReset" }), reached: (r) => expect(flow(r).userFlowType).toBe("passwordReset") },
@@ -74,7 +75,7 @@ const PROBES: Record<string, Probe> = {
   "userFlows[i].adoptExisting": { set: (s) => withFlow(s, { adoptExisting: true }), reached: (r) => expect(flow(r).adoptExisting).toBe(true) },
   "userFlows[i].identityProviders": {
     set: (s) => withFlow(s, { identityProviders: ["wechat"] }),
-    reached: (r) => expect(of(r, "UserFlowIdentityProvider").map((a) => a.inputs.identityProviderId)).toEqual(["WeChat-OAUTH"]),
+    reached: (r) => expect(of(r, "UserFlowIdentityProviderLink").map((a) => a.inputs.identityProviderId)).toEqual(["WeChat-OAUTH"]),
   },
   tokenKeys: { set: (s) => (s.tokenKeys = true), reached: (r) => expect(keyNamed(r, "TokenSigningKeyContainer")?.generate).toMatchObject({ keyType: "RSA", use: "sig" }) },
   tokenKeysRotateBeforeExpiryDays: {
@@ -106,7 +107,7 @@ const PROBES: Record<string, Probe> = {
 /** The ids Graph would give (mocks echo inputs): a provider's type id, a keyset's B2C_1A_ id. */
 function graphIds(reg: Registration): Record<string, unknown> | undefined {
   if (reg.type.endsWith(":IdentityProvider")) return { identityProviderId: `${reg.inputs.type}-OAUTH` };
-  if (reg.type.endsWith(":PolicyKey")) return { keySetId: String(reg.inputs.name).startsWith("B2C_1A_") ? reg.inputs.name : `B2C_1A_${reg.inputs.name}` };
+  if (reg.custom && reg.type.endsWith(":TrustFrameworkKeySet")) return { keySetId: String(reg.inputs.name).startsWith("B2C_1A_") ? reg.inputs.name : `B2C_1A_${reg.inputs.name}` };
   return undefined;
 }
 

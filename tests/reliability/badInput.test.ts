@@ -1,7 +1,7 @@
 // Issue 7 item 2: the bad-input matrix. Every invalid configuration must fail "at preview": while
 // the program is constructed, or in a provider's `check` (see `preview` in tenantFixture: the
-// program runs under mocks, each dynamic resource goes to its serialized provider's check, nothing
-// is ever created). The message must name the argument or config key to fix, and the failing run
+// program runs under mocks, each of the plugin's resources goes to the check of the implementation
+// the plugin serves for its type, nothing is ever created). The message must name the argument or config key to fix, and the failing run
 // must make no Graph write (reads, e.g. the available provider types or the flow lookup of an
 // attachment-only flow, are allowed).
 // Where a check can only be made against the tenant, it is a read in `check`: the tenant mode

@@ -4,8 +4,9 @@
 // `recoverCreates`) explains it and the content is what it sends (issue 19 items 1 and 7; issue 12
 // before it). Adopted objects stay in the tenant on destroy, are compared on their fixed settings
 // and never replaced (item 2); a rotation lands or fails loudly; a half-made keyset is rolled back
-// within the retry budget, and one left behind is reused only by the stack that made it. Each dynamic provider is loaded from its serialized text (as the engine does)
-// and talks to the emulator, whose faults drop a request before it is handled (dropConnection) or
+// within the retry budget, and one left behind is reused only by the stack that made it. Each
+// resource's implementation is the one the plugin serves for the type its component registered; it
+// talks to the emulator, whose faults drop a request before it is handled (dropConnection) or
 // carry it out and lose the answer (loseResponse).
 import * as fs from "fs";
 import * as os from "os";
@@ -34,7 +35,8 @@ type Provider = pulumi.dynamic.ResourceProvider & { create: NonNullable<pulumi.d
 
 async function providerFor(program: () => unknown, type: string, config: Record<string, string> = {}): Promise<{ inputs: Record<string, any>; provider: Provider }> {
   const { registrations } = await capture(program);
-  const reg = registrations.find((r) => r.type === `b2c-identity:index:${type}`)!;
+  // The custom resource of that type (a component may hold a resource's old name: PolicyKey, UserFlowIdentityProvider).
+  const reg = registrations.find((r) => r.custom && r.type === `b2c-identity:index:${type}`)!;
   return { inputs: reg.inputs, provider: (await loadProvider(reg.type, emulatorStackConfig(emu, config))) as Provider };
 }
 
@@ -259,7 +261,7 @@ describe("user flow: a create whose answer is unknown", () => {
 
 describe("policy key: create, rollback, leftovers, rotation", () => {
   const key = (args: Partial<PolicyKeyArgs> = {}, config: Record<string, string> = {}) =>
-    providerFor(() => new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("app-key-v1") }, ...args } as PolicyKeyArgs), "PolicyKey", config);
+    providerFor(() => new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("app-key-v1") }, ...args } as PolicyKeyArgs), "TrustFrameworkKeySet", config);
   const keys = () => emu.snapshot().keySets.find((k) => k.id === "B2C_1A_WeChatSecret")?.keys ?? [];
 
   test("a hand-made keyset with keys: check (preview) fails naming it, its key count and adoptExisting; nothing added", async () => {
@@ -315,7 +317,7 @@ describe("policy key: create, rollback, leftovers, rotation", () => {
 
   test("two stacks race for one preset keyset, the first one's key upload slow: the second fails loudly, one key, nothing shared", async () => {
     const stackA = await key({}, machine());
-    const stackB = await providerFor(() => new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("other-stack-key") } } as PolicyKeyArgs), "PolicyKey", machine());
+    const stackB = await providerFor(() => new PolicyKey("key", { name: "WeChatSecret", secret: { value: pulumi.secret("other-stack-key") } } as PolicyKeyArgs), "TrustFrameworkKeySet", machine());
     // B previews before A creates: both see no keyset.
     const checkedB = (await stackB.provider.check!({}, stackB.inputs)).inputs!;
     // A's key upload is slow (throttled twice); B runs its create meanwhile.
@@ -439,7 +441,7 @@ describe("attachment: exists -> adoptExisting", () => {
     if (attached) await handMadeAttach();
   }
   const attachment = (extra: Record<string, unknown> = {}) =>
-    providerFor(() => new UserFlowIdentityProvider("susi-qq", { userFlowId: "susi", identityProviderId: "QQ-OAUTH", ...extra }), "UserFlowIdentityProvider");
+    providerFor(() => new UserFlowIdentityProvider("susi-qq", { userFlowId: "susi", identityProviderId: "QQ-OAUTH", ...extra }), "UserFlowIdentityProviderLink");
   const attachedIds = () => emu.snapshot().userFlows[0].identityProviderIds;
 
   test.each(["error", "ok"] as const)("an attachment made by hand is not claimed (duplicate attach answers '%s'): the create fails naming adoptExisting", async (duplicateAttach) => {
@@ -499,7 +501,7 @@ describe("attachment: exists -> adoptExisting", () => {
     await flowWithQQ(false);
     const { inputs, provider } = await providerFor(
       () => new UserFlowIdentityProvider("susi-x", { userFlowId: "susi", identityProviderId: pulumi.output("Nope-OAUTH") }),
-      "UserFlowIdentityProvider",
+      "UserFlowIdentityProviderLink",
     );
     const started = clock.now(); // counts skipped waits as waited
     const error = await failureOf(checkAndCreate(provider, inputs));

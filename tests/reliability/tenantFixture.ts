@@ -167,7 +167,7 @@ export function writeLines(log: RequestLogEntry[]): string[] {
 
 const SECRET_CONFIG = /secret|key|password/i;
 
-/** A value not known yet as the engine hands it to a dynamic provider: its placeholder string, not the mocks' object. */
+/** A value not known yet as the engine hands it to a provider: its placeholder string, not the mocks' object. */
 function asEngineSends(value: unknown): unknown {
   if (pulumi.isUnknown(value)) return UNKNOWN;
   if (Array.isArray(value)) return value.map(asEngineSends);
@@ -176,11 +176,11 @@ function asEngineSends(value: unknown): unknown {
 }
 
 /**
- * `pulumi preview` of a fresh stack: runs the program under mocks and hands every dynamic resource
- * to its serialized provider's `check` (configured with the stack config), as the engine's preview
- * does. Nothing is ever created: outputs of resources stay unknown. Throws the first error: one
- * thrown while the program is constructed, a check failure (in the engine's wording,
- * `<type> "<name>": <property>: <reason>`), or an unhandled rejection (an input that failed
+ * `pulumi preview` of a fresh stack: runs the program under mocks and hands every plugin resource
+ * to the `check` of the implementation the plugin serves for its type (configured with the stack
+ * config), as the engine's preview does. Nothing is ever created: outputs of resources stay
+ * unknown. Throws the first error: one thrown while the program is constructed, a check failure
+ * (in the engine's wording, `<type> "<name>": <property>: <reason>`), or an unhandled rejection (an input that failed
  * validation when its Output resolved: Pulumi leaves those unhandled on purpose, and the language
  * host fails the program with them). Returns the resources whose check passed.
  */

@@ -13,7 +13,8 @@ useTestEmulator((e) => (emu = e));
 
 async function providerFor(program: () => unknown, type: string) {
   const { registrations } = await capture(program);
-  const reg = registrations.find((r) => r.type === `b2c-identity:index:${type}`)!;
+  // The custom resource of that type (the UserFlowIdentityProvider component holds its resource's old name).
+  const reg = registrations.find((r) => r.custom && r.type === `b2c-identity:index:${type}`)!;
   return { reg, provider: await loadProvider(reg.type, emulatorStackConfig(emu)) };
 }
 
@@ -40,7 +41,7 @@ test("a user flow is created with the B2C_1_ prefix and a run URL, and deleted",
 
 test("check, flow and attachment: a value not known yet (preview) is skipped, a known bad one refused, a missing one required; no Graph call", async () => {
   const { reg, provider } = await flow();
-  const attach = await providerFor(() => new UserFlowIdentityProvider("a", { userFlowId: "B2C_1_susi", identityProviderId: "WeChat-OAUTH" }), "UserFlowIdentityProvider");
+  const attach = await providerFor(() => new UserFlowIdentityProvider("a", { userFlowId: "B2C_1_susi", identityProviderId: "WeChat-OAUTH" }), "UserFlowIdentityProviderLink");
   emu.clearRequestLog();
   const preview = await provider.check!({}, { ...reg.inputs, name: UNKNOWN, userFlowType: UNKNOWN, testApplicationId: UNKNOWN });
   expect(preview.failures).toBeUndefined();
@@ -94,7 +95,7 @@ describe("attaching an identity provider to a user flow", () => {
     await checkAndCreate(f.provider, f.reg.inputs);
     const q = await providerFor(() => new QQIdentityProvider("qq", { appId: "101000001", appKey: "qq-key-padded" }), "IdentityProvider");
     const idp = await checkAndCreate(q.provider, q.reg.inputs);
-    const a = await providerFor(() => new UserFlowIdentityProvider("susi-qq", { userFlowId: "susi", identityProviderId: idp.id }), "UserFlowIdentityProvider");
+    const a = await providerFor(() => new UserFlowIdentityProvider("susi-qq", { userFlowId: "susi", identityProviderId: idp.id }), "UserFlowIdentityProviderLink");
     return { idpId: idp.id, ...a };
   }
 
