@@ -37,6 +37,21 @@ export type { TrustFrameworkPolicySetArgs, PolicyFileArgs } from "../customPolic
 export { IefApplications } from "../iefApplications/component";
 export type { IefApplicationsArgs } from "../iefApplications/component";
 
+// The custom resources the components are built on, one per Graph object, under their schema names
+// (`b2c-identity:index:<name>`): what `pulumi import` writes code for (README "Importing with pulumi import").
+export { IdentityProviderResource as IdentityProvider } from "../identityProviders/provider";
+export type { IdentityProviderResourceArgs as IdentityProviderArgs } from "../identityProviders/provider";
+export { UserFlowResource as UserFlow } from "../userFlows/provider";
+export type { UserFlowResourceArgs as UserFlowArgs } from "../userFlows/provider";
+export { UserFlowIdentityProviderResource as UserFlowIdentityProviderLink } from "../attachments/provider";
+export type { UserFlowIdentityProviderResourceArgs as UserFlowIdentityProviderLinkArgs } from "../attachments/provider";
+export { PolicyKeyResource as TrustFrameworkKeySet } from "../policyKeys/provider";
+export type { PolicyKeyResourceArgs as TrustFrameworkKeySetArgs } from "../policyKeys/provider";
+export { AdoptedKeySetResource as AdoptedTrustFrameworkKeySet } from "../policyKeys/adopted/provider";
+export type { AdoptedKeySetResourceArgs as AdoptedTrustFrameworkKeySetArgs } from "../policyKeys/adopted/provider";
+export { TrustFrameworkPolicyResource as TrustFrameworkPolicy } from "../customPolicies/provider";
+export type { TrustFrameworkPolicyResourceArgs as TrustFrameworkPolicyArgs } from "../customPolicies/provider";
+
 // The offline custom-policy toolkit (render and merge the WeChat/QQ technical profiles, validate,
 // order, substitute placeholders, normalize), also importable as `pulumi-b2c-identity/policies`.
 export * as policies from "../policies";

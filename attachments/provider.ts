@@ -11,6 +11,7 @@ import { adoptedReplacement, retainedOnDelete } from "../kernel/ownership/rule";
 import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { graphUrl, pathSegment } from "../graph/paths";
 import { ExistsError, NotOursError } from "../kernel/errors";
+import { notInTenant } from "../kernel/importing";
 
 export interface AttachmentInputs {
   userFlowId: string;
@@ -245,6 +246,23 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
       transient: (outcome) => outcome.ok && !attached(outcome.value),
     });
     return attached(ids) ? { id, props } : { id: "", props: {} };
+  },
+
+  async readForImport(id) {
+    // The id create gives: `<flow id>/<identity provider id>`, e.g. B2C_1_susi/WeChat-OAUTH.
+    const graph = graphOf(this);
+    const tenant = graph.settings.tenantId;
+    const slash = id.indexOf("/");
+    const format = "Its id is `<user flow id>/<identity provider id>`, e.g. B2C_1_susi/WeChat-OAUTH.";
+    if (slash <= 0 || slash === id.length - 1) throw notInTenant("user flow attachment", id, tenant, format);
+    const flowId = normalizeUserFlowId(id.slice(0, slash));
+    const wanted = id.slice(slash + 1);
+    const ids = await attachedIds(graph, flowId);
+    if (ids === undefined) throw notInTenant("user flow attachment", id, tenant, `User flow ${flowId} does not exist. ${format}`);
+    const idpId = ids.find((x) => x.toLowerCase() === wanted.toLowerCase());
+    if (idpId === undefined) throw notInTenant("user flow attachment", id, tenant, `User flow ${flowId} shows ${ids.length > 0 ? ids.join(", ") : "no identity provider"}.`);
+    const inputs = { userFlowId: flowId, identityProviderId: idpId, adoptExisting: true as const };
+    return { id: attachmentName(flowId, idpId), props: outputsOf(inputs, flowId, { adopted: true }), inputs };
   },
 
   async delete(_id, props: AttachmentState) {

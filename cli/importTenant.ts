@@ -5,6 +5,7 @@ import { activeKey, validUntil } from "../domain/keyExpiry";
 import type { GraphUserFlow } from "../userFlows/provider";
 import { defaultSecretKey } from "../program/stackConfig";
 import { canonicalProviderType } from "../identityProviders/rules";
+import { keySetSource } from "../policyKeys/rules";
 import { pathSegment } from "../graph/paths";
 import { validateUserFlow } from "../userFlows/rules";
 import { validatePolicySet, PolicySetContext } from "../policies/offlineValidation";
@@ -69,16 +70,8 @@ function seconds(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** What the keys of a keyset tell about how they were made (Graph does not say). */
-export function keySetSource(keys: GraphKey[]): { source: "secret" | "generate" | "certificate"; note?: string } {
-  // A certificate key carries its thumbprint, x5t (trustFrameworkKey, https://learn.microsoft.com/graph/api/resources/trustframeworkkey?view=graph-rest-beta);
-  // the upload answers' examples show no x5c, and kty "oct"/"OCT", so neither x5c nor kty alone tells.
-  const withCert = keys.some((k) => (typeof k.x5t === "string" && k.x5t !== "") || (Array.isArray(k.x5c) && k.x5c.length > 0));
-  const kty = (keys[0]?.kty ?? "").toLowerCase();
-  if (withCert) return { source: "certificate", note: "holds certificate keys: uploaded as a .cer or a .pfx (Graph does not say which); recorded as certificate" };
-  if (kty === "rsa") return { source: "generate" };
-  return { source: "secret", note: "holds symmetric (oct) keys: an uploaded secret or a generated oct key (Graph does not say which); recorded as secret" };
-}
+// How a keyset's keys were made, as far as Graph tells: the same rule as `pulumi import` (policyKeys/rules.ts).
+export { keySetSource };
 
 /** Reads the tenant and builds the stack config. Reads only. */
 export async function importTenant(settings: GraphSettings, options: ImportOptions): Promise<ImportResult> {

@@ -12,6 +12,7 @@ import { bodyText, policyContentHash, policyIdOfXml, sameId, TrustFrameworkPolic
 import { checkPolicyInputs, StoredPolicyInputs, TrustFrameworkPolicyInputs, withDocument } from "./inputs";
 import { explainUploadError, isFreshDependencyFailure } from "./uploadErrors";
 import { pathSegment } from "../graph/paths";
+import { notInTenant } from "../kernel/importing";
 
 export { dependencyHash, normalizePolicyForDiff, policyContentHash, policyIdOfXml } from "./document";
 export type { PolicyValidationFailure } from "./uploadErrors";
@@ -48,7 +49,8 @@ export interface TrustFrameworkPolicyState {
   policyId: string;
   /** `sha256:<hex>` of the normalized XML last uploaded (or, after a refresh, found in the tenant). */
   contentHash: string;
-  dependsOnHash: string;
+  /** Absent only for a policy imported with `pulumi import`, until its first `up` records it. */
+  dependsOnHash?: string;
   basePolicyId?: string;
   keySetIds: string[];
   /** Epoch ms of our last upload: a refresh soon after it waits out eventual consistency before reporting "gone". */
@@ -125,6 +127,29 @@ function existingPolicy(id: string, xml: string | undefined, existing: string) {
   };
 }
 
+/**
+ * Why a new document must not be uploaded when it is the old one (from state: the tenant's, after
+ * `pulumi import`) with every "$" not followed by "{" gone, or undefined. That is what TypeScript
+ * code written by `pulumi import` holds: Pulumi's TypeScript program generator writes a multi-line
+ * string as a template literal and drops each "$" that does not start "${" (pulumi/pulumi
+ * pkg/codegen/nodejs/gen_program_expressions.go, genStringLiteral; still so in v3.276.0). The
+ * starter pack's regular expressions end in "$": uploading would change what sign-in accepts.
+ */
+function dollarsLostFrom(olds: Partial<StoredPolicyInputs> | undefined, news: Partial<StoredPolicyInputs>): string | undefined {
+  const before = olds && (olds.xml !== undefined || olds.xmlPacked !== undefined) ? withDocument(olds as StoredPolicyInputs).xml : undefined;
+  const after = news.xml;
+  if (typeof before !== "string" || typeof after !== "string" || isUnknown(after) || before === after) return undefined;
+  const lone = /\$(?!\{)/g;
+  const count = before.match(lone)?.length ?? 0;
+  if (count === 0 || before.replace(lone, "") !== after) return undefined;
+  return (
+    `is the document in state with the ${count} "$" it held removed, and nothing else changed: the TypeScript code \`pulumi import\` writes ` +
+    `loses every "$" not followed by "{" from a multi-line string (Pulumi's program generator, pkg/codegen/nodejs genStringLiteral). ` +
+    `Uploading it would change the policy's regular expressions. Read the document from a file instead (\`b2c-identity import ` +
+    `--policies-dir\` writes the tenant's), or put each "$" back.`
+  );
+}
+
 export interface TrustFrameworkPolicyProvider extends TypedProvider<StoredPolicyInputs, TrustFrameworkPolicyState> {}
 
 /** Dynamic provider for one custom policy: Graph beta /trustFramework/policies/{id}/$value. */
@@ -136,6 +161,9 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     if (problems.length > 0) {
       return { failures: checkFailures(problems) };
     }
+    const dollarsLost = dollarsLostFrom(olds, news);
+    // No property named: the engine would print the property's value, here the whole document.
+    if (dollarsLost) return { failures: [{ property: "", reason: `xml ${dollarsLost}` }] };
     // The document is kept as `xml`; one given packed (state from the dynamic-provider releases) is unpacked.
     const inputs: StoredPolicyInputs = withDocument({ ...news });
     if (typeof news.policyId === "string") inputs.policyId = news.policyId.trim();
@@ -223,8 +251,26 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     };
   },
 
+  async readForImport(id) {
+    // The document as the tenant returns it is the input: the first `up` of a program uploading the
+    // same document (normalized: policies/normalize.ts) sends nothing.
+    const graph = graphOf(this);
+    const xml = await readPolicy(graph, id);
+    if (xml === undefined) throw notInTenant("custom policy", id, graph.settings.tenantId, "Its id is the PolicyId, e.g. B2C_1A_TrustFrameworkBase.");
+    const policyId = policyIdOfXml(xml) ?? id;
+    const inputs = { policyId, xml, adoptExisting: true as const };
+    // No dependsOnHash: what a TrustFrameworkPolicySet derives from the policy's parent is not known
+    // here; the first `up` records it without an upload while the document is the tenant's (update).
+    const props: TrustFrameworkPolicyState = { adopted: true, policyId, contentHash: policyContentHash(xml), keySetIds: [], lastUploadAt: 0 };
+    return { id: policyId, props, inputs };
+  },
+
   async update(id, olds: TrustFrameworkPolicyState, stored: StoredPolicyInputs) {
     const news = withDocument(stored);
+    // Imported, and declared with the tenant's document: only the dependency hash is new to state.
+    if (olds?.dependsOnHash === undefined && policyContentHash(news.xml) === olds?.contentHash) {
+      return { outs: { ...outputsFrom(news, id, olds?.adopted === true), lastUploadAt: olds.lastUploadAt ?? 0 } };
+    }
     // The documented upsert; the id stays the one in state (a case-only change of PolicyId is the same policy).
     await upload(graphOf(this), { ...news, policyId: id }, FRESH_DEPENDENCY_WINDOW_MS);
     return { outs: outputsFrom(news, id, olds?.adopted === true) };

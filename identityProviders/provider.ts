@@ -17,6 +17,7 @@ import { adoptedReplacement, adoptHint, differingFields, retainedOnDelete } from
 import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { availableTypes, COLLECTION, findByType, flowsUsing, GraphSocialIdentityProvider, itemPath, SOCIAL_ODATA_TYPE } from "./lookups";
 import { fingerprintSecret, secretMatchesFingerprint } from "../domain/secretFingerprint";
+import { notInTenant } from "../kernel/importing";
 
 /** Inputs of the identity provider dynamic resource (after check). */
 export interface IdentityProviderInputs {
@@ -252,6 +253,39 @@ export const identityProviderProvider: IdentityProviderProvider = {
         type: canonicalProviderType(current.identityProviderType) ?? props.type,
       },
     };
+  },
+
+  async readForImport(id) {
+    // A social provider of a type this resource manages; its secret Graph never returns: the
+    // program gives it, and the first `up` writes it (diff: no fingerprint in state yet).
+    const settings = settingsOf(this);
+    const graph = new GraphApi(settings);
+    const current = await graph.requestOrUndefined<GraphSocialIdentityProvider>({
+      method: "GET",
+      version: identityProviderApiVersion(settings.cloud),
+      path: itemPath(id),
+      description: `read identity provider ${id} to import it`,
+    });
+    if (!current) throw notInTenant("identity provider", id, settings.tenantId, "Its id is the provider's Graph id, e.g. WeChat-OAUTH (GET /identity/identityProviders lists them).");
+    const type = canonicalProviderType(current.identityProviderType);
+    if (!type || !(current["@odata.type"] ?? SOCIAL_ODATA_TYPE).toLowerCase().endsWith(SOCIAL_ODATA_TYPE.toLowerCase())) {
+      throw new Error(
+        `Cannot import identity provider ${current.id}: it is a ${current.identityProviderType ?? current["@odata.type"] ?? "provider of unknown type"}, ` +
+          `and b2c-identity:index:IdentityProvider manages the social types (${Object.keys(PORTAL_DISPLAY_NAMES).join(", ")}).`,
+      );
+    }
+    const inputs = { type, clientId: current.clientId ?? "", displayName: current.displayName ?? PORTAL_DISPLAY_NAMES[type], adoptExisting: true as const };
+    const props: IdentityProviderState = {
+      identityProviderId: current.id,
+      type,
+      displayName: inputs.displayName,
+      clientId: inputs.clientId,
+      clientSecretHash: "",
+      redirectUri: redirectUri(settings),
+      adopted: true,
+      lastWriteAt: 0,
+    };
+    return { id: current.id, props, inputs };
   },
 
   async update(id, olds: IdentityProviderState, news: IdentityProviderInputs) {

@@ -20,6 +20,25 @@ export interface ConfiguredProvider {
  */
 export interface TypedProvider<I, O> extends Omit<pulumi.dynamic.ResourceProvider<I, O>, "read">, ConfiguredProvider {
   read?: (id: string, props: O) => Promise<pulumi.dynamic.ReadResult<O> | Gone>;
+  /**
+   * `pulumi import <type> <name> <id>`: the object with this Graph id as the tenant holds it, as
+   * state and as the inputs a program declaring it would give (kernel/importing.ts). Absent: the
+   * resource cannot be imported.
+   */
+  readForImport?: (id: string) => Promise<Imported<I, O>>;
+}
+
+/**
+ * What `readForImport` answers. The object existed before the stack, so it is adopted (`adopted` in
+ * state, and `adoptExisting: true` in the inputs of the resources that take it; an adopted keyset is
+ * adopted by nature): destroy leaves it in the tenant, as for any adopted object. The inputs hold
+ * only what Graph returns, never a secret (Graph returns none), so the first `up` after the import
+ * writes just the secrets the program then gives.
+ */
+export interface Imported<I, O> {
+  id: string;
+  props: O;
+  inputs: Partial<I>;
 }
 
 /**

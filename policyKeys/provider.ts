@@ -3,16 +3,17 @@ import { defineResource } from "../kernel/resource";
 import { GraphResponse } from "../graph/client";
 import { isGraphRequestError } from "../graph/errors";
 import { retryWhile } from "../graph/patience";
-import { certificatePrivateKeyProblems, KEYSET_PREFIX, normalizeKeySetId, sameKeySet, validatePolicyKey } from "./rules";
+import { certificatePrivateKeyProblems, KEYSET_PREFIX, keySetSource, KeyUse, normalizeKeySetId, sameKeySet, validatePolicyKey } from "./rules";
 import { checkFailures, ConfigNamespaceArgs, graphOf, InputFields, isUnknown, rememberConfig, readGraceMs, TypedProvider } from "../kernel/providerContext";
 import { adoptedReplacement, messageOf, retainedOnDelete } from "../kernel/ownership/rule";
 import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { isPastDeclaredExpiry, rolloverDates, rotationKeyDates, rotationWindowProblems, validateExpirySettings } from "../domain/keyExpiry";
-import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyState, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs, recordedDateChanges } from "./state";
+import { PolicyKeyInputs, PolicyKeyInfo, PolicyKeyState, GraphKey, GraphKeySet, COLLECTION, FRESH_KEYSET_WINDOW_MS, itemPath, rotationNotBefore, keyInfo, keyMaterial, requestedDates, outputsFrom, materialHash, rotationReasons, replacementReasons, normalizeInputs, recordedDateChanges, sourceOf } from "./state";
 import { activeKeyOf } from "./active";
 import { getKeySet, keyOperation, addKey, explainKeyError, PolicyKeyError, existsMessage, isDuplicate } from "./operations";
 import { adopt } from "./adoption";
 import { errorKind, ExistsError, NotOursError } from "../kernel/errors";
+import { notInTenant } from "../kernel/importing";
 
 // PolicyKey: one B2C policy key container (keyset) and the keys added to it, over Graph beta
 // /trustFramework/keySets (https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta).
@@ -105,8 +106,10 @@ export const policyKeyProvider: PolicyKeyProvider = {
     if (replaces.length > 0) planReplacement("keySet", news, olds.keySetId);
     const rotation = replaces.length > 0 ? [] : rotationReasons(olds, news);
     const nameChanged = replaces.includes("name");
+    // Imported: the declared source (and its material) settles what import inferred (update).
+    const settles = olds.inferredSource === true && (sourceOf(news) !== olds.source || keyMaterial(news) !== undefined);
     return {
-      changes: replaces.length > 0 || rotation.length > 0 || recordedDateChanges(olds, news).length > 0,
+      changes: replaces.length > 0 || rotation.length > 0 || settles || recordedDateChanges(olds, news).length > 0,
       replaces,
       stables: replaces.length > 0 ? [] : ["keySetId"],
       // The same keyset id is reused unless the name changed: the old one must go first.
@@ -173,8 +176,55 @@ export const policyKeyProvider: PolicyKeyProvider = {
     };
   },
 
+  async readForImport(id) {
+    // The keyset's kind as far as its keys tell (keySetSource): a generated RSA keyset is declared
+    // whole; for an uploaded one the program gives the material (Graph never returns it), which
+    // the first `up` adds as an adoption would, once and only when the keyset lacks it.
+    const graph = graphOf(this);
+    const current = await getKeySet(graph, normalizeKeySetId(id));
+    if (!current) throw notInTenant("policy key container", id, graph.settings.tenantId, "Its id is the keyset's, e.g. B2C_1A_WeChatSecret.");
+    const keys = current.keys ?? [];
+    if (keys.length === 0) {
+      throw new Error(
+        `Cannot import policy key container ${current.id}: it has no key, so what kind of key it holds is unknown. Declare it as a ` +
+          `TrustFrameworkKeySet (PolicyKey) with adoptExisting: true and the key source instead: the stack then adds that key.`,
+      );
+    }
+    const { source } = keySetSource(keys);
+    const use = keys[0].use ?? "sig";
+    const kty = (keys[0].kty ?? "").toLowerCase() === "rsa" ? "RSA" : "oct";
+    const inputs =
+      source === "generate"
+        ? { name: current.id, generate: { keyType: kty, use: use as KeyUse }, adoptExisting: true as const }
+        : source === "secret"
+          ? { name: current.id, secret: { use: use as KeyUse }, adoptExisting: true as const }
+          : { name: current.id, certificate: {}, adoptExisting: true as const };
+    const infos = keys.map(keyInfo);
+    const props: PolicyKeyState = {
+      name: current.id,
+      keySetId: current.id,
+      source,
+      ...(source !== "certificate" ? { use, keyType: kty } : {}),
+      keys: infos,
+      activeKeyId: await activeKeyOf(graph, current.id, infos),
+      adopted: true,
+      ...(source !== "generate" ? { inferredSource: true } : {}),
+      lastWriteAt: 0,
+    };
+    return { id: current.id, props, inputs: inputs as PolicyKeyInputs };
+  },
+
   async update(id, olds: PolicyKeyState, news: PolicyKeyInputs) {
     const graph = graphOf(this);
+    if (olds.inferredSource === true) {
+      // Imported: taken over as adoptExisting takes a keyset (adoption.ts): its keys kept, the
+      // declared key added only when the keyset can't already serve it.
+      const current = await getKeySet(graph, id);
+      if (!current) {
+        throw new PolicyKeyError(`Policy key container ${id} no longer exists in the tenant. Run \`pulumi refresh\` (it then drops out of the stack).`, undefined);
+      }
+      return { outs: (await adopt(graph, current, news)).outs };
+    }
     if (rotationReasons(olds, news).length === 0) {
       // E.g. an unknown that resolved to the same value, or only adoptExisting changed: nothing to send.
       const outs = outputsFrom(news, id, olds.keys ?? [], olds.activeKeyId ?? "", olds.adopted ?? false, olds.keyMaterialHash);

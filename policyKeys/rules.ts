@@ -37,6 +37,28 @@ export function sameKeySet(a: string, b: string): boolean {
   return normalizeKeySetId(a).toLowerCase() === normalizeKeySetId(b).toLowerCase();
 }
 
+/** A key as Graph lists it in a keyset, as far as the kind of key tells (never key material). */
+export interface ListedKey {
+  kty?: string;
+  x5c?: string[];
+  x5t?: string;
+}
+
+/**
+ * How a keyset's keys were made, as far as Graph tells (it does not say): a certificate key carries
+ * its thumbprint x5t (trustFrameworkKey, https://learn.microsoft.com/graph/api/resources/trustframeworkkey?view=graph-rest-beta);
+ * the upload answers' examples show no x5c, and kty "oct"/"OCT", so neither x5c nor kty alone tells.
+ * Without one, RSA keys were generated, and oct keys are an uploaded secret or a generated oct key:
+ * recorded as a secret, with the note saying so. Used by `b2c-identity import` and `pulumi import`.
+ */
+export function keySetSource(keys: readonly ListedKey[]): { source: "secret" | "generate" | "certificate"; note?: string } {
+  const withCert = keys.some((k) => (typeof k.x5t === "string" && k.x5t !== "") || (Array.isArray(k.x5c) && k.x5c.length > 0));
+  const kty = (keys[0]?.kty ?? "").toLowerCase();
+  if (withCert) return { source: "certificate", note: "holds certificate keys: uploaded as a .cer or a .pfx (Graph does not say which); recorded as certificate" };
+  if (kty === "rsa") return { source: "generate" };
+  return { source: "secret", note: "holds symmetric (oct) keys: an uploaded secret or a generated oct key (Graph does not say which); recorded as secret" };
+}
+
 /** "RSA" or "oct" (case-insensitive input); undefined if neither. */
 export function canonicalKeyType(value: unknown): GeneratedKeyType | undefined {
   if (typeof value !== "string") return undefined;

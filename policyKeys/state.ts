@@ -93,6 +93,12 @@ export interface PolicyKeyState {
   activeKeyId: string;
   /** Taken over with adoptExisting (it existed before the stack). */
   adopted: boolean;
+  /**
+   * Imported (`pulumi import`): `source` is inferred from the keys, since Graph does not say how they
+   * were made (keySetSource), and no key material is known yet. The first declaration settles it as
+   * an adoption does (adoption.ts): no replacement for the reading Graph can't tell apart.
+   */
+  inferredSource?: boolean;
   /** Epoch ms of our last write: a read soon after it waits out eventual consistency instead of reporting "gone". */
   lastWriteAt: number;
 }
@@ -317,7 +323,7 @@ export function replacementReasons(olds: PolicyKeyState, news: PolicyKeyInputs):
   const reasons: string[] = [];
   if (isUnknown(news.name) || !sameKeySet(olds.name, news.name)) reasons.push("name");
   const source = sourceOf(news);
-  if (source !== olds.source) {
+  if (source !== olds.source && !(olds.inferredSource === true && readingGraphCannotTell(olds.source, news))) {
     reasons.push(...(olds.source ? [olds.source] : []), source);
     return reasons;
   }
@@ -328,6 +334,17 @@ export function replacementReasons(olds: PolicyKeyState, news: PolicyKeyInputs):
     if (!reasons.includes(source)) reasons.push(source);
   }
   return reasons;
+}
+
+/**
+ * Whether the declared source is the other reading of an imported keyset's keys: an uploaded secret
+ * or a generated oct key (both kty oct), a certificate uploaded as a .cer or a .pfx (both carry x5t).
+ */
+function readingGraphCannotTell(inferred: KeySource, news: PolicyKeyInputs): boolean {
+  const declared = sourceOf(news);
+  if (inferred === "secret") return declared === "generate" && !isUnknown(news.generate) && requestedKty(news)?.toLowerCase() === "oct";
+  if (inferred === "certificate") return declared === "pkcs12";
+  return false;
 }
 
 export function normalizeInputs(news: PolicyKeyInputs): PolicyKeyInputs {

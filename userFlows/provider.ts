@@ -10,6 +10,7 @@ import { adoptedReplacement, differingFields, fixedSettingMismatch, retainedOnDe
 import { isBeingReplaced, OwnershipGate, ownerIn, planReplacement, previewLook } from "../kernel/ownership/gate";
 import { pathSegment } from "../graph/paths";
 import { ExistsError, NotOursError } from "../kernel/errors";
+import { notInTenant } from "../kernel/importing";
 
 // B2CUserFlow's provider, over Graph beta /identity/b2cUserFlows
 // (https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow?view=graph-rest-beta).
@@ -283,6 +284,25 @@ export const userFlowProvider: UserFlowProvider = {
       if (props[key] !== undefined && current[key] !== undefined) declared[key] = current[key];
     }
     return { id: current.id, props: { ...props, ...declared, userFlowId: current.id, current: currentOf(current) } };
+  },
+
+  async readForImport(id) {
+    // Its settings as Graph reports them are what a program declaring it would give: the first
+    // `up` then changes nothing. Only the test application (for runUserFlowUrl) is the program's.
+    const settings = settingsOf(this);
+    const flow = await getFlow(new GraphApi(settings), normalizeUserFlowId(id));
+    if (!flow) throw notInTenant("user flow", id, settings.tenantId, "Its id is the flow's name with B2C_1_, e.g. B2C_1_susi.");
+    const current = currentOf(flow);
+    const inputs = {
+      name: flow.id,
+      ...(flow.userFlowType !== undefined ? { userFlowType: flow.userFlowType } : {}),
+      ...(flow.userFlowTypeVersion !== undefined ? { userFlowTypeVersion: flow.userFlowTypeVersion } : {}),
+      ...(flow.isLanguageCustomizationEnabled !== undefined ? { isLanguageCustomizationEnabled: flow.isLanguageCustomizationEnabled } : {}),
+      ...(flow.defaultLanguageTag ? { defaultLanguageTag: flow.defaultLanguageTag } : {}),
+      adoptExisting: true as const,
+    };
+    const props: UserFlowState = { ...(inputs as UserFlowInputs), userFlowId: flow.id, adopted: true, creationId: randomUUID(), current, lastWriteAt: 0 };
+    return { id: flow.id, props, inputs };
   },
 
   async update(id, olds: UserFlowState, news: UserFlowInputs) {

@@ -12,8 +12,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigSource } from "../../graph/settings";
 import { withoutDynamicProvider } from "../../kernel/dynamicState";
+import { ImportReads, isReadWithoutState, notImportable } from "../../kernel/importing";
+import type { Imported, ResourceImplementation } from "../../kernel/providerContext";
 import { PACKAGE, type ProviderKind } from "../../kernel/resource";
-import type { ResourceImplementation } from "../../kernel/providerContext";
 import { providerImplementations } from "../index";
 import { RESOURCE_CLASSES } from "./resources";
 
@@ -81,7 +82,18 @@ export function sealProperties(props: any, ...secretKeySets: Set<string>[]): any
   );
 }
 
-type Implementation = Required<Pick<ResourceImplementation, "create">> & ResourceImplementation;
+type Implementation = Required<Pick<ResourceImplementation, "create">> &
+  ResourceImplementation & { readForImport?: (id: string) => Promise<Imported<object, object>> };
+
+/** Why the resources that keep a versioned policy set's books are not imported (kernel/importing.ts). */
+const NOT_IMPORTABLE: Readonly<Record<string, string>> = {
+  PolicyReleaseRecord:
+    "it is the book a versioned TrustFrameworkPolicySet keeps of its releases, not a tenant object. Import the policies as " +
+    "b2c-identity:index:TrustFrameworkPolicy; a TrustFrameworkPolicySet with versioning makes its record itself.",
+  PolicyReleaseHistory:
+    "it is the book a versioned TrustFrameworkPolicySet keeps of its active and kept releases, not a tenant object. Import the policies as " +
+    "b2c-identity:index:TrustFrameworkPolicy; a TrustFrameworkPolicySet with versioning makes its history itself.",
+};
 
 /** The implementation serving a URN, bound to this provider's configuration. */
 function implementationFor(urn: string, config: ConfigSource): Implementation {
@@ -96,6 +108,8 @@ function implementationFor(urn: string, config: ConfigSource): Implementation {
 /** The resource methods of the `b2c-identity` provider (Pulumi's Node provider interface). */
 export class ResourceMethods {
   private configSource: ConfigSource = pluginConfigSource({});
+  /** `pulumi import` reads answered, until the engine's Check of each (kernel/importing.ts). */
+  private readonly importReads = new ImportReads();
 
   /** The provider's configuration (explicit provider inputs, or `b2c-identity:*` stack config for the default provider). */
   configure(config: PluginConfig): void {
@@ -105,6 +119,8 @@ export class ResourceMethods {
   async check(urn: string, olds: any, news: any): Promise<pulumi.provider.CheckResult> {
     const impl = implementationFor(urn, this.configSource);
     const [before, after] = [openProperties(olds), openProperties(news)];
+    // The Check that follows an import read: its inputs are the tenant's, secrets still to come.
+    if (this.importReads.isImportCheck(urn, before.values, after.values)) return { inputs: news };
     const result = impl.check ? await impl.check(before.values, after.values) : { inputs: after.values };
     return { ...result, inputs: sealProperties(result.inputs, after.secretKeys) };
   }
@@ -123,9 +139,20 @@ export class ResourceMethods {
   async read(id: string, urn: string, props: any): Promise<pulumi.provider.ReadResult> {
     const impl = implementationFor(urn, this.configSource);
     const state = openProperties(props ?? {});
+    if (isReadWithoutState(state.values)) return this.readForImport(impl, id, urn);
     if (!impl.read) return { id, props };
     const result = (await impl.read(id, state.values)) as pulumi.provider.ReadResult;
     return { ...result, props: sealProperties(result.props, state.secretKeys), ...(result.inputs ? { inputs: sealProperties(result.inputs, state.secretKeys) } : {}) };
+  }
+
+  /** `pulumi import`: the object as state and as inputs, adopted (kernel/importing.ts). */
+  private async readForImport(impl: Implementation, id: string, urn: string): Promise<pulumi.provider.ReadResult> {
+    const type = typeOfUrn(urn);
+    const name = type.slice(type.lastIndexOf(":") + 1);
+    if (!impl.readForImport) throw notImportable(type, NOT_IMPORTABLE[name] ?? "it stands for no tenant object of its own.");
+    const imported = await impl.readForImport(id);
+    this.importReads.answered(urn, imported.inputs);
+    return { id: imported.id, props: sealProperties(imported.props), inputs: sealProperties(imported.inputs) };
   }
 
   async update(id: string, urn: string, olds: any, news: any): Promise<pulumi.provider.UpdateResult> {

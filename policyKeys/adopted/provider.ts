@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defineResource } from "../../kernel/resource";
-import { normalizeKeySetId } from "../rules";
+import { keySetSource, normalizeKeySetId } from "../rules";
 import { activeKey, ExpiryKey } from "../../domain/keyExpiry";
 import { GraphKeySet, keyInfo } from "../state";
 import { checkFailures, ConfigNamespaceArgs, ConfiguredProvider, graphOf, isUnknown, readGraceMs, rememberConfig, TypedProvider } from "../../kernel/providerContext";
 import { pathSegment } from "../../graph/paths";
 import { NotOursError } from "../../kernel/errors";
+import { notInTenant } from "../../kernel/importing";
 
 // AdoptedKeySet: a policy key container (Graph beta /trustFramework/keySets/{id}) the stack takes
 // over AS IT IS, the way `b2c-identity import` writes a hand-built tenant's keysets: the stack reads
@@ -141,6 +142,20 @@ export const adoptedKeySetProvider: AdoptedKeySetProvider = {
   async update(_id, _olds: AdoptedKeySetState, news: AdoptedKeySetInputs) {
     // Only the description changed: check it against the keys again; nothing is written.
     return { outs: (await adopt(this, news)).outs };
+  },
+
+  async readForImport(id) {
+    // Described as `b2c-identity import` describes a keyset (keySetSource): read only, as always.
+    const set = await readKeySet(this, normalizeKeySetId(id));
+    if (!set) throw notInTenant("policy key container", id, graphOf(this).settings.tenantId, "Its id is the keyset's, e.g. B2C_1A_FacebookSecret.");
+    const keys = set.keys ?? [];
+    const { source } = keySetSource(keys);
+    const inputs = {
+      name: set.id,
+      ...(keys.length > 0 ? { source, use: keys[0].use ?? "sig" } : {}),
+      ...(keys.length > 0 && source !== "certificate" ? { keyType: (keys[0].kty ?? "").toLowerCase() === "rsa" ? "RSA" : "oct" } : {}),
+    };
+    return { id: set.id, props: outputsOf(inputs, set), inputs };
   },
 
   async delete() {
