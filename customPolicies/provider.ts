@@ -49,7 +49,7 @@ export interface TrustFrameworkPolicyState {
   policyId: string;
   /** `sha256:<hex>` of the normalized XML last uploaded (or, after a refresh, found in the tenant). */
   contentHash: string;
-  /** Absent only for a policy imported with `pulumi import`, until its first `up` records it. */
+  /** What the upload depended on (parent content hash, key set ids); absent only for a policy imported with `pulumi import`, until its first `up` records it. */
   dependsOnHash?: string;
   basePolicyId?: string;
   keySetIds: string[];
