@@ -29,7 +29,7 @@ const launcher = path.join(root, "node_modules", ".bin", "pulumi");
 
 /** Each stand-in: the Go module that builds it and the languages it serves (by its file name). */
 const HOSTS = [
-  { dir: path.join(__dirname, "sdkgen-host"), languages: ["go", "python"] },
+  { dir: path.join(__dirname, "sdkgen-host"), languages: ["go", "python", "nodejs"] },
   { dir: path.join(__dirname, "sdkgen-host", "dotnet"), languages: ["dotnet"] },
 ];
 
@@ -42,9 +42,13 @@ function run(command, args, options) {
   return result;
 }
 
-/** A folder with a pulumi-language-<language> for each language the CLI has no host for, built when its sources changed. */
-function standInHosts(languages) {
-  const missing = languages.filter((language) => !fs.existsSync(path.join(cliBin, `pulumi-language-${language}`)));
+/**
+ * A folder with a stand-in pulumi-language-<language> for each language the CLI has no host for
+ * (or for each of `languages`, with `always`: the Node.js host the CLI has cannot generate code),
+ * built when its sources changed. Undefined when none is needed.
+ */
+function standInHosts(languages, { always = false } = {}) {
+  const missing = languages.filter((language) => always || !fs.existsSync(path.join(cliBin, `pulumi-language-${language}`)));
   if (missing.length === 0) return undefined;
   const hash = crypto.createHash("sha256");
   for (const host of HOSTS) for (const file of ["go.mod", "go.sum", "main.go"]) hash.update(fs.readFileSync(path.join(host.dir, file)));
@@ -91,7 +95,7 @@ function generateSdks({ schema = path.join(root, "schema.json"), out = path.join
   return took;
 }
 
-module.exports = { generateSdks, LANGUAGES };
+module.exports = { generateSdks, standInHosts, LANGUAGES };
 
 if (require.main === module) {
   const argv = process.argv.slice(2);

@@ -1,22 +1,30 @@
-// A stand-in for the Go and Python language hosts (pulumi-language-go, pulumi-language-python), serving
-// only what `pulumi package gen-sdk` asks of them: GeneratePackage. The official CLI archive bundles the
-// real hosts; this repository builds its CLI from the Go module proxy (scripts/install-pulumi.sh), which
-// refuses the hosts' modules (403), while pkg/v3 (where the hosts' code generators live) is served. So the
-// CLI runs the same generator the real host calls, at the CLI's own version, through the same RPC:
-// sdk/go/pulumi-language-go/main.go and sdk/python/cmd/pulumi-language-python/main.go (GeneratePackage)
-// in github.com/pulumi/pulumi. The language is the executable's name (the CLI looks up
-// pulumi-language-<language> on PATH). scripts/gen-sdk.js builds and uses it.
+// A stand-in for language hosts' code generators, serving only what the CLI asks of them for code:
+// - as pulumi-language-go and pulumi-language-python, GeneratePackage (`pulumi package gen-sdk`);
+// - as pulumi-language-nodejs, GenerateProgram (`pulumi import --out` writing TypeScript).
+// The official CLI archive bundles the real hosts; this repository builds its CLI from the Go module
+// proxy (scripts/install-pulumi.sh), which refuses the Go and Python hosts' modules (403), and the
+// Node.js host it can build (sdk/v3 v3.68.0) has no GenerateProgram ("method GenerateProgram not
+// implemented"), while pkg/v3 (where the hosts' code generators live) is served. So the CLI runs the
+// same generator the real host calls, at the CLI's own version, through the same RPC:
+// sdk/go/pulumi-language-go/main.go, sdk/python/cmd/pulumi-language-python/main.go (GeneratePackage)
+// and sdk/nodejs/cmd/pulumi-language-nodejs/main.go (GenerateProgram) in github.com/pulumi/pulumi.
+// The language is the executable's name (the CLI looks up pulumi-language-<language> on PATH).
+// scripts/gen-sdk.js builds it (standInHosts) for `npm run sdk:gen` and for the import tests.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/hcl2/syntax"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/pcl"
 	pygen "github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -72,6 +80,48 @@ func (h *host) GeneratePackage(ctx context.Context, req *pulumirpc.GeneratePacka
 		}
 	}
 	return &pulumirpc.GeneratePackageResponse{Diagnostics: rpcDiags}, nil
+}
+
+// GenerateProgram writes a program's TypeScript from its PCL, as the official Node.js host does:
+// parse, bind with the CLI's schema loader, and run pkg/v3's TypeScript generator.
+func (h *host) GenerateProgram(ctx context.Context, req *pulumirpc.GenerateProgramRequest) (*pulumirpc.GenerateProgramResponse, error) {
+	if h.language != "nodejs" {
+		return nil, fmt.Errorf("this stand-in generates programs in TypeScript (as pulumi-language-nodejs), not %q", h.language)
+	}
+	loader, err := schema.NewLoaderClient(req.LoaderTarget)
+	if err != nil {
+		return nil, err
+	}
+	defer loader.Close()
+	parser := syntax.NewParser()
+	for path, contents := range req.Source {
+		if err := parser.ParseFile(strings.NewReader(contents), path); err != nil {
+			return nil, err
+		}
+		if parser.Diagnostics.HasErrors() {
+			return nil, parser.Diagnostics
+		}
+	}
+	options := []pcl.BindOption{pcl.PreferOutputVersionedInvokes}
+	if !req.Strict {
+		options = append(options, pcl.NonStrictBindOptions()...)
+	}
+	program, diags, err := pcl.BindProgram(parser.Files, schema.NewCachedLoader(loader), options...)
+	if err != nil {
+		return nil, err
+	}
+	rpcDiags := plugin.HclDiagnosticsToRPCDiagnostics(diags)
+	if diags.HasErrors() {
+		return &pulumirpc.GenerateProgramResponse{Diagnostics: rpcDiags}, nil
+	}
+	if program == nil {
+		return nil, errors.New("internal error: program was nil")
+	}
+	files, diags, err := nodejs.GenerateProgram(program)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.GenerateProgramResponse{Source: files, Diagnostics: append(rpcDiags, plugin.HclDiagnosticsToRPCDiagnostics(diags)...)}, nil
 }
 
 // GetPluginInfo is the first call the CLI makes to a language host it starts.

@@ -1,16 +1,15 @@
 // The code `pulumi import --out` writes for a TypeScript project, and a type check of it against
-// this package. The CLI asks the project's language host for the code (GenerateProgram); where the
+// this package. The CLI asks the project's language host for the code (GenerateProgram); the
 // installed Node.js host has no such method (the v3.68.0 host that scripts/install-pulumi.sh builds
-// from the Go module proxy), the stand-in in nodejsCodegenHost/ runs the same generator (its
-// main.go says why and from where), built once per source change into node_modules/.cache/ and put
-// first on PATH for the import command only.
+// from the Go module proxy), so the code-generator stand-in of `npm run sdk:gen`
+// (scripts/sdkgen-host/main.go says why and from where), built once per source change, is put
+// first on PATH as pulumi-language-nodejs for the import command only.
 import { spawnSync } from "child_process";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "./pulumiEngine";
 
-const HOST_DIR = path.join(__dirname, "nodejsCodegenHost");
+const { standInHosts } = require("../../scripts/gen-sdk.js") as { standInHosts: (languages: string[], options: { always: boolean }) => string };
 
 function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): { code: number; output: string } {
   const result = spawnSync(command, args, { encoding: "utf8", ...options });
@@ -20,16 +19,7 @@ function run(command: string, args: string[], options: { cwd: string; env?: Node
 
 /** A folder holding the stand-in `pulumi-language-nodejs`, built when its sources changed. */
 export function nodejsCodegenHostDir(): string {
-  const hash = crypto.createHash("sha256");
-  for (const file of ["go.mod", "go.sum", "main.go"]) hash.update(fs.readFileSync(path.join(HOST_DIR, file)));
-  const dir = path.join(repoRoot, "node_modules", ".cache", "b2c-identity-nodejs-codegen", hash.digest("hex").slice(0, 16));
-  const binary = path.join(dir, "pulumi-language-nodejs");
-  if (!fs.existsSync(binary)) {
-    const built = run("go", ["build", "-trimpath", "-o", `${binary}.partial`, "."], { cwd: HOST_DIR, env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" } });
-    if (built.code !== 0) throw new Error(`building the Node.js code generator stand-in failed:\n${built.output}`);
-    fs.renameSync(`${binary}.partial`, binary);
-  }
-  return dir;
+  return standInHosts(["nodejs"], { always: true });
 }
 
 /** The environment of a `pulumi import` that writes TypeScript: the stand-in host first on PATH. */
