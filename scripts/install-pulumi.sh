@@ -3,7 +3,8 @@
 # YAML's language host into $PULUMI_HOME/versions/<version>/bin (default
 # ~/.pulumi/versions/<version>/bin): the folder the npm `pulumi` launcher and the Automation API look
 # in first. It does nothing when they are already there, and builds only the YAML host into a
-# folder that has the rest (installs from before the YAML host was added).
+# folder that has the rest (installs from before the YAML host was added). It also installs this
+# checkout's b2c-identity provider plugin, as `npx b2c-identity plugin install` does.
 #
 # Where the official download is unreachable, the CLI is built from the Go module proxy. Both
 # go.mod files carry directory replaces (`github.com/pulumi/pulumi/sdk/v3 => ../sdk`), so
@@ -31,6 +32,14 @@ bin="$home/versions/$version/bin"
 started=$SECONDS
 
 say() { echo "pulumi:install: $*"; }
+
+# The plugin first: it needs only this checkout's build (`npm ci` runs `prepare`, which builds dist/),
+# and writes $PULUMI_HOME/plugins/resource-b2c-identity-v<version>/ (cli/pluginInstall.ts).
+if [ -f "$root/dist/cli/index.js" ]; then
+  say "$(node "$root/dist/cli/index.js" plugin install)"
+else
+  say "dist/ is not built, so the b2c-identity plugin is not installed: run npm run build, then npx b2c-identity plugin install"
+fi
 
 cli_installed() {
   [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ] && [ -x "$bin/pulumi-resource-pulumi-nodejs" ] &&
