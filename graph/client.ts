@@ -189,7 +189,7 @@ export class GraphApi {
               `no answer within the retry budget of ${record.budgetSeconds} s (attempt ${record.attempts}, ` +
               `${((this.clock.now() - (record.startedAt ?? this.clock.now())) / 1000).toFixed(1)} s after the first); ` +
               `${call.method === "GET" ? "" : "the write may or may not have been carried out; "}` +
-              `${describeSetting("retryBudgetSeconds", this.settings.configNamespace)} sets the budget`,
+              `${describeSetting("retryBudgetSeconds", this.settings)} sets the budget`,
             operation,
             secrets: call.secrets,
           })
@@ -203,7 +203,7 @@ export class GraphApi {
         graphError.message +=
           ` (${why}gave up after ${g.attempts} attempt(s) in ${g.elapsedSeconds.toFixed(1)} s: the next wait of ${g.nextWaitSeconds.toFixed(1)} s ` +
           `would ${g.elapsedSeconds + g.nextWaitSeconds > g.budgetSeconds ? "pass" : `leave less than ${MIN_ATTEMPT_MS / 1000} s of`} ` +
-          `the retry budget of ${g.budgetSeconds} s, ${describeSetting("retryBudgetSeconds", this.settings.configNamespace)})`;
+          `the retry budget of ${g.budgetSeconds} s, ${describeSetting("retryBudgetSeconds", this.settings)})`;
       }
       throw graphError;
     }
@@ -244,7 +244,7 @@ export function toGraphRequestError(
   error: unknown,
   operation: GraphOperationInfo,
   secrets?: readonly (string | undefined)[],
-  settings?: Pick<GraphSettings, "tenantId" | "clientId" | "clientSecret" | "authorityHost" | "configNamespace">,
+  settings?: Pick<GraphSettings, "tenantId" | "clientId" | "clientSecret" | "authorityHost" | "configNamespace" | "settingNames">,
 ): GraphRequestError {
   if (isGraphRequestError(error)) return error;
   secrets = withCredentialSecrets(secrets, settings);
@@ -255,19 +255,19 @@ export function toGraphRequestError(
     const message = e.message ?? "";
     // The token endpoint's AADSTS codes that point at one setting (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
     const hint = /AADSTS(90002|900023|90013)\b|endpoints_resolution_error/.test(message)
-      ? `The tenant ${settings?.tenantId ?? ""} was not found at ${settings?.authorityHost ?? "the authority"}: check ${describeSetting("tenantId", settings?.configNamespace)} (the B2C tenant's GUID or <name>.onmicrosoft.com) and b2c:cloud. `
+      ? `The tenant ${settings?.tenantId ?? ""} was not found at ${settings?.authorityHost ?? "the authority"}: check ${describeSetting("tenantId", settings)} (the B2C tenant's GUID or <name>.onmicrosoft.com) and ${describeSetting("cloud", settings)}. `
       : /AADSTS(700016|90014)\b/.test(message)
-        ? `Application ${shownClientId(settings?.clientId)} is not registered in tenant ${settings?.tenantId ?? ""}: check ${describeSetting("clientId", settings?.configNamespace)} and ${describeSetting("tenantId", settings?.configNamespace)}. `
+        ? `Application ${shownClientId(settings?.clientId)} is not registered in tenant ${settings?.tenantId ?? ""}: check ${describeSetting("clientId", settings)} and ${describeSetting("tenantId", settings)}. `
         : /AADSTS(7000215|7000222|700027)\b/.test(message)
-          ? `The credential was refused: check ${describeSetting("clientSecret", settings?.configNamespace)} (the secret's value, not its id; not expired) or ${describeSetting("clientCertificatePath", settings?.configNamespace)}. `
+          ? `The credential was refused: check ${describeSetting("clientSecret", settings)} (the secret's value, not its id; not expired) or ${describeSetting("clientCertificatePath", settings)}. `
           : "";
     return new GraphRequestError({
       status: 0,
       code: "authenticationFailed",
       graphMessage:
-        `could not get a Graph token for tenant ${settings?.tenantId ?? "?"} (${describeSetting("tenantId", settings?.configNamespace)}) ` +
-        `(${credentialErrors.includes(e?.name ?? "") ? e.name : e.code}): ${message}. ${hint}Credentials are read from ${describeSetting("clientId", settings?.configNamespace)} ` +
-        `with ${describeSetting("clientSecret", settings?.configNamespace)} or ${describeSetting("clientCertificatePath", settings?.configNamespace)}; without them ` +
+        `could not get a Graph token for tenant ${settings?.tenantId ?? "?"} (${describeSetting("tenantId", settings)}) ` +
+        `(${credentialErrors.includes(e?.name ?? "") ? e.name : e.code}): ${message}. ${hint}Credentials are read from ${describeSetting("clientId", settings)} ` +
+        `with ${describeSetting("clientSecret", settings)} or ${describeSetting("clientCertificatePath", settings)}; without them ` +
         `DefaultAzureCredential is used (workload identity, managed identity, Azure CLI)`,
       operation,
       secrets,

@@ -5,7 +5,16 @@ import { DEFAULT_RETRY_BUDGET_SECONDS, MIN_RETRY_BUDGET_SECONDS } from "./retry"
 /** Where a setting comes from: Pulumi stack config (`b2c:*`) first, then an environment variable. */
 export interface ConfigSource {
   get(key: string): string | undefined;
+  /**
+   * How a user sets a setting, for messages, when this source is not the stack config of the
+   * resource's namespace (a provider plugin's own configuration: host/plugin/provider.ts).
+   * Default: describeSetting's stack config key.
+   */
+  settingNames?: SettingNames;
 }
+
+/** How a user sets each setting, given the namespace the resource names. */
+export type SettingNames = (name: SettingName, namespace: string) => string;
 
 /** Every setting the Graph client reads, with its stack config key and environment fallback. */
 export const SETTING_KEYS = {
@@ -62,6 +71,8 @@ export interface GraphSettings {
   customEndpoints: boolean;
   /** The stack config namespace these settings were read from ("b2c" unless a component named another), for messages. */
   configNamespace?: string;
+  /** How messages name each setting when not by the namespace's stack config key (ConfigSource.settingNames). */
+  settingNames?: SettingNames;
   /** Time budget of one Graph request and its retries (429/503/504, transient B2C codes, dropped connections), seconds. Default 60. */
   retryBudgetSeconds: number;
 }
@@ -77,8 +88,16 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT_DOMAIN = /^([a-z0-9][a-z0-9-]{0,62})\.(onmicrosoft\.com|partner\.onmschina\.cn)$/i;
 const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/i;
 
-/** How to set a setting, for error messages. */
-export function describeSetting(name: SettingName, namespace: string = DEFAULT_CONFIG_NAMESPACE): string {
+/**
+ * How to set a setting, for error messages: by the stack config key of a namespace, or as resolved
+ * settings name it (their namespace, or their source's own names).
+ */
+export function describeSetting(
+  name: SettingName,
+  from: string | Pick<GraphSettings, "configNamespace" | "settingNames"> | undefined = DEFAULT_CONFIG_NAMESPACE,
+): string {
+  const namespace = (typeof from === "string" ? from : from?.configNamespace) ?? DEFAULT_CONFIG_NAMESPACE;
+  if (typeof from === "object" && from.settingNames) return from.settingNames(name, namespace);
   const k = SETTING_KEYS[name];
   return namespace === DEFAULT_CONFIG_NAMESPACE
     ? `stack config '${k.config}' (or environment variable ${k.env})`
@@ -97,15 +116,17 @@ export function readSetting(name: SettingName, config: ConfigSource | undefined,
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-function httpsUrl(name: SettingName, value: string, namespace: string): string {
+type Described = Pick<GraphSettings, "configNamespace" | "settingNames">;
+
+function httpsUrl(name: SettingName, value: string, named: Described): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new GraphConfigError(`${describeSetting(name, namespace)} is not a URL: '${value}'. Give an https URL such as 'https://graph.microsoft.com', or leave it unset for the cloud's default.`);
+    throw new GraphConfigError(`${describeSetting(name, named)} is not a URL: '${value}'. Give an https URL such as 'https://graph.microsoft.com', or leave it unset for the cloud's default.`);
   }
   if (url.protocol !== "https:") {
-    throw new GraphConfigError(`${describeSetting(name, namespace)} must use https, got '${value}'.`);
+    throw new GraphConfigError(`${describeSetting(name, named)} must use https, got '${value}'.`);
   }
   return value.replace(/\/+$/, "");
 }
@@ -118,28 +139,29 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
   if (!CONFIG_NAMESPACE_PATTERN.test(namespace)) {
     throw new GraphConfigError(`The config namespace '${namespace}' (a component's \`tenant\` argument) must be letters, digits, '-', '_' or '.', e.g. 'b2c-eu'.`);
   }
+  const named: Described = { configNamespace: namespace, settingNames: config?.settingNames };
   const tenantId = readSetting("tenantId", config, env, namespace);
   if (!tenantId) {
     throw new GraphConfigError(
-      `No B2C tenant configured: set ${describeSetting("tenantId", namespace)} to the tenant GUID or '<name>.onmicrosoft.com'.`,
+      `No B2C tenant configured: set ${describeSetting("tenantId", named)} to the tenant GUID or '<name>.onmicrosoft.com'.`,
     );
   }
   const domainMatch = TENANT_DOMAIN.exec(tenantId);
   if (!GUID.test(tenantId) && !domainMatch) {
     throw new GraphConfigError(
-      `${describeSetting("tenantId", namespace)} must be a GUID or '<name>.onmicrosoft.com', got '${tenantId}'.`,
+      `${describeSetting("tenantId", named)} must be a GUID or '<name>.onmicrosoft.com', got '${tenantId}'.`,
     );
   }
   const tenantName = readSetting("tenantName", config, env, namespace) ?? domainMatch?.[1];
   if (tenantName !== undefined && !TENANT_NAME.test(tenantName)) {
     throw new GraphConfigError(
-      `${describeSetting("tenantName", namespace)} must be the tenant's short name (letters, digits, '-'), got '${tenantName}'.`,
+      `${describeSetting("tenantName", named)} must be the tenant's short name (letters, digits, '-'), got '${tenantName}'.`,
     );
   }
   const cloudValue = readSetting("cloud", config, env, namespace) ?? "AzurePublic";
   const cloud = CLOUD_NAMES.find((c) => c.toLowerCase() === cloudValue.toLowerCase());
   if (!cloud) {
-    throw new GraphConfigError(`${describeSetting("cloud", namespace)} must be one of ${CLOUD_NAMES.join(", ")}, got '${cloudValue}'.`);
+    throw new GraphConfigError(`${describeSetting("cloud", named)} must be one of ${CLOUD_NAMES.join(", ")}, got '${cloudValue}'.`);
   }
   const endpoints = CLOUDS[cloud];
   const graphOverride = readSetting("graphEndpoint", config, env, namespace);
@@ -148,11 +170,11 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
   const clientSecret = readSetting("clientSecret", config, env, namespace);
   const clientCertificatePath = readSetting("clientCertificatePath", config, env, namespace);
   if (clientId !== undefined && !GUID.test(clientId) && !graphOverride) {
-    throw new GraphConfigError(`${describeSetting("clientId", namespace)} must be the application (client) id GUID, got ${describeValueShape(clientId)} (not shown: it may be the secret, if the id and the secret were swapped).`);
+    throw new GraphConfigError(`${describeSetting("clientId", named)} must be the application (client) id GUID, got ${describeValueShape(clientId)} (not shown: it may be the secret, if the id and the secret were swapped).`);
   }
   if ((clientSecret || clientCertificatePath) && !clientId) {
     throw new GraphConfigError(
-      `A client ${clientSecret ? "secret" : "certificate"} is configured but no application: set ${describeSetting("clientId", namespace)}.`,
+      `A client ${clientSecret ? "secret" : "certificate"} is configured but no application: set ${describeSetting("clientId", named)}.`,
     );
   }
   const budgetValue = readSetting("retryBudgetSeconds", config, env, namespace);
@@ -160,21 +182,22 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
   // Under the 1 s floor of every wait a budget allows no retry at all, and bounds each attempt too tightly.
   if (!Number.isFinite(retryBudgetSeconds) || retryBudgetSeconds < MIN_RETRY_BUDGET_SECONDS || retryBudgetSeconds > 3600) {
     throw new GraphConfigError(
-      `${describeSetting("retryBudgetSeconds", namespace)} must be a number of seconds from ${MIN_RETRY_BUDGET_SECONDS} to 3600, got '${budgetValue}'.`,
+      `${describeSetting("retryBudgetSeconds", named)} must be a number of seconds from ${MIN_RETRY_BUDGET_SECONDS} to 3600, got '${budgetValue}'.`,
     );
   }
-  const graphEndpoint = graphOverride ? httpsUrl("graphEndpoint", graphOverride, namespace) : endpoints.graphEndpoint;
-  const authorityHost = authorityOverride ? httpsUrl("authorityHost", authorityOverride, namespace) : endpoints.authorityHost;
+  const graphEndpoint = graphOverride ? httpsUrl("graphEndpoint", graphOverride, named) : endpoints.graphEndpoint;
+  const authorityHost = authorityOverride ? httpsUrl("authorityHost", authorityOverride, named) : endpoints.authorityHost;
   if ((graphOverride || authorityOverride) && !clientSecret && !clientCertificatePath) {
     // Managed identity and Azure CLI tokens come from the real Microsoft Entra ID, never from a
     // custom authority (the local emulator, a proxy): only an app credential can work there.
     throw new GraphConfigError(
       `A custom authority or Graph endpoint is configured, so an application credential is needed: set ` +
-        `${describeSetting("clientSecret", namespace)} or ${describeSetting("clientCertificatePath", namespace)}, with ${describeSetting("clientId", namespace)}.`,
+        `${describeSetting("clientSecret", named)} or ${describeSetting("clientCertificatePath", named)}, with ${describeSetting("clientId", named)}.`,
     );
   }
   return {
     configNamespace: namespace,
+    ...(config?.settingNames ? { settingNames: config.settingNames } : {}),
     tenantId,
     tenantName,
     clientId,
@@ -194,7 +217,7 @@ export function resolveGraphSettings(config?: ConfigSource, env: NodeJS.ProcessE
 export function requireTenantName(settings: GraphSettings): string {
   if (!settings.tenantName) {
     throw new GraphConfigError(
-      `The tenant's short name is needed for sign-in URLs: set ${describeSetting("tenantName", settings.configNamespace)} (the <name> in <name>.onmicrosoft.com).`,
+      `The tenant's short name is needed for sign-in URLs: set ${describeSetting("tenantName", settings)} (the <name> in <name>.onmicrosoft.com).`,
     );
   }
   return settings.tenantName;

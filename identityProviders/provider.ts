@@ -154,7 +154,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
               reason:
                 `${type} identity providers are not available in tenant ${graph.settings.tenantId} ` +
                 `(available: ${available.join(", ") || "none"}). WeChat, QQ, Weibo and the other social types need an ` +
-                `Azure AD B2C tenant: check ${describeSetting("tenantId", graph.settings.configNamespace)}.`,
+                `Azure AD B2C tenant: check ${describeSetting("tenantId", graph.settings)}.`,
             },
           ],
         };

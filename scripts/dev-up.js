@@ -7,7 +7,9 @@
 //   npm run dev:up -- up --expect-no-changes   extra flags pass through
 // The CLI is the npm `pulumi` launcher's (devDependency), which runs the binary in
 // $PULUMI_HOME/versions/<version>/bin: `npm run pulumi:install` puts it there where the official
-// download is unreachable. B2C_DEV_DIR moves .emulator/ and .pulumi-local/ elsewhere.
+// download is unreachable. The b2c-identity provider plugin of this checkout is installed before
+// pulumi runs, as `npx b2c-identity plugin install` does. B2C_DEV_DIR moves .emulator/ and
+// .pulumi-local/ elsewhere.
 "use strict";
 const { spawn, spawnSync } = require("child_process");
 const fs = require("fs");
@@ -59,6 +61,13 @@ if (process.env.B2C_DIST_FRESH !== "1") {
   const build = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
   if (build.status !== 0) fail("npm run build failed");
 }
+
+// The dev stack's resources are the plugin's (b2c-identity:index:*), and automatic plugin downloads
+// are off: the engine takes the plugin from $PULUMI_HOME/plugins/resource-b2c-identity-v<version>/,
+// so this build's plugin goes there on every run (a fresh machine has none; an old one may be stale).
+const { installPlugin } = require("../dist/cli/pluginInstall.js");
+const plugin = installPlugin({ root });
+console.log(`b2c-identity provider plugin v${plugin.version} installed in ${plugin.folder}`);
 
 fs.mkdirSync(stateDir, { recursive: true });
 fs.mkdirSync(backendDir, { recursive: true });

@@ -1,33 +1,87 @@
 #!/usr/bin/env bash
-# Installs the real Pulumi CLI, its Node.js language host and the dynamic-provider shim into
-# $PULUMI_HOME/versions/<version>/bin (default ~/.pulumi/versions/<version>/bin): the folder the npm
-# `pulumi` launcher and the Automation API look in first. It does nothing when they are already there.
+# Installs the real Pulumi CLI, its Node.js language host, the dynamic-provider shim and Pulumi
+# YAML's language host into $PULUMI_HOME/versions/<version>/bin (default
+# ~/.pulumi/versions/<version>/bin): the folder the npm `pulumi` launcher and the Automation API look
+# in first. It does nothing when they are already there, and builds only the YAML host into a
+# folder that has the rest (installs from before the YAML host was added). It also installs this
+# checkout's b2c-identity provider plugin, as `npx b2c-identity plugin install` does.
 #
 # Where the official download is unreachable, the CLI is built from the Go module proxy. Both
 # go.mod files carry directory replaces (`github.com/pulumi/pulumi/sdk/v3 => ../sdk`), so
 # `go install …@version` is refused; we copy each module out of the module cache, point the replaces
 # at the same-version modules and build with -mod=mod. Recipe and sources:
 # docs/pulumi-cli-from-go-modules.md.
+#
+# The YAML host (github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml) runs the YAML example
+# (examples/yaml/) in the engine tests. Its go.mod has no directory replaces, so a plain
+# `go install …@version` builds it. The engine finds a language host next to the running `pulumi`
+# binary (pulumi/pulumi sdk/go/common/workspace/plugins.go: IsPluginBundled lists language "yaml",
+# and getPluginInfoAndPath looks beside os.Executable()); the official archive carries it there too
+# (docs/pulumi-cli-from-go-modules.md, 1.3).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # One pinned version: the npm launcher's (devDependency `pulumi`), which is compatible with our
 # @pulumi/pulumi (the CLI speaks the same gRPC protocol to older Node SDKs).
 version="${PULUMI_CLI_VERSION:-$(node -p "require('$root/package.json').devDependencies.pulumi.replace(/^[^0-9]*/, '')")}"
+# The YAML host's version: package.json config.pulumiYamlVersion (pulumi-yaml's own releases; the
+# CLI speaks to any host of the same gRPC protocol).
+yaml_version="${PULUMI_YAML_VERSION:-$(node -p "require('$root/package.json').config.pulumiYamlVersion.replace(/^v/, '')")}"
 home="${PULUMI_HOME:-$HOME/.pulumi}"
 bin="$home/versions/$version/bin"
 started=$SECONDS
 
 say() { echo "pulumi:install: $*"; }
 
-if [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ] && [ -x "$bin/pulumi-resource-pulumi-nodejs" ] &&
-  PULUMI_SKIP_UPDATE_CHECK=true "$bin/pulumi" version 2>/dev/null | grep -qx "v$version"; then
-  say "Pulumi CLI v$version is already installed in $bin (nothing to do)"
+# The plugin first: it needs only this checkout's build (`npm ci` runs `prepare`, which builds dist/),
+# and writes $PULUMI_HOME/plugins/resource-b2c-identity-v<version>/ (cli/pluginInstall.ts).
+if [ -f "$root/dist/cli/index.js" ]; then
+  say "$(node "$root/dist/cli/index.js" plugin install)"
+else
+  say "dist/ is not built, so the b2c-identity plugin is not installed: run npm run build, then npx b2c-identity plugin install"
+fi
+
+cli_installed() {
+  [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ] && [ -x "$bin/pulumi-resource-pulumi-nodejs" ] &&
+    PULUMI_SKIP_UPDATE_CHECK=true "$bin/pulumi" version 2>/dev/null | grep -qx "v$version"
+}
+# The host has no --version flag; `go version -m` reads the module version `go install` recorded in
+# the binary (its build info). Without Go the binary's presence is taken as enough.
+yaml_host_installed() {
+  [ -x "$bin/pulumi-language-yaml" ] &&
+    { ! command -v go >/dev/null || go version -m "$bin/pulumi-language-yaml" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+github.com/pulumi/pulumi-yaml[[:space:]]+v$yaml_version[[:space:]]"; }
+}
+need_go() { command -v go >/dev/null || { say "Go is needed to build $1 (go version >= 1.25); install Go, or install the official CLI (it carries the YAML host) into $bin"; exit 1; }; }
+
+# go install into $1, flags as the CLI's build below and pulumi-yaml's Makefile (version.Version).
+build_yaml_host() {
+  local t0=$SECONDS
+  (export CGO_ENABLED=0 GOBIN="$1" GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
+    go install -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$yaml_version" \
+      "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$yaml_version")
+  say "built pulumi-language-yaml v$yaml_version in $((SECONDS - t0)) s ($(du -h "$1/pulumi-language-yaml" | cut -f1))"
+}
+
+if cli_installed; then
+  if yaml_host_installed; then
+    say "Pulumi CLI v$version and pulumi-language-yaml v$yaml_version are already installed in $bin (nothing to do)"
+    exit 0
+  fi
+  # Only the YAML host is missing (or another version): build it beside the CLI, which stays as it is.
+  need_go "Pulumi YAML's language host"
+  say "building pulumi-language-yaml v$yaml_version from the Go module proxy into $bin ($(go version))"
+  yaml_staging="$home/versions/.$version.yaml.partial"
+  rm -rf "$yaml_staging"
+  mkdir -p "$yaml_staging"
+  build_yaml_host "$yaml_staging"
+  mv -f "$yaml_staging/pulumi-language-yaml" "$bin/pulumi-language-yaml" # same file system: one rename
+  rm -rf "$yaml_staging"
+  say "installed pulumi-language-yaml v$yaml_version in $bin in $((SECONDS - started)) s"
   exit 0
 fi
 
-command -v go >/dev/null || { say "Go is needed to build the Pulumi CLI (go version >= 1.25); install Go, or install the official CLI into $bin"; exit 1; }
-say "building Pulumi CLI v$version from the Go module proxy into $bin ($(go version))"
+need_go "the Pulumi CLI"
+say "building Pulumi CLI v$version and pulumi-language-yaml v$yaml_version from the Go module proxy into $bin ($(go version))"
 
 export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
 work="$(mktemp -d)"
@@ -103,6 +157,7 @@ build() {
 }
 build "$work/pkg" pulumi ./cmd/pulumi
 build "$work/host" pulumi-language-nodejs "$host_package"
+build_yaml_host "$staging/bin"
 
 # The dynamic-provider shim. The engine starts it in the program's folder, so node resolves the
 # program's own @pulumi/pulumi; unlike the upstream shim it fails loudly when that is missing.

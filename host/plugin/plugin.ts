@@ -1,7 +1,7 @@
 // The `b2c-identity` provider: the resource methods (provider.ts) and components (construct.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { construct } from "./construct";
-import { type PluginConfig, ResourceMethods } from "./provider";
+import { type PluginConfig, type ProviderIdentity, ResourceMethods } from "./provider";
 import type { ConfiguredProviderServer } from "./server";
 
 export function b2cIdentityProvider(version: string, schema: string | undefined): ConfiguredProviderServer {
@@ -9,7 +9,7 @@ export function b2cIdentityProvider(version: string, schema: string | undefined)
   return {
     version,
     schema,
-    configure: (config: PluginConfig) => methods.configure(config),
+    configure: (config: PluginConfig, provider?: ProviderIdentity) => methods.configure(config, provider),
     check: (urn, olds, news) => methods.check(urn, olds, news),
     diff: (id, urn, olds, news) => methods.diff(id, urn, olds, news),
     create: (urn, inputs) => methods.create(urn, inputs),

@@ -10,7 +10,7 @@
 // pkg/resource/plugin provider_plugin.go, annotateSecrets); here the plugin does the same itself:
 // unwrap what comes in, and wrap again every returned top-level property whose input was secret.
 import * as pulumi from "@pulumi/pulumi";
-import type { ConfigSource } from "../../graph/settings";
+import { type ConfigSource, DEFAULT_CONFIG_NAMESPACE, describeSetting, SETTING_KEYS, type SettingNames } from "../../graph/settings";
 import { withoutDynamicProvider } from "../../kernel/dynamicState";
 import { ImportReads, isReadWithoutState, notImportable } from "../../kernel/importing";
 import type { Imported, ResourceImplementation } from "../../kernel/providerContext";
@@ -21,12 +21,42 @@ import { RESOURCE_CLASSES } from "./resources";
 /** The provider's configuration, as `configure` received it: `tenantId`, `clientId`, `clientSecret`, … */
 export type PluginConfig = Record<string, string | undefined>;
 
+/** The provider resource a plugin process serves: the name and URN Pulumi's ConfigureRequest carries. */
+export interface ProviderIdentity {
+  name?: string;
+  urn?: string;
+}
+
+/**
+ * How messages name the provider's settings (a missing tenantId, a refused clientSecret, …), by the
+ * provider's name. Pulumi names a default provider `default` or `default_<version>` (pulumi/pulumi
+ * pkg/resource/deploy/providers/provider.go, DefaultName), configured by the `b2c-identity:*` stack
+ * config. A TypeScript program's providers are named after the stack config namespace they are
+ * made from (kernel/tenantProvider.ts), so that namespace's keys stay the names. Any other provider
+ * was declared with its properties (`pulumi:providers:b2c-identity`). Unnamed: the stack config keys.
+ */
+export function providerSettingNames(provider: ProviderIdentity = {}): SettingNames | undefined {
+  const { name } = provider;
+  if (name === undefined || name === "") return undefined;
+  const isDefault = name === "default" || name.startsWith("default_");
+  return (setting, namespace) => {
+    if (!isDefault && name === namespace) return describeSetting(setting, namespace);
+    // The plugin falls back to the environment for the default namespace only (graph/settings.ts readSetting).
+    const env = namespace === DEFAULT_CONFIG_NAMESPACE ? ` (or environment variable ${SETTING_KEYS[setting].env})` : "";
+    return isDefault
+      ? `stack config '${PACKAGE}:${setting}'${env}`
+      : `property '${setting}' of the provider '${name}' (pulumi:providers:${PACKAGE})${env}`;
+  };
+}
+
 /**
  * The plugin's configuration read as the stack config the implementations know (`<namespace>:<key>`):
  * one provider serves one tenant, so every namespace a resource names reads the provider's own keys.
+ * Messages name the settings as the provider's user set them (providerSettingNames).
  */
-export function pluginConfigSource(config: PluginConfig): ConfigSource {
-  return { get: (key) => config[key.slice(key.indexOf(":") + 1)] };
+export function pluginConfigSource(config: PluginConfig, provider?: ProviderIdentity): ConfigSource {
+  const settingNames = providerSettingNames(provider);
+  return { get: (key) => config[key.slice(key.indexOf(":") + 1)], ...(settingNames ? { settingNames } : {}) };
 }
 
 const KIND_BY_TYPE: ReadonlyMap<string, ProviderKind> = new Map(RESOURCE_CLASSES.map((c) => [`${PACKAGE}:index:${c.typeName}`, c.providerKind]));
@@ -112,8 +142,8 @@ export class ResourceMethods {
   private readonly importReads = new ImportReads();
 
   /** The provider's configuration (explicit provider inputs, or `b2c-identity:*` stack config for the default provider). */
-  configure(config: PluginConfig): void {
-    this.configSource = pluginConfigSource(config);
+  configure(config: PluginConfig, provider?: ProviderIdentity): void {
+    this.configSource = pluginConfigSource(config, provider);
   }
 
   async check(urn: string, olds: any, news: any): Promise<pulumi.provider.CheckResult> {

@@ -13,7 +13,7 @@
 // hands to grpc-js's `addService`, so this wraps that call while `main` starts.
 import { createRequire } from "module";
 import * as pulumi from "@pulumi/pulumi";
-import type { PluginConfig } from "./provider";
+import type { PluginConfig, ProviderIdentity } from "./provider";
 
 const fromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
 const grpc = fromPulumi("@grpc/grpc-js");
@@ -22,7 +22,8 @@ const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb");
 
 /** A Pulumi Node provider that also takes its configuration. */
 export interface ConfiguredProviderServer extends pulumi.provider.Provider {
-  configure(config: PluginConfig): void;
+  /** `provider`: the provider resource's name and URN, from the ConfigureRequest. */
+  configure(config: PluginConfig, provider?: ProviderIdentity): void;
 }
 
 /** The provider configuration from a ConfigureRequest: its args, secrets unwrapped, values as strings. */
@@ -40,7 +41,8 @@ function methodsFor(server: any, provider: ConfiguredProviderServer): object {
   const overrides = {
     configure(call: any, callback: any) {
       try {
-        provider.configure(configurationOf(call.request.getArgs()?.toJavaScript() ?? {}));
+        const req = call.request;
+        provider.configure(configurationOf(req.getArgs()?.toJavaScript() ?? {}), { name: req.getName() || undefined, urn: req.getUrn() || undefined });
         const resp = new provproto.ConfigureResponse();
         resp.setAcceptsecrets(true);
         resp.setAcceptresources(true);

@@ -30,6 +30,19 @@ export function pulumiCli(): string {
   return cli;
 }
 
+/**
+ * Pulumi YAML's language host beside the installed CLI, where the engine looks for a bundled language
+ * host (pulumi/pulumi sdk/go/common/workspace/plugins.go, IsPluginBundled), or an error saying how to
+ * install it.
+ */
+export function yamlLanguageHost(): string {
+  const host = path.join(path.dirname(pulumiCli()), "pulumi-language-yaml");
+  if (!fs.existsSync(host)) {
+    throw new Error(`Pulumi YAML's language host is not installed at ${host}: run \`npm run pulumi:install\` first (it builds it from the Go module proxy).`);
+  }
+  return host;
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -41,6 +54,12 @@ export interface ProjectOptions {
   program?: string;
   /** A TypeScript program (index.ts, run through ts-node as in Pulumi's TypeScript template). */
   typescript?: boolean;
+  /**
+   * A Pulumi YAML program instead (`runtime: yaml`): the folder holding its Pulumi.yaml (copied into
+   * the project, without stack files), or true when `files` hold it. It reaches the package only
+   * through the plugin installed in the project's PULUMI_HOME, and the schema.json the plugin serves.
+   */
+  yaml?: string | true;
   /** With install "installed": the node_modules folder to use (linked as the project's). */
   nodeModules?: string;
   /** Extra files in the project folder, by relative path. */
@@ -70,6 +89,23 @@ export function emulatorConfig(emu: RunningEmulator): Record<string, unknown> {
   };
 }
 
+/**
+ * The same tenant as the default `b2c-identity` provider's stack config (`b2c-identity:*`), as a
+ * program in another language configures it; the client secret goes in as a secret.
+ */
+export function emulatorProviderConfig(emu: RunningEmulator): { config: Record<string, string>; secrets: Record<string, string> } {
+  return {
+    config: {
+      "b2c-identity:tenantId": emu.tenantDomain,
+      "b2c-identity:tenantName": emu.tenantName,
+      "b2c-identity:clientId": emu.clientId,
+      "b2c-identity:graphEndpoint": emu.graphEndpoint,
+      "b2c-identity:authorityHost": emu.authorityHost,
+    },
+    secrets: { "b2c-identity:clientSecret": emu.clientSecret },
+  };
+}
+
 /** A Pulumi project in a temporary folder, with its own PULUMI_HOME and file:// backend. */
 export class EngineProject {
   readonly root: string;
@@ -80,6 +116,11 @@ export class EngineProject {
   private readonly passphrase: string;
 
   constructor(options: ProjectOptions = {}) {
+    if (options.yaml !== undefined) {
+      yamlLanguageHost();
+      // Pulumi YAML type-checks a program against the package's schema, which the plugin reads from the package root.
+      if (!fs.existsSync(path.join(repoRoot, "schema.json"))) throw new Error(`${path.join(repoRoot, "schema.json")} is missing: the plugin serves it to Pulumi YAML.`);
+    }
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), "b2c-identity-engine-"));
     this.dir = path.join(this.root, "project");
     this.backendDir = path.join(this.root, "backend");
@@ -87,6 +128,12 @@ export class EngineProject {
     this.stack = options.stack ?? "test";
     this.passphrase = options.passphrase ?? "engine-test-passphrase";
     for (const d of [this.dir, this.backendDir, this.home]) fs.mkdirSync(d, { recursive: true });
+    if (options.yaml !== undefined) {
+      if (options.yaml !== true) fs.cpSync(options.yaml, this.dir, { recursive: true, filter: (from) => !/^Pulumi\.[^/]+\.yaml$/.test(path.basename(from)) });
+      for (const [name, text] of Object.entries(options.files ?? {})) fs.writeFileSync(path.join(this.dir, name), text);
+      installPlugin({ pulumiHome: this.home, root: repoRoot });
+      return;
+    }
     const main = options.typescript ? "index.ts" : "index.js";
     const files: Record<string, string> = {
       "Pulumi.yaml": `name: b2c-engine-test\nruntime:\n  name: nodejs\n  options:\n    typescript: ${Boolean(options.typescript)}\nmain: ${main}\n`,
