@@ -27,6 +27,7 @@ const UNIT = [
   "tests/cli/tenantConfig.test.ts",
   "tests/emulator/structure.test.ts",
   "tests/host/schema.test.ts",
+  "tests/host/plugin/schemaValues.test.ts",
 ];
 const ENGINE = ["tests/engine/**", "tests/cli/importRealEngine.test.ts"];
 const PACKAGING = ["tests/packaging/**"];

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PACKAGE } from "../../kernel/resource";
 import { COMPONENT_CLASSES } from "./resources";
+import { type PackageSchema, propertiesAsSchemaSays } from "./schemaValues";
 
 type ComponentName = keyof typeof COMPONENT_CLASSES;
 
@@ -17,13 +18,13 @@ export function componentState(component: pulumi.ComponentResource): pulumi.Inpu
   );
 }
 
-/** Builds the component of type `type` and answers its URN and outputs. */
-export async function construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
+/** Builds the component of type `type` from its inputs, typed as `schema` says, and answers its URN and outputs. */
+export async function construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions, schema: PackageSchema = {}): Promise<pulumi.provider.ConstructResult> {
   const className = type.startsWith(`${PACKAGE}:index:`) ? type.slice(`${PACKAGE}:index:`.length) : "";
   if (!Object.hasOwn(COMPONENT_CLASSES, className)) {
     throw new Error(`The b2c-identity provider builds no component '${type}'. Its components: ${COMPONENT_TYPES.join(", ")}.`);
   }
   const Component = COMPONENT_CLASSES[className as ComponentName] as unknown as new (name: string, args: object, opts: pulumi.ComponentResourceOptions) => pulumi.ComponentResource;
-  const component = new Component(name, inputs, options);
+  const component = new Component(name, propertiesAsSchemaSays(inputs, schema.resources?.[type]?.inputProperties, schema), options);
   return { urn: component.urn, state: componentState(component) };
 }

@@ -6,6 +6,7 @@ import type { ConfiguredProviderServer } from "./server";
 
 export function b2cIdentityProvider(version: string, schema: string | undefined): ConfiguredProviderServer {
   const methods = new ResourceMethods();
+  const parsedSchema = schema ? JSON.parse(schema) : {};
   return {
     version,
     schema,
@@ -16,6 +17,6 @@ export function b2cIdentityProvider(version: string, schema: string | undefined)
     read: (id, urn, props) => methods.read(id, urn, props),
     update: (id, urn, olds, news) => methods.update(id, urn, olds, news),
     delete: (id, urn, props) => methods.delete(id, urn, props),
-    construct: (name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions) => construct(name, type, inputs, options),
+    construct: (name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions) => construct(name, type, inputs, options, parsedSchema),
   };
 }

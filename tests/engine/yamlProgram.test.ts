@@ -49,7 +49,9 @@ describe("the Pulumi YAML example (examples/yaml/) with the stack's default prov
     emu = await startTestEmulator();
     project = new EngineProject({ yaml: EXAMPLE });
     const provider = emulatorProviderConfig(emu);
-    await project.init(provider.config, { ...provider.secrets, wechatAppKey: WECHAT_KEY, qqAppKey: QQ_KEY });
+    // The QQ APP ID digits-only, as QQ issues them: Pulumi YAML sends it to construct as a number
+    // (pulumi/pulumi-yaml#577), which the plugin types back as the schema's string (host/plugin/schemaValues.ts).
+    await project.init({ ...provider.config, wechatAppId: "wx0000000000000001", qqAppId: "101000001" }, { ...provider.secrets, wechatAppKey: WECHAT_KEY, qqAppKey: QQ_KEY });
     before = emu.snapshot();
   });
   afterAll(async () => {
@@ -246,7 +248,7 @@ describe("the YAML example with no b2c-identity:* config", () => {
   beforeAll(async () => {
     emu = await startTestEmulator();
     project = new EngineProject({ yaml: EXAMPLE });
-    await project.init({}, { wechatAppKey: WECHAT_KEY, qqAppKey: QQ_KEY });
+    await project.init({ wechatAppId: "wx0000000000000001", qqAppId: "101000001" }, { wechatAppKey: WECHAT_KEY, qqAppKey: QQ_KEY });
   });
   afterAll(async () => {
     project?.cleanup();
