@@ -34,7 +34,7 @@ interface GraphKey {
   x5t?: string;
   status?: string;
 }
-interface GraphKeySet {
+export interface GraphKeySet {
   id: string;
   keys?: GraphKey[];
 }
@@ -74,6 +74,36 @@ function seconds(v: unknown): number | undefined {
 export { keySetSource };
 
 /** Reads the tenant and builds the stack config. Reads only. */
+/**
+ * The keysets an import can describe, each with its keys and how they were made (keySetSource):
+ * never a portal backup (`.bak`) nor a keyset with no key, each said in `notExpressed`.
+ */
+export async function keySetsWithKeys(
+  graph: GraphApi,
+  keySetList: GraphKeySet[],
+  notExpressed: string[],
+): Promise<{ set: GraphKeySet; keys: NonNullable<GraphKeySet["keys"]>; source: ReturnType<typeof keySetSource>["source"]; note?: string }[]> {
+  const described = [];
+  for (const set of keySetList) {
+    if (/\.bak$/i.test(set.id)) {
+      notExpressed.push(`keyset ${set.id}: a portal backup of a deleted keyset; left as it is`);
+      continue;
+    }
+    // Should a list answer leave the keys out, the item itself has them.
+    const keys =
+      set.keys ??
+      (await graph.request<GraphKeySet>({ method: "GET", version: "beta", path: `/trustFramework/keySets/${pathSegment(set.id)}`, description: `read policy key container ${set.id}` }))
+        ?.keys ??
+      [];
+    if (keys.length === 0) {
+      notExpressed.push(`keyset ${set.id}: has no key, so its kind is unknown; left as it is`);
+      continue;
+    }
+    described.push({ set, keys, ...keySetSource(keys) });
+  }
+  return described;
+}
+
 export async function importTenant(settings: GraphSettings, options: ImportOptions): Promise<ImportResult> {
   const graph = new GraphApi(settings);
   const now = options.now ?? Math.floor(Date.now() / 1000);
@@ -137,22 +167,7 @@ export async function importTenant(settings: GraphSettings, options: ImportOptio
   const keySetList = await graph.list<GraphKeySet>("beta", "/trustFramework/keySets", "list policy key containers");
   const keySets: Record<string, unknown>[] = [];
   const expiring: ImportResult["expiring"] = [];
-  for (const set of keySetList) {
-    if (/\.bak$/i.test(set.id)) {
-      notExpressed.push(`keyset ${set.id}: a portal backup of a deleted keyset; left as it is`);
-      continue;
-    }
-    // Should a list answer leave the keys out, the item itself has them.
-    const keys =
-      set.keys ??
-      (await graph.request<GraphKeySet>({ method: "GET", version: "beta", path: `/trustFramework/keySets/${pathSegment(set.id)}`, description: `read policy key container ${set.id}` }))
-        ?.keys ??
-      [];
-    if (keys.length === 0) {
-      notExpressed.push(`keyset ${set.id}: has no key, so its kind is unknown; left as it is`);
-      continue;
-    }
-    const { source, note } = keySetSource(keys);
+  for (const { set, keys, source, note } of await keySetsWithKeys(graph, keySetList, notExpressed)) {
     if (note) notExpressed.push(`keyset ${set.id} ${note}`);
     const kty = (keys[0].kty ?? "").toLowerCase() === "rsa" ? "RSA" : "oct";
     // Certificates are reported as "oct" or "RSA" depending on the upload (Graph's own examples differ): no keyType for them.

@@ -2,7 +2,7 @@ import { GraphApi } from "../graph/client";
 import { identityProviderApiVersion } from "../graph/clouds";
 import { GraphSettings } from "../graph/settings";
 import { canonicalProviderType, SocialProviderType } from "../identityProviders/rules";
-import { keySetSource } from "../policyKeys/rules";
+import { type GraphKeySet, keySetsWithKeys } from "./importTenant";
 import { validateUserFlow } from "../userFlows/rules";
 import { pathSegment } from "../graph/paths";
 
@@ -45,10 +45,6 @@ interface GraphUserFlow {
   id: string;
   userFlowType?: string;
   userFlowTypeVersion?: number;
-}
-interface GraphKeySet {
-  id: string;
-  keys?: { kty?: string; use?: string; x5t?: string; x5c?: string[] }[];
 }
 
 /** The policy ids the TrustFrameworkPolicy resource takes (customPolicies/inputs.ts). */
@@ -137,21 +133,7 @@ export async function pulumiImportFile(settings: GraphSettings): Promise<PulumiI
   // `b2c-identity import` does for the stack program (README "Adopting an existing tenant").
   let keySets = 0;
   const keySetList = await graph.list<GraphKeySet>("beta", "/trustFramework/keySets", "list policy key containers");
-  for (const set of keySetList) {
-    if (/\.bak$/i.test(set.id)) {
-      notExpressed.push(`keyset ${set.id}: a portal backup of a deleted keyset; left as it is`);
-      continue;
-    }
-    const keys =
-      set.keys ??
-      (await graph.request<GraphKeySet>({ method: "GET", version: "beta", path: `/trustFramework/keySets/${pathSegment(set.id)}`, description: `read policy key container ${set.id}` }))
-        ?.keys ??
-      [];
-    if (keys.length === 0) {
-      notExpressed.push(`keyset ${set.id}: has no key, so its kind is unknown; left as it is`);
-      continue;
-    }
-    const { source, note } = keySetSource(keys);
+  for (const { set, source, note } of await keySetsWithKeys(graph, keySetList, notExpressed)) {
     const wanted = set.id.replace(/^B2C_1A_/i, "");
     if (source === "generate") add("TrustFrameworkKeySet", wanted, set.id);
     else {
