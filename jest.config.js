@@ -27,6 +27,7 @@ const UNIT = [
   "tests/cli/importKeySetSource.test.ts",
   "tests/cli/tenantConfig.test.ts",
   "tests/emulator/structure.test.ts",
+  "tests/bench/**",
 ];
 const ENGINE = ["tests/engine/**", "tests/cli/importRealEngine.test.ts"];
 const PACKAGING = ["tests/packaging/**", "tests/kernel/firstReleaseState.test.ts"];
