@@ -14,18 +14,22 @@
 // Also the state's size. Prints tables and one JSON line.
 //
 // `--profile DIR`: instead of the rounds, one run of each phase of both programs with
-// `node --cpu-prof` in every Node process (the program, the plugin, the dynamic-provider host),
-// summarized per phase and process (cpuProfile.ts); the profiles stay in DIR.
+// `node --cpu-prof` in every Node process the CLI starts (the program, the plugin, the trivial
+// program's dynamic-provider host), summarized per phase and process (cpuProfile.ts); the profiles
+// stay in DIR.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { startEmulator } from "../emulator";
 import type { RunningEmulator } from "../emulator";
-import { emulatorConfig, EngineProject } from "../tests/helpers/pulumiEngine";
+import { emulatorConfig, EngineProject, pulumiCli, repoRoot } from "../tests/helpers/pulumiEngine";
 import { type InFlightStats, inFlight, intervalsOf, sparkline } from "./inFlight";
 import { sequentialScript } from "./largeTenant";
 import { extraBenchResources } from "./policySetBench";
 import { type Shape, shapeOf, shapeSignature } from "./trivialTenant";
 import { merge, type ProfileSummary, summarizeFolder, top } from "./cpuProfile";
+import { startToServing } from "./processStart";
+import { PLUGIN_EXECUTABLE, PLUGIN_NAME } from "../cli/pluginInstall";
 
 const LATENCY_MS = 50;
 /**
@@ -73,11 +77,49 @@ function options(argv: string[]): Options {
   return out;
 }
 
-/** One CLI run, spawn to exit, in ms. */
-async function timed(project: EngineProject, phase: Phase, env?: NodeJS.ProcessEnv): Promise<number> {
+/** Clock ticks per second of /proc's CPU times. */
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (ms) of this process's finished children and everything they waited for (Linux
+ * /proc/self/stat cutime + cstime, proc(5)): the CLI, its language host, program and plugins. Less
+ * sensitive to a busy machine than wall time; undefined where /proc is missing.
+ */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLK_TCK;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Timed {
+  /** Wall time of the CLI's run, spawn to exit. */
+  ms: number;
+  /** CPU time of the CLI and its children. */
+  cpuMs: number;
+  /** CPU time of this process meanwhile: the emulator answering Graph. */
+  emulatorCpuMs: number;
+}
+
+/** One CLI run. */
+async function timed(project: EngineProject, phase: Phase, env?: NodeJS.ProcessEnv): Promise<Timed> {
+  const cpuBefore = childrenCpuMs();
+  const ownBefore = process.cpuUsage();
   const started = performance.now();
   await project.pulumi(COMMANDS[phase], { env });
-  return performance.now() - started;
+  const ms = performance.now() - started;
+  const own = process.cpuUsage(ownBefore);
+  const cpuAfter = childrenCpuMs();
+  return { ms, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? NaN : cpuAfter - cpuBefore, emulatorCpuMs: (own.user + own.system) / 1000 };
 }
 
 interface StateFacts {
@@ -120,6 +162,9 @@ function checkSameShape(expected: any, made: any): void {
 interface Round {
   plugin: Record<Phase, number>;
   trivial: Record<Phase, number>;
+  pluginCpu: Record<Phase, number>;
+  trivialCpu: Record<Phase, number>;
+  emulatorCpu: Record<Phase, number>;
   requests: Record<Phase, number>;
   up50: number;
   up50Requests: number;
@@ -129,18 +174,20 @@ interface Round {
 }
 
 async function round(emu: RunningEmulator, plugin: EngineProject, trivial: EngineProject): Promise<Round> {
-  const r = { plugin: {}, trivial: {}, requests: {} } as Round;
+  const r = { plugin: {}, trivial: {}, pluginCpu: {}, trivialCpu: {}, emulatorCpu: {}, requests: {} } as Round;
   for (const phase of PHASES) {
     emu.clearRequestLog();
-    r.plugin[phase] = await timed(plugin, phase);
+    const a = await timed(plugin, phase);
     r.requests[phase] = emu.requestLog().filter((e) => e.kind === "graph").length;
-    r.trivial[phase] = await timed(trivial, phase);
+    const b = await timed(trivial, phase);
+    [r.plugin[phase], r.pluginCpu[phase], r.emulatorCpu[phase]] = [a.ms, a.cpuMs, a.emulatorCpuMs];
+    [r.trivial[phase], r.trivialCpu[phase]] = [b.ms, b.cpuMs];
   }
   emu.reset();
   // 50 ms: the plugin's up, then (at 0 ms, not counted) its destroy.
   emu.setFaults({ latencyMs: LATENCY_MS });
   emu.clearRequestLog();
-  r.up50 = await timed(plugin, "up");
+  r.up50 = (await timed(plugin, "up")).ms;
   const log = emu.requestLog();
   r.up50Requests = log.filter((e) => e.kind === "graph").length;
   r.inFlight = inFlight(intervalsOf(log));
@@ -157,26 +204,66 @@ async function round(emu: RunningEmulator, plugin: EngineProject, trivial: Engin
   return r;
 }
 
+interface ProcessStarts {
+  pluginMs: number[];
+  dynamicProviderHostMs: number[];
+}
+
+/**
+ * Spawn to serving of the two provider processes, alternating: the plugin's executable as installed
+ * in the project's PULUMI_HOME (cli/pluginInstall.ts), and the CLI's `pulumi-resource-pulumi-nodejs`
+ * (which resolves the SDK's dynamic-provider host from the project, then runs it).
+ */
+async function processStarts(plugin: EngineProject, trivial: EngineProject, runs: number): Promise<ProcessStarts> {
+  const version = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).version;
+  const pluginExe = path.join(plugin.root, "pulumi-home", "plugins", `resource-${PLUGIN_NAME}-v${version}`, PLUGIN_EXECUTABLE);
+  const dynamicExe = path.join(path.dirname(pulumiCli()), "pulumi-resource-pulumi-nodejs");
+  const out: ProcessStarts = { pluginMs: [], dynamicProviderHostMs: [] };
+  for (let i = 0; i < runs; i++) {
+    out.pluginMs.push(await startToServing(pluginExe, plugin.dir));
+    out.dynamicProviderHostMs.push(await startToServing(dynamicExe, trivial.dir));
+  }
+  return out;
+}
+
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const x = (ratio: number) => `${ratio.toFixed(2)}×`;
 
-function report(rounds: Round[], stateFacts: StateFacts, shape: Shape): void {
+function report(rounds: Round[], stateFacts: StateFacts, shape: Shape, starts: ProcessStarts): void {
   const customs = shape.nodes.filter((n) => n.custom).length;
   console.log(
     `\nLarge tenant through the real Pulumi engine (10 identity providers, 40 policy keys, 10 user flows with 30 attachments${extraBenchResources.description}; ` +
       `${customs} custom resources, ${shape.nodes.length - customs} components) vs the same shape of trivial dynamic resources; ` +
       `${rounds.length} round(s), A B alternating, medians`,
   );
-  console.log(`${"phase at 0 ms".padEnd(18)}${"plugin".padStart(9)}${"trivial".padStart(9)}${"ratio".padStart(8)}${"pairs (min-max)".padStart(22)}${"requests".padStart(10)}`);
+  console.log(
+    `${"phase at 0 ms".padEnd(18)}${"plugin".padStart(9)}${"trivial".padStart(9)}${"ratio".padStart(8)}${"pairs (min-max)".padStart(22)}${"requests".padStart(10)}` +
+      `${"CPU plugin".padStart(12)}${"trivial".padStart(9)}${"ratio".padStart(8)}${"emulator".padStart(10)}`,
+  );
   const phases = PHASES.map((phase) => {
     const plugin = median(rounds.map((r) => r.plugin[phase]));
     const trivial = median(rounds.map((r) => r.trivial[phase]));
     const pairs = rounds.map((r) => r.plugin[phase] / r.trivial[phase]);
     const pair = median(pairs);
     const spread = `${x(pair)} (${Math.min(...pairs).toFixed(2)}-${Math.max(...pairs).toFixed(2)})`;
-    console.log(`${phase.padEnd(18)}${s(plugin).padStart(9)}${s(trivial).padStart(9)}${x(plugin / trivial).padStart(8)}${spread.padStart(22)}${String(median(rounds.map((r) => r.requests[phase]))).padStart(10)}`);
-    return { phase, pluginMs: plugin, trivialMs: trivial, ratio: plugin / trivial, pairRatioMedian: pair, pairRatios: pairs, requests: median(rounds.map((r) => r.requests[phase])), target: 1.0 };
+    const [cpuA, cpuB, cpuEmu] = [median(rounds.map((r) => r.pluginCpu[phase])), median(rounds.map((r) => r.trivialCpu[phase])), median(rounds.map((r) => r.emulatorCpu[phase]))];
+    console.log(
+      `${phase.padEnd(18)}${s(plugin).padStart(9)}${s(trivial).padStart(9)}${x(plugin / trivial).padStart(8)}${spread.padStart(22)}${String(median(rounds.map((r) => r.requests[phase]))).padStart(10)}` +
+        `${s(cpuA).padStart(12)}${s(cpuB).padStart(9)}${x(cpuA / cpuB).padStart(8)}${s(cpuEmu).padStart(10)}`,
+    );
+    return {
+      phase,
+      pluginMs: plugin,
+      trivialMs: trivial,
+      ratio: plugin / trivial,
+      pairRatioMedian: pair,
+      pairRatios: pairs,
+      requests: median(rounds.map((r) => r.requests[phase])),
+      target: 1.0,
+      cpu: { pluginMs: cpuA, trivialMs: cpuB, ratio: cpuA / cpuB, emulatorMs: cpuEmu },
+    };
   });
+  console.log("(CPU: the CLI with its language host, program and plugins, from /proc; emulator: the bench process, which is the emulator, meanwhile)");
 
   const up50 = median(rounds.map((r) => r.up50));
   const trivialUp = median(rounds.map((r) => r.trivial.up));
@@ -202,6 +289,10 @@ function report(rounds: Round[], stateFacts: StateFacts, shape: Shape): void {
   console.log(`  over time (median round; one character per ${shown.bucketMs} ms, the mean in flight, '.' none): ${sparkline(shown.timeline)}`);
 
   console.log(
+    `\nprovider process, spawn to serving (median of ${starts.pluginMs.length}, alternating): plugin ${s(median(starts.pluginMs))}, ` +
+      `dynamic-provider host ${s(median(starts.dynamicProviderHostMs))}`,
+  );
+  console.log(
     `\nstate: ${stateFacts.stateBytes} bytes for ${stateFacts.resources} resources; largest entry without the policy document ` +
       `${stateFacts.entryBytesMax} bytes (${stateFacts.entryBytesMaxType}); largest policy document ${stateFacts.policyDocumentBytesMax} bytes`,
   );
@@ -223,21 +314,36 @@ function report(rounds: Round[], stateFacts: StateFacts, shape: Shape): void {
         sequentialScriptMs: sequential,
         inFlight: { mean: f((i) => i.mean), max: f((i) => i.max), singleMs: f((i) => i.singleMs), idleMs: f((i) => i.idleMs), windowMs: f((i) => i.windowMs), longestSingleMs: f((i) => i.longestSingleMs) },
       },
+      processStart: { pluginMs: median(starts.pluginMs), dynamicProviderHostMs: median(starts.dynamicProviderHostMs), runs: starts },
       state: stateFacts,
       raw: rounds.map(({ inFlight: i, ...rest }) => ({ ...rest, inFlight: { ...i, timeline: undefined } })),
     }),
   );
 }
 
+/**
+ * The environment of a profiled CLI run. Node refuses --cpu-prof in NODE_OPTIONS, and the Node
+ * language host (3.250) started the program without the runtime's `nodeargs`, so the flags go
+ * where every Node process of the run is started: a `node` first on PATH (the language host, the
+ * plugin's executable from cli/pluginInstall.ts and the dynamic-provider host all run `node`),
+ * which also preloads exitOnSignal.js. cpuProfile.ts tells the processes apart by their scripts.
+ */
+function profiledEnv(out: string): NodeJS.ProcessEnv {
+  const bin = path.join(out, ".bin");
+  fs.mkdirSync(bin, { recursive: true });
+  const preload = path.join(__dirname, "exitOnSignal.js");
+  fs.writeFileSync(path.join(bin, "node"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --cpu-prof --cpu-prof-dir=${JSON.stringify(out)} --require ${JSON.stringify(preload)} "$@"\n`, { mode: 0o755 });
+  return { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` };
+}
+
 /** One profiled run of each phase of both programs; prints where the time went. */
 async function profile(dir: string, emu: RunningEmulator, plugin: EngineProject, trivial: EngineProject): Promise<void> {
-  const preload = path.join(__dirname, "exitOnSignal.js");
   const summaries: Record<string, Record<string, { processes: number; summary: ProfileSummary }>> = {};
   for (const phase of PHASES) {
     for (const [name, project] of [["plugin", plugin], ["trivial", trivial]] as const) {
       const out = path.join(dir, name, phase.replace(/[^a-z]+/g, "-").replace(/-$/, ""));
       fs.mkdirSync(out, { recursive: true });
-      const ms = await timed(project, phase, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${out} --require ${preload}` });
+      const { ms } = await timed(project, phase, profiledEnv(out));
       summaries[`${name} ${phase}`] = Object.fromEntries(summarizeFolder(out));
       console.log(`\n== ${name} program, ${phase}: ${s(ms)} with the profiler on`);
       for (const [role, { processes, summary }] of summarizeFolder(out)) printSummary(role, processes, summary);
@@ -297,7 +403,7 @@ async function main(): Promise<void> {
       rounds.push(await round(emu, plugin, trivial));
       console.error(`round ${i + 1}/${opts.rounds} done`);
     }
-    report(rounds, stateFacts, shape);
+    report(rounds, stateFacts, shape, await processStarts(plugin, trivial, 9));
   } finally {
     plugin.cleanup();
     trivial?.cleanup();
