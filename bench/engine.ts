@@ -7,11 +7,13 @@
 // Method: one uncounted warm-up of each (it also gives the shape), then --rounds rounds (default 5);
 // each round runs every phase (up, no-op preview, no-op up, refresh, destroy) for the plugin program
 // and then the trivial one, A B A B, so that a drift in the machine's speed hits both; medians, and
-// the ratio plugin/trivial pair by pair. Each time is the CLI's whole run, spawn to exit. Then, per
-// round, the plugin's `up` at 50 ms Graph latency (no rate limit) against its floor: the trivial
-// program's `up` at 0 ms + the dependency chain's latency; the requests in flight over that `up`
-// (from the emulator's request log); and a plain script making the same Graph calls one by one.
-// Also the state's size. Prints tables and one JSON line.
+// the ratio plugin/trivial pair by pair. Each time is the CLI's whole run, spawn to exit; beside it
+// the CPU time of the CLI and its children (/proc), and of the emulator (this process) meanwhile.
+// Then, per round, the plugin's `up` at 50 ms Graph latency (no rate limit) against its floor: the
+// trivial program's `up` at 0 ms + the dependency chain's latency; the requests in flight over that
+// `up` (from the emulator's request log); and a plain script making the same Graph calls one by one.
+// Also each provider process's spawn to serving (processStart.ts) and the state's size. Prints
+// tables and one JSON line.
 //
 // `--profile DIR`: instead of the rounds, one run of each phase of both programs with
 // `node --cpu-prof` in every Node process the CLI starts (the program, the plugin, the trivial
