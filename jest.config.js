@@ -28,6 +28,7 @@ const UNIT = [
   "tests/emulator/structure.test.ts",
   "tests/host/schema.test.ts",
   "tests/host/plugin/schemaValues.test.ts",
+  "tests/bench/**",
 ];
 const ENGINE = ["tests/engine/**", "tests/cli/importRealEngine.test.ts"];
 const PACKAGING = ["tests/packaging/**"];

@@ -1,14 +1,17 @@
 // The `b2c-identity` provider plugin's entry: `bin/pulumi-resource-b2c-identity` runs it with the
 // engine's address. The resource classes must be defined as plugin resources, so the object folders
-// load only after registerPluginResources() (hence the dynamic import).
+// load only after registerPluginResources() (hence the dynamic imports), and @pulumi/pulumi only
+// after its closure serializer's modules are deferred (deferredModules.ts).
 import * as fs from "fs";
 import * as path from "path";
-import { registerPluginResources } from "../../kernel/resource";
+import { deferClosureSerializerModules } from "./deferredModules";
 
 /** The package root: the folder of our package.json, two levels above dist/host/plugin/. */
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");
 
 export async function main(args: string[]): Promise<void> {
+  deferClosureSerializerModules();
+  const { registerPluginResources } = await import("../../kernel/resource");
   registerPluginResources();
   const { b2cIdentityProvider } = await import("./plugin");
   const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8"));
