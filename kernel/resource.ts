@@ -34,7 +34,7 @@ let insidePlugin = false;
  * (from the components `construct` builds) take the provider their component was given, not one
  * made from stack config.
  */
-export function registerPluginResources(): void {
+export function runInsidePlugin(): void {
   insidePlugin = true;
 }
 

@@ -1,7 +1,7 @@
 // The `b2c-identity` provider plugin's entry: `bin/pulumi-resource-b2c-identity` runs it with the
-// engine's address. The resource classes must be defined as plugin resources, so the object folders
-// load only after registerPluginResources() (hence the dynamic imports), and @pulumi/pulumi only
-// after its closure serializer's modules are deferred (deferredModules.ts).
+// engine's address. @pulumi/pulumi loads only after its closure serializer's modules are deferred
+// (deferredModules.ts), hence the dynamic imports; runInsidePlugin() tells the kernel that the
+// components `construct` builds take the provider they were given.
 import * as fs from "fs";
 import * as path from "path";
 import { deferClosureSerializerModules } from "./deferredModules";
@@ -11,8 +11,8 @@ export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");
 
 export async function main(args: string[]): Promise<void> {
   deferClosureSerializerModules();
-  const { registerPluginResources } = await import("../../kernel/resource");
-  registerPluginResources();
+  const { runInsidePlugin } = await import("../../kernel/resource");
+  runInsidePlugin();
   const { b2cIdentityProvider } = await import("./plugin");
   const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8"));
   const schemaPath = path.join(PACKAGE_ROOT, "schema.json");

@@ -34,7 +34,7 @@ describe("modules deferred in the plugin's process", () => {
     const result = inFreshNode(`
       const loaded = ${LOADED};
       require("./dist/host/plugin/deferredModules.js").deferClosureSerializerModules();
-      require("./dist/kernel/resource.js").registerPluginResources();
+      require("./dist/kernel/resource.js").runInsidePlugin();
       require("./dist/host/plugin/plugin.js");
       require("./dist/host/plugin/server.js");
       const before = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") };
