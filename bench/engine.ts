@@ -31,7 +31,7 @@ import { extraBenchResources } from "./policySetBench";
 import { type Shape, shapeOf, shapeSignature } from "./trivialTenant";
 import { merge, type ProfileSummary, summarizeFolder, top } from "./cpuProfile";
 import { startToServing } from "./processStart";
-import { PLUGIN_EXECUTABLE, PLUGIN_NAME } from "../cli/pluginInstall";
+import { PLUGIN_EXECUTABLE, pluginFolder, versionOf } from "../kernel/pluginPackage";
 
 const LATENCY_MS = 50;
 /**
@@ -217,8 +217,7 @@ interface ProcessStarts {
  * (which resolves the SDK's dynamic-provider host from the project, then runs it).
  */
 async function processStarts(plugin: EngineProject, trivial: EngineProject, runs: number): Promise<ProcessStarts> {
-  const version = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).version;
-  const pluginExe = path.join(plugin.root, "pulumi-home", "plugins", `resource-${PLUGIN_NAME}-v${version}`, PLUGIN_EXECUTABLE);
+  const pluginExe = path.join(pluginFolder(path.join(plugin.root, "pulumi-home"), versionOf(repoRoot)), PLUGIN_EXECUTABLE);
   const dynamicExe = path.join(path.dirname(pulumiCli()), "pulumi-resource-pulumi-nodejs");
   const out: ProcessStarts = { pluginMs: [], dynamicProviderHostMs: [] };
   for (let i = 0; i < runs; i++) {

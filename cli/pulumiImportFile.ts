@@ -5,6 +5,7 @@ import { canonicalProviderType, SocialProviderType } from "../identityProviders/
 import { type GraphKeySet, keySetsWithKeys } from "./importTenant";
 import { validateUserFlow } from "../userFlows/rules";
 import { pathSegment } from "../graph/paths";
+import { pluginTypeToken } from "../kernel/pluginPackage";
 
 // `b2c-identity import --pulumi-import-file <file>`: the tenant as a `pulumi import --file`
 // document (https://www.pulumi.com/docs/iac/adopting-pulumi/import/, "Bulk import operations":
@@ -14,7 +15,7 @@ import { pathSegment } from "../graph/paths";
 // program that declares them; the first `up` of that program writes only the secrets Graph never
 // returns. Reads only: it never writes to Graph.
 
-const TYPE = (name: string) => `b2c-identity:index:${name}`;
+const TYPE = pluginTypeToken;
 
 /** One resource of the document: its type token, its name in the program, its Graph id. */
 export interface ImportFileResource {

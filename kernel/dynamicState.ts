@@ -21,7 +21,7 @@ export const UNMIGRATED_STACK_MESSAGE =
 
 /** True when a resource's state is still a dynamic resource's. */
 export function holdsDynamicProvider(state: Record<string, unknown> | undefined): boolean {
-  return state !== undefined && state !== null && typeof state === "object" && DYNAMIC_PROVIDER_KEY in state;
+  return typeof state === "object" && state !== null && DYNAMIC_PROVIDER_KEY in state;
 }
 
 /** The values without the dynamic provider. */

@@ -18,11 +18,9 @@ import { DEFAULT_CONFIG_NAMESPACE } from "../graph/settings";
 /** The implementations serving the custom resources, by name (host/index.ts). */
 export type ProviderKind = "identityProvider" | "userFlow" | "userFlowIdentityProvider" | "policyKey" | "trustFrameworkPolicy" | "adoptedKeySet" | "policyReleaseRecord" | "policyReleaseHistory";
 
-/** The package part of every resource's type token (state keeps it: never change it). */
-export const PACKAGE = "b2c-identity";
+import { PACKAGE, pluginTypeToken } from "./pluginPackage";
 
-/** The plugin's type token of a resource type, e.g. `b2c-identity:index:IdentityProvider`. */
-export const pluginTypeToken = (type: string): string => `${PACKAGE}:index:${type}`;
+export { PACKAGE, pluginTypeToken };
 
 /** The type token the same resource had as a dynamic resource (state from before the plugin). */
 export const dynamicTypeToken = (dynamicType: string): string => `pulumi-nodejs:dynamic/${PACKAGE}:${dynamicType}`;

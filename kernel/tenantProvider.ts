@@ -6,29 +6,15 @@
 // keeps encrypted. Settings left out of the config still fall back to the environment in the plugin
 // (graph/settings.ts), where the default namespace allows it.
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_CONFIG_NAMESPACE, SETTING_KEYS, type SettingName } from "../graph/settings";
-
-/** The plugin's package name. */
-export const PROVIDER_PACKAGE = "b2c-identity";
-
-/** The version of this package, which is its plugin's: the engine loads `resource-b2c-identity-v<version>`. */
-export const PACKAGE_VERSION: string = (() => {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (!fs.existsSync(manifest)) continue;
-    const parsed = JSON.parse(fs.readFileSync(manifest, "utf8"));
-    if (parsed.name === "pulumi-b2c-identity") return parsed.version as string;
-  }
-  throw new Error(`no pulumi-b2c-identity package.json above ${__dirname}`);
-})();
+import { PACKAGE, PACKAGE_VERSION, PLUGIN_EXECUTABLE, pluginFolder, pulumiHome } from "./pluginPackage";
 
 /** A `pulumi:providers:b2c-identity` resource (ProviderResource is abstract). */
 class B2CIdentityProvider extends pulumi.ProviderResource {
   constructor(name: string, inputs: pulumi.Inputs) {
-    super(PROVIDER_PACKAGE, name, inputs, { version: PACKAGE_VERSION });
+    super(PACKAGE, name, inputs, { version: PACKAGE_VERSION });
   }
 }
 
@@ -40,12 +26,10 @@ const providers = new Map<string, pulumi.ProviderResource>();
  * Undefined when it is in neither.
  */
 export function installedPluginPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const executable = `pulumi-resource-${PROVIDER_PACKAGE}`;
-  const home = env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-  const cached = path.join(home, "plugins", `resource-${PROVIDER_PACKAGE}-v${PACKAGE_VERSION}`, executable);
+  const cached = path.join(pluginFolder(pulumiHome(env), PACKAGE_VERSION), PLUGIN_EXECUTABLE);
   if (fs.existsSync(cached)) return cached;
   if (env.PULUMI_IGNORE_AMBIENT_PLUGINS) return undefined;
-  return (env.PATH ?? "").split(path.delimiter).filter((folder) => path.isAbsolute(folder)).map((folder) => path.join(folder, executable)).find((candidate) => fs.existsSync(candidate));
+  return (env.PATH ?? "").split(path.delimiter).filter((folder) => path.isAbsolute(folder)).map((folder) => path.join(folder, PLUGIN_EXECUTABLE)).find((candidate) => fs.existsSync(candidate));
 }
 
 /**
@@ -56,7 +40,7 @@ export function installedPluginPath(env: NodeJS.ProcessEnv = process.env): strin
 function checkPluginInstalled(): void {
   if (!process.env.PULUMI_NODEJS_MONITOR || installedPluginPath()) return;
   throw new pulumi.RunError(
-    `The b2c-identity provider plugin v${PACKAGE_VERSION} is not installed (looked in ${path.join(process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi"), "plugins")} and on PATH). ` +
+    `The b2c-identity provider plugin v${PACKAGE_VERSION} is not installed (looked in ${path.join(pulumiHome(), "plugins")} and on PATH). ` +
       "Run `npx b2c-identity plugin install` in this project (once per machine and after each upgrade of pulumi-b2c-identity), then run pulumi again.",
   );
 }

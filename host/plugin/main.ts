@@ -4,21 +4,20 @@
 // components `construct` builds take the provider they were given.
 import * as fs from "fs";
 import * as path from "path";
+import { packageRoot, versionOf } from "../../kernel/pluginPackage";
 import { deferClosureSerializerModules } from "./deferredModules";
 
-/** The package root: the folder of our package.json, two levels above dist/host/plugin/. */
-export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");
 
 export async function main(args: string[]): Promise<void> {
   deferClosureSerializerModules();
   const { runInsidePlugin } = await import("../../kernel/resource");
   runInsidePlugin();
   const { b2cIdentityProvider } = await import("./plugin");
-  const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8"));
-  const schemaPath = path.join(PACKAGE_ROOT, "schema.json");
+  const root = packageRoot(__dirname);
+  const schemaPath = path.join(root, "schema.json");
   const schema = fs.existsSync(schemaPath) ? fs.readFileSync(schemaPath, "utf8") : undefined;
   const { serve } = await import("./server");
-  await serve(b2cIdentityProvider(manifest.version, schema), args);
+  await serve(b2cIdentityProvider(versionOf(root), schema), args);
 }
 
 if (require.main === module) {

@@ -14,7 +14,7 @@ import { type ConfigSource, DEFAULT_CONFIG_NAMESPACE, describeSetting, SETTING_K
 import { withoutDynamicProvider } from "../../kernel/dynamicState";
 import { ImportReads, isReadWithoutState, notImportable } from "../../kernel/importing";
 import type { Imported, ResourceImplementation } from "../../kernel/providerContext";
-import { PACKAGE, type ProviderKind } from "../../kernel/resource";
+import { PACKAGE, pluginTypeToken, type ProviderKind } from "../../kernel/resource";
 import { providerImplementations } from "../index";
 import { RESOURCE_CLASSES } from "./resources";
 
@@ -59,7 +59,7 @@ export function pluginConfigSource(config: PluginConfig, provider?: ProviderIden
   return { get: (key) => config[key.slice(key.indexOf(":") + 1)], ...(settingNames ? { settingNames } : {}) };
 }
 
-const KIND_BY_TYPE: ReadonlyMap<string, ProviderKind> = new Map(RESOURCE_CLASSES.map((c) => [`${PACKAGE}:index:${c.typeName}`, c.providerKind]));
+const KIND_BY_TYPE: ReadonlyMap<string, ProviderKind> = new Map(RESOURCE_CLASSES.map((c) => [pluginTypeToken(c.typeName), c.providerKind]));
 
 /** The implementation's name (host/index.ts) serving a type token, or undefined when the plugin has no such type. */
 export function implementationKindOf(type: string): ProviderKind | undefined {

@@ -14,9 +14,9 @@
 // fingerprints (secretFingerprint.ts).
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import type { ConfigSource } from "../../graph/settings";
+import { PACKAGE, pulumiHome } from "../pluginPackage";
 import type { ObjectKind } from "./rule";
 
 export interface AttemptRecord {
@@ -37,7 +37,7 @@ export function journalDir(config: ConfigSource | undefined, namespace: string, 
   const configured = config?.get(`${namespace}:ownershipJournalDir`)?.trim();
   if (configured) return configured;
   if (env.B2C_OWNERSHIP_JOURNAL_DIR?.trim()) return env.B2C_OWNERSHIP_JOURNAL_DIR.trim();
-  return path.join(env.PULUMI_HOME?.trim() || path.join(os.homedir(), ".pulumi"), "b2c-identity", "create-attempts");
+  return path.join(pulumiHome(env), PACKAGE, "create-attempts");
 }
 
 function fileOf(dir: string, tenant: string, kind: ObjectKind, name: string, owner: string): string {

@@ -9,15 +9,10 @@ import * as path from "path";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { startTestEmulator } from "./emulator";
 import { installPlugin } from "../../cli/pluginInstall";
+import { packageRoot } from "../../kernel/pluginPackage";
 
 /** This repository: the nearest folder up with our package.json (from tests/ or a compiled copy). */
-export const repoRoot = ((): string => {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "pulumi-b2c-identity") return dir;
-  }
-  throw new Error(`no pulumi-b2c-identity package.json above ${__dirname}`);
-})();
+export const repoRoot = packageRoot(__dirname);
 export const CLI_VERSION: string = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies.pulumi;
 
 /** The installed CLI, or an error saying how to install it (the engine suite is never skipped). */
