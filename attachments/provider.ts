@@ -135,17 +135,19 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
         return { inputs, failures: [{ property: lookup.property, reason: `${lookup.what} ${lookup.id} does not exist in tenant ${graph.settings.tenantId}${lookup.fix}` }] };
       }
     }
-    // A new attachment whose flow and provider are known: look before the first write (ownership.ts),
-    // so that preview fails on one made in the portal (not adopted), with no write.
-    const known = (v: unknown): v is string => typeof v === "string" && !isUnknown(v);
-    if (!olds?.userFlowId && known(flowId) && known(idpId) && news.adoptExisting !== true && !isUnknown(news.adoptExisting)) {
-      const graph = graphOf(this);
-      if (holds(await previewLook(() => attachedIds(graph, flowId)), idpId) && !isBeingReplaced("attachment", news, attachmentName(normalizeUserFlowId(flowId), idpId))) {
-        const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge({ kind: "attachment", name: attachmentName(flowId, idpId), differences: [] });
-        if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
-      }
-    }
     return { inputs };
+  },
+
+  async lookBeforeCreate(inputs) {
+    // An attachment whose flow and provider are known: look before the first write (ownership.ts), so
+    // that preview fails on one made in the portal (not adopted), with no write.
+    const known = (v: unknown): v is string => typeof v === "string" && !isUnknown(v);
+    const { userFlowId: flowId, identityProviderId: idpId } = inputs;
+    if (!known(flowId) || !known(idpId) || inputs.adoptExisting === true || isUnknown(inputs.adoptExisting)) return [];
+    const graph = graphOf(this);
+    if (!holds(await previewLook(() => attachedIds(graph, flowId)), idpId) || isBeingReplaced("attachment", inputs, attachmentName(normalizeUserFlowId(flowId), idpId))) return [];
+    const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs)).judge({ kind: "attachment", name: attachmentName(flowId, idpId), differences: [] });
+    return verdict.ours ? [] : [{ property: "adoptExisting", reason: verdict.message }];
   },
 
   async diff(_id, olds: AttachmentState, news: AttachmentInputs) {
@@ -190,8 +192,8 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
     const id = `${flowId}/${inputs.identityProviderId}`;
     const name = attachmentName(flowId, inputs.identityProviderId);
     const gate = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs));
-    const ours = () => {
-      gate.answered("attachment", name);
+    const ours = async () => {
+      await gate.answered("attachment", name);
       return { id, outs: outputsOf(inputs, flowId, { adopted: false, lastWriteAt: Date.now() }) };
     };
     // Look before the first write (one read): an attachment made in the portal is never taken as
@@ -205,7 +207,7 @@ export const userFlowIdentityProviderProvider: UserFlowIdentityProviderProvider 
       gate.claim({ kind: "attachment", name, differences: [] });
       return ours();
     }
-    gate.beforeFirstWrite("attachment", name, {});
+    await gate.beforeFirstWrite("attachment", name, {});
     try {
       await graph.request({ method: "POST", version: "beta", path: `${refsPath(flowId)}/$ref`, body, description, retryNotFoundForMs: ATTACH_NOT_FOUND_WINDOW_MS });
     } catch (error) {

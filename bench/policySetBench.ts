@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PolicyKey, TrustFrameworkPolicySet } from "../api";
-import { DEFAULT_TENANT_NAME } from "../emulator";
+import { DEFAULT_TENANT_NAME } from "../emulator/tenantDefaults";
 
 type Call = (method: string, path: string, body?: unknown, contentType?: string) => Promise<void>;
 

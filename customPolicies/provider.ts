@@ -168,20 +168,21 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
     const inputs: StoredPolicyInputs = withDocument({ ...news });
     if (typeof news.policyId === "string") inputs.policyId = news.policyId.trim();
     if (Array.isArray(news.keySetIds)) inputs.keySetIds = news.keySetIds.filter((k: unknown) => typeof k === "string" && k !== "");
-    // A new policy: look before the first write (ownership.ts), so that preview fails on one that
-    // exists already and is not adopted, with no write.
-    if (!olds?.policyId && typeof inputs.policyId === "string" && !isUnknown(inputs.policyId) && news.adoptExisting !== true && !isUnknown(news.adoptExisting)) {
-      const graph = graphOf(this);
-      const existing = await previewLook(() => readPolicy(graph, inputs.policyId));
-      if (existing !== undefined) {
-        const document = withDocument(inputs).xml;
-        const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge(
-          existingPolicy(inputs.policyId, isUnknown(document) ? undefined : document, existing),
-        );
-        if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
-      }
-    }
     return { inputs };
+  },
+
+  async lookBeforeCreate(stored) {
+    // Look before the first write (ownership.ts), so that preview fails on a policy that exists
+    // already and is not adopted, with no write.
+    const inputs = withDocument(stored);
+    if (typeof inputs.policyId !== "string" || isUnknown(inputs.policyId) || inputs.adoptExisting === true || isUnknown(inputs.adoptExisting)) return [];
+    const graph = graphOf(this);
+    const existing = await previewLook(() => readPolicy(graph, inputs.policyId));
+    if (existing === undefined) return [];
+    const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs)).judge(
+      existingPolicy(inputs.policyId, isUnknown(inputs.xml) ? undefined : inputs.xml, existing),
+    );
+    return verdict.ours ? [] : [{ property: "adoptExisting", reason: verdict.message }];
   },
 
   async diff(_id, olds: TrustFrameworkPolicyState, stored: StoredPolicyInputs) {
@@ -218,12 +219,12 @@ export const trustFrameworkPolicyProvider: TrustFrameworkPolicyProvider = {
       }
       gate.claim(existingPolicy(id, inputs.xml, existing));
       // This stack's own upload, landed but not recorded: the same content, nothing to send.
-      gate.answered("policy", id);
+      await gate.answered("policy", id);
       return { id, outs: outputsFrom(inputs, id) };
     }
-    gate.beforeFirstWrite("policy", id, { contentHash: policyContentHash(inputs.xml) });
+    await gate.beforeFirstWrite("policy", id, { contentHash: policyContentHash(inputs.xml) });
     await upload(graph, inputs, FRESH_DEPENDENCY_WINDOW_MS);
-    gate.answered("policy", id);
+    await gate.answered("policy", id);
     return { id, outs: outputsFrom(inputs, id) };
   },
 

@@ -7,11 +7,7 @@ import { RequestLog } from "./requestLog";
 import { EmulatorStore } from "./store";
 import type { EmulatorApplication, EmulatorBehaviour } from "./types";
 
-export const DEFAULT_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
-export const DEFAULT_TENANT_NAME = "contosob2c";
-export const DEFAULT_CLIENT_ID = "00000000-b2c0-4e3a-8c5e-00000000e001";
-/** Fixed on purpose: the emulator is local and CI configs may hard-code it. */
-export const DEFAULT_CLIENT_SECRET = "emulator-client-secret-not-for-production";
+export { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME } from "./tenantDefaults";
 export const DEFAULT_PERMISSIONS = [
   "IdentityProvider.ReadWrite.All",
   "IdentityUserFlow.ReadWrite.All",

@@ -1,4 +1,5 @@
-import { AuthenticationHandler, Client, GraphError, HTTPMessageHandler, ResponseType, TelemetryHandler } from "@microsoft/microsoft-graph-client";
+import type * as GraphSdk from "@microsoft/microsoft-graph-client";
+import type { Client, GraphError } from "@microsoft/microsoft-graph-client";
 import type { TokenCredential } from "@azure/identity";
 import { CLOUDS } from "./clouds";
 import { CachedTokenAuthProvider, getCredential } from "./credential";
@@ -66,6 +67,12 @@ export interface GraphApiOptions {
   /** Page cap of `list`; default DEFAULT_MAX_PAGES. */
   maxPages?: number;
 }
+
+/**
+ * The Microsoft Graph client library, loaded by the first GraphApi: a Pulumi program loads this
+ * module through the resource classes but never calls Graph itself; only the provider plugin does.
+ */
+const graphSdk = (): typeof GraphSdk => require("@microsoft/microsoft-graph-client");
 
 /** Thin typed layer over the Microsoft Graph client; one per provider call, cheap to build. */
 export class GraphApi {
@@ -157,7 +164,7 @@ export class GraphApi {
     let request = this.client.api(call.path).middlewareOptions([record]);
     if (!absolute) request = request.version(call.version);
     if (call.contentType) request = request.header("Content-Type", call.contentType);
-    if (call.responseType === "text") request = request.responseType(ResponseType.TEXT);
+    if (call.responseType === "text") request = request.responseType(graphSdk().ResponseType.TEXT);
     const operation = operationOf(call);
     try {
       let value: unknown;
@@ -345,6 +352,7 @@ function buildClient(settings: GraphSettings, clock: Clock): Client {
   // re-sends the same request. TelemetryHandler *appends* to SdkVersion each time it runs, so after
   // the retry handler it grew the request by 33 bytes per attempt until Node refused the headers
   // (HTTP 431), hiding the throttling that caused it.
+  const { AuthenticationHandler, Client, HTTPMessageHandler, TelemetryHandler } = graphSdk();
   const middleware = [
     new AuthenticationHandler(authProvider),
     new TelemetryHandler(),

@@ -1,4 +1,5 @@
-import { ClientCertificateCredential, ClientSecretCredential, DefaultAzureCredential, TokenCredential } from "@azure/identity";
+import type * as AzureIdentity from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import { createHash } from "crypto";
 import { GraphSettings } from "./settings";
 
@@ -8,6 +9,13 @@ import { GraphSettings } from "./settings";
  * so a module-level Map is process-wide.
  */
 const credentials = new Map<string, TokenCredential>();
+
+/**
+ * @azure/identity (about 150 modules with MSAL and its HTTP runtime), loaded at the first credential:
+ * a Pulumi program loads this module through the resource classes but never calls Graph itself;
+ * only the provider plugin does.
+ */
+const azureIdentity = (): typeof AzureIdentity => require("@azure/identity");
 
 /** Forgets every credential (and so every token), as a fresh process starts: for tests and benchmarks. */
 export function clearCredentialCache(): void {
@@ -44,16 +52,16 @@ export function getCredential(settings: GraphSettings): TokenCredential {
   };
   let credential: TokenCredential;
   if (kind === "clientSecret") {
-    credential = new ClientSecretCredential(settings.tenantId, settings.clientId!, settings.clientSecret!, options);
+    credential = new (azureIdentity().ClientSecretCredential)(settings.tenantId, settings.clientId!, settings.clientSecret!, options);
   } else if (kind === "clientCertificate") {
-    credential = new ClientCertificateCredential(
+    credential = new (azureIdentity().ClientCertificateCredential)(
       settings.tenantId,
       settings.clientId!,
       { certificatePath: settings.clientCertificatePath! },
       options,
     );
   } else {
-    credential = new DefaultAzureCredential({
+    credential = new (azureIdentity().DefaultAzureCredential)({
       ...options,
       tenantId: settings.tenantId,
       managedIdentityClientId: settings.clientId,

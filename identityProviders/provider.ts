@@ -130,22 +130,12 @@ export const identityProviderProvider: IdentityProviderProvider = {
       adoptExisting: news.adoptExisting ?? false,
     };
     // A new provider (no old inputs): make sure the tenant can have this type at all (WeChat/QQ need a
-    // B2C tenant), and look before the first write: one of this type that exists already is never
-    // taken over unless adopted (ownership.ts), so preview itself fails, with no write.
+    // B2C tenant; one read per process and tenant). Whether one of this type exists already is
+    // preview's look (lookBeforeCreate), and create's.
     if (type && !olds?.type) {
       const graph = graphOf(this);
-      const existing = await previewLook(() => findByType(graph, type));
-      if (existing && inputs.adoptExisting === false && !isBeingReplaced("identityProvider", news, existing.id)) {
-        const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)).judge({
-          kind: "identityProvider",
-          name: type,
-          differences: contentDifferences(inputs, existing),
-          detail: existingDetail(existing),
-        });
-        if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
-      }
-      const available = existing ? [] : await availableTypes(graph);
-      if (!existing && !available.some((t) => t.toLowerCase() === type.toLowerCase())) {
+      const available = await availableTypes(graph);
+      if (!available.some((t) => t.toLowerCase() === type.toLowerCase())) {
         return {
           inputs,
           failures: [
@@ -161,6 +151,22 @@ export const identityProviderProvider: IdentityProviderProvider = {
       }
     }
     return { inputs };
+  },
+
+  async lookBeforeCreate(inputs) {
+    // One of this type that exists already is never taken over unless adopted (ownership.ts), so
+    // preview itself fails, with no write.
+    if (isUnknown(inputs.type) || inputs.adoptExisting !== false) return [];
+    const graph = graphOf(this);
+    const existing = await previewLook(() => findByType(graph, inputs.type));
+    if (!existing || isBeingReplaced("identityProvider", inputs, existing.id)) return [];
+    const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs)).judge({
+      kind: "identityProvider",
+      name: inputs.type,
+      differences: contentDifferences(inputs, existing),
+      detail: existingDetail(existing),
+    });
+    return verdict.ours ? [] : [{ property: "adoptExisting", reason: verdict.message }];
   },
 
   async diff(_id, olds: IdentityProviderState, news: IdentityProviderInputs) {
@@ -188,7 +194,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
     const takeAsOurs = async (existing: GraphSocialIdentityProvider) => {
       gate.claim({ kind: "identityProvider", name: inputs.type, differences: contentDifferences(inputs, existing), detail: existingDetail(existing) });
       await adopt(graph, existing, inputs);
-      gate.answered("identityProvider", inputs.type);
+      await gate.answered("identityProvider", inputs.type);
       return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, false) };
     };
     // Look before the first write (again: preview's look may be minutes old).
@@ -198,7 +204,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
       await adopt(graph, before, inputs);
       return { id: before.id, outs: outputsFrom(inputs, before.id, settings, true) };
     }
-    gate.beforeFirstWrite("identityProvider", inputs.type, {
+    await gate.beforeFirstWrite("identityProvider", inputs.type, {
       type: inputs.type,
       clientId: inputs.clientId,
       displayName: inputs.displayName,
@@ -220,7 +226,7 @@ export const identityProviderProvider: IdentityProviderProvider = {
         secrets: [inputs.clientSecret],
       });
       const id = result.value.id;
-      gate.answered("identityProvider", inputs.type);
+      await gate.answered("identityProvider", inputs.type);
       return { id, outs: outputsFrom(inputs, id, settings, false) };
     } catch (error) {
       // Decided on the status and on what the tenant holds, never on the message's wording.

@@ -26,6 +26,15 @@ export interface TypedProvider<I, O> extends Omit<pulumi.dynamic.ResourceProvide
    * resource cannot be imported.
    */
   readForImport?: (id: string) => Promise<Imported<I, O>>;
+  /**
+   * Preview's look before a new resource's first write (the ownership rule, kernel/ownership/): an
+   * object that exists already and is not this stack's fails the preview, naming the property, with
+   * no write. `inputs` are what `check` returned. The plugin calls it from a Create with `preview`
+   * set, which the engine sends for many resources at once; `check` comes one resource at a time
+   * (pulumi/pulumi#3302), so a Graph look there would queue. `create` looks again before its first
+   * write, so `up` without a preview is guarded the same way.
+   */
+  lookBeforeCreate?: (inputs: I) => Promise<pulumi.dynamic.CheckFailure[]>;
 }
 
 /**
@@ -46,7 +55,11 @@ export interface Imported<I, O> {
  * Pulumi's dynamic-provider interface (check, diff, create, read, update, delete), which the
  * implementations keep, with the configuration the plugin gives it.
  */
-export type ResourceImplementation = pulumi.dynamic.ResourceProvider & ConfiguredProvider;
+export type ResourceImplementation = pulumi.dynamic.ResourceProvider &
+  ConfiguredProvider & { lookBeforeCreate?: (inputs: any) => Promise<pulumi.dynamic.CheckFailure[]> };
+
+/** A check failure: the property (an argument name) and why, as the engine shows it. */
+export type CheckFailure = pulumi.dynamic.CheckFailure;
 
 /** What `read` answers for an object deleted out of band: no id (the engine drops it from state), no properties. */
 export interface Gone {
@@ -111,6 +124,9 @@ export function withConfigNamespace<P extends pulumi.dynamic.ResourceProvider & 
     const ns = namespaceOf(inputs);
     const result = await p.create.call(scoped(this, ns), inputs);
     return { ...result, outs: keepNamespace(result.outs, ns) };
+  };
+  if (p.lookBeforeCreate) wrapped.lookBeforeCreate = async function (this: object, inputs: any) {
+    return p.lookBeforeCreate.call(scoped(this, namespaceOf(inputs)), inputs);
   };
   if (p.read) wrapped.read = async function (this: object, id: string, props: any) {
     const ns = namespaceOf(props);

@@ -80,6 +80,19 @@ export interface ResourceClass<Args, Outputs, Shown extends keyof Outputs> {
 }
 
 /**
+ * Whether the SDK's promise stacks are wanted. The Node SDK formats a stack trace (`new
+ * Error().stack`, through source-map-support) for each of the four promises of every property a
+ * resource registers (@pulumi/pulumi runtime/rpc.js transferProperties, runtime/debuggable.js
+ * debuggablePromise), synchronously in the resource's constructor, and shows them only in its
+ * promise-leak report, which PULUMI_DEBUG_PROMISE_LEAKS turns on. For a large tenant's program that
+ * was the largest single cost of a no-op preview (about 0.4 s of 4 s, bench/README.md). So the
+ * constructor registers with no frames to format unless that report is asked for. The resource's
+ * source position is unaffected: the SDK captures it itself with an unlimited stack
+ * (resource.js Resource.callsites).
+ */
+const KEEP_PROMISE_STACKS = Boolean(process.env.PULUMI_DEBUG_PROMISE_LEAKS);
+
+/**
  * A resource class for an object folder, typed from its arguments and its provider's state type, so
  * a field is declared once (in the provider's state type) and shown by name:
  *
@@ -107,7 +120,14 @@ export function defineResource<Args extends object, Outputs>() {
     class Defined extends pulumi.CustomResource {
       constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
         const inputs = inputsOf(name, args);
-        super(token, name, inputs, { ...opts, provider: providerFor(token, inputs, opts), aliases: [...(opts?.aliases ?? []), { type: alias }] });
+        const options = { ...opts, provider: providerFor(token, inputs, opts), aliases: [...(opts?.aliases ?? []), { type: alias }] };
+        const limit = Error.stackTraceLimit;
+        if (!KEEP_PROMISE_STACKS) Error.stackTraceLimit = 0;
+        try {
+          super(token, name, inputs, options);
+        } finally {
+          Error.stackTraceLimit = limit;
+        }
       }
     }
     Object.assign(Defined, { outputNames: definition.outputs, providerKind: definition.provider, typeName: definition.type });

@@ -85,18 +85,19 @@ export const policyKeyProvider: PolicyKeyProvider = {
       return { failures: checkFailures(problems) };
     }
     const inputs = normalizeInputs(news);
-    // A new keyset: look before the first write (ownership.ts). One that exists and is not adopted
-    // fails preview itself, with no write, even when it is empty: an empty keyset that existed
-    // before the stack (or another stack's, still waiting for its key) is not ours.
-    if (!olds?.name && typeof inputs.name === "string" && !isUnknown(inputs.name) && inputs.adoptExisting === false) {
-      const graph = graphOf(this);
-      const existing = await previewLook(() => getKeySet(graph, normalizeKeySetId(inputs.name)));
-      if (existing && !isBeingReplaced("keySet", news, existing.id)) {
-        const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs)).judge(existingKeySet(existing));
-        if (!verdict.ours) return { inputs, failures: [{ property: "adoptExisting", reason: verdict.message }] };
-      }
-    }
     return { inputs };
+  },
+
+  async lookBeforeCreate(inputs) {
+    // Look before the first write (ownership.ts). One that exists and is not adopted fails preview
+    // itself, with no write, even when it is empty: an empty keyset that existed before the stack (or
+    // another stack's, still waiting for its key) is not ours.
+    if (typeof inputs.name !== "string" || isUnknown(inputs.name) || inputs.adoptExisting !== false) return [];
+    const graph = graphOf(this);
+    const existing = await previewLook(() => getKeySet(graph, normalizeKeySetId(inputs.name)));
+    if (!existing || isBeingReplaced("keySet", inputs, existing.id)) return [];
+    const verdict = new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs)).judge(existingKeySet(existing));
+    return verdict.ours ? [] : [{ property: "adoptExisting", reason: verdict.message }];
   },
 
   async diff(_id, olds: PolicyKeyState, news: PolicyKeyInputs) {
@@ -131,7 +132,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
       gate.claim(existingKeySet(before));
       keySetId = before.id;
     } else {
-      gate.beforeFirstWrite("keySet", wanted, { source: sourceOfInputs(inputs) });
+      await gate.beforeFirstWrite("keySet", wanted, { source: sourceOfInputs(inputs) });
       const posted = await postKeySet(graph, wanted, gate, inputs);
       if (typeof posted !== "string") return posted;
       keySetId = posted;
@@ -159,7 +160,7 @@ export const policyKeyProvider: PolicyKeyProvider = {
       ? ((await getKeySet(graph, keySetId, FRESH_KEYSET_WINDOW_MS))?.keys ?? [result.value]).map(keyInfo)
       : [keyInfo(result.value)];
     const activeKeyId = await activeKeyOf(graph, keySetId, keys);
-    gate.answered("keySet", wanted);
+    await gate.answered("keySet", wanted);
     return { id: keySetId, outs: outputsFrom(inputs, keySetId, keys, activeKeyId, false, materialHash(inputs)) };
   },
 

@@ -1,5 +1,5 @@
 import { createHash, X509Certificate } from "crypto";
-import * as forge from "node-forge";
+import type * as Forge from "node-forge";
 import { InputProblem, isBlank, secretWhitespaceProblem } from "../domain/problems";
 import { isUnknown } from "../domain/notKnownYet";
 import { ArgumentRule, ArgumentRules, checkArguments, Reason } from "../domain/argumentRules";
@@ -322,13 +322,17 @@ function checkPkcs12(obj: Record<string, unknown>, problems: InputProblem[], now
   }
 }
 
+/** node-forge (about 40 modules), loaded when a PKCS#12 file is opened: most programs have none. */
+export const nodeForge = (): typeof Forge => require("node-forge");
+
 /**
  * Opens the PKCS#12 locally (node-forge) to catch what Graph would refuse only after the keyset
  * was made: a wrong password, an X.509 certificate (.cer) given as a .pfx, a .pfx without its
  * private key. A format node-forge can't read (e.g. a newer cipher) is left for Graph to judge.
  */
 export function pkcs12Problem(bytes: Buffer, password: string, now: number = Math.floor(Date.now() / 1000)): InputProblem | undefined {
-  let asn1: forge.asn1.Asn1;
+  const forge = nodeForge();
+  let asn1: Forge.asn1.Asn1;
   try {
     asn1 = forge.asn1.fromDer(bytes.toString("binary"));
   } catch {
@@ -345,7 +349,7 @@ export function pkcs12Problem(bytes: Buffer, password: string, now: number = Mat
   } catch {
     // not a certificate: read it as PKCS#12 below
   }
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(asn1, true, password);
   } catch (error) {

@@ -1,5 +1,4 @@
-import { canonicalKeyType, certificateDer, certificateThumbprint, decodeBase64, givenSources, KeySource, KeyUse, sameKeySet, toUnixSeconds } from "./rules";
-import * as forge from "node-forge";
+import { canonicalKeyType, certificateDer, certificateThumbprint, decodeBase64, givenSources, KeySource, KeyUse, nodeForge, sameKeySet, toUnixSeconds } from "./rules";
 import { CONSISTENCY_WINDOWS_MS, isUnknown } from "../kernel/providerContext";
 import { fingerprintSecret, secretMatchesFingerprint } from "../domain/secretFingerprint";
 import { rotationDue } from "../domain/keyExpiry";
@@ -253,6 +252,7 @@ export function materialHash(inputs: PolicyKeyInputs): string | undefined {
 
 /** SHA-1 thumbprints (x5t) of the certificates in the inputs, to recognise a key already in an adopted keyset. */
 export function thumbprintsOf(inputs: PolicyKeyInputs): string[] {
+  const forge = nodeForge();
   if (inputs.certificate) {
     const der = certificateDer(inputs.certificate.value);
     return der ? [certificateThumbprint(der)] : [];

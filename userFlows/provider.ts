@@ -191,21 +191,23 @@ export const userFlowProvider: UserFlowProvider = {
     // B2CUserFlow's own check again: a value not known yet (preview) is skipped.
     const problems = validateUserFlow(news);
     if (problems.length > 0) return { failures: checkFailures(problems) };
-    // A new flow: look before the first write (ownership.ts), so that preview fails on a flow that
-    // exists already (not adopted), or on an adopted one whose fixed settings differ, with no write.
-    if (!olds?.name && typeof news.name === "string" && !isUnknown(news.name) && !isUnknown(news.adoptExisting)) {
-      const graph = graphOf(this);
-      const existing = await previewLook(() => getFlow(graph, normalizeUserFlowId(news.name)));
-      if (existing && !isBeingReplaced("userFlow", news, existing.id)) {
-        try {
-          if (news.adoptExisting === true) checkAdoptable(existing, news);
-          else await claimFlow(new OwnershipGate(this, graph.settings.tenantId, ownerIn(news)), graph, existing, news);
-        } catch (error) {
-          return { inputs: news, failures: [{ property: news.adoptExisting === true ? "userFlowTypeVersion" : "adoptExisting", reason: (error as Error).message }] };
-        }
-      }
-    }
     return { inputs: news };
+  },
+
+  async lookBeforeCreate(inputs) {
+    // Look before the first write (ownership.ts), so that preview fails on a flow that exists already
+    // (not adopted), or on an adopted one whose fixed settings differ, with no write.
+    if (typeof inputs.name !== "string" || isUnknown(inputs.name) || isUnknown(inputs.adoptExisting)) return [];
+    const graph = graphOf(this);
+    const existing = await previewLook(() => getFlow(graph, normalizeUserFlowId(inputs.name)));
+    if (!existing || isBeingReplaced("userFlow", inputs, existing.id)) return [];
+    try {
+      if (inputs.adoptExisting === true) checkAdoptable(existing, inputs);
+      else await claimFlow(new OwnershipGate(this, graph.settings.tenantId, ownerIn(inputs)), graph, existing, inputs);
+    } catch (error) {
+      return [{ property: inputs.adoptExisting === true ? "userFlowTypeVersion" : "adoptExisting", reason: (error as Error).message }];
+    }
+    return [];
   },
 
   async diff(_id, olds: UserFlowState, news: UserFlowInputs) {
@@ -233,7 +235,7 @@ export const userFlowProvider: UserFlowProvider = {
     const extra = (adopted: boolean, flow: GraphUserFlow | undefined) => ({ adopted, creationId: randomUUID(), current: currentOf(flow) });
     const takeAsOurs = async (existing: GraphUserFlow) => {
       await claimFlow(gate, graph, existing, inputs);
-      gate.answered("userFlow", existing.id);
+      await gate.answered("userFlow", existing.id);
       return { id: existing.id, outs: outputsFrom(inputs, existing.id, settings, extra(false, existing)) };
     };
     // Look before the first write (again: preview's look may be minutes old).
@@ -246,7 +248,7 @@ export const userFlowProvider: UserFlowProvider = {
       const current = Object.keys(patch).length > 0 ? { ...before, ...(await patchFlow(graph, before.id, patch)) } : before;
       return { id: before.id, outs: outputsFrom(inputs, before.id, settings, extra(true, current)) };
     }
-    gate.beforeFirstWrite("userFlow", flowId, createBody(inputs));
+    await gate.beforeFirstWrite("userFlow", flowId, createBody(inputs));
     try {
       const result = await graph.call<GraphUserFlow>({
         method: "POST",
@@ -256,7 +258,7 @@ export const userFlowProvider: UserFlowProvider = {
         description: `create user flow ${flowId}`,
       });
       const id = result.value?.id ?? flowId;
-      gate.answered("userFlow", flowId);
+      await gate.answered("userFlow", flowId);
       return { id, outs: outputsFrom(inputs, id, settings, extra(false, result.value)) };
     } catch (error) {
       // Decided on the status and on what the tenant holds, never on the message's wording.

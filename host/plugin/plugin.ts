@@ -14,6 +14,7 @@ export function b2cIdentityProvider(version: string, schema: string | undefined)
     check: (urn, olds, news) => methods.check(urn, olds, news),
     diff: (id, urn, olds, news) => methods.diff(id, urn, olds, news),
     create: (urn, inputs) => methods.create(urn, inputs),
+    previewCreate: (urn, inputs) => methods.previewCreate(urn, inputs),
     read: (id, urn, props) => methods.read(id, urn, props),
     update: (id, urn, olds, news) => methods.update(id, urn, olds, news),
     delete: (id, urn, props) => methods.delete(id, urn, props),

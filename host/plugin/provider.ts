@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ConfigSource, DEFAULT_CONFIG_NAMESPACE, describeSetting, SETTING_KEYS, type SettingNames } from "../../graph/settings";
 import { withoutDynamicProvider } from "../../kernel/dynamicState";
 import { ImportReads, isReadWithoutState, notImportable } from "../../kernel/importing";
-import type { Imported, ResourceImplementation } from "../../kernel/providerContext";
+import type { CheckFailure, Imported, ResourceImplementation } from "../../kernel/providerContext";
 import { PACKAGE, pluginTypeToken, type ProviderKind } from "../../kernel/resource";
 import { providerImplementations } from "../index";
 import { RESOURCE_CLASSES } from "./resources";
@@ -164,6 +164,12 @@ export class ResourceMethods {
     const given = openProperties(inputs);
     const result = await implementationFor(urn, this.configSource).create(given.values);
     return { ...result, outs: sealProperties(result.outs, given.secretKeys) };
+  }
+
+  /** A preview's Create (server.ts): preview's look before the first write, with no write (kernel/providerContext.ts lookBeforeCreate). */
+  async previewCreate(urn: string, inputs: any): Promise<CheckFailure[]> {
+    const impl = implementationFor(urn, this.configSource);
+    return impl.lookBeforeCreate ? impl.lookBeforeCreate(openProperties(inputs).values) : [];
   }
 
   async read(id: string, urn: string, props: any): Promise<pulumi.provider.ReadResult> {

@@ -1,6 +1,6 @@
 // The ownership rule (ownership.ts) wired to a provider call: its tenant, its config namespace, the
 // attempt journal (attemptJournal.ts) and the operator's `recoverCreates` list. Every provider's
-// check (new resource) and create go through `judge`, and every create notes its attempt with
+// preview look (lookBeforeCreate) and create go through `judge`, and every create notes its attempt with
 // `beforeFirstWrite` and clears it with `answered`.
 import * as pulumi from "@pulumi/pulumi";
 import { isGraphRequestError } from "../../graph/errors";
@@ -41,20 +41,20 @@ export class OwnershipGate {
   }
 
   /** Notes, durably, that the object was absent when looked at and is about to be created with `sent`. */
-  beforeFirstWrite(kind: ObjectKind, name: string, sent: Record<string, unknown>): void {
+  async beforeFirstWrite(kind: ObjectKind, name: string, sent: Record<string, unknown>): Promise<void> {
     this.attempted.add(`${kind}:${name.toLowerCase()}`);
     if (!this.owner) return;
-    this.journal.record({ tenant: this.tenant, kind, name, owner: this.owner, lookedAbsentAt: Date.now(), sent });
+    await this.journal.record({ tenant: this.tenant, kind, name, owner: this.owner, lookedAbsentAt: Date.now(), sent });
   }
 
   /** The create returned: the engine records the object now, so the note is no longer needed. */
-  answered(kind: ObjectKind, name: string): void {
-    this.journal.forget(this.tenant, kind, name, this.owner);
+  async answered(kind: ObjectKind, name: string): Promise<void> {
+    await this.journal.forget(this.tenant, kind, name, this.owner);
   }
 }
 
 /**
- * The look `check` takes (preview): best effort. A Graph error there (a tenant that is not B2C, a
+ * The look a preview takes (lookBeforeCreate, kernel/providerContext.ts): best effort. A Graph error there (a tenant that is not B2C, a
  * permission) is left to the check that explains it, or to `create`, which looks again before its
  * first write and fails loudly; the ownership guard is that second look.
  */

@@ -12,7 +12,7 @@
 // start clean keep it by caching that folder or pointing the key at persisted storage; without it
 // the documented recovery is `recoverCreates` (ownership.ts). Secrets appear only as salted
 // fingerprints (secretFingerprint.ts).
-import { createHash } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { ConfigSource } from "../../graph/settings";
@@ -48,19 +48,23 @@ function fileOf(dir: string, tenant: string, kind: ObjectKind, name: string, own
 export class AttemptJournal {
   constructor(readonly dir: string) {}
 
-  /** Writes the note durably (fsync, then an atomic rename) before the caller's first write. */
-  record(entry: AttemptRecord): void {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  /**
+   * Writes the note durably (fsync, then an atomic rename) before the caller's first write. Off the
+   * event loop (fs.promises): a large tenant's `up` makes about a hundred of these side by side, and
+   * synchronous fsyncs held every other call of the plugin while the disk answered.
+   */
+  async record(entry: AttemptRecord): Promise<void> {
+    await fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = fileOf(this.dir, entry.tenant, entry.kind, entry.name, entry.owner);
-    const temporary = `${file}.${process.pid}.tmp`;
-    const fd = fs.openSync(temporary, "w", 0o600);
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    const handle = await fs.promises.open(temporary, "w", 0o600);
     try {
-      fs.writeSync(fd, JSON.stringify(entry));
-      fs.fsyncSync(fd);
+      await handle.writeFile(JSON.stringify(entry));
+      await handle.sync();
     } finally {
-      fs.closeSync(fd);
+      await handle.close();
     }
-    fs.renameSync(temporary, file);
+    await fs.promises.rename(temporary, file);
   }
 
   /** This owner's note for the object, if any (an unreadable note counts as none: ownership is then not proven). */
@@ -75,8 +79,8 @@ export class AttemptJournal {
   }
 
   /** Removes the note once the create is answered (the object is then in the stack's state). */
-  forget(tenant: string, kind: ObjectKind, name: string, owner: string | undefined): void {
+  async forget(tenant: string, kind: ObjectKind, name: string, owner: string | undefined): Promise<void> {
     if (!owner) return;
-    fs.rmSync(fileOf(this.dir, tenant, kind, name, owner), { force: true });
+    await fs.promises.rm(fileOf(this.dir, tenant, kind, name, owner), { force: true });
   }
 }

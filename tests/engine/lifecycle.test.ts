@@ -3,7 +3,7 @@
 // each other, like a stack's life: up, no-op up, refresh, rotation, drift, removal, destroy.
 import type { RunningEmulator } from "../../emulator";
 import { EngineProject, summaryCounts, useEngineStack } from "../helpers/pulumiEngine";
-import { describeCalls, graphWrites } from "../helpers/requestLog";
+import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 import { wechatAppKey } from "../helpers/appKeys";
 import { holdableClock } from "../helpers/clock";
 
@@ -41,9 +41,24 @@ describe("the stack program through the real Pulumi engine", () => {
     before = emu.snapshot();
   });
 
-  test("up from empty creates what the stack declares, and nothing else", async () => {
+  test("up from empty creates what the stack declares, and nothing else; each new object is looked at once before its create", async () => {
+    emu.clearRequestLog();
     const up = await project.up();
-    expect(summaryCounts(up.stdout).created).toBeGreaterThan(0);
+    // The look before each create is create's own: Check (which the engine sends one resource at a
+    // time) makes none, and the preview's look is the plugin's answer to a Create with preview set,
+    // which `up --skip-preview` does not send.
+    const calls = graphCalls(emu.requestLog());
+    const looksBeforeCreate = (look: string, create: (body: any) => boolean) => {
+      const created = calls.findIndex((e) => e.method === "POST" && create(e.body));
+      expect([look, created]).not.toEqual([look, -1]);
+      return [look, calls.slice(0, created).filter((e) => e.method === "GET" && e.path === look).length];
+    };
+    for (const name of ["QQSecret", "TokenEncryptionKeyContainer", "TokenSigningKeyContainer", "WeChatSecret"]) {
+      const look = `/beta/trustFramework/keySets/B2C_1A_${name}`;
+      expect(looksBeforeCreate(look, (body) => body?.id === name)).toEqual([look, 1]);
+    }
+    const flow = "/beta/identity/b2cUserFlows/B2C_1_signupsignin";
+    expect(looksBeforeCreate(flow, (body) => /^(B2C_1_)?signupsignin$/.test(body?.id))).toEqual([flow, 1]);
     const tenant = emu.snapshot();
     expect(tenant.identityProviders.map((p) => [p.type, p.clientId]).sort()).toEqual([
       ["QQ", "101000001"],

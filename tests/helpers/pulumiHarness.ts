@@ -134,6 +134,18 @@ export async function checkAndCreate(provider: pulumi.dynamic.ResourceProvider, 
   return { id: created.id, outs: created.outs, inputs: checked };
 }
 
+/**
+ * The engine's preview of a new resource: check, then Create with `preview` set, which the plugin
+ * answers with the implementation's look before the first write (host/plugin/server.ts). Returns
+ * the failures either reported, as the plugin would.
+ */
+export async function previewCreate(provider: pulumi.dynamic.ResourceProvider, inputs: Record<string, any>): Promise<pulumi.dynamic.CheckFailure[]> {
+  const checked = provider.check ? await provider.check({}, inputs) : { inputs };
+  if (checked.failures?.length) return checked.failures;
+  const look = (provider as { lookBeforeCreate?: (inputs: unknown) => Promise<pulumi.dynamic.CheckFailure[]> }).lookBeforeCreate;
+  return look ? look.call(provider, checked.inputs ?? inputs) : [];
+}
+
 /** Returns output values of a component under mocks. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => resolve(v)));

@@ -1,5 +1,5 @@
 // The ownership rule (kernel/ownership/rule.ts, README "Who owns what") at the provider level: what
-// existed before the stack's first attempt is never its own: `check` (preview) and `create` look
+// existed before the stack's first attempt is never its own: preview (a Create with `preview` set: previewCreate) and `create` look
 // before the first write, and an existing object is the stack's only when its attempt journal (or
 // `recoverCreates`) explains it and the content is what it sends (issue 19 items 1 and 7; issue 12
 // before it). Adopted objects stay in the tenant on destroy, are compared on their fixed settings
@@ -20,7 +20,7 @@ import { WeChatIdentityProvider } from "../../identityProviders/wechat";
 import { TrustFrameworkPolicyResource } from "../../customPolicies/provider";
 import { useSkippedWaits } from "../helpers/clock";
 import { fingerprintOf, graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
-import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
+import { capture, checkAndCreate, emulatorStackConfig, loadProvider, previewCreate } from "../helpers/pulumiHarness";
 import { describeCalls, graphCalls, graphWrites } from "../helpers/requestLog";
 import { failureOf } from "../helpers/failures";
 
@@ -74,9 +74,9 @@ describe("identity provider: a create whose answer is unknown", () => {
     await portalWeChat("WeChat", WECHAT_APP);
     const { inputs, provider } = await wechat();
     emu.clearRequestLog();
-    const checked = await provider.check!({}, inputs);
-    expect(checked.failures).toEqual([{ property: "adoptExisting", reason: expect.stringMatching(NOT_OURS) }]);
-    expect(checked.failures![0].reason).toContain("identity provider WeChat");
+    const failures = await previewCreate(provider, inputs);
+    expect(failures).toEqual([{ property: "adoptExisting", reason: expect.stringMatching(NOT_OURS) }]);
+    expect(failures[0].reason).toContain("identity provider WeChat");
     expect(graphWrites(emu.requestLog())).toEqual([]);
     untouchedPortalWeChat();
   });
@@ -233,12 +233,12 @@ describe("user flow: a create whose answer is unknown", () => {
     expect(outs.adopted).toBe(false);
   }, 30_000);
 
-  test("adopting a v1 flow: the version is taken as it is when left out; declaring another fails at check naming both values", async () => {
+  test("adopting a v1 flow: the version is taken as it is when left out; declaring another fails preview naming both values", async () => {
     await handMadeFlow("signUpOrSignIn", 1);
     const declared = await flow({ adoptExisting: true, userFlowTypeVersion: 3 });
     emu.clearRequestLog();
-    const checked = await declared.provider.check!({}, declared.inputs);
-    expect(checked.failures?.[0].reason).toMatch(/Cannot adopt the user flow B2C_1_susi: its userFlowTypeVersion is 1 in the tenant and 3 in this stack.*Set userFlowTypeVersion: 1/);
+    const failures = await previewCreate(declared.provider, declared.inputs);
+    expect(failures[0]?.reason).toMatch(/Cannot adopt the user flow B2C_1_susi: its userFlowTypeVersion is 1 in the tenant and 3 in this stack.*Set userFlowTypeVersion: 1/);
     expect(graphWrites(emu.requestLog())).toEqual([]);
     const leftOut = await flow({ adoptExisting: true });
     const { id, outs } = await checkAndCreate(leftOut.provider, leftOut.inputs);
@@ -330,7 +330,7 @@ describe("policy key: create, rollback, leftovers, rotation", () => {
     expect(keys().map((k) => k.secretFingerprint)).toEqual([fingerprintOf("app-key-v1")]);
     expect(outs.keys).toHaveLength(1);
     // B's preview now fails as well; B recorded nothing, so no destroy of B can delete A's keyset.
-    expect((await stackB.provider.check!({}, stackB.inputs)).failures?.[0].reason).toMatch(NOT_OURS);
+    expect((await previewCreate(stackB.provider, stackB.inputs))[0]?.reason).toMatch(NOT_OURS);
   }, 30_000);
 
   test("the key is refused and the rollback is throttled 8 times: the rollback waits it out, nothing is left", async () => {
