@@ -180,8 +180,16 @@ export class EngineProject {
   /** Runs `pulumi <args>` for this project's stack; rejects on a non-zero exit unless allowFailure. */
   pulumi(args: string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv; stack?: boolean } = {}): Promise<CliResult> {
     const fullArgs = options.stack === false ? args : [...args, "--stack", this.stack];
+    const started = Date.now();
     return new Promise((resolve, reject) => {
       const child = spawn(pulumiCli(), [...fullArgs, "--non-interactive"], { cwd: this.dir, env: this.env(options.env) });
+      // B2C_PULUMI_TRACE=<file>: one JSON line per command (test file, arguments, wall ms), to see where the engine tier's time goes.
+      if (process.env.B2C_PULUMI_TRACE) {
+        child.on("close", () => {
+          const test = expect.getState().testPath?.replace(/.*\/tests\//, "") ?? "";
+          fs.appendFileSync(process.env.B2C_PULUMI_TRACE!, `${JSON.stringify({ test, args: args.slice(0, 2), ms: Date.now() - started })}\n`);
+        });
+      }
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));
