@@ -51,6 +51,8 @@ const shared = {
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   moduleFileExtensions: ["ts", "js", "json"],
   setupFilesAfterEnv: ["<rootDir>/tests/helpers/tierTimeout.js"],
+  // @pulumi/pulumi's closure-serializer modules load at their first use (the resolver says why).
+  resolver: "<rootDir>/tests/helpers/jestResolver.js",
 };
 
 const tier = (name, testMatch, others = []) => ({

@@ -322,7 +322,7 @@ function checkPkcs12(obj: Record<string, unknown>, problems: InputProblem[], now
   }
 }
 
-/** node-forge (about 40 modules), loaded when a PKCS#12 file is opened: most programs have none. */
+/** @internal node-forge (about 40 modules), loaded when a PKCS#12 file is opened: most programs have none. */
 export const nodeForge = (): typeof Forge => require("node-forge");
 
 /**

@@ -1,6 +1,7 @@
 // @pulumi/pulumi's index loads its closure serializer (runtime/closure/), which requires TypeScript's
-// compiler (typescript-shim.js, for parseFunction.js) and npm's Arborist (codePaths.js, which brings
-// pacote, tar, sigstore, …) as it loads. It uses them only to serialize a function: a dynamic
+// compiler (typescript-shim.js, for parseFunction.js), npm's Arborist (codePaths.js, which brings
+// pacote, tar, sigstore, …) and normalize-package-data (codePaths.js; with the SPDX licence list and
+// semver, about 30 files and 50 ms) as it loads. It uses them only to serialize a function: a dynamic
 // provider, `pulumi.runtime.serializeFunction`, a callback sent to a cloud; a provider plugin does
 // none of these. Loading them is about half of the plugin's start (about 1,140 files and 0.74 s
 // before, 705 files and 0.37 s after, median of 7 loads on the 2-core machine: bench/README.md), and
@@ -13,7 +14,7 @@
 import Module = require("module");
 
 /** The modules deferred, each only when @pulumi/pulumi itself requires it. */
-export const DEFERRED_MODULES: readonly string[] = ["typescript", "@npmcli/arborist"];
+export const DEFERRED_MODULES: readonly string[] = ["typescript", "@npmcli/arborist", "normalize-package-data"];
 
 const PULUMI_SDK = /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]/;
 
@@ -31,9 +32,14 @@ export function lazyModule(load: () => any): object {
   return new Proxy(
     {},
     {
-      // `__esModule` lets TypeScript's __importStar hand the stand-in over as it is, instead of
-      // copying its properties (which would load the module at once).
-      get: (_, key) => (key === "__esModule" ? true : target()[key]),
+      // `__esModule` lets TypeScript's __importStar and __importDefault hand the stand-in over as it
+      // is, instead of copying its properties (which would load the module at once). So `default`
+      // answers what they would have given: a CommonJS module itself, an ES module's default.
+      get: (_, key) => {
+        if (key === "__esModule") return true;
+        const real = target();
+        return key === "default" && !real.__esModule ? real : real[key];
+      },
       has: (_, key) => key in target(),
       ownKeys: () => Reflect.ownKeys(target()),
       getOwnPropertyDescriptor: (_, key) => {

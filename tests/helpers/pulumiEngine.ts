@@ -13,6 +13,9 @@ import { packageRoot } from "../../kernel/pluginPackage";
 
 /** This repository: the nearest folder up with our package.json (from tests/ or a compiled copy). */
 export const repoRoot = packageRoot(__dirname);
+
+/** Preloaded into the CLI's Node processes (deferClosureModules.js says why). */
+const DEFER_CLOSURE_MODULES = path.join(repoRoot, "tests", "helpers", "deferClosureModules.js");
 export const CLI_VERSION: string = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies.pulumi;
 
 /** The installed CLI, or an error saying how to install it (the engine suite is never skipped). */
@@ -173,6 +176,7 @@ export class EngineProject {
       PULUMI_SKIP_CONFIRMATIONS: "true",
       PULUMI_NODEJS_TRANSPILE_ONLY: "true",
       NO_COLOR: "1",
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require ${JSON.stringify(DEFER_CLOSURE_MODULES)}`].filter(Boolean).join(" "),
       ...extra,
     };
   }

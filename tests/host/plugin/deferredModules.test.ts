@@ -1,7 +1,7 @@
 // The plugin defers the modules @pulumi/pulumi loads only for closure serialization
 // (host/plugin/deferredModules.ts): in a fresh Node process (jest has its own module loader), with
-// the deferral on, loading @pulumi/pulumi and the plugin's resources leaves TypeScript's compiler and
-// Arborist unloaded, and serializing a function (the one use of them) still works, loading them then.
+// the deferral on, loading @pulumi/pulumi and the plugin's resources leaves TypeScript's compiler,
+// Arborist and normalize-package-data unloaded, and serializing a function (the one use of them) still works, loading them then.
 import { execFileSync } from "child_process";
 import * as path from "path";
 import { lazyModule } from "../../../host/plugin/deferredModules";
@@ -28,6 +28,11 @@ describe("modules deferred in the plugin's process", () => {
     expect("answer" in stub).toBe(true);
     expect(Object.keys(stub)).toEqual(["Arborist", "answer"]);
     expect(loads).toBe(1);
+    // `default`, as __importDefault gives it: a CommonJS module itself, an ES module's default export.
+    const commonJs = Object.assign(() => "normalized", { other: 1 });
+    expect((lazyModule(() => commonJs) as any).default).toBe(commonJs);
+    const esModule = { __esModule: true, default: () => "the default" };
+    expect((lazyModule(() => esModule) as any).default).toBe(esModule.default);
   });
 
   test("with the deferral, the plugin's modules load without TypeScript or Arborist, and serializeFunction still works", () => {
@@ -37,13 +42,13 @@ describe("modules deferred in the plugin's process", () => {
       require("./dist/kernel/resource.js").runInsidePlugin();
       require("./dist/host/plugin/plugin.js");
       require("./dist/host/plugin/server.js");
-      const before = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") };
+      const before = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist"), normalize: loaded("normalize-package-data") };
       require("@pulumi/pulumi").runtime.serializeFunction(() => 40 + 2).then((s) => {
         const after = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") };
         console.log(JSON.stringify({ before, after, text: s.text }));
       });
     `);
-    expect(result.before).toEqual({ typescript: false, arborist: false });
+    expect(result.before).toEqual({ typescript: false, arborist: false, normalize: false });
     expect(result.after.typescript).toBe(true);
     expect(result.text).toContain("40 + 2");
   });
@@ -52,8 +57,8 @@ describe("modules deferred in the plugin's process", () => {
     const result = inFreshNode(`
       const loaded = ${LOADED};
       require("@pulumi/pulumi");
-      console.log(JSON.stringify({ typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") }));
+      console.log(JSON.stringify({ typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist"), normalize: loaded("normalize-package-data") }));
     `);
-    expect(result).toEqual({ typescript: true, arborist: true });
+    expect(result).toEqual({ typescript: true, arborist: true, normalize: true });
   });
 });
