@@ -119,8 +119,33 @@ function ensureCertificateAuthority(dir = defaultCertificateAuthorityDir()) {
   return { dir, caFile, caKeyFile, caPem, caKeyPem };
 }
 
-/** Issues a server certificate for the given host names and IPs, signed by the CA. */
+/**
+ * A server certificate for the given host names and IPs, signed by the CA. Issued once and kept in
+ * the CA's folder (private, as the CA's own files) until a day before it runs out: making the RSA
+ * key was about 0.3 s of CPU at every emulator start, and the suite starts over a hundred.
+ */
 function issueServerCertificate(ca, hosts = ["localhost", "127.0.0.1", "::1"]) {
+  const id = crypto.createHash("sha256").update(JSON.stringify([ca.caPem, hosts])).digest("hex").slice(0, 24);
+  const file = path.join(ca.dir, `server-${id}.pem`);
+  if (fs.existsSync(file)) {
+    checkPrivate(file, "file");
+    const text = fs.readFileSync(file, "utf8");
+    const keyAt = text.indexOf("-----BEGIN RSA PRIVATE KEY-----");
+    const [certPem, keyPem] = [text.slice(0, keyAt), text.slice(keyAt)];
+    try {
+      if (keyAt > 0 && forge.pki.certificateFromPem(certPem).validity.notAfter.getTime() > Date.now() + 24 * 3600 * 1000) return { certPem, keyPem };
+    } catch {
+      // unreadable: issue a new one below
+    }
+  }
+  const issued = newServerCertificate(ca, hosts);
+  const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
+  fs.writeFileSync(temporary, issued.certPem + issued.keyPem, { mode: 0o600 });
+  fs.renameSync(temporary, file);
+  return issued;
+}
+
+function newServerCertificate(ca, hosts) {
   const caCert = forge.pki.certificateFromPem(ca.caPem);
   const caKey = forge.pki.privateKeyFromPem(ca.caKeyPem);
   const keys = newKeyPair();

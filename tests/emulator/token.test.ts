@@ -184,6 +184,27 @@ describe("the emulator's CA", () => {
     expect(fs.statSync(created.caKeyFile).mode & 0o077).toBe(0);
   });
 
+  test("a server certificate is issued once per CA and host list, kept private beside the CA, and issued afresh when it nears its end", () => {
+    const { issueServerCertificate } = require("../../emulator/certificateAuthority");
+    const own = ensureCertificateAuthority(path.join(tmp(), "ca"));
+    const first = issueServerCertificate(own, ["localhost", "127.0.0.1"]);
+    const kept = fs.readdirSync(own.dir).filter((f) => f.startsWith("server-"));
+    expect(kept).toHaveLength(1);
+    expect(fs.statSync(path.join(own.dir, kept[0])).mode & 0o077).toBe(0);
+    expect(issueServerCertificate(own, ["localhost", "127.0.0.1"])).toEqual(first);
+    const other = issueServerCertificate(own, ["localhost"]);
+    expect(other.keyPem).not.toBe(first.keyPem);
+    expect(forge.pki.certificateFromPem(other.certPem).getExtension("subjectAltName").altNames.map((n: any) => n.value)).toEqual(["localhost"]);
+    // One that runs out within a day is replaced.
+    const clock = jest.spyOn(Date, "now").mockReturnValue(Date.now() + 30 * 24 * 3600 * 1000);
+    try {
+      const renewed = issueServerCertificate(own, ["localhost", "127.0.0.1"]);
+      expect(renewed.keyPem).not.toBe(first.keyPem);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   test("a folder others can write to, or planted by someone else, is refused naming the fix", () => {
     const dir = path.join(tmp(), "ca");
     ensureCertificateAuthority(dir);
