@@ -194,7 +194,7 @@ describe("the emulator's CA", () => {
     expect(issueServerCertificate(own, ["localhost", "127.0.0.1"])).toEqual(first);
     const other = issueServerCertificate(own, ["localhost"]);
     expect(other.keyPem).not.toBe(first.keyPem);
-    expect(forge.pki.certificateFromPem(other.certPem).getExtension("subjectAltName").altNames.map((n: any) => n.value)).toEqual(["localhost"]);
+    expect((forge.pki.certificateFromPem(other.certPem).getExtension("subjectAltName") as { altNames: { value: string }[] }).altNames.map((n) => n.value)).toEqual(["localhost"]);
     // One that runs out within a day is replaced.
     const clock = jest.spyOn(Date, "now").mockReturnValue(Date.now() + 30 * 24 * 3600 * 1000);
     try {
