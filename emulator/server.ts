@@ -128,15 +128,10 @@ export async function startEmulatorServer(
     return meta;
   };
 
-  // Which connection carried each request, numbered from 1 in the order they were first used.
-  const connections = new WeakMap<object, number>();
-  let connectionCount = 0;
   const writeLog = (request: FastifyRequest, status: number): void => {
     const meta = metaOf(request);
     if (meta.logged) return;
     meta.logged = true;
-    let connection = connections.get(request.raw.socket);
-    if (connection === undefined) connections.set(request.raw.socket, (connection = ++connectionCount));
     const body = loggableBody(rawBodyOf(request), request.headers["content-type"]);
     runtime.log.add({
       time: new Date().toISOString(),
@@ -145,7 +140,6 @@ export async function startEmulatorServer(
       status,
       durationMs: Math.round(Number(process.hrtime.bigint() - meta.startedAt) / 1e5) / 10,
       kind: meta.kind,
-      connection,
       ...(meta.clientId ? { clientId: meta.clientId } : {}),
       clientRequestId: meta.clientRequestId,
       requestId: meta.requestId,

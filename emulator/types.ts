@@ -275,8 +275,6 @@ export interface RequestLogEntry {
   status: number;
   durationMs: number;
   kind: "graph" | "token" | "control" | "other";
-  /** The client connection (TLS socket) that carried it, numbered from 1 in the order of first use. */
-  connection?: number;
   /** App that made the call, from the token (or the client_id of a token request). */
   clientId?: string;
   clientRequestId?: string;

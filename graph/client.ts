@@ -74,23 +74,6 @@ export interface GraphApiOptions {
  */
 const graphSdk = (): typeof GraphSdk => require("@microsoft/microsoft-graph-client");
 
-/**
- * Sockets per Graph host, shared by every call of the process. Node's fetch opens a new TLS
- * connection for each request that finds no idle one, so the hundred reads of a large tenant's
- * `refresh`, sent at once, made a hundred handshakes (about 0.2 s of the plugin's CPU, and as much
- * again on the server's side, bench/README.md). Sixteen is twice the most requests a large tenant's
- * `up` had in flight at 50 ms of latency, so none waits for a socket in practice.
- */
-export const GRAPH_CONNECTIONS_PER_HOST = 16;
-
-let connectionPool: object | undefined;
-
-/** undici's pool for Node's fetch (its `dispatcher`), made at the first Graph call. */
-function graphConnections(): object {
-  const { Agent } = require("undici") as typeof import("undici");
-  return (connectionPool ??= new Agent({ connections: GRAPH_CONNECTIONS_PER_HOST }));
-}
-
 /** Thin typed layer over the Microsoft Graph client; one per provider call, cheap to build. */
 export class GraphApi {
   readonly settings: GraphSettings;
@@ -378,8 +361,6 @@ function buildClient(settings: GraphSettings, clock: Clock): Client {
   ];
   return Client.initWithMiddleware({
     middleware,
-    // `dispatcher` is undici's extension of fetch's options (Node's fetch is undici's).
-    fetchOptions: { dispatcher: graphConnections() } as RequestInit,
     baseUrl: settings.graphEndpoint,
     // The bearer token is attached only for Graph's own hosts and these.
     customHosts: new Set([new URL(settings.graphEndpoint).hostname]),
