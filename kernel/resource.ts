@@ -85,7 +85,7 @@ export interface ResourceClass<Args, Outputs, Shown extends keyof Outputs> {
  * resource registers (@pulumi/pulumi runtime/rpc.js transferProperties, runtime/debuggable.js
  * debuggablePromise), synchronously in the resource's constructor, and shows them only in its
  * promise-leak report, which PULUMI_DEBUG_PROMISE_LEAKS turns on. For a large tenant's program that
- * was the largest single cost of a no-op preview (about 0.4 s of 4 s, bench/README.md). So the
+ * was the largest single cost of a no-op preview (about 0.4 s of 4 s: README, Performance). So the
  * constructor registers with no frames to format unless that report is asked for. The resource's
  * source position is unaffected: the SDK captures it itself with an unlimited stack
  * (resource.js Resource.callsites).
