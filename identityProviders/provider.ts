@@ -131,11 +131,14 @@ export const identityProviderProvider: IdentityProviderProvider = {
     };
     // A new provider (no old inputs): make sure the tenant can have this type at all (WeChat/QQ need a
     // B2C tenant; one read per process and tenant). Whether one of this type exists already is
-    // preview's look (lookBeforeCreate), and create's.
+    // preview's look (lookBeforeCreate), and create's; here it is asked only of a type the list
+    // leaves out, which an older reading of availableProviderTypes does for configured types
+    // (emulator switch availableProviderTypesExcludeConfigured): one that exists is available.
     if (type && !olds?.type) {
       const graph = graphOf(this);
       const available = await availableTypes(graph);
-      if (!available.some((t) => t.toLowerCase() === type.toLowerCase())) {
+      const listed = available.some((t) => t.toLowerCase() === type.toLowerCase());
+      if (!listed && !(await previewLook(() => findByType(graph, type)))) {
         return {
           inputs,
           failures: [

@@ -4,7 +4,10 @@
 import type { RunningEmulator } from "../../emulator";
 import { B2CUserFlow } from "../../userFlows/component";
 import { useSkippedWaits } from "../helpers/clock";
-import { graphFetch, useTestEmulator } from "../helpers/emulator";
+import { graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
+import { SocialIdentityProvider } from "../../identityProviders/component";
+import { wechatAppKey } from "../helpers/appKeys";
+import { processMemo } from "../../kernel/providerContext";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
 import { graphWrites } from "../helpers/requestLog";
 import { failureOf } from "../helpers/failures";
@@ -13,7 +16,7 @@ let emu: RunningEmulator;
 // Waits (back-off, Retry-After, 404 windows) are skipped, not slept; the emulator's windows go by the same clock.
 const clock = useSkippedWaits();
 useTestEmulator((e) => (emu = e), { windowClock: clock.now });
-afterEach(() => emu.setBehaviour({ concurrentWriteStatus: 409, duplicateUserFlowStatus: 409 }));
+afterEach(() => emu.setBehaviour({ concurrentWriteStatus: 409, duplicateUserFlowStatus: 409, availableProviderTypesExcludeConfigured: false }));
 
 async function flowProvider() {
   const { registrations } = await capture(() => new B2CUserFlow("susi", { name: "susi", userFlowType: "signUpOrSignIn" }));
@@ -49,4 +52,18 @@ test.each([409, 400] as const)("a user flow made by hand between our look and ou
   expect(error.message).toContain("adoptExisting: true");
   expect(graphWrites(emu.requestLog()).map((e) => e.status)).toEqual([status]);
   expect(emu.snapshot().userFlows).toEqual([expect.objectContaining({ id: "B2C_1_susi", userFlowType: "signIn" })]);
+});
+
+
+test.each([false, true])("availableProviderTypes leaving out configured types (%s): adopting the tenant's WeChat passes check, with no write", async (excludeConfigured) => {
+  emu.reset();
+  emu.setBehaviour({ availableProviderTypesExcludeConfigured: excludeConfigured });
+  processMemo("available-provider-types").clear(); // as a new plugin process starts
+  await handMadeIdentityProvider(emu, "WeChat", "wx0123456789abcdef", "portal-app-key");
+  const { registrations } = await capture(() => new SocialIdentityProvider("wechat", { type: "WeChat", clientId: "wx0123456789abcdef", clientSecret: wechatAppKey("stack-key"), adoptExisting: true }));
+  const reg = registrations.find((r) => r.type === "b2c-identity:index:IdentityProvider")!;
+  const provider = await loadProvider(reg.type, emulatorStackConfig(emu));
+  emu.clearRequestLog();
+  expect((await provider.check!({}, reg.inputs)).failures ?? []).toEqual([]);
+  expect(graphWrites(emu.requestLog())).toEqual([]);
 });
