@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { SETTING_KEYS } from "../../graph/settings";
 import { schemaText } from "../../scripts/gen-schema";
+import { PLUGIN_CUSTOM_RESOURCES as CUSTOM_RESOURCES } from "../helpers/pluginTypes";
 
 interface PropertySpec {
   type?: string;
@@ -32,16 +33,6 @@ const root = path.join(__dirname, "..", "..");
 const committed = fs.readFileSync(path.join(root, "schema.json"), "utf8");
 const schema: Schema = JSON.parse(committed);
 
-const CUSTOM_RESOURCES = [
-  "IdentityProvider",
-  "UserFlow",
-  "UserFlowIdentityProviderLink",
-  "TrustFrameworkKeySet",
-  "AdoptedTrustFrameworkKeySet",
-  "TrustFrameworkPolicy",
-  "PolicyReleaseRecord",
-  "PolicyReleaseHistory",
-];
 const COMPONENTS = [
   "B2CSocialSignIn",
   "WeChatIdentityProvider",

@@ -23,6 +23,7 @@ import { PolicyKey } from "../../policyKeys/component";
 import { AdoptedKeySet } from "../../policyKeys/adopted/component";
 import { graphFetch, handMadeIdentityProvider, useTestEmulator } from "../helpers/emulator";
 import { capture, checkAndCreate, emulatorStackConfig, loadProvider } from "../helpers/pulumiHarness";
+import { PLUGIN_CUSTOM_RESOURCES } from "../helpers/pluginTypes";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
@@ -82,18 +83,7 @@ test("each resource registers the plugin's type token, keeps its registered inpu
   const { registrations } = await capture(() => (resources = declareAll()));
   // State keeps these tokens: never change them.
   expect(registrations.map((r) => `${r.custom ? "custom" : "component"} ${r.type}`).sort()).toEqual(
-    [
-      "IdentityProvider",
-      "UserFlow",
-      "UserFlowIdentityProviderLink",
-      "TrustFrameworkKeySet",
-      "AdoptedTrustFrameworkKeySet",
-      "TrustFrameworkPolicy",
-      "PolicyReleaseRecord",
-      "PolicyReleaseHistory",
-    ]
-      .map((type) => `custom ${TOKEN}${type}`)
-      .sort(),
+    PLUGIN_CUSTOM_RESOURCES.map((type) => `custom ${TOKEN}${type}`).sort(),
   );
   const inputsOf = (type: string) => Object.keys(registrations.find((r) => r.custom && r.type === `${TOKEN}${type}`)!.inputs).sort();
   // The names as the hand-written classes registered them (undefined outputs are not sent). Three
